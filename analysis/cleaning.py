@@ -328,7 +328,7 @@ def clean_corpus(documents: pd.DataFrame, *, rules: Rules | None = None) -> Clea
     docs["raw_text"] = documents["text"]
     docs["text"] = pd.Series(clean_texts, index=docs.index, dtype="string")
     for fld in ("title", "author"):
-        meta = docs[fld]
+        meta = docs[fld] if fld in docs.columns else pd.Series(pd.NA, index=docs.index, dtype="object")
         found = pd.Series(extracted[fld], index=docs.index, dtype="object")
         use = meta.isna() & found.notna()
         docs[f"{fld}_source"] = pd.Series(

@@ -239,9 +239,8 @@ def _read_table_file(path: Path, log: _Log) -> pd.DataFrame:
         return pd.read_parquet(path)
     data = path.read_bytes()
     text, problem = decode_bytes(data)
-    if problem:
-        # Decode what we can; rows holding replacement characters are rejected row by row below.
-        text = data.decode("utf-8-sig", errors="surrogateescape")
+    # Undecodable bytes become U+FFFD; when the file had any, rows holding U+FFFD in their text are
+    # rejected one by one in _table_records (the rest of the file is still usable).
     if suffix in {".jsonl", ".ndjson"}:
         records = []
         for i, line in enumerate(text.splitlines(), start=1):
@@ -257,11 +256,15 @@ def _read_table_file(path: Path, log: _Log) -> pd.DataFrame:
                 continue
             rec["_line"] = i
             records.append(rec)
-        return pd.DataFrame(records)
+        out = pd.DataFrame(records)
+        out.attrs["decode_problem"] = problem
+        return out
     import io
 
     sep = "\t" if suffix == ".tsv" else ","
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+    out = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+    out.attrs["decode_problem"] = problem
+    return out
 
 
 def _table_records(df: pd.DataFrame, source: str, columns: Mapping[str, str] | None, log: _Log) -> list[dict]:
@@ -278,11 +281,10 @@ def _table_records(df: pd.DataFrame, source: str, columns: Mapping[str, str] | N
         rec["source"] = where
         for canon in ("text", "title", "outlet", "author"):
             val = rec.get(canon)
-            if isinstance(val, str) and re.search(r"[\udc80-\udcff]", val):
+            if df.attrs.get("decode_problem") and isinstance(val, str) and "\ufffd" in val:
                 if canon == "text":
                     rec["_decode_problem"] = "undecodable bytes in the text field (not valid UTF-8)"
                 else:
-                    rec[canon] = val.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                     log.warn(where, str(rec.get("doc_id")), f"undecodable bytes in {canon}: replaced with U+FFFD")
         extras = {c: row[c] for c in df.columns if c not in mapping.values() and not str(c).startswith("_")}
         rec.update({k: v for k, v in extras.items() if k not in rec})

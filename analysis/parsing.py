@@ -37,7 +37,9 @@ TOKEN_COLUMNS = ["doc_id", "sent_id", "token_i", "text", "lemma", "lower", "pos"
                  "start_char", "end_char", "is_stop", "is_alpha", "is_punct", "like_num", "ent_type", "ent_iob"]
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "sent_i", "start_char", "end_char", "text", "n_tokens"]
 ENTITY_COLUMNS = ["doc_id", "sent_id", "ent_i", "text", "label", "start_char", "end_char", "root_i"]
-SHARD_SIZE = 1000  # documents per cache shard: bounds memory while parsing large corpora
+SHARD_SIZE = 1000
+#: Bump when the cached table layout or sentence rules change, so stale caches are not reused.
+CACHE_FORMAT = "2"  # documents per cache shard: bounds memory while parsing large corpora
 
 
 class ModelNotFoundError(RuntimeError):
@@ -112,7 +114,7 @@ def _cache_root(cache_dir: Path, nlp, components: tuple[str, ...]) -> Path:
     meta = nlp.meta
     tag = f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
     comp = hashlib.sha1(",".join(sorted(components)).encode()).hexdigest()[:8]
-    return cache_dir / "parse" / f"{tag}-spacy{spacy.__version__}-{comp}"
+    return cache_dir / "parse" / f"{tag}-spacy{spacy.__version__}-{comp}-f{CACHE_FORMAT}"
 
 
 def text_key(text: str) -> str:
@@ -129,6 +131,14 @@ def _doc_tables(key: str, doc) -> tuple[list[dict], list[dict], list[dict]]:
         if not words:
             continue
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        if sents and all(t.is_punct for t in words) and start - sents[-1]["end_char"] <= 1:
+            # a stray closing quote or bracket split off by the parser belongs to the previous sentence
+            prev = sents[-1]
+            prev["end_char"], prev["n_tokens"] = end, prev["n_tokens"] + len(words)
+            prev["text"] = doc.text[prev["start_char"]:end]
+            for t in sent:
+                sent_of[t.i] = k - 1
+            continue
         sents.append({"key": key, "sent_i": k, "start_char": start, "end_char": end,
                       "text": doc.text[start:end], "n_tokens": len(words)})
         for t in sent:
@@ -154,10 +164,15 @@ def _write_shard(root: Path, keys: list[str], docs: list, rows: tuple[list, list
     tmp = root / f".tmp-{uuid.uuid4().hex}"
     tmp.mkdir(parents=True)
     sents, toks, ents = rows
-    pd.DataFrame(sents, columns=["key", "sent_i", "start_char", "end_char", "text", "n_tokens"]).to_parquet(tmp / "sentences.parquet")
-    tok_cols = ["key", "sent_i"] + TOKEN_COLUMNS[2:]
-    pd.DataFrame(toks, columns=tok_cols).to_parquet(tmp / "tokens.parquet")
-    pd.DataFrame(ents, columns=["key", "sent_i", "ent_i", "text", "label", "start_char", "end_char", "root_i"]).to_parquet(tmp / "entities.parquet")
+    layouts = {
+        "sentences": (sents, ["key", "sent_i", "start_char", "end_char", "text", "n_tokens"]),
+        "tokens": (toks, ["key", "sent_i"] + TOKEN_COLUMNS[2:]),
+        "entities": (ents, ["key", "sent_i", "ent_i", "text", "label", "start_char", "end_char", "root_i"]),
+    }
+    for name, (records, cols) in layouts.items():
+        df = pd.DataFrame(records, columns=cols)
+        df = df.astype({c: "string" for c in ("key", "text", "lemma", "lower", "pos", "tag", "dep", "label", "ent_type", "ent_iob") if c in cols})
+        df.to_parquet(tmp / f"{name}.parquet")
     bin_ = DocBin(store_user_data=False)
     for d in docs:
         bin_.add(d)
@@ -262,7 +277,7 @@ def _load_tables(keys: dict[str, str], index: dict[str, Path]) -> tuple[pd.DataF
         df = pd.concat(frames[name], ignore_index=True) if frames[name] else pd.DataFrame(columns=["key", "sent_i"])
         df = df.drop_duplicates(subset=[c for c in df.columns if c in ("key", "sent_i", "token_i", "ent_i")] if name != "sentences" else ["key", "sent_i"])
         df = key_doc.merge(df, on="key", how="inner").drop(columns="key")
-        df["sent_id"] = df["doc_id"] + ":s" + df["sent_i"].astype(int).map("{:04d}".format)
+        df["sent_id"] = pd.Series([f"{d}:s{int(i):04d}" for d, i in zip(df["doc_id"], df["sent_i"])], index=df.index, dtype="string")
         sort = ["doc_id", {"sentences": "sent_i", "tokens": "token_i", "entities": "ent_i"}[name]]
         df = df.assign(_o=df["doc_id"].map(order)).sort_values(["_o", sort[1]]).drop(columns="_o").reset_index(drop=True)
         for c in cols:

