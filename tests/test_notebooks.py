@@ -1,0 +1,51 @@
+"""Notebooks: stored without outputs, parameterised, and executed top to bottom on the seeds."""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from analysis.run_notebooks import NOTEBOOK_DIR, list_notebooks, run_all, run_notebook
+
+NOTEBOOKS = list_notebooks()
+
+
+def test_there_are_notebooks():
+    assert [p.name[:2] for p in NOTEBOOKS][:1] == ["01"]
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_stored_clean_with_a_parameters_cell(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "outputs stored"
+    params = code[0]
+    assert "parameters" in params.metadata.get("tags", [])
+    for name in ("corpus", "output_dir", "seed"):
+        assert f"{name} =" in params.source
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    assert nb.cells[0].cell_type == "markdown" and "Goals" in nb.cells[0].source
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "Recap" in text and "Exercises" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes_and_writes_its_figures(nb_path, tmp_path):
+    out = run_notebook(nb_path, output_dir=tmp_path)
+    executed = nbformat.read(out, as_version=4)
+    errors = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    figures = sorted((tmp_path / "figures").glob(f"{nb_path.name[:2]}_*.png"))
+    assert figures, "the notebook wrote no figure"
+    assert all(f.stat().st_size > 5_000 for f in figures)
+
+
+@pytest.mark.slow
+def test_runner_skips_up_to_date_notebooks(tmp_path):
+    first = run_all(output_dir=tmp_path, only=["01"])
+    second = run_all(output_dir=tmp_path, only=["01"])
+    assert [r["status"] for r in first] == ["executed"] and [r["status"] for r in second] == ["up to date"]
+    stamps = json.loads((tmp_path / "notebooks" / ".stamps.json").read_text())
+    assert list(stamps) == ["01_corpus_and_cleaning.ipynb"]
