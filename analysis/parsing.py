@@ -108,10 +108,20 @@ class Parsed:
     keys: dict[str, str] = field(default_factory=dict)  # doc_id -> cache key
 
 
-def _cache_root(cache_dir: Path, nlp, components: tuple[str, ...]) -> Path:
+def model_meta(name: str) -> dict:
+    """The pipeline's ``meta.json`` without loading its weights (falls back to loading)."""
+    import spacy.util
+
+    try:
+        path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else Path(name)
+        return json.loads((path / "meta.json").read_text())
+    except (OSError, ValueError, ImportError):
+        return dict(load_model(name).meta)
+
+
+def _cache_root(cache_dir: Path, meta: dict, components: tuple[str, ...]) -> Path:
     import spacy
 
-    meta = nlp.meta
     tag = f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
     comp = hashlib.sha1(",".join(sorted(components)).encode()).hexdigest()[:8]
     return cache_dir / "parse" / f"{tag}-spacy{spacy.__version__}-{comp}-f{CACHE_FORMAT}"
@@ -224,15 +234,16 @@ def parse_documents(
     settings = get_settings()
     comps = tuple(components) if components is not None else ALL_COMPONENTS
     model = model or settings.spacy_model
-    nlp = load_model(model, comps)
+    meta = model_meta(model)
     cache = Path(cache_dir) if cache_dir is not None else settings.cache_dir
-    root = _cache_root(cache, nlp, comps)
+    root = _cache_root(cache, meta, comps)
     t0 = time.perf_counter()
     keys = {str(d): text_key(str(t)) for d, t in zip(documents["doc_id"], documents["text"])}
     index = _shard_index(root)
     texts = dict(zip(keys.values(), documents["text"].astype(str)))
     todo = [k for k in dict.fromkeys(keys.values()) if k not in index]
     if todo:
+        nlp = load_model(model, comps)
         nproc = n_process or settings.n_process
         nproc = _n_process(len(todo), sum(len(texts[k]) for k in todo), nproc)
         show = progress if progress is not None else len(todo) > 20
@@ -256,7 +267,7 @@ def parse_documents(
         bar.close()
     sentences, tokens, entities = _load_tables(keys, index)
     stats = ParseStats(n_docs=len(keys), n_cached=len(set(keys.values())) - len(todo), n_parsed=len(todo),
-                       seconds=time.perf_counter() - t0, model=f"{model} {nlp.meta.get('version')}", cache_dir=str(cache))
+                       seconds=time.perf_counter() - t0, model=f"{model} {meta.get('version')}", cache_dir=str(cache))
     shards = sorted({index[k] for k in keys.values()})
     return Parsed(sentences=sentences, tokens=tokens, entities=entities, stats=stats, shards=shards, keys=keys)
 
