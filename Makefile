@@ -11,7 +11,7 @@ OUT    ?= outputs
 CORPUS ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup figures test report clean-cache help
+.PHONY: setup browser figures test clean-cache help
 help:
 	@sed -n '2,5p' Makefile
 
@@ -31,7 +31,13 @@ $(STAMP): requirements.txt requirements-model.txt pyproject.toml
 figures: $(STAMP)
 	$(BIN)/python -m analysis.run_notebooks --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),)
 
-test: $(STAMP)
+# headless Chromium for the report test (Debian packages; needs root or sudo on a machine without them)
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean-cache:

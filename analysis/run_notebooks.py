@@ -3,7 +3,8 @@
 ``python -m analysis.run_notebooks [--corpus PATH] [--output-dir outputs] [--only 01 03] [--force]``
 
 Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``); executed copies
-go to ``<output-dir>/notebooks/`` and figures to ``<output-dir>/figures/``. A notebook is skipped when
+go to ``<output-dir>/notebooks/``, figures to ``<output-dir>/figures/`` and the static HTML report (see
+:mod:`analysis.report`) to ``<output-dir>/report/``. A notebook is skipped when
 neither it, the ``analysis`` package, the corpus nor the parameters changed since its last successful
 run (a stamp per notebook, like spaCy projects' steps); ``--force`` reruns everything.
 """
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", default=42, type=int)
     ap.add_argument("--only", nargs="*", help="notebook prefixes to run, e.g. 01 03")
     ap.add_argument("--force", action="store_true", help="rerun notebooks that are up to date")
+    ap.add_argument("--no-report", action="store_true", help="do not render the HTML report")
     args = ap.parse_args(argv)
     corpus = str(Path(args.corpus).resolve()) if args.corpus else None
     if corpus and not Path(corpus).exists():
@@ -98,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     figs = sorted((Path(args.output_dir) / "figures").glob("*.png"))
     print(f"{len(recs)} notebooks, {len(figs)} figures in {Path(args.output_dir) / 'figures'} "
           f"({time.perf_counter() - t0:.1f} s)")
+    if not args.no_report and not args.only:
+        from .report import build_report
+
+        print(f"report: {build_report(args.output_dir)} (open it in a browser; it needs no network)")
     return 0
 
 

@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from analysis.run_notebooks import NOTEBOOK_DIR, list_notebooks, run_all, run_notebook
+from analysis.run_notebooks import list_notebooks, run_all
 
 NOTEBOOKS = list_notebooks()
 
@@ -28,16 +28,18 @@ def test_notebook_is_stored_clean_with_a_parameters_cell(nb_path):
     assert nb.cells[0].cell_type == "markdown" and "Goals" in nb.cells[0].source
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "Recap" in text and "Exercises" in text
+    assert any("solution" in c.metadata.get("tags", []) for c in code), "exercises need solution cells"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes_and_writes_its_figures(nb_path, tmp_path):
-    out = run_notebook(nb_path, output_dir=tmp_path)
-    executed = nbformat.read(out, as_version=4)
+def test_notebook_executes_and_writes_its_figures(nb_path, executed_outputs):
+    out, records = executed_outputs
+    assert {"notebook": nb_path.name, "status": "executed"}.items() <= next(r for r in records if r["notebook"] == nb_path.name).items()
+    executed = nbformat.read(out / "notebooks" / nb_path.name, as_version=4)
     errors = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
-    figures = sorted((tmp_path / "figures").glob(f"{nb_path.name[:2]}_*.png"))
+    figures = sorted((out / "figures").glob(f"{nb_path.name[:2]}_*.png"))
     assert figures, "the notebook wrote no figure"
     assert all(f.stat().st_size > 5_000 for f in figures)
 

@@ -1,0 +1,80 @@
+"""The HTML report: built from the executed notebooks, opens from disk in headless Chromium with no
+console errors and no network requests, and shows every figure."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from analysis.report import build_report, strip_external_resources
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def test_external_scripts_are_stripped():
+    page = ('<head><script src="https://cdnjs.cloudflare.com/x.js"></script><link rel="stylesheet" href="http://cdn.x/a.css">'
+            '<script type="module">import m from "https://cdn.jsdelivr.net/npm/m.mjs";</script><script>var local = 1;</script></head>')
+    out = strip_external_resources(page)
+    assert "https://" not in out and "http://" not in out and "var local = 1;" in out
+
+
+@pytest.fixture(scope="module")
+def report(executed_outputs):
+    out, _ = executed_outputs
+    return build_report(out)
+
+
+def test_report_has_an_index_and_a_page_per_notebook(report, executed_outputs):
+    out, records = executed_outputs
+    pages = {p.stem for p in report.parent.glob("*.html")} - {"index"}
+    assert pages == {r["notebook"][:-6] for r in records}
+    index = report.read_text()
+    for name in pages:
+        assert f'href="{name}.html"' in index
+    assert len(list((report.parent / "figures").glob("*.png"))) == len(list((out / "figures").glob("*.png")))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (CHROMIUM and CHROMEDRIVER):
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromedriver are required in CI (make test installs them)")
+        pytest.skip("chromium/chromedriver not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+                 f"--user-data-dir={profile}", "--window-size=1280,900"):
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_every_page_loads_without_errors_or_network_and_shows_its_figures(report, browser, executed_outputs):
+    out, _ = executed_outputs
+    shots = out / "screenshots"
+    shots.mkdir(exist_ok=True)
+    for page in sorted(report.parent.glob("*.html")):
+        browser.get(page.as_uri())
+        browser.execute_script("window.scrollTo(0, document.body.scrollHeight);")
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert not errors, (page.name, errors)
+        resources = browser.execute_script("return performance.getEntriesByType('resource').map(r => r.name)")
+        assert all(r.startswith(("file:", "data:", "blob:")) for r in resources), (page.name, resources)
+        images = browser.execute_script(
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+        assert images, f"{page.name} shows no figure"
+        assert all(c and w > 0 and h > 0 for c, w, h in images), (page.name, images)
+        assert browser.save_screenshot(str(shots / f"{page.stem}.png"))
+        assert (shots / f"{page.stem}.png").stat().st_size > 5_000
