@@ -6,6 +6,12 @@ cache folder, so a second run parses nothing and a corpus with a few new documen
 Paragraph breaks (blank lines in the clean text) are forced sentence boundaries, so a sentence never
 spans a heading and the next paragraph. Character offsets are into the clean document text.
 
+For large corpora: token attributes are read with one ``Doc.to_array`` call per document (no
+per-token Python); with ``n_process > 1`` the worker processes parse *and* write their own shards, so
+Docs never travel back to the main process; shards are written as they fill, so memory does not grow
+with the corpus; ``load_tables=False`` with :func:`read_table` keeps the tables on disk. The same
+shards can be written by a Dask cluster (:mod:`analysis.distributed`). Figures: ``docs/performance.md``.
+
 >>> import pandas as pd, tempfile
 >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Huawei denied it.\\n\\nThe US disagreed."]})
 >>> parsed = parse_documents(docs, cache_dir=tempfile.mkdtemp(), progress=False)
@@ -27,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .config import SPACY_MODEL_INSTALL_HINT, get_settings
@@ -37,27 +44,31 @@ TOKEN_COLUMNS = ["doc_id", "sent_id", "token_i", "text", "lemma", "lower", "pos"
                  "start_char", "end_char", "is_stop", "is_alpha", "is_punct", "like_num", "ent_type", "ent_iob"]
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "sent_i", "start_char", "end_char", "text", "n_tokens"]
 ENTITY_COLUMNS = ["doc_id", "sent_id", "ent_i", "text", "label", "start_char", "end_char", "root_i"]
+#: Documents per cache shard: bounds memory while parsing large corpora.
 SHARD_SIZE = 1000
 #: Bump when the cached table layout or sentence rules change, so stale caches are not reused.
-CACHE_FORMAT = "2"  # documents per cache shard: bounds memory while parsing large corpora
+CACHE_FORMAT = "2"
 
 
 class ModelNotFoundError(RuntimeError):
     """The configured spaCy pipeline is not installed."""
 
 
-@lru_cache(maxsize=4)
-def load_model(name: str | None = None, components: tuple[str, ...] | None = None):
+def load_model(name: str | None = None, components: Sequence[str] | None = None):
     """Load a spaCy pipeline once per process, keeping only ``components`` (plus what they need).
 
     Raises :class:`ModelNotFoundError` naming the install command when the model is missing.
     """
+    return _load_model(name or get_settings().spacy_model, tuple(components) if components is not None else None)
+
+
+@lru_cache(maxsize=4)
+def _load_model(name: str, components: tuple[str, ...] | None):
     import spacy
     from spacy.language import Language
 
     if not Language.has_factory("paragraph_breaks"):
         Language.component("paragraph_breaks", func=_paragraph_breaks)
-    name = name or get_settings().spacy_model
     try:
         nlp = spacy.load(name)
     except OSError as exc:
@@ -82,9 +93,13 @@ def load_model(name: str | None = None, components: tuple[str, ...] | None = Non
 
 def _paragraph_breaks(doc):
     """Force a sentence start after every blank line (paragraph boundary)."""
-    for tok in doc[:-1]:
-        if tok.is_space and tok.text.count("\n") >= 2:
-            doc[tok.i + 1].is_sent_start = True
+    from spacy.attrs import IS_SPACE
+
+    if len(doc) < 2:
+        return doc
+    for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():  # only whitespace tokens, no per-token loop
+        if doc[i].text.count("\n") >= 2:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -132,65 +147,193 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _doc_tables(key: str, doc) -> tuple[list[dict], list[dict], list[dict]]:
-    sents, toks, ents = [], [], []
-    sent_of: dict[int, int] = {}
-    k = 0
-    for sent in doc.sents:
-        words = [t for t in sent if not t.is_space]
-        if not words:
+#: Token attributes read in one ``Doc.to_array`` call (no per-token Python work).
+_ATTR_NAMES = ("ORTH", "LEMMA", "LOWER", "POS", "TAG", "DEP", "HEAD", "IS_STOP", "IS_ALPHA", "IS_PUNCT",
+               "LIKE_NUM", "ENT_TYPE", "ENT_IOB", "IS_SPACE", "IDX", "SENT_START", "LENGTH")
+_A = {n: i for i, n in enumerate(_ATTR_NAMES)}
+_STRING_ATTRS = {"text": "ORTH", "lemma": "LEMMA", "lower": "LOWER", "pos": "POS", "tag": "TAG", "dep": "DEP",
+                 "ent_type": "ENT_TYPE"}
+_FLAG_ATTRS = {"is_stop": "IS_STOP", "is_alpha": "IS_ALPHA", "is_punct": "IS_PUNCT", "like_num": "LIKE_NUM"}
+_IOB = np.array(["", "I", "O", "B"], dtype=object)
+_STRING_COLUMNS = ("key", "text", "lemma", "lower", "pos", "tag", "dep", "label", "ent_type", "ent_iob")
+_SHARD_LAYOUTS = {
+    "sentences": ["key", "sent_i", "start_char", "end_char", "text", "n_tokens"],
+    "tokens": ["key", "sent_i"] + TOKEN_COLUMNS[2:],
+    "entities": ["key", "sent_i", "ent_i", "text", "label", "start_char", "end_char", "root_i"],
+}
+
+
+@lru_cache(maxsize=1)
+def _attr_ids() -> list[int]:
+    import spacy.attrs
+
+    return [getattr(spacy.attrs, n) for n in _ATTR_NAMES]
+
+
+def _doc_arrays(key: str, doc) -> tuple[dict, dict, dict]:
+    """Sentence, token and entity columns of one parsed Doc (token attributes as string hashes)."""
+    a = doc.to_array(_attr_ids())
+    n = len(a)
+    space = a[:, _A["IS_SPACE"]].astype(bool)
+    punct = a[:, _A["IS_PUNCT"]].astype(bool)
+    idx = a[:, _A["IDX"]].astype(np.int64)
+    length = a[:, _A["LENGTH"]].astype(np.int64)
+    starts_mask = a[:, _A["SENT_START"]].astype(np.int64) == 1
+    if n:
+        starts_mask[0] = True
+    starts = np.flatnonzero(starts_mask)
+    ends = np.append(starts[1:], n).astype(np.int64)
+    sent_of = np.full(n, -1, dtype=np.int64)
+    s_start: list[int] = []
+    s_end: list[int] = []
+    s_ntok: list[int] = []
+    for b, e in zip(starts.tolist(), ends.tolist()):
+        words = np.flatnonzero(~space[b:e]) + b
+        if not len(words):
             continue
-        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        if sents and all(t.is_punct for t in words) and start - sents[-1]["end_char"] <= 1:
+        start, end = int(idx[words[0]]), int(idx[words[-1]] + length[words[-1]])
+        if s_start and punct[words].all() and start - s_end[-1] <= 1:
             # a stray closing quote or bracket split off by the parser belongs to the previous sentence
-            prev = sents[-1]
-            prev["end_char"], prev["n_tokens"] = end, prev["n_tokens"] + len(words)
-            prev["text"] = doc.text[prev["start_char"]:end]
-            for t in sent:
-                sent_of[t.i] = k - 1
+            s_end[-1] = end
+            s_ntok[-1] += len(words)
+            sent_of[b:e] = len(s_start) - 1
             continue
-        sents.append({"key": key, "sent_i": k, "start_char": start, "end_char": end,
-                      "text": doc.text[start:end], "n_tokens": len(words)})
-        for t in sent:
-            sent_of[t.i] = k
-        k += 1
-    for t in doc:
-        if t.is_space:
-            continue
-        toks.append({"key": key, "sent_i": sent_of.get(t.i, -1), "token_i": t.i, "text": t.text,
-                     "lemma": t.lemma_, "lower": t.lower_, "pos": t.pos_, "tag": t.tag_, "dep": t.dep_,
-                     "head_i": t.head.i, "start_char": t.idx, "end_char": t.idx + len(t.text),
-                     "is_stop": t.is_stop, "is_alpha": t.is_alpha, "is_punct": t.is_punct,
-                     "like_num": t.like_num, "ent_type": t.ent_type_, "ent_iob": t.ent_iob_})
-    for j, e in enumerate(doc.ents):
-        ents.append({"key": key, "sent_i": sent_of.get(e.start, -1), "ent_i": j, "text": e.text,
-                     "label": e.label_, "start_char": e.start_char, "end_char": e.end_char, "root_i": e.root.i})
+        sent_of[b:e] = len(s_start)
+        s_start.append(start), s_end.append(end), s_ntok.append(len(words))
+    text = doc.text
+    sents = {"sent_i": np.arange(len(s_start), dtype=np.int64), "start_char": np.array(s_start, dtype=np.int64),
+             "end_char": np.array(s_end, dtype=np.int64), "n_tokens": np.array(s_ntok, dtype=np.int64),
+             "text": np.array([text[b:e] for b, e in zip(s_start, s_end)], dtype=object)}
+    keep = ~space
+    token_i = np.arange(n, dtype=np.int64)
+    toks = {"sent_i": sent_of[keep], "token_i": token_i[keep],
+            "head_i": (token_i + a[:, _A["HEAD"]].astype(np.int64))[keep],
+            "start_char": idx[keep], "end_char": (idx + length)[keep],
+            "ent_iob": _IOB[a[keep, _A["ENT_IOB"]].astype(np.int64)]}
+    for col, attr in _STRING_ATTRS.items():
+        toks[col] = a[keep, _A[attr]]  # hashes, resolved per shard
+    for col, attr in _FLAG_ATTRS.items():
+        toks[col] = a[keep, _A[attr]].astype(bool)
+    ents: dict[str, list] = {"sent_i": [], "ent_i": [], "text": [], "label": [], "start_char": [], "end_char": [], "root_i": []}
+    for j, ent in enumerate(doc.ents):
+        ents["sent_i"].append(int(sent_of[ent.start])), ents["ent_i"].append(j), ents["text"].append(ent.text)
+        ents["label"].append(ent.label_), ents["start_char"].append(ent.start_char)
+        ents["end_char"].append(ent.end_char), ents["root_i"].append(ent.root.i)
     return sents, toks, ents
 
 
-def _write_shard(root: Path, keys: list[str], docs: list, rows: tuple[list, list, list]) -> Path:
-    from spacy.tokens import DocBin
+_DOCBIN_STRING_ATTRS = ("ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
 
-    tmp = root / f".tmp-{uuid.uuid4().hex}"
-    tmp.mkdir(parents=True)
-    sents, toks, ents = rows
-    layouts = {
-        "sentences": (sents, ["key", "sent_i", "start_char", "end_char", "text", "n_tokens"]),
-        "tokens": (toks, ["key", "sent_i"] + TOKEN_COLUMNS[2:]),
-        "entities": (ents, ["key", "sent_i", "ent_i", "text", "label", "start_char", "end_char", "root_i"]),
-    }
-    for name, (records, cols) in layouts.items():
-        df = pd.DataFrame(records, columns=cols)
-        df = df.astype({c: "string" for c in ("key", "text", "lemma", "lower", "pos", "tag", "dep", "label", "ent_type", "ent_iob") if c in cols})
-        df.to_parquet(tmp / f"{name}.parquet")
-    bin_ = DocBin(store_user_data=False)
-    for d in docs:
-        bin_.add(d)
-    bin_.to_disk(tmp / "docs.spacy")
-    (tmp / "keys.json").write_text(json.dumps(keys))
-    final = root / f"shard-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    os.replace(tmp, final)
-    return final
+
+def _docbin_add(bin_, doc, seen: set[int]) -> None:
+    """``DocBin.add`` without its per-token Python loop: the same arrays and the same string set,
+    collected from unique hashes (``seen`` holds hashes already added to this bin)."""
+    import spacy.attrs
+    from spacy.attrs import SPACY
+
+    if doc.spans or doc.user_data:
+        bin_.add(doc)  # rare: span groups or user data, use spaCy's own path
+        return
+    array = doc.to_array(bin_.attrs)
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    bin_.tokens.append(array)
+    bin_.spaces.append(np.asarray(doc.to_array(SPACY).reshape((-1, 1)), dtype=bool))
+    bin_.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    hashes = doc.to_array([getattr(spacy.attrs, a) for a in _DOCBIN_STRING_ATTRS])
+    strings = doc.vocab.strings
+    if len(doc):
+        bin_.strings.add("_")  # spaCy adds str(token.morph), "_" when a token has no features
+    for h in np.unique(hashes).tolist():
+        if h not in seen:
+            seen.add(h)
+            bin_.strings.add(strings[h])
+    bin_.cats.append(doc.cats)
+    bin_.span_groups.append(doc.spans.to_bytes())
+
+
+class _ShardWriter:
+    """Buffers the column arrays of up to ``shard_size`` parsed docs and writes immutable shards.
+
+    Docs are not kept: each goes into the shard's ``DocBin`` (compact arrays) as it arrives.
+    """
+
+    def __init__(self, root: Path, *, shard_size: int = SHARD_SIZE):
+        self.root, self.shard_size = root, shard_size
+        self.written: list[tuple[Path, list[str]]] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        from spacy.tokens import DocBin
+
+        self.keys: list[str] = []
+        self.parts: dict[str, list] = {"sentences": [], "tokens": [], "entities": []}
+        self.bin = DocBin(store_user_data=False)
+        self._seen: set[int] = set()
+        self.strings = None
+
+    def add(self, key: str, doc) -> None:
+        sents, toks, ents = _doc_arrays(key, doc)
+        for name, cols in (("sentences", sents), ("tokens", toks), ("entities", ents)):
+            self.parts[name].append((key, cols))
+        _docbin_add(self.bin, doc, self._seen)
+        self.strings = doc.vocab.strings
+        self.keys.append(key)
+        if len(self.keys) >= self.shard_size:
+            self.flush()
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        cols = _SHARD_LAYOUTS[name]
+        parts = self.parts[name]
+        if not parts:
+            return pd.DataFrame(columns=cols).astype({c: "string" for c in _STRING_COLUMNS if c in cols})
+        lengths = [len(p[1]["sent_i"]) for p in parts]
+        data: dict[str, np.ndarray] = {"key": np.repeat(np.array([p[0] for p in parts], dtype=object), lengths)}
+        for c in cols[1:]:
+            data[c] = np.concatenate([np.asarray(p[1][c]) for p in parts]) if parts else np.array([])
+        if name == "tokens":
+            strings = self.strings
+            hashes = np.concatenate([data[c] for c in _STRING_ATTRS]).astype(np.uint64)
+            uniq, inv = np.unique(hashes, return_inverse=True)
+            looked = np.array([strings[int(h)] for h in uniq], dtype=object)[inv]
+            n = len(data["token_i"])
+            for j, c in enumerate(_STRING_ATTRS):
+                data[c] = looked[j * n:(j + 1) * n]
+        for c in ("sent_i", "ent_i", "start_char", "end_char", "n_tokens", "token_i", "head_i", "root_i"):
+            if c in data:
+                data[c] = data[c].astype(np.int64)
+        df = pd.DataFrame(data, columns=cols)
+        return df.astype({c: "string" for c in _STRING_COLUMNS if c in cols})
+
+    def flush(self) -> Path | None:
+        if not self.keys:
+            return None
+        tmp = self.root / f".tmp-{uuid.uuid4().hex}"
+        tmp.mkdir(parents=True)
+        for name in _SHARD_LAYOUTS:
+            self._frame(name).to_parquet(tmp / f"{name}.parquet")
+        self.bin.to_disk(tmp / "docs.spacy")
+        (tmp / "keys.json").write_text(json.dumps(self.keys))
+        final = self.root / f"shard-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        os.replace(tmp, final)
+        self.written.append((final, list(self.keys)))
+        self._reset()
+        return final
+
+
+def write_shards(pairs: Iterable[tuple[object, str]], root: str | Path, *, shard_size: int = SHARD_SIZE,
+                 on_doc=None) -> list[tuple[Path, list[str]]]:
+    """Stream ``(Doc, key)`` pairs into immutable cache shards under ``root``; return ``(shard, keys)``.
+
+    Memory stays bounded by one shard's tables: Docs are not held after they are packed.
+    """
+    writer = _ShardWriter(Path(root), shard_size=shard_size)
+    for doc, key in pairs:
+        writer.add(key, doc)
+        if on_doc is not None:
+            on_doc()
+    writer.flush()
+    return writer.written
 
 
 def _shard_index(root: Path) -> dict[str, Path]:
@@ -215,21 +358,34 @@ def _n_process(n_docs: int, total_chars: int, requested: int | None) -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def parse_documents(
+@dataclass
+class ParsePlan:
+    """What a parse has to do: cache keys of every document and the keys not yet in the cache."""
+
+    model: str
+    components: tuple[str, ...]
+    meta: dict
+    cache_dir: Path
+    root: Path
+    keys: dict[str, str]  # doc_id -> cache key
+    texts: dict[str, str]  # cache key -> text
+    index: dict[str, Path]  # cache key -> shard holding it
+    todo: list[str]  # keys to parse, each once, in corpus order
+    started: float
+
+
+def plan_parse(
     documents: pd.DataFrame,
     *,
     model: str | None = None,
     components: Sequence[str] | None = None,
     cache_dir: str | Path | None = None,
-    n_process: int | None = None,
-    batch_size: int = 32,
-    progress: bool | None = None,
-) -> Parsed:
-    """Parse ``documents`` (columns ``doc_id``, ``text``) through the cache; return tidy tables.
+) -> ParsePlan:
+    """Hash every text and look it up in the cache (no parsing); used by local and Dask parsing.
 
-    ``components``: subset of the pipeline to run (default: all). ``n_process``: worker processes
-    (default: 1 for small corpora, else the number of cores). ``progress``: tqdm bar (default: on when
-    more than 20 documents need parsing).
+    >>> import pandas as pd, tempfile
+    >>> plan_parse(pd.DataFrame({"doc_id": ["a"], "text": ["Hi."]}), cache_dir=tempfile.mkdtemp()).todo == [text_key("Hi.")]
+    True
     """
     settings = get_settings()
     comps = tuple(components) if components is not None else ALL_COMPONENTS
@@ -242,55 +398,158 @@ def parse_documents(
     index = _shard_index(root)
     texts = dict(zip(keys.values(), documents["text"].astype(str)))
     todo = [k for k in dict.fromkeys(keys.values()) if k not in index]
-    if todo:
-        nlp = load_model(model, comps)
+    return ParsePlan(model=model, components=comps, meta=meta, cache_dir=cache, root=root, keys=keys,
+                     texts=texts, index=index, todo=todo, started=t0)
+
+
+def finish_parse(plan: ParsePlan, *, load_tables: bool = True) -> Parsed:
+    """Assemble :class:`Parsed` once every key of ``plan`` is in the cache (reads the Parquet shards)."""
+    missing = [k for k in plan.keys.values() if k not in plan.index]
+    if missing:
+        raise RuntimeError(f"{len(missing)} documents are not in the parse cache at {plan.root}")
+    if load_tables:
+        sentences, tokens, entities = _load_tables(plan.keys, plan.index)
+    else:
+        sentences, tokens, entities = (_empty(c) for c in (SENTENCE_COLUMNS, TOKEN_COLUMNS, ENTITY_COLUMNS))
+    n_unique = len(set(plan.keys.values()))
+    stats = ParseStats(n_docs=len(plan.keys), n_cached=n_unique - len(plan.todo), n_parsed=len(plan.todo),
+                       seconds=time.perf_counter() - plan.started, model=f"{plan.model} {plan.meta.get('version')}",
+                       cache_dir=str(plan.cache_dir))
+    shards = sorted({plan.index[k] for k in plan.keys.values()})
+    return Parsed(sentences=sentences, tokens=tokens, entities=entities, stats=stats, shards=shards, keys=plan.keys)
+
+
+def _empty(cols: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+
+
+def parse_documents(
+    documents: pd.DataFrame,
+    *,
+    model: str | None = None,
+    components: Sequence[str] | None = None,
+    cache_dir: str | Path | None = None,
+    n_process: int | None = None,
+    batch_size: int = 32,
+    progress: bool | None = None,
+    load_tables: bool = True,
+) -> Parsed:
+    """Parse ``documents`` (columns ``doc_id``, ``text``) through the cache; return tidy tables.
+
+    ``components``: subset of the pipeline to run (default: all). ``n_process``: worker processes
+    (default: 1 for small corpora, else the number of cores). ``progress``: tqdm bar (default: on when
+    more than 20 documents need parsing). Parsed documents stream to disk shard by shard, so memory
+    does not grow with the corpus; ``load_tables=False`` skips reading the tables back (then
+    :func:`read_table` reads one table, or some columns, from the Parquet shards).
+    """
+    plan = plan_parse(documents, model=model, components=components, cache_dir=cache_dir)
+    if plan.todo:
+        settings = get_settings()
+        nlp = load_model(plan.model, plan.components)
         nproc = n_process or settings.n_process
-        nproc = _n_process(len(todo), sum(len(texts[k]) for k in todo), nproc)
-        show = progress if progress is not None else len(todo) > 20
+        nproc = _n_process(len(plan.todo), sum(len(plan.texts[k]) for k in plan.todo), nproc)
+        show = progress if progress is not None else len(plan.todo) > 20
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(todo), desc=f"parsing with {model}", unit="doc", disable=not show)
-        stream = nlp.pipe(((texts[k], k) for k in todo), as_tuples=True, n_process=nproc, batch_size=batch_size)
-        buf_keys, buf_docs, buf_rows = [], [], ([], [], [])
-        for doc, k in stream:
-            s, t, e = _doc_tables(k, doc)
-            buf_rows[0].extend(s), buf_rows[1].extend(t), buf_rows[2].extend(e)
-            buf_keys.append(k), buf_docs.append(doc)
-            bar.update(1)
-            if len(buf_keys) >= SHARD_SIZE:
-                shard = _write_shard(root, buf_keys, buf_docs, buf_rows)
-                index.update({kk: shard for kk in buf_keys})
-                buf_keys, buf_docs, buf_rows = [], [], ([], [], [])
-        if buf_keys:
-            shard = _write_shard(root, buf_keys, buf_docs, buf_rows)
-            index.update({kk: shard for kk in buf_keys})
+        bar = tqdm(total=len(plan.todo), desc=f"parsing with {plan.model}", unit="doc", disable=not show)
+        if nproc == 1:
+            stream = nlp.pipe(((plan.texts[k], k) for k in plan.todo), as_tuples=True, batch_size=batch_size)
+            written = write_shards(stream, plan.root, shard_size=SHARD_SIZE, on_doc=lambda: bar.update(1))
+        else:
+            written = _parse_in_pool(plan, n_process=nproc, batch_size=batch_size, on_chunk=bar.update)
+        for shard, ks in written:
+            plan.index.update({kk: shard for kk in ks})
         bar.close()
-    sentences, tokens, entities = _load_tables(keys, index)
-    stats = ParseStats(n_docs=len(keys), n_cached=len(set(keys.values())) - len(todo), n_parsed=len(todo),
-                       seconds=time.perf_counter() - t0, model=f"{model} {meta.get('version')}", cache_dir=str(cache))
-    shards = sorted({index[k] for k in keys.values()})
-    return Parsed(sentences=sentences, tokens=tokens, entities=entities, stats=stats, shards=shards, keys=keys)
+    return finish_parse(plan, load_tables=load_tables)
 
 
-def _load_tables(keys: dict[str, str], index: dict[str, Path]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _pool_init(model: str, components: tuple[str, ...]) -> None:
+    load_model(model, components)  # once per worker process (inherited when the pool forks)
+
+
+def _pool_parse(pairs: list[tuple[str, str]], root: str, model: str, components: tuple[str, ...],
+                batch_size: int) -> list[tuple[Path, list[str]]]:
+    nlp = load_model(model, components)
+    stream = nlp.pipe(((t, k) for k, t in pairs), as_tuples=True, batch_size=batch_size)
+    return write_shards(stream, root, shard_size=max(1, len(pairs)))
+
+
+def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, on_chunk=None) -> list[tuple[Path, list[str]]]:
+    """Parse ``plan.todo`` with ``n_process`` worker processes that each write their own shards.
+
+    Unlike ``nlp.pipe(n_process=...)``, parsed Docs never travel back to this process: workers
+    extract the tables and pack the DocBin themselves and return only shard paths.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    todo = plan.todo
+    size = max(16, min(SHARD_SIZE, -(-len(todo) // (8 * n_process))))  # ~8 chunks per worker, balanced tail
+    chunks = [[(k, plan.texts[k]) for k in todo[i:i + size]] for i in range(0, len(todo), size)]
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    written: list[tuple[Path, list[str]]] = []
+    with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_pool_init,
+                             initargs=(plan.model, plan.components)) as pool:
+        futures = [pool.submit(_pool_parse, c, str(plan.root), plan.model, plan.components, batch_size) for c in chunks]
+        for fut in as_completed(futures):
+            result = fut.result()
+            written.extend(result)
+            if on_chunk is not None:
+                on_chunk(sum(len(ks) for _, ks in result))
+    return written
+
+
+def read_table(parsed: Parsed, name: str, *, columns: Sequence[str] | None = None,
+               doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """One table (``"sentences"``, ``"tokens"`` or ``"entities"``) read from the cache's Parquet shards.
+
+    ``columns`` limits what is read (``doc_id`` and ``sent_id`` are always included).
+
+    >>> read_table(parsed, "tokens", columns=["lemma", "pos"])   # doctest: +SKIP
+    """
+    keys = parsed.keys if doc_ids is None else {d: parsed.keys[d] for d in doc_ids}
+    index: dict[str, Path] = {}
+    for shard in parsed.shards:
+        for k in json.loads((shard / "keys.json").read_text()):
+            index.setdefault(k, shard)
+    return _load_tables(keys, index, names=(name,), columns=columns)[0]
+
+
+_TABLE_COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, "entities": ENTITY_COLUMNS}
+_TABLE_ORDER = {"sentences": "sent_i", "tokens": "token_i", "entities": "ent_i"}
+
+
+def _load_tables(keys: dict[str, str], index: dict[str, Path], *,
+                 names: Sequence[str] = ("sentences", "tokens", "entities"),
+                 columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, ...]:
     wanted = set(keys.values())
     by_shard: dict[Path, list[str]] = {}
     for k in wanted:
         by_shard.setdefault(index[k], []).append(k)
-    frames: dict[str, list[pd.DataFrame]] = {"sentences": [], "tokens": [], "entities": []}
+    frames: dict[str, list[pd.DataFrame]] = {n: [] for n in names}
     for shard, ks in sorted(by_shard.items()):
         for name in frames:
-            frames[name].append(pd.read_parquet(shard / f"{name}.parquet", filters=[("key", "in", ks)]))
+            cols = None
+            if columns is not None:
+                need = {"key", "sent_i", _TABLE_ORDER[name]} | set(columns)
+                cols = [c for c in _SHARD_LAYOUTS[name] if c in need]
+            frames[name].append(pd.read_parquet(shard / f"{name}.parquet", columns=cols, filters=[("key", "in", ks)]))
     key_doc = pd.DataFrame({"doc_id": list(keys), "key": list(keys.values())})
     order = {d: i for i, d in enumerate(keys)}
     out = []
-    for name, cols in (("sentences", SENTENCE_COLUMNS), ("tokens", TOKEN_COLUMNS), ("entities", ENTITY_COLUMNS)):
+    for name in names:
+        cols = _TABLE_COLUMNS[name]
+        if columns is not None:
+            cols = [c for c in cols if c in {"doc_id", "sent_id"} | set(columns)]
         df = pd.concat(frames[name], ignore_index=True) if frames[name] else pd.DataFrame(columns=["key", "sent_i"])
-        df = df.drop_duplicates(subset=[c for c in df.columns if c in ("key", "sent_i", "token_i", "ent_i")] if name != "sentences" else ["key", "sent_i"])
+        df = df.drop_duplicates(subset=["key", _TABLE_ORDER[name]] if _TABLE_ORDER[name] in df.columns else ["key", "sent_i"])
         df = key_doc.merge(df, on="key", how="inner").drop(columns="key")
-        df["sent_id"] = pd.Series([f"{d}:s{int(i):04d}" for d, i in zip(df["doc_id"], df["sent_i"])], index=df.index, dtype="string")
-        sort = ["doc_id", {"sentences": "sent_i", "tokens": "token_i", "entities": "ent_i"}[name]]
-        df = df.assign(_o=df["doc_id"].map(order)).sort_values(["_o", sort[1]]).drop(columns="_o").reset_index(drop=True)
+        sent_i = pd.to_numeric(df["sent_i"]).astype("int64")
+        num = sent_i.abs().astype("string").str.zfill(4)  # same as f"{i:04d}", vectorised
+        num = num.where(sent_i >= 0, "-" + sent_i.abs().astype("string").str.zfill(3))
+        df["sent_id"] = (df["doc_id"].astype("string") + ":s" + num).astype("string")
+        df = (df.assign(_o=df["doc_id"].map(order)).sort_values(["_o", _TABLE_ORDER[name]], kind="stable")
+              .drop(columns="_o").reset_index(drop=True))
         for c in cols:
             if c not in df.columns:
                 df[c] = pd.NA

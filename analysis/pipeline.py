@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
 
 import pandas as pd
 
 from .cleaning import Rules, clean_corpus
 from .corpus import load_corpus
 from .parsing import ParseStats, Parsed, iter_docs, parse_documents
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 SENTENCE_TABLE_COLUMNS = ["doc_id", "outlet", "para_id", "sent_id", "sent_i", "para_kind", "start_char", "end_char", "text", "n_tokens"]
 
@@ -74,11 +77,16 @@ def build_corpus(
     cache_dir: str | Path | None = None,
     n_process: int | None = None,
     progress: bool | None = None,
+    scheduler: "str | Client | None" = None,
+    n_workers: int = 2,
 ) -> Corpus:
     """Load (:func:`analysis.corpus.load_corpus`), clean and parse a corpus; ``None`` means the seeds.
 
     ``clean=False`` skips boilerplate removal for corpora that are already clean text (paragraphs are
     then the blank-line separated blocks). Parsing goes through the on-disk cache.
+    ``scheduler``: parse on a Dask cluster instead (``"local"`` for a LocalCluster of ``n_workers``
+    processes, a scheduler address, or a ``distributed.Client``); same tables, same cache
+    (see :mod:`analysis.distributed`).
     """
     raw = load_corpus(source, columns=columns, metadata=metadata, outlet=outlet)
     if clean:
@@ -90,8 +98,14 @@ def build_corpus(
         documents = raw.documents.copy()
         paragraphs = paragraphs_from_text(documents)
         audit = pd.DataFrame(columns=["doc_id", "outlet", "line_no", "raw_line", "zone", "action", "rule", "family", "field", "para_i"])
-    parsed = parse_documents(documents, model=model, components=components, cache_dir=cache_dir,
-                             n_process=n_process, progress=progress)
+    if scheduler is not None:
+        from .distributed import parse_distributed
+
+        parsed = parse_distributed(documents, scheduler=scheduler, n_workers=n_workers, model=model,
+                                   components=components, cache_dir=cache_dir)
+    else:
+        parsed = parse_documents(documents, model=model, components=components, cache_dir=cache_dir,
+                                 n_process=n_process, progress=progress)
     sentences = _attach_paragraphs(parsed.sentences, paragraphs, documents)
     return Corpus(documents=documents, paragraphs=paragraphs, sentences=sentences, tokens=parsed.tokens,
                   entities=parsed.entities, audit=audit, rejects=raw.rejects, issues=raw.issues,

@@ -1,0 +1,70 @@
+"""The measures the pipeline benchmarks run after parsing: every one that works from the tables.
+
+Each entry is ``name -> function(corpus)``. A measure whose module is missing or fails is reported as
+skipped with the error, never silently dropped.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+
+def _tone(c):
+    from analysis.sentiment import sentence_tone
+
+    return sentence_tone(c.sentences, methods=["vader"])
+
+
+def _actors(c):
+    from analysis.actors import find_actor_mentions
+
+    return find_actor_mentions(c.sentences, entities=c.entities)
+
+
+def _dtm(c):
+    from analysis.topics import document_term_matrix
+
+    return document_term_matrix(c.tokens, sentences=c.sentences)
+
+
+def _distinctive(c):
+    from analysis.distinctive import log_odds_dirichlet, term_counts
+
+    return log_odds_dirichlet(term_counts(c.tokens, documents=c.documents))
+
+
+def _kwic(c):
+    from analysis.kwic import find_terms, load_term_list, term_rates
+
+    return term_rates(find_terms(c.tokens, load_term_list()), c.tokens, documents=c.documents)
+
+
+def _framing(c):
+    from analysis.framing import code_sentences
+
+    return code_sentences(c, "semetko_valkenburg")
+
+
+#: Measures computed from the tidy tables alone.
+TABLE_MEASURES: dict[str, Callable] = {
+    "sentiment.sentence_tone(vader)": _tone,
+    "actors.find_actor_mentions": _actors,
+    "topics.document_term_matrix": _dtm,
+    "distinctive.term_counts+log_odds_dirichlet": _distinctive,
+    "kwic.find_terms+term_rates": _kwic,
+}
+#: Measures that re-tokenise sentence text (no parse, but heavier).
+OTHER_MEASURES: dict[str, Callable] = {"framing.code_sentences(semetko_valkenburg)": _framing}
+
+
+def run_measures(corpus, measures: dict[str, Callable]) -> dict[str, float | str]:
+    """Run each measure once; ``name -> seconds`` or ``name -> 'skipped: <error>'``."""
+    out: dict[str, float | str] = {}
+    for name, f in measures.items():
+        t0 = time.perf_counter()
+        try:
+            f(corpus)
+            out[name] = time.perf_counter() - t0
+        except Exception as exc:  # report, do not hide
+            out[name] = f"skipped: {type(exc).__name__}: {exc}"[:200]
+    return out

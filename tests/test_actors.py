@@ -1,0 +1,112 @@
+"""Actor alias table and mention finder, on hand-written sentences with known answers."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.actors import ActorTableError, actor_group, find_actor_mentions, load_actor_table, resolve_actor
+
+
+def _sents(*texts: str, doc_id: str = "d") -> pd.DataFrame:
+    rows, pos = [], 0
+    for i, t in enumerate(texts):
+        rows.append({"doc_id": doc_id, "sent_id": f"{doc_id}:s{i}", "start_char": pos, "text": t})
+        pos += len(t) + 1
+    return pd.DataFrame(rows)
+
+
+def test_table_columns_and_groups():
+    t = load_actor_table()
+    assert {"actor", "group", "alias"} <= set(t.columns)
+    assert not t.duplicated(["key"]).any()
+    assert actor_group("Vladimir Putin") == "Russian government"
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Washington", "US government"),
+    ("the White House", "US government"),
+    ("The Trump administration", "US government"),
+    ("Beijing", "Chinese government"),
+    ("the Kremlin", "Russian government"),
+    ("Moscow", "Russian government"),
+    ("MTS", "MTS"),
+    ("China Mobile", "China Mobile"),
+    ("the Chinese tech giant", "Huawei"),
+    ("the Shenzhen-based firm", "Huawei"),
+    ("the UK", "UK government"),
+    ("Huawei\u2019s founder", "Ren Zhengfei"),       # curly apostrophe
+    ("Ryan Ding, the head of the Chinese tech giant's carrier business", "Ryan Ding"),
+    ("he", None),
+    ("us", None),                                     # the pronoun is not the US
+    ("", None),
+])
+def test_resolve_actor(text, actor):
+    assert resolve_actor(text) == actor
+
+
+def test_longest_alias_wins_and_offsets_are_document_offsets():
+    s = _sents("Hello.", "The Trump administration put Huawei on a blacklist, Beijing said.")
+    m = find_actor_mentions(s)
+    assert m.actor.tolist() == ["US government", "Huawei", "Chinese government"]
+    assert m.mention.tolist()[0] == "The Trump administration"   # not "Trump" -> Donald Trump
+    full = "Hello. " + s.text[1]
+    for r in m.itertuples():
+        assert full[r.start_char:r.end_char] == r.mention
+    assert set(m.method) == {"alias"}
+
+
+def test_no_partial_word_matches():
+    m = find_actor_mentions(_sents("USB sticks from Russian hackers and Xiaomi phones; tell us."))
+    assert m.empty
+
+
+def test_entities_not_in_table_reported_under_own_name():
+    s = _sents("Acme Corp and Huawei signed a deal in Lagos.")
+    ents = pd.DataFrame({
+        "doc_id": ["d", "d", "d"], "sent_id": ["d:s0"] * 3, "ent_i": [0, 1, 2],
+        "text": ["Acme Corp", "Huawei", "Lagos"], "label": ["ORG", "ORG", "GPE"],
+        "start_char": [0, 14, 38], "end_char": [9, 20, 43], "root_i": [1, 3, 9],
+    })
+    m = find_actor_mentions(s, entities=ents)
+    assert m[["actor", "method"]].values.tolist() == [
+        ["Acme Corp", "entity"], ["Huawei", "alias"], ["Lagos", "entity"]]
+
+
+def test_custom_table_works_for_another_corpus(tmp_path):
+    p = tmp_path / "a.yaml"
+    p.write_text("actors:\n  - actor: EU\n    group: Europe\n    aliases: [Brussels, the European Commission]\n")
+    t = load_actor_table(p)
+    m = find_actor_mentions(_sents("Brussels fined the firm; the European Commission said."), table=t)
+    assert m.actor.tolist() == ["EU", "EU"]
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("actors:\n  - actor: X\n    aliases: [x]\n", "actors[0] (actor 'X'): 'group'"),
+    ("actors:\n  - actor: X\n    group: G\n    aliases: []\n", "'aliases'"),
+    ("actors:\n  - actor: X\n    group: G\n    aliases: [Y]\n  - actor: Z\n    group: G\n    aliases: [Y]\n",
+     "actors[1] (actor 'Z'): alias 'Y' is already used by actor 'X'"),
+    ("actors:\n  - actor: X\n    group: G\n    aliases: [Y]\n    colour: red\n", "unknown field"),
+    ("people: []\n", "top-level 'actors:'"),
+])
+def test_malformed_table_rejected_with_entry_named(tmp_path, body, needle):
+    p = tmp_path / "bad.yaml"
+    p.write_text(body)
+    with pytest.raises(ActorTableError) as exc:
+        load_actor_table(p)
+    assert needle in str(exc.value)
+
+
+def test_real_corpus_offsets_slice_clean_text():
+    analysis = pytest.importorskip("analysis")
+    try:
+        corpus = analysis.build_corpus()
+    except Exception as exc:  # model or seeds unavailable on this machine
+        pytest.skip(f"corpus not available: {exc}")
+    m = find_actor_mentions(corpus)
+    text = dict(zip(corpus.documents.doc_id, corpus.documents.text))
+    assert len(m) > 0
+    assert all(text[r.doc_id][r.start_char:r.end_char] == r.mention for r in m.itertuples())
+    assert set(m.method) <= {"alias", "entity"}
+    # the seed coverage names Huawei and the US government in every article
+    per_doc = m.groupby("doc_id").actor.apply(set)
+    assert all({"Huawei", "US government"} <= s for s in per_doc)

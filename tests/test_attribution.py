@@ -1,0 +1,78 @@
+"""Distancing / hedging markers around accusations and denials, and names for the US measures."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.attribution import attribution_markers, context_sentences, load_markers, marker_profile, measure_terms
+
+
+def _t(*texts, outlet="X"):
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "sent_id": [f"d{i}:s0" for i in range(len(texts))],
+                         "outlet": outlet, "text": list(texts)})
+
+
+def _markers(text):
+    m = attribution_markers(_t(text))
+    return {(r.context, r.marker_class, r.marker.lower()) for r in m.itertuples()}
+
+
+def test_distancing_around_accusation():
+    m = _markers("The White House claims that Huawei spies for Beijing, but has not provided any proof.")
+    assert ("accusation", "distancing", "claims") in m
+    assert ("accusation", "distancing", "has not provided any proof") in m
+
+
+def test_reportedly_and_alleged():
+    m = _markers("Huawei allegedly installed backdoors, and reportedly spied on users.")
+    assert {("accusation", "distancing", "allegedly"), ("accusation", "distancing", "reportedly")} <= m
+
+
+def test_assertion_without_distancing():
+    m = _markers("Huawei clearly poses a security risk, the evidence shows.")
+    classes = {c for _x, c, _w in m}
+    assert "assertion" in classes and "distancing" not in classes
+
+
+def test_month_may_is_not_a_hedge():
+    m = _markers("In May, the administration acted over spying concerns.")
+    assert not any(c == "hedge" for _x, c, _w in m)
+    assert _markers("Huawei may be spying for Beijing.") >= {("accusation", "hedge", "may")}
+
+
+def test_denial_context_and_off_topic_sentence():
+    m = _markers("Huawei has denied the allegations.")
+    assert ("denial", "distancing", "allegations") in m
+    assert attribution_markers(_t("Huawei reportedly sold phones.")).empty   # no accusation / denial topic
+
+
+def test_profile_shares():
+    c = context_sentences(_t("The US claims Huawei spies.", "Huawei is a spying risk.", "Phones sold well."))
+    assert c.accusation.tolist() == [True, True, False]
+    p = marker_profile(c)
+    assert p[["n_sentences", "distancing"]].values.tolist() == [[2, 0.5]]
+
+
+def test_measure_terms_lexical_choice():
+    t = measure_terms(_t("Washington's crackdown campaign put Huawei on the entity list amid a trade war.",
+                         "The pressure and sanctions grew; it was banned."))
+    assert t.term.tolist() == ["crackdown", "campaign", "entity list", "trade war", "pressure", "sanctions", "ban"]
+
+
+def test_marker_file_has_sources_and_lists():
+    mk = load_markers()
+    assert "say" in mk["reporting_verbs"] and "crackdown" in mk["us_measures"]
+
+
+def test_measure_profile_counts_and_rate_per_1000_words():
+    from types import SimpleNamespace
+
+    from analysis.attribution import measure_profile
+
+    t = _t("The ban and the ban again.", "A crackdown.", outlet="X")
+    t.loc[1, "outlet"] = "Y"
+    terms = measure_terms(t)
+    corpus = SimpleNamespace(documents=pd.DataFrame({"outlet": ["X", "Y"], "n_words": [500, 1000]}))
+    p = measure_profile(terms, corpus).set_index(["outlet", "term"])
+    assert p.loc[("X", "ban"), "n"] == 2 and p.loc[("X", "ban"), "per_1000_words"] == 4.0
+    assert p.loc[("Y", "crackdown"), "per_1000_words"] == 1.0
+    assert measure_profile(terms).per_1000_words.isna().all()

@@ -1,0 +1,181 @@
+"""Codebook loader and sentence-level frame indicators on hand-written sentences."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.framing import (CodebookError, code_sentences, document_frames, load_codebook,
+                              outlet_frame_profile, top_evidence)
+
+
+def _table(*texts, doc_ids=None, outlet="X"):
+    doc_ids = doc_ids or [f"d{i}" for i in range(len(texts))]
+    return pd.DataFrame({"doc_id": doc_ids, "sent_id": [f"{d}:s{i}" for i, d in enumerate(doc_ids)],
+                         "outlet": outlet, "text": list(texts)})
+
+
+@pytest.fixture(scope="module")
+def sv():
+    return load_codebook("semetko_valkenburg")
+
+
+def _fired(text, cb):
+    c = code_sentences(_table(text), cb)
+    return set(zip(c.frame, c.question))
+
+
+def test_shipped_codebooks_load():
+    sv = load_codebook("semetko_valkenburg")
+    assert list(sv.frames) == ["responsibility", "human_interest", "conflict", "morality", "economic"]
+    assert sv.questions_table().shape[0] == 20            # Semetko & Valkenburg's 20 items
+    d = sv.to_dict()
+    assert d["frames"]["conflict"]["questions"][0]["id"] == "C1"
+    assert d["frames"]["human_interest"]["questions"][-1]["codable"] is False
+    pf = load_codebook("policy_frames")
+    assert len(pf.frames) == 15 and "security_and_defense" in pf.frames
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Huawei has adamantly denied all of the US' accusations against it.", ("conflict", "C1")),
+    ("The Chinese government accused Huawei's critics of lying.", ("conflict", "C2")),
+    ("Huawei lost three contracts to Nokia.", ("conflict", "C4")),
+    ("The company has experienced massive drops in its bottom line.", ("economic", "E1")),
+    ("The deal is worth $4 billion.", ("economic", "E2")),
+    ("The United States banned Huawei from its networks.", ("responsibility", "R2")),
+    ("The British government must weigh its decision on Huawei.", ("responsibility", "R1")),
+    ("Embattled Huawei was pushed out unceremoniously.", ("human_interest", "H2")),
+    ("Operators should treat every vendor with the same fair rules.", ("morality", "M1")),
+])
+def test_indicator_fires(sv, text, expected):
+    assert expected in _fired(text, sv)
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Huawei did not lose any contracts.", ("conflict", "C4")),            # negated win/lose
+    ("There were no losses for the company.", ("economic", "E1")),          # "no" negator
+    ("Critics banned the word from the dictionary.", ("responsibility", "R2")),  # no government actor
+    ("The company released new phones in May.", ("conflict", "C1")),
+])
+def test_indicator_does_not_fire(sv, text, absent):
+    assert absent not in _fired(text, sv)
+
+
+def test_passive_reproach_dependency_pattern(sv):
+    c = code_sentences(_table("Huawei was condemned by the White House."), sv)
+    row = c[(c.frame == "conflict") & (c.question == "C2")]
+    assert row.indicator.tolist() == ["reproach_verb_with_object"]
+
+
+def test_evidence_columns_and_sentence_text(sv):
+    t = _table("Huawei lost contracts.", "The weather was fine.")
+    c = code_sentences(t, sv)
+    assert list(c.columns) == ["doc_id", "outlet", "sent_id", "frame", "question", "indicator", "trigger", "text"]
+    assert set(c.sent_id) == {"d0:s0"} and c.text.iloc[0] == "Huawei lost contracts."
+    assert not c.duplicated(["sent_id", "frame", "question"]).any()
+
+
+def test_document_frames_presence_rule(sv):
+    t = _table("Huawei lost 12 contracts.", "It signed a deal worth $4 billion.", "The sky is blue.",
+               doc_ids=["a", "a", "a"])
+    t["sent_id"] = ["a:0", "a:1", "a:2"]
+    d = document_frames(t, sv).set_index("frame")
+    assert d.loc["economic", "n_sentences_fired"] == 2
+    assert d.loc["economic", "share"] == pytest.approx(2 / 3)
+    assert bool(d.loc["economic", "present"]) and not bool(d.loc["morality", "present"])
+    strict = document_frames(t, sv, min_sentences=3).set_index("frame")
+    assert not bool(strict.loc["economic", "present"])
+    by_share = document_frames(t, sv, min_share=0.7).set_index("frame")    # 2/3 < 0.7
+    assert not bool(by_share.loc["economic", "present"])
+    assert bool(document_frames(t, sv, min_share=0.6).set_index("frame").loc["economic", "present"])
+    assert len(d) == 5
+
+
+def test_outlet_profile_and_top_evidence(sv):
+    t = pd.concat([_table("Huawei lost contracts.", "The sky is blue.", doc_ids=["a", "a"], outlet="A"),
+                   _table("The sky is blue.", "Rain fell.", doc_ids=["b", "b"], outlet="B")], ignore_index=True)
+    t["sent_id"] = ["a:0", "a:1", "b:0", "b:1"]
+    prof = outlet_frame_profile(t, sv, n_boot=50).set_index(["outlet", "frame"])
+    assert prof.loc[("A", "economic"), "estimate"] == pytest.approx(0.5)
+    assert prof.loc[("B", "economic"), "estimate"] == 0
+    assert prof.loc[("A", "economic"), "n_evidence"] == 1
+    ev = top_evidence(code_sentences(t, sv), frame="economic", outlet="A")
+    assert ev.text.tolist() == ["Huawei lost contracts."]
+
+
+def test_new_codebook_needs_no_code(tmp_path):
+    p = tmp_path / "mine.yaml"
+    p.write_text("name: mine\nframes:\n  tech:\n    label: Technology\n    questions:\n"
+                 "      - id: T1\n        text: Is 5G mentioned?\n        indicators:\n"
+                 "          - id: five_g\n            phrases: [base stations]\n")
+    c = code_sentences(_table("Huawei shipped 40,000 base stations."), load_codebook(p))
+    assert c[["frame", "question", "trigger"]].values.tolist() == [["tech", "T1", "base stations"]]
+
+
+HEAD = "name: bad\nframes:\n  conflict:\n    questions:\n"
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("name: bad\n", "top-level 'frames:'"),
+    (HEAD + "      - id: C1\n        indicators: [{id: x, lemmas: [war]}]\n", "frame 'conflict' question 'C1': 'text'"),
+    (HEAD + "      - id: C1\n        text: Q?\n", "question 'C1': 'indicators'"),
+    (HEAD + "      - id: C1\n        text: Q?\n        indicators: [{id: x}]\n", "indicator 'x': needs exactly one trigger"),
+    (HEAD + "      - id: C1\n        text: Q?\n        indicators: [{id: x, lemmas: [war], phrases: [a b]}]\n",
+     "indicator 'x': needs exactly one trigger"),
+    (HEAD + "      - id: C1\n        text: Q?\n        indicators: [{id: bad_pat, patterns: [[{LEMA: war}]]}]\n",
+     "indicator 'bad_pat': invalid spaCy patterns"),
+    (HEAD + "      - id: C1\n        text: Q?\n        indicators: [{id: x, lemmas: [war], negation: maybe}]\n",
+     "'negation' must be"),
+    (HEAD + "      - id: C1\n        text: Q?\n        indicators: [{id: x, lemma: [war]}]\n", "unknown field(s) ['lemma']"),
+])
+def test_malformed_codebook_rejected_naming_entry(tmp_path, body, needle):
+    p = tmp_path / "bad.yaml"
+    p.write_text(body)
+    with pytest.raises(CodebookError) as exc:
+        load_codebook(p)
+    assert needle in str(exc.value)
+
+
+def test_unknown_codebook_name():
+    with pytest.raises(FileNotFoundError, match="semetko_valkenburg"):
+        load_codebook("no_such_codebook")
+
+
+def test_real_corpus_evidence_is_corpus_sentences(sv):
+    import analysis
+
+    try:
+        corpus = analysis.build_corpus()
+    except Exception as exc:  # model or seeds unavailable on this machine
+        pytest.skip(f"corpus not available: {exc}")
+    coded = code_sentences(corpus, sv)
+    sents = corpus.sentences.set_index("sent_id")
+    assert set(coded.sent_id) <= set(sents.index)
+    assert (coded.text.values == sents.loc[coded.sent_id, "text"].values).all()
+    assert (coded.outlet.values == sents.loc[coded.sent_id, "outlet"].values).all()
+    docs = document_frames(corpus, sv, coded=coded)
+    assert len(docs) == len(corpus.documents) * 5
+    assert ((docs.share >= 0) & (docs.share <= 1)).all()
+
+
+def _indicator_cases():
+    from analysis.framing import CODEBOOK_DIR
+
+    for path in sorted(CODEBOOK_DIR.glob("*.yaml")):
+        cb = load_codebook(path)
+        for f in cb.frames.values():
+            for q in f.questions:
+                for ind in q.indicators:
+                    yield pytest.param(cb, f.key, q.id, ind, id=f"{cb.name}:{q.id}:{ind.id}")
+
+
+@pytest.mark.parametrize("cb, frame, question, ind", list(_indicator_cases()))
+def test_every_shipped_indicator_fires_on_its_examples(cb, frame, question, ind):
+    assert ind.examples, f"indicator {ind.id} has no hand-written example sentence"
+    coded = code_sentences(_table(*ind.examples), cb)
+    for i, text in enumerate(ind.examples):
+        hit = coded[(coded.sent_id == f"d{i}:s{i}") & (coded.frame == frame) & (coded.question == question)]
+        assert ind.id in "; ".join(hit.indicator), f"{ind.id} did not fire on: {text}"
+    if ind.counter_examples:
+        coded = code_sentences(_table(*ind.counter_examples), cb)
+        fired = coded[(coded.frame == frame) & (coded.question == question)].indicator.str.cat(sep="; ")
+        assert ind.id not in fired.split("; ")

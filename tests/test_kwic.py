@@ -1,0 +1,101 @@
+"""Tests for analysis.kwic: term finding, rates and keyword-in-context lines."""
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from analysis import kwic as K
+
+
+def toy(texts: dict[str, list[str]], lemmas: dict[str, str] | None = None):
+    """{doc_id: [sentence, ...]} -> (tokens, documents, sentences) with real character offsets."""
+    lemmas = lemmas or {}
+    toks, docs, sents = [], [], []
+    for doc_id, sentences in texts.items():
+        text, ti = "", 0
+        for si, sent in enumerate(sentences):
+            if text:
+                text += " "
+            sid = f"{doc_id}:s{si}"
+            sents.append({"doc_id": doc_id, "sent_id": sid, "text": sent, "start_char": len(text)})
+            for m in re.finditer(r"\w+|[^\w\s]", sent):
+                w = m.group()
+                toks.append({"doc_id": doc_id, "sent_id": sid, "token_i": ti, "text": w, "lower": w.lower(),
+                             "lemma": lemmas.get(w.lower(), w.lower()), "start_char": len(text) + m.start(),
+                             "end_char": len(text) + m.end(), "is_punct": not w[0].isalnum()})
+                ti += 1
+            text += sent
+        docs.append({"doc_id": doc_id, "outlet": doc_id.rstrip("0123456789"), "text": text})
+    return pd.DataFrame(toks), pd.DataFrame(docs), pd.DataFrame(sents)
+
+
+TERMS = pd.DataFrame({"group": ["war", "war", "us", "us", "claims"],
+                      "term": ["trade war", "war", "ban", "trade ban", "allegation"]})
+
+
+def test_lemma_or_lower_form_and_longest_match_wins():
+    toks, docs, _ = toy({"x1": ["The trade war and the war.", "A trade ban, then a ban.", "Allegations denied."]},
+                        lemmas={"allegations": "allegation"})
+    hits = K.find_terms(toks, TERMS)
+    assert hits.term.tolist() == ["trade war", "war", "trade ban", "ban", "allegation"]
+    lines = K.kwic(hits, docs)
+    assert lines.match.tolist() == ["trade war", "war", "trade ban", "ban", "Allegations"]
+    # without the lemma field the plural is not found
+    assert "allegation" not in set(K.find_terms(toks, TERMS, fields=("lower",)).term)
+
+
+def test_multiword_terms_need_adjacent_tokens_in_one_sentence():
+    toks, docs, _ = toy({"x1": ["They trade.", "War began.", "Trade , war ."]})
+    hits = K.find_terms(toks, TERMS)
+    assert hits.term.tolist() == ["war", "war"]  # 'trade' + 'war' across a sentence or a comma is no phrase
+
+
+def test_rates_include_zeros_and_use_word_counts():
+    toks, docs, _ = toy({"a1": ["ban ban deal ."], "a2": ["deal deal"], "b1": ["war deal"]})
+    hits = K.find_terms(toks, TERMS)
+    r = K.term_rates(hits, toks, documents=docs, terms=TERMS, per=100).set_index(["outlet", "term"])
+    assert r.loc[("a", "ban"), "n"] == 2 and r.loc[("a", "ban"), "n_words"] == 5  # the '.' is not a word
+    assert r.loc[("a", "ban"), "rate"] == pytest.approx(40.0)
+    assert r.loc[("b", "ban"), "n"] == 0 and r.loc[("a", "war"), "rate"] == 0
+    assert r.loc[("a", "ban"), "n_docs_with"] == 1
+    assert r["n"].sum() == len(hits)
+
+
+def test_kwic_windows_and_sentences_and_alignment():
+    toks, docs, sents = toy({"x1": ["Washington imposed a ban on the firm.", "Another ban followed soon after."]})
+    hits = K.find_terms(toks, TERMS)
+    lines = K.kwic(hits, docs, window=10, sentences=sents)
+    assert lines.left.iloc[0] == "imposed a " and lines.right.iloc[0] == " on the fi"
+    assert lines.sentence.tolist() == ["Washington imposed a ban on the firm.", "Another ban followed soon after."]
+    txt = K.format_kwic(lines, width=12).splitlines()
+    assert len(txt) == 2 and len({line.index("|ban|") for line in txt}) == 1
+
+
+def test_term_list_file_is_valid():
+    t = K.load_term_list()
+    assert not t.term.duplicated().any() and (t.term == t.term.str.lower()).all()
+    issue_terms = {"crackdown", "ban", "blacklist", "campaign", "spy", "allegation", "security", "contract"}
+    assert issue_terms <= set(t.term)
+    assert t.group.nunique() >= 3 and (t.n_words >= 1).all()
+
+
+def test_seed_corpus_counts_match_a_plain_text_search():
+    import analysis
+    c = analysis.build_corpus(progress=False)
+    terms = K.load_term_list()
+    hits = K.find_terms(c.tokens, terms)
+    lines = K.kwic(hits, c.documents, sentences=c.sentences)
+    for term, pattern in [("crackdown", r"\bcrackdowns?\b"), ("allegation", r"\ballegations?\b"),
+                          ("backdoor", r"\bbackdoors?\b")]:
+        expected = sum(len(re.findall(pattern, t, flags=re.I)) for t in c.documents.text)
+        assert (hits.term == term).sum() == expected > 0, term
+        assert lines[lines.term == term].match.str.lower().str.startswith(term).all()
+    # every line quotes the sentence it came from
+    assert all(m in s for m, s in zip(lines.match, lines.sentence))
+    assert K.plot_term_rates(K.term_rates(hits, c.tokens, documents=c.documents, terms=terms)) is not None
