@@ -96,6 +96,8 @@ def build_corpus(
         from .units import paragraphs_from_text
 
         documents = raw.documents.copy()
+        documents["n_chars"] = documents["text"].str.len().astype(int)
+        documents["n_words"] = documents["text"].str.split().str.len().fillna(0).astype(int)
         paragraphs = paragraphs_from_text(documents)
         audit = pd.DataFrame(columns=["doc_id", "outlet", "line_no", "raw_line", "zone", "action", "rule", "family", "field", "para_i"])
     if scheduler is not None:
