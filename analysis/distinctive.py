@@ -83,8 +83,9 @@ def log_odds_dirichlet(
     (e.g. from a larger reference corpus); default: the corpus' own total counts. It is rescaled to a
     total of ``prior_scale * n`` pseudo-counts (``n`` = all words counted); terms missing from a given
     prior get the smallest prior count. Returns one row per group and term with ``count, count_rest,
-    freq`` (per 1,000 group words), ``total`` (corpus count), ``delta, se, z`` and ``rank`` (1 = most
-    distinctive of the group, by z).
+    freq`` (per 1,000 group words), ``total`` (corpus count), ``prior`` (the pseudo-count ``a_w`` added to
+    both sides; with the default prior it equals ``prior_scale * total``), ``delta, se, z`` and ``rank``
+    (1 = most distinctive of the group, by z).
     """
     wide = counts.pivot_table(index=by, columns="term", values="count", aggfunc="sum", fill_value=0)
     groups, terms = wide.index.to_numpy(), wide.columns.to_numpy()
@@ -110,10 +111,49 @@ def log_odds_dirichlet(
         by: np.repeat(groups, V), "term": np.tile(terms, G),
         "count": Y.ravel().astype(int), "count_rest": Yr.ravel().astype(int),
         "freq": (Y / n_i * 1000).ravel(), "total": np.tile(total, G).astype(int),
+        "prior": np.tile(a, G),
         "delta": delta.ravel(), "se": np.sqrt(var).ravel(), "z": z.ravel(),
     })
     out["rank"] = out.groupby(by)["z"].rank(ascending=False, method="first").astype(int)
     return out.sort_values([by, "rank"]).reset_index(drop=True)
+
+
+def exclusive_word_evidence(
+    counts: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    prior_scale: float = 1.0,
+    z_line: float = 1.96,
+    max_count: int | None = None,
+) -> pd.DataFrame:
+    """How much evidence a word used *only* by one group needs, under the default (corpus) prior.
+
+    With the corpus as prior, a word used ``c`` times, all by group ``i``, gets ``a_w = prior_scale * c``
+    on both sides, so its ``delta`` barely depends on ``c`` (the prior caps it) while its standard error
+    falls like ``1/sqrt(c)``. Returns one row per group: ``n_words``, ``delta_exclusive`` (the ``delta`` of
+    an exclusive word used once), ``z_once`` and ``min_count`` (the smallest ``c`` whose ``z`` reaches
+    ``z_line``; NaN if none up to ``max_count``, by default the group's own word count).
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"outlet": ["A", "B"], "term": ["ban", "deal"], "count": [50, 50]})
+    >>> int(exclusive_word_evidence(c).set_index("outlet").loc["A", "min_count"]) > 1
+    True
+    """
+    n_i = counts.groupby(by)["count"].sum()
+    n = float(n_i.sum())
+    a0 = prior_scale * n
+    top = int(n_i.max()) if max_count is None else int(max_count)
+    c = np.arange(1, top + 1, dtype=float)[None, :]
+    ni, nj = n_i.to_numpy(dtype=float)[:, None], n - n_i.to_numpy(dtype=float)[:, None]
+    a = prior_scale * c
+    possible = c <= ni                                   # a group cannot use a word more than it has words
+    with np.errstate(invalid="ignore", divide="ignore"):
+        delta = np.log((c + a) / (ni + a0 - c - a)) - np.log(a / (nj + a0 - a))
+        z = delta / np.sqrt(1.0 / (c + a) + 1.0 / a)
+    reached = possible & (z >= z_line)
+    first = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, np.nan)
+    return pd.DataFrame({by: n_i.index, "n_words": n_i.to_numpy().astype(int), "delta_exclusive": delta[:, 0],
+                         "z_once": z[:, 0], "min_count": first}).reset_index(drop=True)
 
 
 def top_distinctive(scores: pd.DataFrame, *, n: int = 10, by: str = "outlet", min_count: int = 1) -> pd.DataFrame:

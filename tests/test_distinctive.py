@@ -93,6 +93,22 @@ def test_stronger_prior_shrinks_and_custom_prior_is_used():
     assert not np.allclose(partial.z, base.z)
 
 
+def test_prior_column_is_the_pseudo_count_added_to_both_sides():
+    toks, documents = three_outlets()
+    counts = D.term_counts(toks, documents=documents, options=VocabOptions(min_df=1, extra_stopwords=()))
+    for scale in (0.1, 1.0, 10.0):
+        s = D.log_odds_dirichlet(counts, prior_scale=scale)
+        # default prior: each word's pseudo-count is its own corpus count times the scale
+        np.testing.assert_allclose(s.prior, scale * s.total)
+        # and delta is recovered from count, count_rest and prior alone
+        n_i = s.groupby("outlet")["count"].transform("sum")
+        n_j = s.total.groupby(s.outlet).transform("sum") - n_i
+        a0 = s.groupby("outlet")["prior"].transform("sum")
+        delta = (np.log((s["count"] + s.prior) / (n_i + a0 - s["count"] - s.prior))
+                 - np.log((s.count_rest + s.prior) / (n_j + a0 - s.count_rest - s.prior)))
+        np.testing.assert_allclose(delta, s.delta)
+
+
 def test_term_counts_document_frequency_filter():
     toks, documents = three_outlets()
     counts = D.term_counts(toks, documents=documents, options=VocabOptions(min_df=3, extra_stopwords=()))
@@ -137,3 +153,26 @@ def test_plot_caps_the_number_of_panels():
     fig = D.plot_fightin_words(s, max_groups=2)
     titles = sorted(ax.get_title() for ax in fig.axes if ax.get_visible())
     assert titles == ["A vs the rest", "B vs the rest"]  # 65, 65 and 62 words: C, the smallest, is left out
+
+
+def test_exclusive_word_evidence_matches_the_scores_of_real_exclusive_words(seed_corpus):
+    counts = D.term_counts(seed_corpus.tokens, documents=seed_corpus.documents, options=D.DEFAULT_OPTIONS)
+    for scale in (0.5, 1.0):
+        scores = D.log_odds_dirichlet(counts, prior_scale=scale)
+        ev = D.exclusive_word_evidence(counts, prior_scale=scale).set_index("outlet")
+        excl = scores[scores.count_rest == 0]
+        assert excl.outlet.nunique() == 4
+        for outlet, g in excl.groupby("outlet"):
+            # the prior caps delta: every exclusive word of an outlet has (nearly) the same delta
+            assert g.delta.max() - g.delta.min() < 0.02
+            once = g[g["count"] == 1]
+            if len(once):
+                assert once.z.iloc[0] == pytest.approx(ev.loc[outlet, "z_once"], rel=1e-9)
+            # min_count is the true threshold: exclusive words at or above it clear the line, below it do not
+            m = ev.loc[outlet, "min_count"]
+            assert (g.loc[g["count"] >= m, "z"] >= 1.96).all()
+            assert (g.loc[g["count"] < m, "z"] < 1.96).all()
+    # a weaker prior lowers the bar
+    weak = D.exclusive_word_evidence(counts, prior_scale=0.1).min_count
+    strong = D.exclusive_word_evidence(counts, prior_scale=10).min_count
+    assert (weak < strong).all()
