@@ -1,14 +1,16 @@
 # One command per step; each step declares its inputs so only stale work reruns.
 #   make figures   set up (first time) and regenerate every figure by executing all notebooks on the seeds
 #   make test      set up (first time) and run the test suite (unit tests + every notebook top to bottom)
-# Variables: PYTHON (interpreter used to create .venv), OUT (output folder), CORPUS (your own corpus).
+# Variables: PYTHON (interpreter used to create .venv), OUT (output folder), CORPUS (your own corpus),
+#            ACTORS (actor list YAML for your story). See docs/bring_your_own_corpus.md.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-OUT    ?= outputs
 CORPUS ?=
+ACTORS ?=
+OUT    ?= $(if $(CORPUS),outputs/$(basename $(notdir $(CORPUS))),outputs)
 PYTEST_ARGS ?= -n 2
 
 .PHONY: setup browser figures test clean-cache help
@@ -29,7 +31,7 @@ $(STAMP): requirements.txt requirements-model.txt pyproject.toml
 	touch $(STAMP)
 
 figures: $(STAMP)
-	$(BIN)/python -m analysis.run_notebooks --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),)
+	$(BIN)/python -m analysis.run_notebooks --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),) $(if $(ACTORS),--actors $(ACTORS),)
 
 # headless Chromium for the report test (Debian packages; needs root or sudo on a machine without them)
 browser:

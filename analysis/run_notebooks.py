@@ -1,12 +1,18 @@
 """Execute every notebook top to bottom with papermill and collect their figures in one folder.
 
-``python -m analysis.run_notebooks [--corpus PATH] [--output-dir outputs] [--only 01 03] [--force]``
+``python -m analysis.run_notebooks [--corpus PATH] [--actors YAML] [-p NAME VALUE] [--output-dir DIR] [--only 01 03]``
 
-Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``); executed copies
+Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``, and any extra ``-p``
+parameter the notebook declares, e.g. ``actors`` or ``codebook``); executed copies
 go to ``<output-dir>/notebooks/``, figures to ``<output-dir>/figures/`` and the static HTML report (see
 :mod:`analysis.report`) to ``<output-dir>/report/``. A notebook is skipped when
 neither it, the ``analysis`` package, the corpus nor the parameters changed since its last successful
 run (a stamp per notebook, like spaCy projects' steps); ``--force`` reruns everything.
+
+With ``--corpus`` and no ``--output-dir``, everything goes to ``outputs/<corpus name>/``, so the seeds'
+results in ``outputs/`` are never overwritten. Before any notebook runs, the corpus is loaded once and
+``<output-dir>/rejects.csv`` (every input row or file left out, and why) and ``issues.csv`` (every warning)
+are written and summarised.
 """
 from __future__ import annotations
 
@@ -41,30 +47,95 @@ def _digest(paths: list[Path], extra: str) -> str:
     return h.hexdigest()
 
 
-def run_notebook(nb: Path, *, output_dir: Path, corpus: str | None = None, seed: int = 42) -> Path:
-    """Execute one notebook; return the executed copy. Raises with the failing cell on error."""
+def declared_parameters(nb: Path) -> set[str]:
+    """Names assigned in the notebook's ``parameters`` cell."""
+    import papermill as pm
+
+    return set(pm.inspect_notebook(str(nb)))
+
+
+def default_output_dir(corpus: str | Path | None) -> Path:
+    """``outputs/`` for the seeds, ``outputs/<corpus name>/`` for anything else.
+
+    >>> default_output_dir(None).name, default_output_dir("/data/my_news.csv").name
+    ('outputs', 'my_news')
+    """
+    base = PROJECT_ROOT / "outputs"
+    if corpus is None:
+        return base
+    p = Path(corpus)
+    return base / (p.stem if p.suffix else p.name)
+
+
+def _parameter_value(value: str):
+    """``-p`` values: JSON literals (numbers, true, null, lists) as such; existing paths made absolute
+    (notebooks run in ``notebooks/``); anything else as a string."""
+    try:
+        return json.loads(value)
+    except (json.JSONDecodeError, ValueError):
+        pass
+    p = Path(value).expanduser()
+    return str(p.resolve()) if p.exists() else value
+
+
+def write_corpus_report(corpus: str | None, output_dir: Path) -> dict:
+    """Load the corpus once, write ``rejects.csv`` and ``issues.csv`` to ``output_dir``; return counts."""
+    import warnings
+
+    from .corpus import load_corpus
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raw = load_corpus(corpus)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    raw.rejects.to_csv(output_dir / "rejects.csv", index=False)
+    raw.issues.to_csv(output_dir / "issues.csv", index=False)
+    return {"documents": len(raw.documents), "rejected": len(raw.rejects),
+            "warnings": int((raw.issues["level"] != "rejected").sum()) if len(raw.issues) else 0,
+            "reasons": raw.rejects["reason"].str.replace(r"(:| '| \().*$", "", regex=True).value_counts().to_dict()}
+
+
+def run_notebook(nb: Path, *, output_dir: Path, corpus: str | None = None, seed: int = 42,
+                 params: dict | None = None) -> Path:
+    """Execute one notebook; return the executed copy. Raises with the failing cell on error.
+
+    ``params`` are extra parameters; only those the notebook declares are passed to it.
+    """
     import papermill as pm
 
     out_nb = output_dir / "notebooks" / nb.name
     out_nb.parent.mkdir(parents=True, exist_ok=True)
+    declared = declared_parameters(nb) if params else set()
+    extra = {k: v for k, v in (params or {}).items() if k in declared}
     pm.execute_notebook(
         str(nb), str(out_nb),
-        parameters={"corpus": corpus, "output_dir": str(output_dir.resolve()), "seed": seed},
+        parameters={"corpus": corpus, "output_dir": str(output_dir.resolve()), "seed": seed, **extra},
         cwd=str(nb.parent), kernel_name="python3", language="python", progress_bar=False, log_output=False,
     )
     return out_nb
 
 
 def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only: list[str] | None = None,
-            force: bool = False, notebook_dir: Path = NOTEBOOK_DIR) -> list[dict]:
-    """Run the notebooks, skipping up-to-date ones; return one record per notebook."""
+            force: bool = False, notebook_dir: Path = NOTEBOOK_DIR, params: dict | None = None) -> list[dict]:
+    """Run the notebooks, skipping up-to-date ones; return one record per notebook.
+
+    ``params`` (e.g. ``{"actors": "my_actors.yaml"}``) go to the notebooks that declare them; a name no
+    notebook declares is an error (a typo would otherwise be silently ignored).
+    """
     output_dir = Path(output_dir)
+    params = dict(params or {})
+    if params:
+        known = set().union(*(declared_parameters(nb) for nb in list_notebooks(notebook_dir)))
+        unknown = sorted(set(params) - known)
+        if unknown:
+            raise ValueError(f"no notebook declares parameter(s) {unknown}; declared: {sorted(known)}")
     stamps_path = output_dir / "notebooks" / ".stamps.json"
     stamps = json.loads(stamps_path.read_text()) if stamps_path.exists() else {}
     inputs = [PROJECT_ROOT / "analysis"] + ([Path(corpus)] if corpus else [PROJECT_ROOT / "seeds"])
+    inputs += [Path(v) for v in params.values() if isinstance(v, str) and Path(v).exists()]
     records = []
     for nb in list_notebooks(notebook_dir, only):
-        key = _digest([nb, *inputs], json.dumps([corpus, seed]))
+        key = _digest([nb, *inputs], json.dumps([corpus, seed, params], sort_keys=True, default=str))
         out_nb = output_dir / "notebooks" / nb.name
         if not force and stamps.get(nb.name) == key and out_nb.exists():
             print(f"[skip] {nb.name}: up to date", flush=True)
@@ -72,7 +143,7 @@ def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only
             continue
         print(f"[run ] {nb.name} ...", flush=True)
         t0 = time.perf_counter()
-        run_notebook(nb, output_dir=output_dir, corpus=corpus, seed=seed)
+        run_notebook(nb, output_dir=output_dir, corpus=corpus, seed=seed, params=params)
         secs = time.perf_counter() - t0
         print(f"[done] {nb.name} in {secs:.1f} s", flush=True)
         stamps[nb.name] = key
@@ -85,7 +156,11 @@ def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=None, help="folder / CSV / TSV / JSONL / Parquet (default: the seeds)")
-    ap.add_argument("--output-dir", default=str(PROJECT_ROOT / "outputs"), type=Path)
+    ap.add_argument("--output-dir", default=None, type=Path,
+                    help="default: outputs/ for the seeds, outputs/<corpus name>/ for --corpus")
+    ap.add_argument("--actors", default=None, help="actor list YAML for your story (same as -p actors PATH)")
+    ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                    help="extra notebook parameter, e.g. -p codebook policy_frames (repeatable)")
     ap.add_argument("--seed", default=42, type=int)
     ap.add_argument("--only", nargs="*", help="notebook prefixes to run, e.g. 01 03")
     ap.add_argument("--force", action="store_true", help="rerun notebooks that are up to date")
@@ -95,8 +170,26 @@ def main(argv: list[str] | None = None) -> int:
     if corpus and not Path(corpus).exists():
         print(f"error: corpus {corpus} does not exist", file=sys.stderr)
         return 2
+    if args.output_dir is None:
+        args.output_dir = default_output_dir(corpus)
+    params = {name: _parameter_value(value) for name, value in args.parameter}
+    if args.actors:
+        if not Path(args.actors).exists():
+            print(f"error: actor list {args.actors} does not exist", file=sys.stderr)
+            return 2
+        params["actors"] = str(Path(args.actors).resolve())
     t0 = time.perf_counter()
-    recs = run_all(output_dir=args.output_dir, corpus=corpus, seed=args.seed, only=args.only, force=args.force)
+    rep = write_corpus_report(corpus, Path(args.output_dir))
+    reasons = ", ".join(f"{n} {r}" for r, n in rep["reasons"].items())
+    print(f"corpus: {rep['documents']} documents loaded, {rep['rejected']} rejected"
+          + (f" ({reasons})" if reasons else "") + f", {rep['warnings']} warnings; "
+          f"details in {Path(args.output_dir) / 'rejects.csv'} and issues.csv", flush=True)
+    try:
+        recs = run_all(output_dir=args.output_dir, corpus=corpus, seed=args.seed, only=args.only, force=args.force,
+                       params=params)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     figs = sorted((Path(args.output_dir) / "figures").glob("*.png"))
     print(f"{len(recs)} notebooks, {len(figs)} figures in {Path(args.output_dir) / 'figures'} "
           f"({time.perf_counter() - t0:.1f} s)")
