@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
@@ -50,6 +52,47 @@ class Corpus:
                 f"{len(self.sentences)} sentences, {len(self.tokens)} tokens, {len(self.rejects)} rejected)")
 
 
+def _code_digest(*files: Path) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        h.update(Path(f).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_dir: str | Path | None = None,
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`analysis.cleaning.clean_corpus` through an on-disk cache: ``(documents, paragraphs, audit)``.
+
+    Cleaning looks across documents (an outlet's repeated lines), so the whole corpus is one cache entry,
+    keyed by a hash of every loaded document (all columns), the cleaning rules file and the cleaning code;
+    any change recomputes it (parsing, the expensive step, is still cached per text). Custom ``rules``
+    objects are not cached. Entries are pickles under ``<cache_dir>/clean/`` (exact round trip of dtypes).
+    """
+    from . import cleaning
+    from .config import get_settings
+
+    if rules is not None:
+        c = clean_corpus(documents, rules=rules)
+        return c.documents, c.paragraphs, c.audit
+    base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
+    h = hashlib.sha256(pd.util.hash_pandas_object(documents.astype(str), index=False).to_numpy().tobytes())
+    h.update(" ".join(map(str, documents.columns)).encode())
+    code = _code_digest(Path(cleaning.__file__), cleaning.DEFAULT_RULES)
+    path = base / "clean" / f"{h.hexdigest()[:32]}-{code}.pkl"
+    if path.exists():
+        try:
+            return pd.read_pickle(path)
+        except Exception:  # a truncated or incompatible entry: recompute and overwrite
+            pass
+    c = clean_corpus(documents)
+    out = (c.documents, c.paragraphs, c.audit)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    pd.to_pickle(out, tmp)
+    os.replace(tmp, path)  # atomic: concurrent runs never read half a file
+    return out
+
+
 def _attach_paragraphs(sentences: pd.DataFrame, paragraphs: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     if sentences.empty:
         return pd.DataFrame(columns=SENTENCE_TABLE_COLUMNS)
@@ -90,8 +133,7 @@ def build_corpus(
     """
     raw = load_corpus(source, columns=columns, metadata=metadata, outlet=outlet)
     if clean:
-        cleaned = clean_corpus(raw.documents, rules=rules)
-        documents, paragraphs, audit = cleaned.documents, cleaned.paragraphs, cleaned.audit
+        documents, paragraphs, audit = cached_clean(raw.documents, rules=rules, cache_dir=cache_dir)
     else:
         from .units import paragraphs_from_text
 
