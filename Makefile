@@ -1,8 +1,9 @@
 # One command per step; each step declares its inputs so only stale work reruns.
 #   make figures   set up (first time) and regenerate every figure by executing all notebooks on the seeds
 #   make test      set up (first time) and run the test suite (unit tests + every notebook top to bottom)
-# Variables: PYTHON (interpreter used to create .venv), OUT (output folder), CORPUS (your own corpus),
-#            ACTORS (actor list YAML for your story). See docs/bring_your_own_corpus.md.
+# Variables: PYTHON (interpreter used to create .venv), OUT (output folder), CORPUS (your own corpus), and the
+#            story files ACTORS, FRAMING_TERMS, MARKERS (YAML), PARAMS (e.g. "-p codebook policy_frames").
+#            See docs/bring_your_own_corpus.md.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -10,12 +11,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORPUS ?=
 ACTORS ?=
+FRAMING_TERMS ?=
+MARKERS ?=
+PARAMS ?=
 OUT    ?= $(if $(CORPUS),outputs/$(basename $(notdir $(CORPUS))),outputs)
 PYTEST_ARGS ?= -n 2
 
 .PHONY: setup browser figures test clean-cache help
 help:
-	@sed -n '2,5p' Makefile
+	@sed -n '2,6p' Makefile
 
 setup: $(STAMP)
 
@@ -31,7 +35,9 @@ $(STAMP): requirements.txt requirements-model.txt pyproject.toml
 	touch $(STAMP)
 
 figures: $(STAMP)
-	$(BIN)/python -m analysis.run_notebooks --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),) $(if $(ACTORS),--actors $(ACTORS),)
+	$(BIN)/python -m analysis.run_notebooks --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),) \
+	  $(if $(ACTORS),--actors $(ACTORS),) $(if $(FRAMING_TERMS),--framing-terms $(FRAMING_TERMS),) \
+	  $(if $(MARKERS),--attribution-markers $(MARKERS),) $(PARAMS)
 
 # headless Chromium for the report test (Debian packages; needs root or sudo on a machine without them)
 browser:

@@ -31,27 +31,57 @@ MARKER_COLUMNS = ["doc_id", "outlet", "sent_id", "context", "marker_class", "mar
 MEASURE_COLUMNS = ["doc_id", "outlet", "sent_id", "term", "mention", "start_char", "end_char", "text"]
 
 
+#: Lists that are not about one story; a story file that leaves them out gets the packaged ones.
+GENERIC_KEYS = ("reporting_verbs", "according_phrases", "distancing", "hedge", "assertion")
+#: What the packaged lists are about, for titles (a story file sets its own).
+DEFAULT_LABELS = {"measures_label": "the US measures", "accusation_label": "the accusations against Huawei"}
+
+
 def load_markers(path: str | Path | None = None) -> dict:
     """The marker lists as a dict (validated: each list entry has ``lemmas`` and/or ``phrases``).
 
+    ``path`` is a YAML file for another story. It must give what is story-specific: ``accusation_topic``,
+    ``denial`` and ``measures`` (the names for the contested measure; ``us_measures`` is the same key under
+    its old name), and optionally ``measures_label`` / ``accusation_label`` for titles. The generic lists it
+    leaves out (``GENERIC_KEYS``: reporting verbs, distancing, hedges, assertion) come from the packaged file.
+
     >>> "reportedly" in load_markers()["distancing"]["lemmas"]
     True
+    >>> load_markers()["measures_label"]
+    'the US measures'
     """
     return _load_markers(str(Path(path or MARKERS_PATH).resolve()))
 
 
+def _read_yaml(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: expected a mapping of marker lists")
+    if "measures" in data:
+        if "us_measures" in data:
+            raise ValueError(f"{path.name}: give 'measures' or its old name 'us_measures', not both")
+        data["us_measures"] = data.pop("measures")
+    return data
+
+
 @lru_cache(maxsize=4)
 def _load_markers(path: str) -> dict:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = _read_yaml(Path(path))
+    if Path(path) != MARKERS_PATH.resolve():  # a story file: the generic lists default to the packaged ones
+        base = _read_yaml(MARKERS_PATH)
+        data = {**{k: base[k] for k in GENERIC_KEYS if k in base},
+                "measures_label": "the measures", "accusation_label": "the accusations", **data}
+    data = {**DEFAULT_LABELS, **data}
     name = Path(path).name
     for key in (*CONTEXTS, *MARKER_CLASSES):
         _check_entry(data.get(key), f"{name}: {key}")
     if not isinstance(data.get("us_measures"), dict) or not data["us_measures"]:
-        raise ValueError(f"{name}: 'us_measures' must map a label to lemmas/phrases")
+        raise ValueError(f"{name}: 'measures' must map a label to lemmas/phrases")
     for label, entry in data["us_measures"].items():
-        _check_entry(entry, f"{name}: us_measures.{label}")
+        _check_entry(entry, f"{name}: measures.{label}")
     if not isinstance(data.get("reporting_verbs"), list) or not data["reporting_verbs"]:
         raise ValueError(f"{name}: 'reporting_verbs' must be a non-empty list")
+    data["measures"] = data["us_measures"]  # the generic name; us_measures is kept for old code
     return data
 
 

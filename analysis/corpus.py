@@ -121,6 +121,19 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value)) or (isinstance(value, str) and not value.strip()) or value is pd.NA
 
 
+def _empty_text_reason(text) -> str:
+    """Why a text field holds no text: ``empty text`` (missing or ""), ``whitespace-only text``, or not a string.
+
+    >>> _empty_text_reason(""), _empty_text_reason(" \\n\\t"), _empty_text_reason(None), _empty_text_reason(3)
+    ('empty text', 'whitespace-only text', 'empty text', 'text is not a string (int)')
+    """
+    if isinstance(text, str):
+        return "whitespace-only text" if text else "empty text"
+    if _blank(text):
+        return "empty text"
+    return f"text is not a string ({type(text).__name__})"
+
+
 def _parse_date(value, source: str, doc_id: str, log: _Log) -> pd.Timestamp:
     if _blank(value):
         return pd.NaT
@@ -153,7 +166,7 @@ def _finalise(records: list[dict], log: _Log) -> pd.DataFrame:
             continue
         text = rec.get("text")
         if _blank(text) or not isinstance(text, str):
-            log.reject(src, doc_id, "empty or whitespace-only text")
+            log.reject(src, doc_id, _empty_text_reason(text))
             continue
         if rec.get("_allow_html") is not True and looks_like_html(text):
             log.warn(src, doc_id, "HTML markup in the text field: converted to plain text")

@@ -81,3 +81,41 @@ def annotated_page(audit: pd.DataFrame, doc_id: str, *, width: int = 110) -> str
         text = text if len(text) <= width else text[: width - 1] + "…"
         lines.append(f"{r.line_no:>3} {marks[r.action]} {text:<{width}}  [{r.rule}]")
     return "\n".join(lines)
+
+
+def corpus_name(source) -> str:
+    """A short name for a corpus source, for file names and titles: ``seeds`` or the file/folder stem.
+
+    >>> corpus_name(None), corpus_name("/data/my_news.csv"), corpus_name("/data/pages/")
+    ('seeds', 'my_news', 'pages')
+    """
+    if source is None:
+        return "seeds"
+    if not isinstance(source, (str, bytes)) and not hasattr(source, "__fspath__"):
+        return "corpus"  # a DataFrame
+    from pathlib import Path
+
+    p = Path(source)
+    return p.stem if p.suffix else p.name
+
+
+def short_ids(ids, *, min_len: int = 3, keep_up_to: int = 8) -> dict:
+    """Short labels for document ids: ids of at most ``keep_up_to`` characters stay whole, longer ones become
+    their shortest prefix (at least ``min_len`` characters) that no other id starts with.
+
+    For axis labels: the seeds' ``000_a116c40674ff6413`` becomes ``000``, while ``hl01`` and ``hl10`` stay whole.
+
+    >>> short_ids(["000_a116c40674ff6413", "001_4a911ba972fbb41c"]), short_ids(["hl01", "hl10"])
+    ({'000_a116c40674ff6413': '000', '001_4a911ba972fbb41c': '001'}, {'hl01': 'hl01', 'hl10': 'hl10'})
+    """
+    ids = [str(i) for i in dict.fromkeys(ids)]
+    out = {}
+    for i in ids:
+        if len(i) <= keep_up_to:
+            out[i] = i
+            continue
+        n = min(min_len, len(i))
+        while n < len(i) and any(j != i and j.startswith(i[:n]) for j in ids):
+            n += 1
+        out[i] = i[:n]
+    return out

@@ -45,6 +45,69 @@ def load_term_list(path: str | Path | None = None) -> pd.DataFrame:
     return out.drop_duplicates("term").reset_index(drop=True)
 
 
+def load_kwic_views(path: str | Path | None = None) -> list[tuple[str, list[str]]]:
+    """The keyword-in-context views a term list asks for: ``[(title, [term, ...]), ...]``.
+
+    A term-list YAML may have a ``kwic:`` list of ``{title, terms}`` (terms from its own ``groups``); without
+    one, every group is a view, titled by its description. Terms the list does not define are an error
+    (they could never be found).
+
+    >>> [title for title, _ in load_kwic_views()]
+    ['How the US measures are named', 'How the justification is presented']
+    """
+    p = Path(path or FRAMING_TERMS_FILE)
+    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    listed = load_term_list(p)
+    spec = data.get("kwic")
+    if spec is None:
+        return [(str(desc or group), listed.loc[listed["group"] == group, "term"].tolist())
+                for group, desc in listed.drop_duplicates("group")[["group", "description"]].itertuples(index=False)]
+    if not isinstance(spec, list):
+        raise ValueError(f"{p.name}: 'kwic' must be a list of {{title, terms}} entries")
+    views = []
+    for i, view in enumerate(spec):
+        if not isinstance(view, dict) or not isinstance(view.get("terms"), list) or not view["terms"]:
+            raise ValueError(f"{p.name}: kwic[{i}] needs a non-empty 'terms' list")
+        terms = [" ".join(str(t).lower().split()) for t in view["terms"]]
+        unknown = sorted(set(terms) - set(listed["term"]))
+        if unknown:
+            raise ValueError(f"{p.name}: kwic[{i}] names terms that no group lists: {unknown}")
+        views.append((str(view.get("title") or f"view {i + 1}"), terms))
+    return views
+
+
+def format_kwic_views(lines: pd.DataFrame, views: list[tuple[str, list[str]]], *, width: int = 55,
+                      max_lines: int | None = 40, label: str | None = "outlet") -> str:
+    """Every view as a titled concordance (:func:`format_kwic`), at most ``max_lines`` lines each.
+
+    Lines keep the order of ``lines``; when a view has more than ``max_lines`` hits, each ``label`` value
+    (outlet) gets an equal share of the lines shown, and the title says how many there were. A view with
+    no hit says so.
+
+    >>> lines = pd.DataFrame({"outlet": ["X", "Y"], "term": ["ban", "ban"], "left": ["a ", "b "],
+    ...                       "match": ["ban", "ban"], "right": [" c", " d"]})
+    >>> print(format_kwic_views(lines, [("Bans", ["ban"]), ("Wars", ["war"])], width=4, max_lines=1))
+    == Bans (2 lines, first 1 shown)
+    X    a |ban| c
+    <BLANKLINE>
+    == Wars: no occurrence
+    """
+    out = []
+    for title, terms in views:
+        sel = lines[lines["term"].isin(terms)]
+        if sel.empty:
+            out.append(f"== {title}: no occurrence")
+            continue
+        shown = sel
+        if max_lines is not None and len(sel) > max_lines:  # an equal share per outlet, in the order of lines
+            per = max(1, max_lines // sel[label].nunique()) if label else max_lines
+            shown = (sel.groupby(label, sort=False).head(per) if label else sel).head(max_lines)
+        extra = f", first {len(shown)} shown" if len(shown) < len(sel) else ""
+        out.append(f"== {title} ({len(sel)} line{'s' if len(sel) != 1 else ''}{extra})\n"
+                   + format_kwic(shown, width=width, label=label))
+    return "\n\n".join(out)
+
+
 def find_terms(tokens: pd.DataFrame, terms: pd.DataFrame, *, fields: tuple[str, ...] = ("lemma", "lower")) -> pd.DataFrame:
     """Every occurrence of every term: ``doc_id, sent_id, token_i, n_words, start_char, end_char, group, term``.
 

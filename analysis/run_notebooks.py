@@ -1,18 +1,20 @@
 """Execute every notebook top to bottom with papermill and collect their figures in one folder.
 
-``python -m analysis.run_notebooks [--corpus PATH] [--actors YAML] [-p NAME VALUE] [--output-dir DIR] [--only 01 03]``
+``python -m analysis.run_notebooks [--corpus PATH] [--actors YAML] [--framing-terms YAML] [--attribution-markers YAML]
+[-p NAME VALUE] [--output-dir DIR] [--only 01 03]``
 
-Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``, and any extra ``-p``
-parameter the notebook declares, e.g. ``actors`` or ``codebook``); executed copies
+Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``, and any extra
+parameter the notebook declares: the story files ``actors`` (notebooks 03, 04, 06), ``framing_terms`` (02) and
+``attribution_markers`` (04, 06), or anything given with ``-p``, e.g. ``codebook``); executed copies
 go to ``<output-dir>/notebooks/``, figures to ``<output-dir>/figures/`` and the static HTML report (see
 :mod:`analysis.report`) to ``<output-dir>/report/``. A notebook is skipped when
 neither it, the ``analysis`` package, the corpus nor the parameters changed since its last successful
 run (a stamp per notebook, like spaCy projects' steps); ``--force`` reruns everything.
 
 With ``--corpus`` and no ``--output-dir``, everything goes to ``outputs/<corpus name>/``, so the seeds'
-results in ``outputs/`` are never overwritten. Before any notebook runs, the corpus is loaded once and
-``<output-dir>/rejects.csv`` (every input row or file left out, and why) and ``issues.csv`` (every warning)
-are written and summarised.
+results in ``outputs/`` are never overwritten (an explicit ``--output-dir outputs`` with ``--corpus`` is
+refused). Before any notebook runs, the corpus is loaded once and ``<output-dir>/rejects.csv`` (every input
+row or file left out, and why) and ``issues.csv`` (every warning) are written and summarised.
 """
 from __future__ import annotations
 
@@ -26,6 +28,16 @@ from pathlib import Path
 from .config import PROJECT_ROOT
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+SEEDS_OUTPUT_DIR = PROJECT_ROOT / "outputs"
+#: Names the seeds' run uses inside ``outputs/``: a corpus with one of these names gets ``<name>_corpus``.
+RESERVED_OUTPUT_NAMES = {"figures", "notebooks", "report", "coding"}
+#: Story-specific files a notebook can take as a parameter: parameter name -> (command-line option, what it is).
+STORY_FILES = {
+    "actors": ("--actors", "actor list YAML for your story (notebooks 03, 04, 06)"),
+    "framing_terms": ("--framing-terms", "framing-term list YAML for keyword in context (notebook 02)"),
+    "attribution_markers": ("--attribution-markers",
+                            "accusation / denial / names-for-the-measure lists YAML (notebooks 04, 06)"),
+}
 
 
 def list_notebooks(folder: Path = NOTEBOOK_DIR, only: list[str] | None = None) -> list[Path]:
@@ -57,14 +69,26 @@ def declared_parameters(nb: Path) -> set[str]:
 def default_output_dir(corpus: str | Path | None) -> Path:
     """``outputs/`` for the seeds, ``outputs/<corpus name>/`` for anything else.
 
+    A corpus named like a folder of the seeds' run (``figures``, ``notebooks`` ...) gets ``<name>_corpus``.
+
     >>> default_output_dir(None).name, default_output_dir("/data/my_news.csv").name
     ('outputs', 'my_news')
+    >>> default_output_dir("/data/notebooks").name
+    'notebooks_corpus'
     """
-    base = PROJECT_ROOT / "outputs"
+    base = SEEDS_OUTPUT_DIR
     if corpus is None:
         return base
     p = Path(corpus)
-    return base / (p.stem if p.suffix else p.name)
+    name = p.stem if p.suffix else p.name
+    return base / (f"{name}_corpus" if name in RESERVED_OUTPUT_NAMES else name)
+
+
+def check_output_dir(corpus: str | Path | None, output_dir: str | Path) -> None:
+    """Refuse to write a user corpus' results over the seeds' (``outputs/`` itself); raises ``ValueError``."""
+    if corpus is not None and Path(output_dir).resolve() == SEEDS_OUTPUT_DIR.resolve():
+        raise ValueError(f"{output_dir} holds the seeds' results; give your corpus its own --output-dir "
+                         f"(default: {default_output_dir(corpus).relative_to(PROJECT_ROOT)})")
 
 
 def _parameter_value(value: str):
@@ -92,7 +116,24 @@ def write_corpus_report(corpus: str | None, output_dir: Path) -> dict:
     raw.issues.to_csv(output_dir / "issues.csv", index=False)
     return {"documents": len(raw.documents), "rejected": len(raw.rejects),
             "warnings": int((raw.issues["level"] != "rejected").sum()) if len(raw.issues) else 0,
-            "reasons": raw.rejects["reason"].str.replace(r"(:| '| \().*$", "", regex=True).value_counts().to_dict()}
+            "reasons": raw.rejects["reason"].str.replace(r"(:| '| \().*$", "", regex=True).value_counts().to_dict(),
+            "rejects": raw.rejects}
+
+
+def format_corpus_report(rep: dict, output_dir: Path, *, max_rows: int = 20) -> str:
+    """The console summary of :func:`write_corpus_report`: counts, reasons, and the first rejected rows."""
+    reasons = "; ".join(f"{n} {r}" for r, n in rep["reasons"].items())
+    lines = [f"corpus: {rep['documents']} documents loaded, {rep['rejected']} rejected"
+             + (f" ({reasons})" if reasons else "") + f", {rep['warnings']} warnings; "
+             f"details in {Path(output_dir) / 'rejects.csv'} and issues.csv"]
+    rejects = rep.get("rejects")
+    if rejects is not None and len(rejects):
+        for r in rejects.head(max_rows).itertuples(index=False):
+            doc = "" if r.doc_id is None or r.doc_id != r.doc_id else f" [{r.doc_id}]"
+            lines.append(f"  rejected {r.source}{doc}: {r.reason}")
+        if len(rejects) > max_rows:
+            lines.append(f"  ... and {len(rejects) - max_rows} more in rejects.csv")
+    return "\n".join(lines)
 
 
 def run_notebook(nb: Path, *, output_dir: Path, corpus: str | None = None, seed: int = 42,
@@ -123,6 +164,7 @@ def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only
     notebook declares is an error (a typo would otherwise be silently ignored).
     """
     output_dir = Path(output_dir)
+    check_output_dir(corpus, output_dir)
     params = dict(params or {})
     if params:
         known = set().union(*(declared_parameters(nb) for nb in list_notebooks(notebook_dir)))
@@ -158,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", default=None, help="folder / CSV / TSV / JSONL / Parquet (default: the seeds)")
     ap.add_argument("--output-dir", default=None, type=Path,
                     help="default: outputs/ for the seeds, outputs/<corpus name>/ for --corpus")
-    ap.add_argument("--actors", default=None, help="actor list YAML for your story (same as -p actors PATH)")
+    for name, (flag, what) in STORY_FILES.items():
+        ap.add_argument(flag, default=None, dest=name, help=f"{what} (same as -p {name} PATH)")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                     help="extra notebook parameter, e.g. -p codebook policy_frames (repeatable)")
     ap.add_argument("--seed", default=42, type=int)
@@ -172,18 +215,29 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.output_dir is None:
         args.output_dir = default_output_dir(corpus)
+    try:
+        check_output_dir(corpus, args.output_dir)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     params = {name: _parameter_value(value) for name, value in args.parameter}
-    if args.actors:
-        if not Path(args.actors).exists():
-            print(f"error: actor list {args.actors} does not exist", file=sys.stderr)
+    for name, (flag, what) in STORY_FILES.items():
+        value = getattr(args, name)
+        if value is None:
+            continue
+        if not Path(value).exists():
+            print(f"error: {flag} {value} does not exist", file=sys.stderr)
             return 2
-        params["actors"] = str(Path(args.actors).resolve())
+        params[name] = str(Path(value).resolve())
     t0 = time.perf_counter()
-    rep = write_corpus_report(corpus, Path(args.output_dir))
-    reasons = ", ".join(f"{n} {r}" for r, n in rep["reasons"].items())
-    print(f"corpus: {rep['documents']} documents loaded, {rep['rejected']} rejected"
-          + (f" ({reasons})" if reasons else "") + f", {rep['warnings']} warnings; "
-          f"details in {Path(args.output_dir) / 'rejects.csv'} and issues.csv", flush=True)
+    from .corpus import CorpusError
+
+    try:
+        rep = write_corpus_report(corpus, Path(args.output_dir))
+    except (CorpusError, FileNotFoundError) as exc:  # the source as a whole cannot be read
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_corpus_report(rep, Path(args.output_dir)), flush=True)
     try:
         recs = run_all(output_dir=args.output_dir, corpus=corpus, seed=args.seed, only=args.only, force=args.force,
                        params=params)

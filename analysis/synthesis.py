@@ -185,6 +185,7 @@ def synthesize(
     tone_method: str | None = None,
     codebook: str | Path = "semetko_valkenburg",
     actor_table: pd.DataFrame | None = None,
+    markers: dict | str | Path | None = None,
     n_topics: int | None = None,
     n_actor_groups: int = 2,
     n_voice_groups: int = 3,
@@ -197,7 +198,9 @@ def synthesize(
 
     ``tone_method`` defaults to ``"hybrid"`` when the embedding model is installed, else ``"vader"``.
     ``n_topics=None`` chooses ``k`` with the rule notebook 02 uses (NMF, coherence among stable ``k``).
-    ``actor_table`` defaults to the packaged actor list. ``n_actor_groups`` actor groups (the most mentioned
+    ``actor_table`` defaults to the packaged actor list; ``markers`` (a dict from
+    :func:`analysis.attribution.load_markers` or a YAML path) to the packaged attribution marker lists.
+    ``n_actor_groups`` actor groups (the most mentioned
     through the actor table) get a tone-about-actor claim and an agency quantity; ``n_voice_groups`` speaker
     groups get a voice-share quantity. ``cluster="auto"`` picks article- or unit-level intervals (see module
     docstring); pass ``"doc_id"`` or ``None`` to force one. ``progress``: a bar over the nine steps (default: on
@@ -207,6 +210,7 @@ def synthesize(
 
     docs, sents = corpus.documents, corpus.sentences
     table = actor_table if actor_table is not None else actors.load_actor_table()
+    mk = markers if isinstance(markers, dict) else attribution.load_markers(markers)
     clu = _cluster_for(docs, cluster)
     method = tone_method or ("hybrid" if "hybrid" in sentiment.available_methods() else "vader")
     B = _Builder(docs)
@@ -369,7 +373,7 @@ def synthesize(
     steps.update()
 
     # voices ----------------------------------------------------------------------------------------------
-    qs = quotes.extract_quotes(corpus, table=table)
+    qs = quotes.extract_quotes(corpus, table=table, markers=mk)
     tables["quotes"] = qs
     qs_ = qs[qs.quote_type.isin(["direct", "partial", "indirect"])].copy()
     qs_["speaker_group"] = qs_["speaker_group"].fillna("no speaker found")
@@ -400,8 +404,8 @@ def synthesize(
     steps.update()
 
     # attribution -----------------------------------------------------------------------------------------
-    cs = attribution.context_sentences(corpus)
-    marks = attribution.attribution_markers(corpus)
+    cs = attribution.context_sentences(corpus, markers=mk)
+    marks = attribution.attribution_markers(corpus, markers=mk)
     tables["attribution_contexts"] = cs
     acc = cs[cs.accusation]
     if len(acc):

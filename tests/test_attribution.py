@@ -76,3 +76,44 @@ def test_measure_profile_counts_and_rate_per_1000_words():
     assert p.loc[("X", "ban"), "n"] == 2 and p.loc[("X", "ban"), "per_1000_words"] == 4.0
     assert p.loc[("Y", "crackdown"), "per_1000_words"] == 1.0
     assert measure_profile(terms).per_1000_words.isna().all()
+
+
+STORY = """
+measures_label: the terminal lease
+accusation_topic: {lemmas: [secret, sham]}
+denial: {lemmas: [deny]}
+measures:
+  lease: {lemmas: [lease]}
+  sale: {lemmas: [sale, sell], phrases: [sell-off]}
+"""
+
+
+def test_a_story_file_replaces_the_story_lists_and_keeps_the_generic_ones(tmp_path):
+    path = tmp_path / "story.yaml"
+    path.write_text(STORY)
+    mk = load_markers(path)
+    packaged = load_markers()
+    assert mk["measures_label"] == "the terminal lease" and mk["accusation_label"] == "the accusations"
+    assert packaged["measures_label"] == "the US measures"
+    assert set(mk["measures"]) == {"lease", "sale"} and mk["us_measures"] is mk["measures"]
+    for key in ("reporting_verbs", "distancing", "hedge", "assertion"):
+        assert mk[key] == packaged[key]
+    texts = _t("The union claims the lease was agreed in secret.", "The crackdown on Huawei is a sham sale.")
+    assert measure_terms(texts, markers=mk).term.tolist() == ["lease", "sale"]
+    assert measure_terms(texts).term.tolist() == ["crackdown"]  # the packaged (Huawei) list
+    ctx = context_sentences(texts, markers=mk)
+    assert ctx.accusation.tolist() == [True, True] and ctx.distancing.tolist() == [True, False]
+    assert not context_sentences(texts).accusation.iloc[0]
+
+
+def test_a_story_file_must_give_its_own_story_lists(tmp_path):
+    import pytest
+
+    path = tmp_path / "partial.yaml"
+    path.write_text("measures:\n  lease: {lemmas: [lease]}\n")
+    with pytest.raises(ValueError, match="accusation_topic"):
+        load_markers(path)
+    both = tmp_path / "both.yaml"
+    both.write_text(STORY + "us_measures:\n  ban: {lemmas: [ban]}\n")
+    with pytest.raises(ValueError, match="not both"):
+        load_markers(both)

@@ -64,7 +64,7 @@ def test_bad_rows_are_rejected_or_warned_with_row_and_reason(tmp_path):
     raw, warned = _load(path)
     assert raw.documents.doc_id.tolist() == ["ok", "baddate", "html"]
     reasons = dict(zip(raw.rejects.source, raw.rejects.reason))
-    assert reasons["bad.csv:row 2"] == "empty or whitespace-only text"
+    assert reasons["bad.csv:row 2"] == "whitespace-only text"
     assert reasons["bad.csv:row 3"] == "missing outlet"
     assert "duplicate id 'ok'" in reasons["bad.csv:row 4"] and "row 1" in reasons["bad.csv:row 4"]
     assert pd.isna(raw.documents.set_index("doc_id").loc["baddate", "date"])
@@ -89,7 +89,7 @@ def test_undecodable_bytes_are_rejected_naming_the_file_and_byte(tmp_path):
     assert raw.documents.doc_id.tolist() == ["good"]
     reasons = dict(zip(raw.rejects.doc_id, raw.rejects.reason))
     assert reasons["broken"] == "undecodable bytes: not valid UTF-8 at byte 12 (line 2)"
-    assert reasons["blank"] == "empty or whitespace-only text"
+    assert reasons["blank"] == "whitespace-only text"
     assert reasons["missing"].startswith("file not found")
     assert "no metadata row" in reasons["orphan"]
 
@@ -149,3 +149,15 @@ def test_outlet_option_fills_missing_outlets(tmp_path):
     pd.DataFrame({"id": ["a", "b"], "text": [GOOD, GOOD], "outlet": ["", "Given"]}).to_csv(path, index=False)
     raw, _ = _load(path, outlet="Default Outlet")
     assert raw.documents.outlet.tolist() == ["Default Outlet", "Given"]
+
+
+def test_empty_whitespace_and_non_string_texts_get_their_own_reasons(tmp_path):
+    rows = [{"id": "e", "text": "", "outlet": "A"}, {"id": "n", "text": None, "outlet": "A"},
+            {"id": "w", "text": " \n\t ", "outlet": "A"}, {"id": "i", "text": 5, "outlet": "A"},
+            {"id": "ok", "text": GOOD, "outlet": "A"}]
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    raw, _ = _load(path)
+    assert raw.documents.doc_id.tolist() == ["ok"]
+    assert dict(zip(raw.rejects.doc_id, raw.rejects.reason)) == {
+        "e": "empty text", "n": "empty text", "w": "whitespace-only text", "i": "text is not a string (int)"}

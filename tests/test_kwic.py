@@ -99,3 +99,36 @@ def test_seed_corpus_counts_match_a_plain_text_search():
     # every line quotes the sentence it came from
     assert all(m in s for m, s in zip(lines.match, lines.sentence))
     assert K.plot_term_rates(K.term_rates(hits, c.tokens, documents=c.documents, terms=terms)) is not None
+
+
+def test_kwic_views_come_from_the_term_list_file(tmp_path):
+    packaged = K.load_kwic_views()
+    assert [t for t, _ in packaged] == ["How the US measures are named", "How the justification is presented"]
+    assert "crackdown" in packaged[0][1] and "security" in packaged[1][1]
+    no_views = tmp_path / "terms.yaml"
+    no_views.write_text("groups:\n  a: {description: First group, terms: [ban, trade war]}\n  b: {terms: [war]}\n")
+    assert K.load_kwic_views(no_views) == [("First group", ["ban", "trade war"]), ("b", ["war"])]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("groups:\n  a: {terms: [ban]}\nkwic:\n  - {title: X, terms: [ban, embargo]}\n")
+    with pytest.raises(ValueError, match="embargo"):
+        K.load_kwic_views(bad)
+
+
+def test_format_kwic_views_titles_caps_and_reports_empty_views():
+    toks, docs, sents = toy({"A1": ["The trade war and the ban.", "Another ban."], "B1": ["No war here."]})
+    lines = K.kwic(K.find_terms(toks, TERMS), docs, window=20)
+    text = K.format_kwic_views(lines, [("Bans", ["ban"]), ("Wars", ["trade war", "war"]), ("Claims", ["allegation"])],
+                               width=20, max_lines=1)
+    blocks = text.split("\n\n")
+    assert blocks[0].startswith("== Bans (2 lines, first 1 shown)\n") and blocks[0].count("|ban|") == 1
+    assert blocks[1].startswith("== Wars (2 lines, first 1 shown)")
+    assert blocks[2] == "== Claims: no occurrence"
+    assert "first" not in K.format_kwic_views(lines, [("Bans", ["ban"])], max_lines=None)
+
+
+def test_format_kwic_views_shares_the_lines_between_outlets():
+    toks, docs, sents = toy({"A1": ["A ban.", "A ban.", "A ban.", "A ban."], "B1": ["B ban.", "B ban."]})
+    lines = K.kwic(K.find_terms(toks, TERMS), docs, window=10)
+    text = K.format_kwic_views(lines, [("Bans", ["ban"])], max_lines=2, width=10)
+    assert text.splitlines()[0] == "== Bans (6 lines, first 2 shown)"
+    assert [ln.split()[0] for ln in text.splitlines()[1:]] == ["A", "B"]

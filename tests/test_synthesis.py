@@ -153,3 +153,15 @@ def test_other_corpus_with_many_articles_uses_article_intervals(tmp_path):
     assert set(s.claims.outlet) == set(df.outlet) and len(set(df.outlet)) == 5
     assert not s.claims.caveat.str.contains("one article").any()
     assert s.evidence.sent_id.isin(corp.sentences.sent_id).all()
+
+
+def test_story_markers_replace_the_accusation_lists(seed_corpus, synth, tmp_path):
+    """``markers=`` (a story's attribution file) decides which sentences are about the accusations."""
+    story = tmp_path / "story.yaml"
+    story.write_text("accusation_topic: {lemmas: [contract]}\ndenial: {lemmas: [deny]}\n"
+                     "measures:\n  deal: {lemmas: [deal]}\n")
+    s = synthesis.synthesize(seed_corpus, tone_method="vader", n_topics=2, n_boot=100, markers=story,
+                             progress=False)
+    acc = s.tables["attribution_contexts"].query("accusation")
+    assert len(acc) and acc.text.str.contains(r"\bcontract", case=False).all()
+    assert set(acc.sent_id) != set(synth.tables["attribution_contexts"].query("accusation").sent_id)
