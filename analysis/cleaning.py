@@ -300,14 +300,17 @@ class CleanCorpus:
     audit: pd.DataFrame
 
 
-def clean_corpus(documents: pd.DataFrame, *, rules: Rules | None = None) -> CleanCorpus:
+def clean_corpus(documents: pd.DataFrame, *, rules: Rules | None = None,
+                 boilerplate: dict[str, set[str]] | None = None) -> CleanCorpus:
     """Clean every document of a loaded corpus (see :func:`analysis.corpus.load_corpus`).
 
     Titles and bylines found by cleaning fill ``title``/``author`` only where the metadata has none;
     ``title_source`` says which. The extracted deck, tags and page date go to their own columns.
+    ``boilerplate``: the outlets' repeated lines (:func:`outlet_boilerplate`) if already computed, e.g.
+    over a larger corpus than ``documents`` (the cleaning cache cleans only the uncached documents).
     """
     rules = rules or load_rules()
-    boiler = outlet_boilerplate(documents, rules=rules)
+    boiler = boilerplate if boilerplate is not None else outlet_boilerplate(documents, rules=rules)
     docs = documents.copy()
     clean_texts, audits, paras = [], [], []
     extracted: dict[str, list] = defaultdict(list)
@@ -327,6 +330,15 @@ def clean_corpus(documents: pd.DataFrame, *, rules: Rules | None = None) -> Clea
             start += len(ptext) + 2
     docs["raw_text"] = documents["text"]
     docs["text"] = pd.Series(clean_texts, index=docs.index, dtype="string")
+    finish_documents(docs, extracted)
+    audit = pd.DataFrame(audits, columns=AUDIT_COLUMNS)
+    paragraphs = pd.DataFrame(paras, columns=["doc_id", "para_id", "para_i", "kind", "start_char", "end_char", "text"])
+    return CleanCorpus(documents=docs, paragraphs=paragraphs, audit=audit)
+
+
+def finish_documents(docs: pd.DataFrame, extracted: dict[str, list]) -> None:
+    """Fill the metadata found by cleaning into ``docs`` (in place): ``extracted`` maps title, author, deck,
+    tags and page_date to one value (or None) per document. Shared with the cleaning cache."""
     for fld in ("title", "author"):
         meta = docs[fld] if fld in docs.columns else pd.Series(pd.NA, index=docs.index, dtype="object")
         found = pd.Series(extracted[fld], index=docs.index, dtype="object")
@@ -340,6 +352,3 @@ def clean_corpus(documents: pd.DataFrame, *, rules: Rules | None = None) -> Clea
     docs["page_date_text"] = extracted["page_date"]
     docs["n_chars"] = docs["text"].str.len().astype(int)
     docs["n_words"] = docs["text"].str.split().str.len().fillna(0).astype(int)
-    audit = pd.DataFrame(audits, columns=AUDIT_COLUMNS)
-    paragraphs = pd.DataFrame(paras, columns=["doc_id", "para_id", "para_i", "kind", "start_char", "end_char", "text"])
-    return CleanCorpus(documents=docs, paragraphs=paragraphs, audit=audit)

@@ -1,15 +1,17 @@
-"""The standard per-unit measures as tidy tables, computed once per corpus and cached on disk.
+"""The standard per-unit measures as tidy tables, computed once per corpus and cached on disk as Parquet.
 
 ``compute_measures(corpus)`` returns ``name -> DataFrame`` for the measures in :data:`MEASURES`. Each result
-is cached under ``<cache_dir>/measures/`` keyed by
+is cached as ``<cache_dir>/measures/<name>-<corpus>-<params>-<code>.parquet``, keyed by
 
-* the corpus fingerprint (:func:`corpus_fingerprint`: every document's id, outlet and clean text, plus the
-  spaCy model, version and components that parsed it),
-* the measure's name, and
-* a hash of the code and data files it depends on (its module, and e.g. the codebook YAML), so editing a
-  dictionary or codebook invalidates exactly the measures that use it.
+* the corpus fingerprint (:func:`corpus_fingerprint`: every document's metadata and clean text in order,
+  plus the spaCy model, its version and the components that parsed it; cheap: no table is hashed),
+* the measure's name and parameters (``params=`` overrides the defaults in :data:`MEASURES`), and
+* a hash of the code and data files it depends on (this module, the measure's module, its dictionary,
+  term list or codebook YAML) and the versions of the libraries it calls (e.g. vaderSentiment),
+  so editing a dictionary or codebook invalidates exactly the measures that use it.
 
-One command writes them all as Parquet, one file per measure, for use outside Python::
+Old entries are never read again once a key part changes; ``clear_measures_cache`` deletes them. One
+command writes them all as Parquet, one file per measure, for use outside Python::
 
     python -m analysis.measures [--corpus PATH] [--output-dir outputs]   # -> outputs/measures/*.parquet
 
@@ -20,29 +22,35 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
+import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
+#: Bump when the cache layout changes.
+MEASURES_CACHE_FORMAT = "2"
 
 
 @dataclass(frozen=True)
 class Measure:
-    """A named table-producing function of a corpus and the files its result depends on."""
+    """A named table-producing function ``fn(corpus, **params)`` and what its result depends on."""
 
     fn: Callable
-    depends_on: tuple[str, ...]   # paths relative to the analysis package
+    depends_on: tuple[str, ...]   # files, relative to the analysis package (or absolute)
+    params: Mapping = field(default_factory=dict)   # defaults; part of the cache key
+    libraries: tuple[str, ...] = ()   # distributions whose version is part of the cache key
 
 
-def _tone(c):
+def _tone(c, *, methods=("vader",)):
     from .sentiment import sentence_tone
 
-    return sentence_tone(c.sentences, methods=["vader"])
+    return sentence_tone(c.sentences, methods=list(methods))
 
 
 def _actors(c):
@@ -51,45 +59,62 @@ def _actors(c):
     return find_actor_mentions(c)
 
 
-def _term_counts(c):
+def _term_counts(c, *, by="outlet", min_df=1):
+    from dataclasses import replace
+
     from .distinctive import DEFAULT_OPTIONS, term_counts
 
-    return term_counts(c.tokens, documents=c.documents, options=DEFAULT_OPTIONS)
+    return term_counts(c.tokens, documents=c.documents, by=by, options=replace(DEFAULT_OPTIONS, min_df=min_df))
 
 
-def _term_rates(c):
+def _term_hits(c, *, fields=("lemma", "lower")):
+    from .kwic import find_terms, load_term_list
+
+    return find_terms(c.tokens, load_term_list(), fields=tuple(fields))
+
+
+def _term_rates(c, *, fields=("lemma", "lower"), by="outlet", per=1000):
     from .kwic import find_terms, load_term_list, term_rates
 
     terms = load_term_list()
-    return term_rates(find_terms(c.tokens, terms), c.tokens, documents=c.documents, terms=terms)
+    return term_rates(find_terms(c.tokens, terms, fields=tuple(fields)), c.tokens, documents=c.documents,
+                      terms=terms, by=by, per=per)
 
 
-def _frames(c):
+def _frames(c, *, codebook="semetko_valkenburg"):
     from .framing import code_sentences
 
-    return code_sentences(c, "semetko_valkenburg")
+    return code_sentences(c, codebook)
 
 
+_KWIC = ("kwic.py", "data/framing_terms.yaml")
 #: The cached measures. Add one here and it is computed, cached and written by the command.
 MEASURES: dict[str, Measure] = {
-    "sentence_tone_vader": Measure(_tone, ("sentiment.py",)),
+    "sentence_tone_vader": Measure(_tone, ("sentiment.py",), {"methods": ["vader"]}, ("vaderSentiment",)),
     "actor_mentions": Measure(_actors, ("actors.py", "data/actors.yaml")),
-    "term_counts": Measure(_term_counts, ("distinctive.py", "topics.py", "data/stopwords_news.txt")),
-    "framing_term_rates": Measure(_term_rates, ("kwic.py", "data/framing_terms.yaml")),
+    "term_counts": Measure(_term_counts, ("distinctive.py", "topics.py", "data/stopwords_news.txt"),
+                           {"by": "outlet", "min_df": 1}),
+    "framing_term_hits": Measure(_term_hits, _KWIC, {"fields": ["lemma", "lower"]}),
+    "framing_term_rates": Measure(_term_rates, _KWIC, {"fields": ["lemma", "lower"], "by": "outlet", "per": 1000}),
     "frame_codes": Measure(_frames, ("framing.py", "actors.py", "data/actors.yaml",
-                                     "codebooks/semetko_valkenburg.yaml")),
+                                     "codebooks/semetko_valkenburg.yaml"), {"codebook": "semetko_valkenburg"}),
 }
 
 
 def corpus_fingerprint(corpus) -> str:
-    """Hash of every document's id, outlet and clean text plus the parser identity.
+    """Hash of every document's metadata and clean text (in corpus order) plus the parser identity.
+
+    Vectorised (``pd.util.hash_pandas_object``), so cheap next to any measure; the parsed tables are not
+    hashed because they follow from the texts and the parser.
 
     >>> import analysis
     >>> len(corpus_fingerprint(analysis.build_corpus(progress=False)))
     32
     """
-    docs = corpus.documents[["doc_id", "outlet", "text"]].astype(str)
+    docs = corpus.documents.drop(columns=["raw_text"], errors="ignore")
+    docs = docs[sorted(docs.columns)].astype(str)
     h = hashlib.sha256(pd.util.hash_pandas_object(docs, index=False).to_numpy().tobytes())
+    h.update(" ".join(docs.columns).encode())
     # the parse cache folder names the model, its version, the spaCy version and the components
     shards = getattr(getattr(corpus, "_parsed", None), "shards", []) or []
     parser = sorted({f"{p.parent.parent.name}/{p.parent.name}" for p in shards})
@@ -97,21 +122,84 @@ def corpus_fingerprint(corpus) -> str:
     return h.hexdigest()[:32]
 
 
-def _files_digest(paths: Sequence[str]) -> str:
-    h = hashlib.sha256()
-    for rel in paths:
-        h.update(rel.encode())
+def _files_digest(paths: Sequence[str], libraries: Sequence[str] = ()) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256(MEASURES_CACHE_FORMAT.encode())
+    for rel in ("measures.py", *paths):
+        h.update(str(rel).encode())
         h.update((PACKAGE_ROOT / rel).read_bytes())
+    for lib in libraries:
+        try:
+            h.update(f"{lib}=={version(lib)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{lib}==?".encode())
     return h.hexdigest()[:16]
 
 
-def measure_cache_path(corpus, name: str, *, cache_dir: str | Path | None = None, fingerprint: str | None = None) -> Path:
-    """Where ``name``'s result for ``corpus`` is (or would be) cached."""
+def _params(name: str, overrides: Mapping | None = None) -> dict:
+    return {**MEASURES[name].params, **(overrides or {})}
+
+
+def _params_digest(params: Mapping) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def measure_cache_path(corpus, name: str, *, cache_dir: str | Path | None = None, fingerprint: str | None = None,
+                       params: Mapping | None = None) -> Path:
+    """Where ``name``'s result for ``corpus`` (with ``params`` overriding the defaults) is or would be cached."""
     from .config import get_settings
 
     base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
     fp = fingerprint or corpus_fingerprint(corpus)
-    return base / "measures" / f"{name}-{fp}-{_files_digest(MEASURES[name].depends_on)}.pkl"
+    m = MEASURES[name]
+    return base / "measures" / f"{name}-{fp}-{_params_digest(_params(name, params))}-{_files_digest(m.depends_on, m.libraries)}.parquet"
+
+
+def clear_measures_cache(cache_dir: str | Path | None = None) -> None:
+    """Delete every cached measure table."""
+    from .config import get_settings
+
+    base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
+    shutil.rmtree(base / "measures", ignore_errors=True)
+
+
+_OBJECT_KEY = b"analysis.measures.object_columns"
+
+
+def _write_table(df: pd.DataFrame, path: Path) -> None:
+    """Parquet that reads back equal (``assert_frame_equal``): object columns are recorded and restored.
+    Columns Parquet cannot store (mixed Python types) fall back to a pickle next to it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        table = pa.Table.from_pandas(df, preserve_index=True)
+        obj = [str(c) for c in df.columns if df[c].dtype == object]
+        meta = {**(table.schema.metadata or {}), _OBJECT_KEY: json.dumps(obj).encode()}
+        pq.write_table(table.replace_schema_metadata(meta), tmp)
+        os.replace(tmp, path)
+    except (pa.ArrowException, TypeError, ValueError):
+        tmp.unlink(missing_ok=True)
+        df.to_pickle(tmp)
+        os.replace(tmp, path.with_suffix(".pkl"))
+
+
+def _read_table(path: Path) -> pd.DataFrame | None:
+    import pyarrow.parquet as pq
+
+    if path.exists():
+        table = pq.read_table(path)
+        df = table.to_pandas()
+        for c in json.loads((table.schema.metadata or {}).get(_OBJECT_KEY, b"[]")):
+            if c in df.columns:
+                df[c] = df[c].astype(object).where(df[c].notna(), None)
+        return df
+    if path.with_suffix(".pkl").exists():
+        return pd.read_pickle(path.with_suffix(".pkl"))
+    return None
 
 
 def compute_measures(
@@ -120,32 +208,37 @@ def compute_measures(
     which: Sequence[str] | None = None,
     cache: bool = True,
     cache_dir: str | Path | None = None,
+    params: Mapping[str, Mapping] | None = None,
     progress: bool | None = None,
 ) -> dict[str, pd.DataFrame]:
     """``name -> tidy table`` for ``which`` measures (default: all of :data:`MEASURES`), from the cache
-    when the corpus, the measure's code and its data files are unchanged. ``progress``: a bar over the
-    measures (default: on above 1,000 documents)."""
+    when the corpus, the parameters, the measure's code and its data files are unchanged.
+
+    ``params``: ``{name: {parameter: value}}`` overriding :data:`MEASURES` defaults (part of the key).
+    ``progress``: a bar over the measures (default: on above 1,000 documents).
+    """
     names = list(which or MEASURES)
     unknown = sorted(set(names) - set(MEASURES))
     if unknown:
         raise KeyError(f"unknown measure(s) {unknown}; available: {sorted(MEASURES)}")
+    params = params or {}
     show = progress if progress is not None else len(corpus.documents) > 1000
     fp = corpus_fingerprint(corpus) if cache else None
     out: dict[str, pd.DataFrame] = {}
     for name in _bar(names, show):
-        path = measure_cache_path(corpus, name, cache_dir=cache_dir, fingerprint=fp) if cache else None
-        if path is not None and path.exists():
-            try:
-                out[name] = pd.read_pickle(path)
-                continue
-            except Exception:  # truncated or incompatible entry: recompute
-                pass
-        out[name] = MEASURES[name].fn(corpus)
+        kw = _params(name, params.get(name))
+        path = measure_cache_path(corpus, name, cache_dir=cache_dir, fingerprint=fp, params=kw) if cache else None
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            out[name].to_pickle(tmp)
-            os.replace(tmp, path)
+            try:
+                hit = _read_table(path)
+            except Exception:  # truncated or incompatible entry: recompute and overwrite
+                hit = None
+            if hit is not None:
+                out[name] = hit
+                continue
+        out[name] = MEASURES[name].fn(corpus, **kw)
+        if path is not None:
+            _write_table(out[name], path)
     return out
 
 

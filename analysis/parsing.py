@@ -490,7 +490,8 @@ def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, on_chu
     written: list[tuple[Path, list[str]]] = []
     with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_pool_init,
                              initargs=(plan.model, plan.components)) as pool:
-        futures = [pool.submit(_pool_parse, c, str(plan.root), plan.model, plan.components, batch_size) for c in chunks]
+        futures = [pool.submit(_pool_parse, c, str(plan.root), plan.model, plan.components, batch_size)
+                   for c in chunks]
         for fut in as_completed(futures):
             result = fut.result()
             written.extend(result)
@@ -513,6 +514,16 @@ def read_table(parsed: Parsed, name: str, *, columns: Sequence[str] | None = Non
         for k in json.loads((shard / "keys.json").read_text()):
             index.setdefault(k, shard)
     return _load_tables(keys, index, names=(name,), columns=columns)[0]
+
+
+def load_parsed_tables(parsed: Parsed) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(sentences, tokens, entities)`` of a :class:`Parsed` read from its Parquet shards (the same tables
+    ``parse_documents(load_tables=True)`` returns)."""
+    index: dict[str, Path] = {}
+    for shard in parsed.shards:
+        for k in json.loads((shard / "keys.json").read_text()):
+            index.setdefault(k, shard)
+    return _load_tables(parsed.keys, index)
 
 
 _TABLE_COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, "entities": ENTITY_COLUMNS}

@@ -38,37 +38,57 @@ def machine() -> str:
 
 
 class PeakRSS:
-    """Samples the resident memory of this process plus its children every ``interval`` s."""
+    """Samples the memory of this process plus its children every ``interval`` s.
 
-    def __init__(self, interval: float = 0.05):
+    ``peak``: the largest summed PSS (proportional set size: a page shared by k processes counts 1/k in
+    each), i.e. the memory the process tree really occupies; forked workers share the parent's pages
+    (the model, the corpus), which a sum of RSS would count once per process. ``peak_rss``: the largest
+    summed RSS, kept for comparison with older runs. Falls back to RSS where PSS is unavailable.
+    """
+
+    def __init__(self, interval: float = 0.1):
         import psutil
 
         self.proc, self.interval = psutil.Process(), interval
-        self.peak = 0
+        self.peak = self.peak_rss = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def _rss(self) -> int:
-        total = 0
+    @staticmethod
+    def _one(p) -> tuple[int, int]:
         try:
-            total = self.proc.memory_info().rss
-            for c in self.proc.children(recursive=True):
-                try:
-                    total += c.memory_info().rss
-                except Exception:
-                    pass
+            full = p.memory_full_info()
+            return getattr(full, "pss", full.rss), full.rss
         except Exception:
-            pass
-        return total
+            try:
+                rss = p.memory_info().rss
+                return rss, rss
+            except Exception:
+                return 0, 0
+
+    def _sample(self) -> tuple[int, int]:
+        pss = rss = 0
+        try:
+            procs = [self.proc, *self.proc.children(recursive=True)]
+        except Exception:
+            procs = [self.proc]
+        for p in procs:
+            a, b = self._one(p)
+            pss, rss = pss + a, rss + b
+        return pss, rss
+
+    def _update(self) -> None:
+        pss, rss = self._sample()
+        self.peak, self.peak_rss = max(self.peak, pss), max(self.peak_rss, rss)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._rss())
+            self._update()
             time.sleep(self.interval)
 
     def __enter__(self) -> "PeakRSS":
-        self.baseline = self._rss()
-        self.peak = self.baseline
+        self.baseline, self.baseline_rss = self._sample()
+        self.peak, self.peak_rss = self.baseline, self.baseline_rss
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
@@ -77,7 +97,7 @@ class PeakRSS:
         self._stop.set()
         if self._thread:
             self._thread.join()
-        self.peak = max(self.peak, self._rss())
+        self._update()
 
 
 @contextmanager

@@ -8,7 +8,8 @@ Each size runs in a fresh subprocess (so peak memory is that size's own) with a 
 2. parse, streaming shards to disk (``parse_documents(load_tables=False)``, ``n_process`` workers);
 3. measures from the on-disk tables: a cached ``build_corpus`` (reads Parquet, parses nothing) plus the
    table measures of ``benchmarks/measures.py``.
-Peak memory is the resident set of the process plus its children, sampled every 50 ms.
+Peak memory is the proportional set size (PSS) of the process plus its worker processes, sampled every
+0.1 s (the summed RSS, which counts pages shared by forked workers once per process, is printed too).
 """
 from __future__ import annotations
 
@@ -46,14 +47,14 @@ def child(n_docs: int, n_process: int) -> dict:
             raw = load_corpus(path)
             clean = clean_corpus(raw.documents)
             out["clean_s"] = time.perf_counter() - t0
-        out["clean_peak"] = m.peak
+        out["clean_peak"], out["clean_peak_rss"] = m.peak, m.peak_rss
         docs = clean.documents[["doc_id", "text"]].copy()
         del raw, clean
         with PeakRSS() as m:
             t0 = time.perf_counter()
             parsed = parse_documents(docs, cache_dir=cache, n_process=n_process, progress=False, load_tables=False)
             out["parse_s"] = time.perf_counter() - t0
-        out["parse_base"], out["parse_peak"] = m.baseline, m.peak
+        out["parse_base"], out["parse_peak"], out["parse_peak_rss"] = m.baseline, m.peak, m.peak_rss
         out["n_parsed"], out["n_shards"] = parsed.stats.n_parsed, len(parsed.shards)
         out["cache_mb"] = sum(f.stat().st_size for f in cache.rglob("*") if f.is_file()) / 2**20
         del parsed, docs
@@ -63,7 +64,7 @@ def child(n_docs: int, n_process: int) -> dict:
             out["tables_s"] = time.perf_counter() - t0
             res = run_measures(c, TABLE_MEASURES)
             out["measures_s"] = time.perf_counter() - t0 - out["tables_s"]
-        out["measures_peak"] = m.peak
+        out["measures_peak"], out["measures_peak_rss"] = m.peak, m.peak_rss
         out["reparsed"] = c.parse_stats.n_parsed
         out["n_tokens"] = len(c.tokens)
         out["skipped"] = {k: v for k, v in res.items() if isinstance(v, str)}
@@ -88,13 +89,14 @@ def main(argv=None) -> list[dict]:
                                "--n-process", str(args.n_process)], capture_output=True, text=True, cwd=HERE)
         line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
         if proc.returncode or not line:
-            print(f"size {n} failed:\n{proc.stderr[-3000:]}")
+            print(f"size {n} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}", flush=True)
             continue
         r = json.loads(line[0][7:])
         rows.append(r)
         print(f"  {n:>6} docs {r['words']:>11,} words: clean {r['clean_s']:7.1f} s, parse {r['parse_s']:8.1f} s "
               f"({r['words'] / r['parse_s']:,.0f} words/s), tables+measures {r['tables_s'] + r['measures_s']:6.1f} s; "
-              f"peak RSS parse {r['parse_peak'] / 2**20:,.0f} MB, measures {r['measures_peak'] / 2**20:,.0f} MB; "
+              f"peak PSS parse {r['parse_peak'] / 2**20:,.0f} MB (summed RSS {r['parse_peak_rss'] / 2**20:,.0f}), "
+              f"measures {r['measures_peak'] / 2**20:,.0f} MB; "
               f"cache {r['cache_mb']:,.0f} MB in {r['n_shards']} shards; re-parsed by measures: {r['reparsed']}", flush=True)
     if len(rows) > 1:
         a = rows[0]
@@ -103,7 +105,7 @@ def main(argv=None) -> list[dict]:
             k = r["docs"] / a["docs"]
             print(f"  {r['docs']:>6} docs ({k:.0f}x): clean {r['clean_s'] / a['clean_s']:.1f}x, parse {r['parse_s'] / a['parse_s']:.1f}x, "
                   f"tables+measures {(r['tables_s'] + r['measures_s']) / (a['tables_s'] + a['measures_s']):.1f}x; "
-                  f"peak memory parse {r['parse_peak'] / a['parse_peak']:.2f}x, measures {r['measures_peak'] / a['measures_peak']:.2f}x")
+                  f"peak PSS parse {r['parse_peak'] / a['parse_peak']:.2f}x, measures {r['measures_peak'] / a['measures_peak']:.2f}x")
     return rows
 
 
