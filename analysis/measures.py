@@ -10,6 +10,12 @@ is cached as ``<cache_dir>/measures/<name>-<corpus>-<params>-<code>.parquet``, k
   term list or codebook YAML) and the versions of the libraries it calls (e.g. vaderSentiment),
   so editing a dictionary or codebook invalidates exactly the measures that use it.
 
+Measures whose rows each depend on one document alone (``per_document=True``: sentence tone, actor
+mentions, framing-term hits, frame codes) are also cached per document under
+``<cache_dir>/measures/per_document/`` (key: the document's clean text and metadata row), so when a corpus
+grows or is reordered only the documents not seen before are computed; their tables list rows grouped by
+document in corpus order. The per-outlet aggregates (term counts, term rates) are recomputed for a new corpus.
+
 Old entries are never read again once a key part changes; ``clear_measures_cache`` deletes them. One
 command writes them all as Parquet, one file per measure, for use outside Python::
 
@@ -45,6 +51,9 @@ class Measure:
     depends_on: tuple[str, ...]   # files, relative to the analysis package (or absolute)
     params: Mapping = field(default_factory=dict)   # defaults; part of the cache key
     libraries: tuple[str, ...] = ()   # distributions whose version is part of the cache key
+    #: each document's rows depend on that document alone (then they are also cached per document, and a
+    #: grown corpus computes only its new documents); the table must have a ``doc_id`` column
+    per_document: bool = False
 
 
 def _tone(c, *, methods=("vader",)):
@@ -90,14 +99,16 @@ def _frames(c, *, codebook="semetko_valkenburg"):
 _KWIC = ("kwic.py", "data/framing_terms.yaml")
 #: The cached measures. Add one here and it is computed, cached and written by the command.
 MEASURES: dict[str, Measure] = {
-    "sentence_tone_vader": Measure(_tone, ("sentiment.py",), {"methods": ["vader"]}, ("vaderSentiment",)),
-    "actor_mentions": Measure(_actors, ("actors.py", "data/actors.yaml")),
+    "sentence_tone_vader": Measure(_tone, ("sentiment.py",), {"methods": ["vader"]}, ("vaderSentiment",),
+                                   per_document=True),
+    "actor_mentions": Measure(_actors, ("actors.py", "data/actors.yaml"), per_document=True),
     "term_counts": Measure(_term_counts, ("distinctive.py", "topics.py", "data/stopwords_news.txt"),
                            {"by": "outlet", "min_df": 1}),
-    "framing_term_hits": Measure(_term_hits, _KWIC, {"fields": ["lemma", "lower"]}),
+    "framing_term_hits": Measure(_term_hits, _KWIC, {"fields": ["lemma", "lower"]}, per_document=True),
     "framing_term_rates": Measure(_term_rates, _KWIC, {"fields": ["lemma", "lower"], "by": "outlet", "per": 1000}),
     "frame_codes": Measure(_frames, ("framing.py", "actors.py", "data/actors.yaml",
-                                     "codebooks/semetko_valkenburg.yaml"), {"codebook": "semetko_valkenburg"}),
+                                     "codebooks/semetko_valkenburg.yaml"), {"codebook": "semetko_valkenburg"},
+                           per_document=True),
 }
 
 
@@ -236,10 +247,109 @@ def compute_measures(
             if hit is not None:
                 out[name] = hit
                 continue
-        out[name] = MEASURES[name].fn(corpus, **kw)
+        m = MEASURES[name]
+        if m.per_document and cache:
+            out[name] = _per_document(corpus, name, kw, cache_dir=cache_dir)
+        elif m.per_document:
+            out[name] = _in_corpus_order(m.fn(corpus, **kw), corpus.documents["doc_id"])
+        else:
+            out[name] = m.fn(corpus, **kw)
         if path is not None:
             _write_table(out[name], path)
     return out
+
+
+def _in_corpus_order(df: pd.DataFrame, doc_ids) -> pd.DataFrame:
+    """Rows grouped by document in corpus order, each document's rows in the order the measure gave them."""
+    pos = {str(d): i for i, d in enumerate(doc_ids)}
+    order = df["doc_id"].astype(str).map(pos).to_numpy()
+    return df.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+
+def _parser_id(corpus) -> str:
+    shards = getattr(getattr(corpus, "_parsed", None), "shards", []) or []
+    parser = sorted({f"{p.parent.parent.name}/{p.parent.name}" for p in shards})
+    return f"{corpus.parse_stats.model}|{'|'.join(parser)}"
+
+
+_NOT_IN_DOC_KEY = ("raw_text", "text", "source")
+
+
+def document_keys(corpus) -> list[str]:
+    """One cache key per document (corpus order): SHA-256 of its clean text plus a hash of its metadata row
+    (id, outlet, date, title, ...; not ``source``, which says only which file and row it was read from, so
+    the same article read from another file or row keeps its key). Used by the per-document measure cache."""
+    docs = corpus.documents
+    meta = docs.drop(columns=list(_NOT_IN_DOC_KEY), errors="ignore")
+    meta = meta[sorted(meta.columns)].astype(str)
+    mh = pd.util.hash_pandas_object(meta, index=False).to_numpy()
+    texts = docs["text"].astype(str).tolist()
+    th = [hashlib.sha256(t.encode()).hexdigest()[:32] for t in texts]
+    return [f"{t}-{int(m):016x}" for t, m in zip(th, mh)]
+
+
+def per_document_cache_root(corpus, name: str, *, cache_dir: str | Path | None = None,
+                            params: Mapping | None = None) -> Path:
+    """Folder of ``name``'s per-document cache: ``<cache_dir>/measures/per_document/<name>-<params>-<code>-<context>/``
+    (context: the parser identity and the document columns that enter :func:`document_keys`)."""
+    from .config import get_settings
+
+    base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
+    m = MEASURES[name]
+    cols = sorted(c for c in corpus.documents.columns if c not in _NOT_IN_DOC_KEY)
+    ctx = hashlib.sha256(f"{_parser_id(corpus)}|{' '.join(cols)}".encode()).hexdigest()[:12]
+    return (base / "measures" / "per_document"
+            / f"{name}-{_params_digest(_params(name, params))}-{_files_digest(m.depends_on, m.libraries)}-{ctx}")
+
+
+def _per_document(corpus, name: str, kw: Mapping, *, cache_dir) -> pd.DataFrame:
+    """``name`` for ``corpus`` from the per-document cache, computing only the documents not in it.
+
+    Each computing run appends ``<batch>.parquet`` (its rows plus a ``_doc_key`` column) and then
+    ``<batch>.keys.json`` (every document it computed, including those without rows); a batch counts
+    once its key list exists, so an interrupted run is recomputed, never half-read.
+    """
+    import uuid
+
+    root = per_document_cache_root(corpus, name, cache_dir=cache_dir, params=kw)
+    doc_ids = corpus.documents["doc_id"].astype(str).tolist()
+    keys = document_keys(corpus)
+    index: dict[str, str] = {}
+    for kf in sorted(root.glob("*.keys.json")) if root.exists() else []:
+        try:
+            batch_keys = json.loads(kf.read_text())
+        except (OSError, ValueError):
+            continue
+        for k in batch_keys:
+            index.setdefault(k, kf.name[: -len(".keys.json")])
+    missing = [d for d, k in zip(doc_ids, keys) if k not in index]
+    if missing:
+        sub = corpus if len(missing) == len(doc_ids) else corpus.subset(missing)
+        fresh = _in_corpus_order(MEASURES[name].fn(sub, **kw), missing)
+        key_of = dict(zip(doc_ids, keys))
+        stem = uuid.uuid4().hex[:16]
+        _write_table(fresh.assign(_doc_key=fresh["doc_id"].astype(str).map(key_of)), root / f"{stem}.parquet")
+        tmp = root / f".{stem}.keys.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps([key_of[d] for d in missing]))
+        os.replace(tmp, root / f"{stem}.keys.json")
+        index.update({key_of[d]: stem for d in missing})
+        if len(missing) == len(doc_ids):
+            return fresh  # nothing was cached: no need to read back what was just computed
+    wanted: dict[str, set[str]] = {}
+    for k in keys:
+        wanted.setdefault(index[k], set()).add(k)
+    parts = []
+    for stem, ks in sorted(wanted.items()):
+        t = _read_table(root / f"{stem}.parquet")
+        if t is None:
+            raise FileNotFoundError(f"per-document measure cache {root / stem}.parquet is missing; "
+                                    "delete the folder or call clear_measures_cache()")
+        parts.append(t[t["_doc_key"].isin(ks)])
+    nonempty = [t for t in parts if len(t)]
+    table = pd.concat(nonempty, ignore_index=True) if nonempty else parts[0].iloc[0:0]
+    pos = {k: i for i, k in enumerate(keys)}
+    order = table["_doc_key"].map(pos).to_numpy()
+    return table.iloc[order.argsort(kind="stable")].drop(columns="_doc_key").reset_index(drop=True)
 
 
 def _bar(items, show: bool):

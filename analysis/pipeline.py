@@ -88,6 +88,32 @@ class Corpus:
     def entities(self, value: pd.DataFrame) -> None:
         self._entities = value
 
+    def subset(self, doc_ids: Sequence[str]) -> "Corpus":
+        """The corpus restricted to ``doc_ids`` (every table, and the cached Docs), in corpus order.
+
+        >>> import analysis
+        >>> c = analysis.build_corpus(progress=False)
+        >>> len(c.subset(c.documents.doc_id[:2]).documents)
+        2
+        """
+        from dataclasses import replace
+
+        ids = {str(d) for d in doc_ids}
+
+        def keep(df: pd.DataFrame | None) -> pd.DataFrame | None:
+            if df is None or "doc_id" not in df.columns:
+                return df
+            return df[df["doc_id"].astype(str).isin(ids)].reset_index(drop=True)
+
+        parsed = self._parsed
+        if parsed is not None:
+            parsed = replace(parsed, keys={d: k for d, k in parsed.keys.items() if d in ids})
+        sub = Corpus(documents=keep(self.documents), paragraphs=keep(self.paragraphs),
+                     sentences=keep(self.sentences), tokens=keep(self.tokens), entities=keep(self.entities),
+                     audit=keep(self.audit), rejects=self.rejects, issues=self.issues,
+                     parse_stats=self.parse_stats, _parsed=parsed)
+        return sub
+
     def docs(self, doc_ids: Sequence[str] | None = None) -> Iterator[tuple[str, object]]:
         """Yield ``(doc_id, spacy.tokens.Doc)`` from the parse cache (no parsing)."""
         return iter_docs(self._parsed, doc_ids=doc_ids)

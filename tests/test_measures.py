@@ -121,3 +121,80 @@ def test_command_writes_parquet(tmp_path):
     t = pd.read_parquet(tmp_path / "measures" / "sentence_tone_vader.parquet")
     assert {"sent_id", "tone", "outlet"} <= set(t.columns) and len(t) > 50
     assert (tmp_path / "measures" / "term_counts.parquet").exists()
+
+
+PER_DOC = [n for n, m in M.MEASURES.items() if m.per_document]
+
+
+def _recording(monkeypatch, seen):
+    from dataclasses import replace
+
+    for name in PER_DOC:
+        m = M.MEASURES[name]
+
+        def fn(c, _fn=m.fn, _name=name, **kw):
+            seen.setdefault(_name, []).append(sorted(c.documents.doc_id.astype(str)))
+            return _fn(c, **kw)
+
+        monkeypatch.setitem(M.MEASURES, name, replace(m, fn=fn))
+
+
+def test_grown_corpus_computes_per_document_measures_only_for_new_documents(seed_corpus, tmp_path, monkeypatch):
+    """Tone, actor mentions, term hits and frame codes depend on one document each: after the corpus grows
+    by one document only that document is computed, and every table equals the uncached whole-corpus one."""
+    assert set(PER_DOC) == {"sentence_tone_vader", "actor_mentions", "framing_term_hits", "frame_codes"}
+    ids = seed_corpus.documents.doc_id.astype(str).tolist()
+    seen: dict[str, list] = {}
+    _recording(monkeypatch, seen)
+    first = seed_corpus.subset(ids[:-1])
+    assert first.documents.doc_id.tolist() == ids[:-1] and set(first.sentences.doc_id) == set(ids[:-1])
+    M.compute_measures(first, cache_dir=tmp_path)
+    assert all(seen[n] == [sorted(ids[:-1])] for n in PER_DOC)
+    seen.clear()
+    grown = M.compute_measures(seed_corpus, cache_dir=tmp_path)
+    assert all(seen[n] == [[ids[-1]]] for n in PER_DOC), seen
+    fresh = M.compute_measures(seed_corpus, cache=False)
+    for name in M.MEASURES:
+        pd.testing.assert_frame_equal(grown[name], fresh[name])
+    # rows come grouped by document in corpus order
+    for name in PER_DOC:
+        order = grown[name].doc_id.map({d: i for i, d in enumerate(ids)})
+        assert order.is_monotonic_increasing
+    # a reordered corpus (new fingerprint) is assembled from the per-document cache without computing
+    seen.clear()
+    rev = seed_corpus.subset(ids)
+    rev.documents = seed_corpus.documents.iloc[::-1].reset_index(drop=True)
+    again = M.compute_measures(rev, cache_dir=tmp_path, which=PER_DOC)
+    assert seen == {}
+    assert again["actor_mentions"].doc_id.iloc[0] == ids[-1]
+
+
+def test_per_document_cache_on_another_corpus(tmp_path, monkeypatch):
+    """The hand-made bring-your-own-corpus data (30 articles, three outlets): built in two steps, the
+    per-document tables equal the uncached ones, and a changed title re-computes only that document."""
+    from pathlib import Path
+
+    src = Path(__file__).parent / "data" / "byoc" / "articles.csv"
+    full = analysis.build_corpus(src, cache_dir=tmp_path, progress=False, n_process=1)
+    ids = full.documents.doc_id.astype(str).tolist()
+    M.compute_measures(full.subset(ids[::2]), cache_dir=tmp_path, which=PER_DOC)
+    seen: dict[str, list] = {}
+    _recording(monkeypatch, seen)
+    got = M.compute_measures(full, cache_dir=tmp_path, which=PER_DOC)
+    assert all(seen[n] == [sorted(ids[1::2])] for n in PER_DOC)
+    fresh = M.compute_measures(full, cache=False, which=PER_DOC)
+    for name in PER_DOC:
+        pd.testing.assert_frame_equal(got[name], fresh[name])
+    seen.clear()
+    retitled = full.subset(ids)
+    retitled.documents = full.documents.assign(title=full.documents.title.where(full.documents.doc_id != ids[3], "New"))
+    M.compute_measures(retitled, cache_dir=tmp_path, which=PER_DOC)
+    assert all(seen[n] == [[ids[3]]] for n in PER_DOC)
+    # the same articles read from another file (other ``source`` values, other row order) need no computing
+    seen.clear()
+    moved = tmp_path / "moved.csv"
+    pd.read_csv(src).iloc[::-1].to_csv(moved, index=False)
+    again = analysis.build_corpus(moved, cache_dir=tmp_path, progress=False, n_process=1)
+    assert again.parse_stats.n_parsed == 0 and set(again.documents.source) != set(full.documents.source)
+    M.compute_measures(again, cache_dir=tmp_path, which=PER_DOC)
+    assert seen == {}
