@@ -44,8 +44,9 @@ TOKEN_COLUMNS = ["doc_id", "sent_id", "token_i", "text", "lemma", "lower", "pos"
                  "start_char", "end_char", "is_stop", "is_alpha", "is_punct", "like_num", "ent_type", "ent_iob"]
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "sent_i", "start_char", "end_char", "text", "n_tokens"]
 ENTITY_COLUMNS = ["doc_id", "sent_id", "ent_i", "text", "label", "start_char", "end_char", "root_i"]
-#: Documents per cache shard: bounds memory while parsing large corpora.
-SHARD_SIZE = 1000
+#: Documents per cache shard: bounds memory while parsing large corpora (each parsing process buffers one
+#: shard's tables and DocBin; the memory measured per shard size is in docs/performance.md).
+SHARD_SIZE = 250
 #: Bump when the cached table layout or sentence rules change, so stale caches are not reused.
 CACHE_FORMAT = "2"
 

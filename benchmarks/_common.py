@@ -43,14 +43,15 @@ class PeakRSS:
     ``peak``: the largest summed PSS (proportional set size: a page shared by k processes counts 1/k in
     each), i.e. the memory the process tree really occupies; forked workers share the parent's pages
     (the model, the corpus), which a sum of RSS would count once per process. ``peak_rss``: the largest
-    summed RSS, kept for comparison with older runs. Falls back to RSS where PSS is unavailable.
+    summed RSS, kept for comparison with older runs. ``peak_main`` / ``peak_worker``: the largest PSS of this
+    process / of any one child process. Falls back to RSS where PSS is unavailable.
     """
 
-    def __init__(self, interval: float = 0.1):
+    def __init__(self, interval: float = 1.0):
         import psutil
 
         self.proc, self.interval = psutil.Process(), interval
-        self.peak = self.peak_rss = 0
+        self.peak = self.peak_rss = self.peak_main = self.peak_worker = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -72,9 +73,13 @@ class PeakRSS:
             procs = [self.proc, *self.proc.children(recursive=True)]
         except Exception:
             procs = [self.proc]
-        for p in procs:
+        for i, p in enumerate(procs):
             a, b = self._one(p)
             pss, rss = pss + a, rss + b
+            if i == 0:
+                self.peak_main = max(self.peak_main, a)
+            else:
+                self.peak_worker = max(self.peak_worker, a)   # the largest single worker process
         return pss, rss
 
     def _update(self) -> None:

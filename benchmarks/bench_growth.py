@@ -9,7 +9,7 @@ Each size runs in a fresh subprocess (so peak memory is that size's own) with a 
 3. measures from the on-disk tables: a cached ``build_corpus`` (reads Parquet, parses nothing) plus the
    table measures of ``benchmarks/measures.py``.
 Peak memory is the proportional set size (PSS) of the process plus its worker processes, sampled every
-0.1 s (the summed RSS, which counts pages shared by forked workers once per process, is printed too).
+1 s (the summed RSS, which counts pages shared by forked workers once per process, is printed too).
 """
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ def child(n_docs: int, n_process: int) -> dict:
             parsed = parse_documents(docs, cache_dir=cache, n_process=n_process, progress=False, load_tables=False)
             out["parse_s"] = time.perf_counter() - t0
         out["parse_base"], out["parse_peak"], out["parse_peak_rss"] = m.baseline, m.peak, m.peak_rss
+        out["parse_peak_main"], out["parse_peak_worker"] = m.peak_main, m.peak_worker
         out["n_parsed"], out["n_shards"] = parsed.stats.n_parsed, len(parsed.shards)
         out["cache_mb"] = sum(f.stat().st_size for f in cache.rglob("*") if f.is_file()) / 2**20
         del parsed, docs
@@ -95,7 +96,8 @@ def main(argv=None) -> list[dict]:
         rows.append(r)
         print(f"  {n:>6} docs {r['words']:>11,} words: clean {r['clean_s']:7.1f} s, parse {r['parse_s']:8.1f} s "
               f"({r['words'] / r['parse_s']:,.0f} words/s), tables+measures {r['tables_s'] + r['measures_s']:6.1f} s; "
-              f"peak PSS parse {r['parse_peak'] / 2**20:,.0f} MB (summed RSS {r['parse_peak_rss'] / 2**20:,.0f}), "
+              f"peak PSS parse {r['parse_peak'] / 2**20:,.0f} MB (main {r['parse_peak_main'] / 2**20:,.0f}, "
+              f"largest worker {r['parse_peak_worker'] / 2**20:,.0f}; summed RSS {r['parse_peak_rss'] / 2**20:,.0f}), "
               f"measures {r['measures_peak'] / 2**20:,.0f} MB; "
               f"cache {r['cache_mb']:,.0f} MB in {r['n_shards']} shards; re-parsed by measures: {r['reparsed']}", flush=True)
     if len(rows) > 1:
