@@ -126,10 +126,7 @@ def corpus_fingerprint(corpus) -> str:
     docs = docs[sorted(docs.columns)].astype(str)
     h = hashlib.sha256(pd.util.hash_pandas_object(docs, index=False).to_numpy().tobytes())
     h.update(" ".join(docs.columns).encode())
-    # the parse cache folder names the model, its version, the spaCy version and the components
-    shards = getattr(getattr(corpus, "_parsed", None), "shards", []) or []
-    parser = sorted({f"{p.parent.parent.name}/{p.parent.name}" for p in shards})
-    h.update(f"{corpus.parse_stats.model}|{'|'.join(parser)}".encode())
+    h.update(_parser_id(corpus).encode())
     return h.hexdigest()[:32]
 
 
@@ -267,6 +264,7 @@ def _in_corpus_order(df: pd.DataFrame, doc_ids) -> pd.DataFrame:
 
 
 def _parser_id(corpus) -> str:
+    """The model, its version, the spaCy version and the components (the parse cache folder names them)."""
     shards = getattr(getattr(corpus, "_parsed", None), "shards", []) or []
     parser = sorted({f"{p.parent.parent.name}/{p.parent.name}" for p in shards})
     return f"{corpus.parse_stats.model}|{'|'.join(parser)}"
