@@ -1,0 +1,71 @@
+"""Peak memory of a real ``analysis.build_corpus`` call (load, clean, parse with two workers) on a synthetic
+corpus: PSS of the main process, of the largest worker, and of all together, sampled once a second.
+
+    .venv/bin/python benchmarks/bench_build_memory.py --docs 10000
+
+The corpus is generated and written to Parquet in a separate process, so the measured process holds only
+what ``build_corpus`` keeps. Fresh temporary cache; model loading happens before the measurement.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=10000)
+    ap.add_argument("--n-process", type=int, default=2)
+    args = ap.parse_args(argv)
+    import psutil
+
+    from _common import machine
+
+    print(f"# bench_build_memory: {args.docs} documents, n_process={args.n_process}; {machine()}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.parquet"
+        subprocess.run([sys.executable, "-c", "import sys; from _common import corpus; "
+                        f"corpus({args.docs}).to_parquet(sys.argv[1], index=False)", str(path)], check=True, cwd=HERE)
+        import analysis
+        from analysis.parsing import ALL_COMPONENTS, load_model
+
+        load_model(None, ALL_COMPONENTS)
+        me, peak, stop = psutil.Process(), {"main": 0, "worker": 0, "total": 0}, threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                total = 0
+                for i, p in enumerate([me, *me.children(recursive=True)]):
+                    try:
+                        v = p.memory_full_info().pss
+                    except Exception:
+                        continue
+                    total += v
+                    key = "main" if i == 0 else "worker"
+                    peak[key] = max(peak[key], v)
+                peak["total"] = max(peak["total"], total)
+                time.sleep(1)
+
+        t = threading.Thread(target=sample, daemon=True)
+        t.start()
+        t0 = time.perf_counter()
+        analysis.build_corpus(path, cache_dir=Path(tmp) / "cache", n_process=args.n_process, progress=False)
+        stop.set()
+        t.join()
+    out = {"docs": args.docs, "seconds": round(time.perf_counter() - t0), **{k: v >> 20 for k, v in peak.items()}}
+    print(f"peak PSS (MB): main process {out['main']:,}, largest worker {out['worker']:,}, all {out['total']:,}; "
+          f"{out['seconds']} s")
+    print("RESULT " + json.dumps(out))
+    return out
+
+
+if __name__ == "__main__":
+    main()
