@@ -76,12 +76,12 @@ def default_output_dir(corpus: str | Path | None) -> Path:
     >>> default_output_dir("/data/notebooks").name
     'notebooks_corpus'
     """
-    base = SEEDS_OUTPUT_DIR
+    from .describe import corpus_name
+
     if corpus is None:
-        return base
-    p = Path(corpus)
-    name = p.stem if p.suffix else p.name
-    return base / (f"{name}_corpus" if name in RESERVED_OUTPUT_NAMES else name)
+        return SEEDS_OUTPUT_DIR
+    name = corpus_name(corpus)
+    return SEEDS_OUTPUT_DIR / (f"{name}_corpus" if name in RESERVED_OUTPUT_NAMES else name)
 
 
 def check_output_dir(corpus: str | Path | None, output_dir: str | Path) -> None:

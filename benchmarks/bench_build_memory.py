@@ -13,7 +13,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -25,9 +24,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--docs", type=int, default=10000)
     ap.add_argument("--n-process", type=int, default=2)
     args = ap.parse_args(argv)
-    import psutil
-
-    from _common import machine
+    from _common import PeakRSS, machine
 
     print(f"# bench_build_memory: {args.docs} documents, n_process={args.n_process}; {machine()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -38,29 +35,12 @@ def main(argv=None) -> dict:
         from analysis.parsing import ALL_COMPONENTS, load_model
 
         load_model(None, ALL_COMPONENTS)
-        me, peak, stop = psutil.Process(), {"main": 0, "worker": 0, "total": 0}, threading.Event()
-
-        def sample() -> None:
-            while not stop.is_set():
-                total = 0
-                for i, p in enumerate([me, *me.children(recursive=True)]):
-                    try:
-                        v = p.memory_full_info().pss
-                    except Exception:
-                        continue
-                    total += v
-                    key = "main" if i == 0 else "worker"
-                    peak[key] = max(peak[key], v)
-                peak["total"] = max(peak["total"], total)
-                time.sleep(1)
-
-        t = threading.Thread(target=sample, daemon=True)
-        t.start()
-        t0 = time.perf_counter()
-        analysis.build_corpus(path, cache_dir=Path(tmp) / "cache", n_process=args.n_process, progress=False)
-        stop.set()
-        t.join()
-    out = {"docs": args.docs, "seconds": round(time.perf_counter() - t0), **{k: v >> 20 for k, v in peak.items()}}
+        with PeakRSS() as m:
+            t0 = time.perf_counter()
+            analysis.build_corpus(path, cache_dir=Path(tmp) / "cache", n_process=args.n_process, progress=False)
+            seconds = time.perf_counter() - t0
+        peak = {"main": m.peak_main, "worker": m.peak_worker, "total": m.peak}
+    out = {"docs": args.docs, "seconds": round(seconds), **{k: v >> 20 for k, v in peak.items()}}
     print(f"peak PSS (MB): main process {out['main']:,}, largest worker {out['worker']:,}, all {out['total']:,}; "
           f"{out['seconds']} s")
     print("RESULT " + json.dumps(out))
