@@ -2,7 +2,7 @@
 
 >>> import analysis
 >>> corpus = analysis.build_corpus(progress=False)
->>> outlet_summary(corpus).loc["Sputnik", "documents"]
+>>> int(outlet_summary(corpus).loc["Sputnik", "documents"])
 2
 """
 from __future__ import annotations
