@@ -50,6 +50,7 @@ class Settings:
     validation_dir: Path = field(default_factory=lambda: PROJECT_ROOT.parent / "shared" / "validation")
     spacy_model: str = DEFAULT_SPACY_MODEL
     n_process: int | None = None
+    start_method: str = "auto"
     seed: int = 42
 
     @property
@@ -74,6 +75,7 @@ def get_settings() -> Settings:
         validation_dir=_env_path("ANALYSIS_VALIDATION_DIR", PROJECT_ROOT.parent / "shared" / "validation"),
         spacy_model=os.environ.get("ANALYSIS_SPACY_MODEL", DEFAULT_SPACY_MODEL),
         n_process=int(n_proc) if n_proc else None,
+        start_method=os.environ.get("ANALYSIS_START_METHOD", "auto"),
     )
 
 

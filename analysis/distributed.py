@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import pandas as pd
 
-from .parsing import Parsed, finish_parse, load_model, plan_parse, write_shards
+from .parsing import Parsed, _parse_chunk, finish_parse, load_model, plan_parse
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -67,8 +67,7 @@ def _parse_partition(pairs: list[tuple[str, str]], root: str, model: str, compon
                      pipe_batch_size: int) -> list[tuple[str, list[str], int]]:
     """Worker task: parse ``(key, text)`` pairs and write them as one cache shard under ``root``."""
     nlp = load_model(model, components)  # cached per worker process: loaded once, not per task
-    stream = nlp.pipe(((t, k) for k, t in pairs), as_tuples=True, batch_size=pipe_batch_size)
-    written = write_shards(stream, root, shard_size=max(1, len(pairs)))
+    written = _parse_chunk(nlp, pairs, root, batch_size=pipe_batch_size)  # in a memory zone, like the local pool
     return [(str(shard), keys, os.getpid()) for shard, keys in written]
 
 

@@ -22,10 +22,12 @@ shards can be written by a Dask cluster (:mod:`analysis.distributed`). Figures: 
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -49,6 +51,7 @@ ENTITY_COLUMNS = ["doc_id", "sent_id", "ent_i", "text", "label", "start_char", "
 SHARD_SIZE = 250
 #: Bump when the cached table layout or sentence rules change, so stale caches are not reused.
 CACHE_FORMAT = "2"
+_ZONE_LOCK = threading.Lock()  # one spaCy memory zone at a time per process
 
 
 class ModelNotFoundError(RuntimeError):
@@ -369,10 +372,33 @@ class ParsePlan:
     cache_dir: Path
     root: Path
     keys: dict[str, str]  # doc_id -> cache key
-    texts: dict[str, str]  # cache key -> text
+    texts: "_Texts"  # cache key -> text
     index: dict[str, Path]  # cache key -> shard holding it
     todo: list[str]  # keys to parse, each once, in corpus order
     started: float
+
+
+class _Texts:
+    """Cache key -> text, read from the documents' column on demand.
+
+    With pandas' Arrow-backed ``str`` columns every read builds a new Python string, so a dict of all
+    texts would be a second copy of the corpus held for the whole parse; this keeps one row number per key.
+
+    >>> _Texts(pd.Series(["a b", "c"]), ["k1", "k2"])["k2"]
+    'c'
+    """
+
+    def __init__(self, column: pd.Series, keys: Iterable[str]):
+        self._values = column.array
+        self._row: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            self._row.setdefault(k, i)
+
+    def __getitem__(self, key: str) -> str:
+        return str(self._values[self._row[key]])
+
+    def __len__(self) -> int:
+        return len(self._row)
 
 
 def plan_parse(
@@ -397,7 +423,7 @@ def plan_parse(
     t0 = time.perf_counter()
     keys = {str(d): text_key(str(t)) for d, t in zip(documents["doc_id"], documents["text"])}
     index = _shard_index(root)
-    texts = dict(zip(keys.values(), documents["text"].astype(str)))
+    texts = _Texts(documents["text"], keys.values())
     todo = [k for k in dict.fromkeys(keys.values()) if k not in index]
     return ParsePlan(model=model, components=comps, meta=meta, cache_dir=cache, root=root, keys=keys,
                      texts=texts, index=index, todo=todo, started=t0)
@@ -454,8 +480,10 @@ def parse_documents(
 
         bar = tqdm(total=len(plan.todo), desc=f"parsing with {plan.model}", unit="doc", disable=not show)
         if nproc == 1:
-            stream = nlp.pipe(((plan.texts[k], k) for k in plan.todo), as_tuples=True, batch_size=batch_size)
-            written = write_shards(stream, plan.root, shard_size=SHARD_SIZE, on_doc=lambda: bar.update(1))
+            written = []
+            for i in range(0, len(plan.todo), SHARD_SIZE):
+                pairs = [(k, plan.texts[k]) for k in plan.todo[i:i + SHARD_SIZE]]
+                written += _parse_chunk(nlp, pairs, plan.root, batch_size=batch_size, on_doc=lambda: bar.update(1))
         else:
             written = _parse_in_pool(plan, n_process=nproc, batch_size=batch_size, on_chunk=bar.update)
         for shard, ks in written:
@@ -468,11 +496,61 @@ def _pool_init(model: str, components: tuple[str, ...]) -> None:
     load_model(model, components)  # once per worker process (inherited when the pool forks)
 
 
+def _parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_size: int,
+                 on_doc=None) -> list[tuple[Path, list[str]]]:
+    """Parse ``(key, text)`` pairs into one shard inside a spaCy memory zone.
+
+    The zone frees the strings and lexemes the chunk added to the vocabulary once the shard is written,
+    so a long-running process does not grow with every new word it has seen (the Docs are not used
+    after the zone: their tables and DocBin are already on disk). Zones must not overlap, so threads of one
+    process (a Dask worker with several threads) parse their chunks one after another.
+    """
+    with _ZONE_LOCK, nlp.memory_zone():
+        stream = nlp.pipe(((t, k) for k, t in pairs), as_tuples=True, batch_size=batch_size)
+        return write_shards(stream, root, shard_size=max(1, len(pairs)), on_doc=on_doc)
+
+
 def _pool_parse(pairs: list[tuple[str, str]], root: str, model: str, components: tuple[str, ...],
                 batch_size: int) -> list[tuple[Path, list[str]]]:
-    nlp = load_model(model, components)
-    stream = nlp.pipe(((t, k) for k, t in pairs), as_tuples=True, batch_size=batch_size)
-    return write_shards(stream, root, shard_size=max(1, len(pairs)))
+    return _parse_chunk(load_model(model, components), pairs, root, batch_size=batch_size)
+
+
+def _release_free_memory() -> None:
+    """Return the C heap's free pages to the operating system (glibc ``malloc_trim``; a no-op elsewhere)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "malloc_trim"):
+            libc.malloc_trim(0)
+    except OSError:
+        pass
+
+
+FORK_MAX_CHARS = 5_000_000  # "auto": parses of fewer characters fork, longer ones use the fork server
+
+
+def _start_method(requested: str, available: Sequence[str], *, total_chars: int) -> str:
+    """The multiprocessing start method for parse workers.
+
+    ``"auto"`` forks for short parses (a fresh fork server costs ~3 s to start) and uses the fork server
+    for long ones: forked workers gradually copy the parent's memory, which grows with the corpus it
+    holds, while workers forked from the small server only hold the model and one chunk. A method this
+    platform lacks falls back to ``spawn``.
+
+    >>> avail = ["fork", "spawn", "forkserver"]
+    >>> _start_method("auto", avail, total_chars=10_000), _start_method("auto", avail, total_chars=10**8)
+    ('fork', 'forkserver')
+    >>> _start_method("fork", ["spawn"], total_chars=0)
+    'spawn'
+    """
+    if requested not in ("auto", "fork", "forkserver", "spawn"):
+        raise ValueError(f"start_method must be 'auto', 'fork', 'forkserver' or 'spawn', not {requested!r}")
+    if requested == "auto":
+        requested = "fork" if total_chars < FORK_MAX_CHARS else "forkserver"
+    return requested if requested in available else "spawn"
 
 
 def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, on_chunk=None) -> list[tuple[Path, list[str]]]:
@@ -482,23 +560,78 @@ def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, on_chu
     extract the tables and pack the DocBin themselves and return only shard paths.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     todo = plan.todo
     size = max(16, min(SHARD_SIZE, -(-len(todo) // (8 * n_process))))  # ~8 chunks per worker, balanced tail
-    chunks = [[(k, plan.texts[k]) for k in todo[i:i + size]] for i in range(0, len(todo), size)]
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    starts = iter(range(0, len(todo), size))
+    total_chars = sum(len(plan.texts[k]) for k in todo)
+    method = _start_method(get_settings().start_method, multiprocessing.get_all_start_methods(),
+                           total_chars=total_chars)
+    ctx = multiprocessing.get_context(method)
+    started_server = method == "forkserver" and not _fork_server_running()
+    if started_server:
+        ctx.set_forkserver_preload(["analysis._parse_server"])
     written: list[tuple[Path, list[str]]] = []
-    with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_pool_init,
-                             initargs=(plan.model, plan.components)) as pool:
-        futures = [pool.submit(_pool_parse, c, str(plan.root), plan.model, plan.components, batch_size)
-                   for c in chunks]
-        for fut in as_completed(futures):
-            result = fut.result()
-            written.extend(result)
-            if on_chunk is not None:
-                on_chunk(sum(len(ks) for _, ks in result))
+    # Forked workers share the parent's pages until they write to them; the garbage collector of a
+    # worker writes to every container object it inherited, copying the parent's heap page by page.
+    # Freezing moves those objects out of the collector's reach for the life of the pool. Freed memory the
+    # allocator still holds (e.g. from cleaning) goes back to the system first.
+    if method == "fork":
+        gc.collect()
+        _release_free_memory()
+        gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_pool_init,
+                                 initargs=(plan.model, plan.components)) as pool:
+            def submit_next(pending: set) -> None:
+                i = next(starts, None)  # texts are read chunk by chunk, a few chunks ahead of the workers
+                if i is not None:
+                    pairs = [(k, plan.texts[k]) for k in todo[i:i + size]]
+                    pending.add(pool.submit(_pool_parse, pairs, str(plan.root), plan.model, plan.components, batch_size))
+
+            pending: set = set()
+            for _ in range(2 * n_process):
+                submit_next(pending)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    result = fut.result()
+                    written.extend(result)
+                    if on_chunk is not None:
+                        on_chunk(sum(len(ks) for _, ks in result))
+                    submit_next(pending)
+    except BrokenProcessPool as e:
+        raise RuntimeError(
+            f"a parse worker process died (start method {method!r}). In a script, put the code that parses under "
+            "`if __name__ == '__main__':` (workers that do not fork re-import the script), or set "
+            "ANALYSIS_START_METHOD=fork, or parse with n_process=1."
+        ) from e
+    finally:
+        if method == "fork":
+            gc.unfreeze()
+        if started_server:
+            _stop_fork_server()
     return written
+
+
+def _fork_server_running() -> bool:
+    from multiprocessing import forkserver
+
+    return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None) is not None
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server a parse started: idle, it would keep a loaded model for the life of the process.
+
+    Uses CPython's private ``ForkServer._stop`` (present since 3.8); where it is missing the server stays.
+    """
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def read_table(parsed: Parsed, name: str, *, columns: Sequence[str] | None = None,

@@ -1,10 +1,13 @@
 """Parsing: offsets into the clean text, paragraph-bounded sentences, and a cache that parses once."""
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
-from analysis.parsing import ModelNotFoundError, load_model, parse_documents
+from analysis import parsing
+from analysis.parsing import ALL_COMPONENTS, ModelNotFoundError, load_model, parse_documents
 
 TEXTS = {
     "d1": "Huawei was banned by the US.\n\nWashington said the company helps Beijing spy. Huawei denied it.",
@@ -87,8 +90,55 @@ def test_missing_model_names_the_install_command():
         load_model("no_such_model_xyz")
 
 
-def test_multiprocess_parse_matches_single_process(tmp_path):
-    texts = {f"d{i}": f"Huawei signed contract number {i} with a carrier. Washington objected to deal {i}." for i in range(12)}
+@pytest.mark.parametrize("method", ["auto", "forkserver"])
+def test_multiprocess_parse_matches_single_process(tmp_path, monkeypatch, method):
+    monkeypatch.setenv("ANALYSIS_START_METHOD", method)  # "auto" forks for a parse this short
+    texts = {f"d{i}": f"Huawei signed contract number {i} with a carrier. Washington objected to deal {i}." for i in range(40)}
     one = parse_documents(_docs(texts), cache_dir=tmp_path / "a", n_process=1, progress=False)
     two = parse_documents(_docs(texts), cache_dir=tmp_path / "b", n_process=2, progress=False)
-    pd.testing.assert_frame_equal(one.tokens, two.tokens)
+    assert two.stats.n_parsed == 40 and len(two.shards) == 3  # chunks of 16 documents, one shard each
+    for name in ("sentences", "tokens", "entities"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name))
+    assert not parsing._fork_server_running()  # a fork server the parse started does not outlive it
+
+
+def test_unknown_start_method_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_START_METHOD", "threads")
+    texts = {f"d{i}": f"Text number {i}." for i in range(4)}
+    with pytest.raises(ValueError, match="start_method must be 'auto', 'fork', 'forkserver' or 'spawn'"):
+        parse_documents(_docs(texts), cache_dir=tmp_path, n_process=2, progress=False)
+
+
+def test_parsing_does_not_grow_the_vocabulary_with_every_new_word(tmp_path):
+    # A long parse sees millions of distinct strings (names, numbers, typos); each parsed chunk runs in a
+    # spaCy memory zone, so the strings it added are freed once its shard is on disk.
+    nlp = load_model(components=ALL_COMPONENTS)  # the pipeline parse_documents runs
+    before = len(nlp.vocab.strings)
+    texts = {f"d{i}": f"Zorblax{i} met Quuxington{i} in Vrelmouth{i}. They signed pact {i * 7919}." for i in range(40)}
+    parsed = parse_documents(_docs(texts), cache_dir=tmp_path, n_process=1, progress=False)
+    assert len(nlp.vocab.strings) - before < 10  # 160 new words were seen
+    words = set(parsed.tokens.text)
+    assert {"Zorblax7", "Quuxington39", "Vrelmouth0", str(12 * 7919)} <= words  # the tables still hold them
+    assert parsed.tokens.lemma.notna().all() and (parsed.tokens.lemma != "").all()
+
+
+def test_script_without_main_guard_gets_a_clear_error_with_the_fork_server(tmp_path):
+    # Fork-server workers re-import the script that started them; without a main guard the re-import
+    # would start a parse of its own. The user must be told what to change, not get a bare BrokenProcessPool.
+    import subprocess
+    import sys
+
+    from analysis.config import PROJECT_ROOT
+
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        f"import sys, tempfile\nsys.path.insert(0, {str(PROJECT_ROOT)!r})\nimport pandas as pd\n"
+        "from analysis.parsing import parse_documents\n"
+        "docs = pd.DataFrame({'doc_id': [f'd{i}' for i in range(40)], 'text': [f'Text number {i}.' for i in range(40)]})\n"
+        "parse_documents(docs, cache_dir=tempfile.mkdtemp(), n_process=2, progress=False)\n"
+    )
+    env = {**os.environ, "ANALYSIS_START_METHOD": "forkserver"}
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode != 0
+    assert "RuntimeError: a parse worker process died (start method 'forkserver')" in proc.stderr
+    assert "if __name__ == '__main__':" in proc.stderr
