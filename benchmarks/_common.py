@@ -41,10 +41,11 @@ class PeakRSS:
     """Samples the memory of this process plus its children every ``interval`` s.
 
     ``peak``: the largest summed PSS (proportional set size: a page shared by k processes counts 1/k in
-    each), i.e. the memory the process tree really occupies; forked workers share the parent's pages
-    (the model, the corpus), which a sum of RSS would count once per process. ``peak_rss``: the largest
-    summed RSS, kept for comparison with older runs. ``peak_main`` / ``peak_worker``: the largest PSS of this
-    process / of any one child process. Falls back to RSS where PSS is unavailable.
+    each), i.e. the memory the process tree really occupies; forked workers share pages with the process
+    they were forked from (the parent, or the fork server), which a sum of RSS would count once per process.
+    ``peak_rss``: the largest summed RSS, kept for comparison with older runs. ``peak_main`` /
+    ``peak_worker``: the largest PSS of this process / of any one child process (workers, and the fork server
+    and multiprocessing's resource tracker when running). Falls back to RSS where PSS is unavailable.
     """
 
     def __init__(self, interval: float = 1.0):

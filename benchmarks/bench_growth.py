@@ -3,17 +3,22 @@
     .venv/bin/python benchmarks/bench_growth.py --sizes 1000 10000
     .venv/bin/python benchmarks/bench_growth.py --sizes 1000 10000 50000   # if you have the hours
 
-Each size runs in a fresh subprocess (so peak memory is that size's own) with a fresh cache:
+The synthetic corpus is written to Parquet by one subprocess; each size is then measured in a fresh
+subprocess (so peak memory is that size's own, without the generator's) with a fresh cache:
 1. load + clean the synthetic Parquet corpus;
 2. parse, streaming shards to disk (``parse_documents(load_tables=False)``, ``n_process`` workers);
 3. measures from the on-disk tables: a cached ``build_corpus`` (reads Parquet, parses nothing) plus the
    table measures of ``benchmarks/measures.py``.
-Peak memory is the proportional set size (PSS) of the process plus its worker processes, sampled every
-1 s (the summed RSS, which counts pages shared by forked workers once per process, is printed too).
+Peak memory is the proportional set size (PSS) of the process plus all its children (workers, fork server),
+sampled every 1 s (the summed RSS, which counts shared pages once per process, is printed too). "Before the
+parse" is the PSS when ``parse_documents`` is called (the session holding the clean corpus); "added by it" is
+the peak minus that. Workers start as ``ANALYSIS_START_METHOD`` says (default ``auto``: fork below
+``analysis.parsing.FORK_MAX_CHARS`` characters of text to parse, the fork server above).
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import subprocess
 import sys
@@ -24,22 +29,27 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def child(n_docs: int, n_process: int) -> dict:
-    from _common import PeakRSS, corpus, n_words
+def make(n_docs: int, path: Path) -> int:
+    """Write the synthetic corpus of ``n_docs`` to ``path`` (in its own process, so the measured process
+    starts as a user's would: reading a Parquet file, without the generator's memory); return its words."""
+    from _common import corpus, n_words
+
+    df = corpus(n_docs)
+    df.to_parquet(path, index=False)
+    return n_words(df.text)
+
+
+def child(n_docs: int, n_process: int, path: Path) -> dict:
+    from _common import PeakRSS
 
     import analysis
     from analysis.cleaning import clean_corpus
     from analysis.corpus import load_corpus
-    from analysis.parsing import ALL_COMPONENTS, load_model, parse_documents
+    from analysis.parsing import ALL_COMPONENTS, _release_free_memory, load_model, parse_documents
     from measures import TABLE_MEASURES, run_measures
 
     out: dict = {"docs": n_docs}
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "corpus.parquet"
-        df = corpus(n_docs)
-        out["words"] = n_words(df.text)
-        df.to_parquet(path, index=False)
-        del df
         load_model(None, ALL_COMPONENTS)
         cache = Path(tmp) / "cache"
         with PeakRSS() as m:
@@ -50,6 +60,8 @@ def child(n_docs: int, n_process: int) -> dict:
         out["clean_peak"], out["clean_peak_rss"] = m.peak, m.peak_rss
         docs = clean.documents[["doc_id", "text"]].copy()
         del raw, clean
+        gc.collect()
+        _release_free_memory()  # what the parse does first; here so that "before the parse" is what it starts from
         with PeakRSS() as m:
             t0 = time.perf_counter()
             parsed = parse_documents(docs, cache_dir=cache, n_process=n_process, progress=False, load_tables=False)
@@ -77,26 +89,37 @@ def main(argv=None) -> list[dict]:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--n-process", type=int, default=2)
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--make", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.make:
+        print(f"WORDS {make(args.make, args.corpus)}")
+        return []
     if args.child:
-        print("RESULT " + json.dumps(child(args.child, args.n_process)))
+        print("RESULT " + json.dumps(child(args.child, args.n_process, args.corpus)))
         return []
     from _common import machine
 
     print(f"# bench_growth: sizes {args.sizes}, n_process={args.n_process}; {machine()}", flush=True)
     rows = []
     for n in args.sizes:
-        proc = subprocess.run([sys.executable, str(HERE / "bench_growth.py"), "--child", str(n),
-                               "--n-process", str(args.n_process)], capture_output=True, text=True, cwd=HERE)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "corpus.parquet"
+            script = [sys.executable, str(HERE / "bench_growth.py")]
+            made = subprocess.run([*script, "--make", str(n), "--corpus", str(path)], capture_output=True, text=True, cwd=HERE)
+            proc = subprocess.run([*script, "--child", str(n), "--n-process", str(args.n_process), "--corpus", str(path)],
+                                  capture_output=True, text=True, cwd=HERE)
         line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-        if proc.returncode or not line:
-            print(f"size {n} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}", flush=True)
+        if made.returncode or proc.returncode or not line:
+            print(f"size {n} failed (exit {made.returncode}/{proc.returncode}):\n{made.stderr[-1500:]}{proc.stderr[-3000:]}", flush=True)
             continue
         r = json.loads(line[0][7:])
+        r["words"] = int(made.stdout.split()[-1])
         rows.append(r)
         print(f"  {n:>6} docs {r['words']:>11,} words: clean {r['clean_s']:7.1f} s, parse {r['parse_s']:8.1f} s "
               f"({r['words'] / r['parse_s']:,.0f} words/s), tables+measures {r['tables_s'] + r['measures_s']:6.1f} s; "
-              f"peak PSS parse {r['parse_peak'] / 2**20:,.0f} MB (main {r['parse_peak_main'] / 2**20:,.0f}, "
+              f"peak PSS parse {r['parse_peak'] / 2**20:,.0f} MB (before the parse {r['parse_base'] / 2**20:,.0f}, "
+              f"added by it {(r['parse_peak'] - r['parse_base']) / 2**20:,.0f}; main {r['parse_peak_main'] / 2**20:,.0f}, "
               f"largest worker {r['parse_peak_worker'] / 2**20:,.0f}; summed RSS {r['parse_peak_rss'] / 2**20:,.0f}), "
               f"measures {r['measures_peak'] / 2**20:,.0f} MB; "
               f"cache {r['cache_mb']:,.0f} MB in {r['n_shards']} shards; re-parsed by measures: {r['reparsed']}", flush=True)
@@ -107,7 +130,8 @@ def main(argv=None) -> list[dict]:
             k = r["docs"] / a["docs"]
             print(f"  {r['docs']:>6} docs ({k:.0f}x): clean {r['clean_s'] / a['clean_s']:.1f}x, parse {r['parse_s'] / a['parse_s']:.1f}x, "
                   f"tables+measures {(r['tables_s'] + r['measures_s']) / (a['tables_s'] + a['measures_s']):.1f}x; "
-                  f"peak PSS parse {r['parse_peak'] / a['parse_peak']:.2f}x, measures {r['measures_peak'] / a['measures_peak']:.2f}x")
+                  f"peak PSS parse {r['parse_peak'] / a['parse_peak']:.2f}x (added by the parse "
+                  f"{(r['parse_peak'] - r['parse_base']) / (a['parse_peak'] - a['parse_base']):.2f}x), measures {r['measures_peak'] / a['measures_peak']:.2f}x")
     return rows
 
 

@@ -25,12 +25,14 @@ def main(argv=None) -> int:
     ap.add_argument("--growth", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--dask-docs", type=int, default=300)
     ap.add_argument("--repeats", type=int, default=2)
-    ap.add_argument("--only", nargs="*", choices=["parse", "cache", "growth", "dask", "notebooks"])
+    ap.add_argument("--start-method-held", type=int, nargs="+", default=[10000, 50000])
+    ap.add_argument("--only", nargs="*", choices=["parse", "cache", "growth", "start_method", "dask", "notebooks"])
     args = ap.parse_args(argv)
     jobs = {
         "parse": ["bench_parse.py", "--docs", str(args.parse_docs), "--repeats", str(args.repeats)],
         "cache": ["bench_pipeline_cache.py", "--docs", str(args.cache_docs)],
         "growth": ["bench_growth.py", "--sizes", *map(str, args.growth)],
+        "start_method": ["bench_start_method.py", "--held", *map(str, args.start_method_held)],
         "dask": ["bench_distributed.py", "--docs", str(args.dask_docs), "--repeats", str(args.repeats)],
         "notebooks": ["bench_notebooks.py"],
     }
