@@ -1,6 +1,6 @@
 """Run every benchmark with one command and keep the output.
 
-    .venv/bin/python benchmarks/run_all.py                    # default sizes: 12 min on 2 idle cores, over an hour when shared
+    .venv/bin/python benchmarks/run_all.py                    # default sizes: about 30 min on 2 idle cores, hours when shared
     .venv/bin/python benchmarks/run_all.py --growth 1000 10000 50000
     .venv/bin/python benchmarks/run_all.py --only parse cache # a subset
 
