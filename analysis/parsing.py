@@ -474,7 +474,8 @@ def parse_documents(
         settings = get_settings()
         nlp = load_model(plan.model, plan.components)
         nproc = n_process or settings.n_process
-        nproc = _n_process(len(plan.todo), sum(len(plan.texts[k]) for k in plan.todo), nproc)
+        total_chars = sum(len(plan.texts[k]) for k in plan.todo)
+        nproc = _n_process(len(plan.todo), total_chars, nproc)
         show = progress if progress is not None else len(plan.todo) > 20
         from tqdm.auto import tqdm
 
@@ -485,7 +486,8 @@ def parse_documents(
                 pairs = [(k, plan.texts[k]) for k in plan.todo[i:i + SHARD_SIZE]]
                 written += _parse_chunk(nlp, pairs, plan.root, batch_size=batch_size, on_doc=lambda: bar.update(1))
         else:
-            written = _parse_in_pool(plan, n_process=nproc, batch_size=batch_size, on_chunk=bar.update)
+            written = _parse_in_pool(plan, n_process=nproc, batch_size=batch_size, total_chars=total_chars,
+                                     on_chunk=bar.update)
         for shard, ks in written:
             plan.index.update({kk: shard for kk in ks})
         bar.close()
@@ -535,7 +537,7 @@ FORK_MAX_CHARS = 5_000_000  # "auto": parses of fewer characters fork, longer on
 def _start_method(requested: str, available: Sequence[str], *, total_chars: int) -> str:
     """The multiprocessing start method for parse workers.
 
-    ``"auto"`` forks for short parses (a fresh fork server costs ~3 s to start) and uses the fork server
+    ``"auto"`` forks for short parses (a fresh fork server takes about 5 s to start) and uses the fork server
     for long ones: forked workers gradually copy the parent's memory, which grows with the corpus it
     holds, while workers forked from the small server only hold the model and one chunk. A method this
     platform lacks falls back to ``spawn``.
@@ -553,8 +555,9 @@ def _start_method(requested: str, available: Sequence[str], *, total_chars: int)
     return requested if requested in available else "spawn"
 
 
-def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, on_chunk=None) -> list[tuple[Path, list[str]]]:
-    """Parse ``plan.todo`` with ``n_process`` worker processes that each write their own shards.
+def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, total_chars: int,
+                   on_chunk=None) -> list[tuple[Path, list[str]]]:
+    """Parse ``plan.todo`` (``total_chars`` of text) with ``n_process`` workers that each write their own shards.
 
     Unlike ``nlp.pipe(n_process=...)``, parsed Docs never travel back to this process: workers
     extract the tables and pack the DocBin themselves and return only shard paths.
@@ -566,7 +569,6 @@ def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, on_chu
     todo = plan.todo
     size = max(16, min(SHARD_SIZE, -(-len(todo) // (8 * n_process))))  # ~8 chunks per worker, balanced tail
     starts = iter(range(0, len(todo), size))
-    total_chars = sum(len(plan.texts[k]) for k in todo)
     method = _start_method(get_settings().start_method, multiprocessing.get_all_start_methods(),
                            total_chars=total_chars)
     ctx = multiprocessing.get_context(method)
@@ -606,7 +608,7 @@ def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, on_chu
         raise RuntimeError(
             f"a parse worker process died (start method {method!r}). In a script, put the code that parses under "
             "`if __name__ == '__main__':` (workers that do not fork re-import the script), or set "
-            "ANALYSIS_START_METHOD=fork, or parse with n_process=1."
+            "ANALYSIS_START_METHOD=fork, or parse with n_process=1. Workers also die when memory runs out."
         ) from e
     finally:
         if method == "fork":
