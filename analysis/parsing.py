@@ -495,7 +495,7 @@ def parse_documents(
 
 
 def _pool_init(model: str, components: tuple[str, ...]) -> None:
-    load_model(model, components)  # once per worker process (inherited when the pool forks)
+    load_model(model, components)  # once per worker (already loaded if inherited from the parent or the fork server)
 
 
 def _parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_size: int,

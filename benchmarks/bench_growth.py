@@ -61,7 +61,7 @@ def child(n_docs: int, n_process: int, path: Path) -> dict:
         docs = clean.documents[["doc_id", "text"]].copy()
         del raw, clean
         gc.collect()
-        _release_free_memory()  # what the parse does first; here so that "before the parse" is what it starts from
+        _release_free_memory()  # as a forked parse does first; done for every method so "before the parse" is comparable
         with PeakRSS() as m:
             t0 = time.perf_counter()
             parsed = parse_documents(docs, cache_dir=cache, n_process=n_process, progress=False, load_tables=False)
