@@ -15,7 +15,8 @@ FRAMING_TERMS ?=
 MARKERS ?=
 PARAMS ?=
 OUT    ?= $(if $(CORPUS),outputs/$(basename $(notdir $(CORPUS))),outputs)
-PYTEST_ARGS ?= -n 2
+# loadgroup: tests sharing the executed-notebooks fixture run on one worker, so the notebooks run once
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 .PHONY: setup browser figures test clean-cache help
 help:

@@ -35,6 +35,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ._cache import load_array, save_array
+
 __all__ = ["FrameClassifier", "CVResult", "embed_documents", "train_frame_classifier",
            "cross_validate_frames", "best_threshold", "calibration_table", "EMBEDDING_MODEL"]
 
@@ -80,9 +82,9 @@ def embed_documents(
     out: list[np.ndarray | None] = [None] * len(texts)
     todo = []
     for i, k in enumerate(keys):
-        p = folder / f"{k}.npy"
-        if p.exists():
-            out[i] = np.load(p)
+        cached = load_array(folder / f"{k}.npy")
+        if cached is not None and cached.shape == (384,):
+            out[i] = cached
         else:
             todo.append(i)
     if todo:
@@ -94,7 +96,7 @@ def embed_documents(
         for i, ps in zip(todo, pieces):
             v = vecs[pos:pos + len(ps)].mean(axis=0).astype(np.float32)
             pos += len(ps)
-            np.save(folder / f"{keys[i]}.npy", v)
+            save_array(folder / f"{keys[i]}.npy", v)
             out[i] = v
     return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
 

@@ -32,6 +32,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ._cache import load_array, save_array
 from .config import PACKAGE_DATA
 from .stats import SMALL_N, bootstrap_ci
 
@@ -124,14 +125,14 @@ def embed_texts(
     if cache_dir is not None:
         h = hashlib.sha1(("\x00".join([Path(path or "minilm").name, *texts])).encode("utf-8")).hexdigest()
         cache_file = Path(cache_dir) / f"emb_{h[:20]}.npy"
-        if cache_file.exists():
-            return np.load(cache_file)
+        cached = load_array(cache_file)
+        if cached is not None and cached.shape[:1] == (len(texts),):
+            return cached
     model = load_embedding_model(path)
     emb = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     emb = np.asarray(emb, dtype=np.float32)
     if cache_file is not None:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        np.save(cache_file, emb)
+        save_array(cache_file, emb)
     return emb
 
 

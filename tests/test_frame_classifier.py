@@ -128,6 +128,19 @@ def test_embeddings_are_cached_and_meaningful(tmp_path):
     assert cos[0, 1] > cos[0, 2]  # the two conflict sentences are closer than conflict vs economy
 
 
+def test_a_truncated_embedding_cache_file_is_rebuilt_not_raised(tmp_path):
+    # what a reader saw in CI when another process was still writing the file (np.save is not atomic)
+    texts = ["Washington added Huawei to the entity list."]
+    e = embed_documents(texts, cache_dir=tmp_path)
+    (cached,) = (tmp_path / "embeddings").glob("*.npy")
+    cached.write_bytes(cached.read_bytes()[:128])  # header only, no data
+    with pytest.raises(ValueError, match="not fully written"):
+        np.load(cached)
+    np.testing.assert_allclose(embed_documents(texts, cache_dir=tmp_path), e, atol=1e-6)
+    np.testing.assert_allclose(np.load(cached), e[0], atol=1e-6)  # and the file was written again, whole
+    assert not list((tmp_path / "embeddings").glob(".*.tmp"))  # no temporary files left behind
+
+
 @pytest.mark.skipif(validation_path("narrative_frames") is None, reason="shared narrative_frames data absent")
 def test_real_coded_articles_economic_frame_beats_the_floor():
     from analysis.narrative_frames import load_narrative_frames

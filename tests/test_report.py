@@ -28,6 +28,7 @@ def report(executed_outputs):
     return build_report(out)
 
 
+@pytest.mark.xdist_group("executed_notebooks")
 def test_report_has_an_index_and_a_page_per_notebook(report, executed_outputs):
     out, records = executed_outputs
     pages = {p.stem for p in report.parent.glob("*.html")} - {"index"}
@@ -61,6 +62,7 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.mark.xdist_group("executed_notebooks")
 def test_every_page_loads_without_errors_or_network_and_shows_its_figures(report, browser, executed_outputs):
     out, _ = executed_outputs
     shots = out / "screenshots"
