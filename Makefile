@@ -15,8 +15,7 @@ FRAMING_TERMS ?=
 MARKERS ?=
 PARAMS ?=
 OUT    ?= $(if $(CORPUS),outputs/$(basename $(notdir $(CORPUS))),outputs)
-# loadgroup: tests sharing the executed-notebooks fixture run on one worker, so the notebooks run once
-PYTEST_ARGS ?= -n 2 --dist loadgroup
+PYTEST_ARGS ?= -n 2
 
 .PHONY: setup browser figures test clean-cache help
 help:

@@ -32,7 +32,6 @@ def test_notebook_is_stored_clean_with_a_parameters_cell(nb_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("executed_notebooks")  # with --dist loadgroup the notebooks run once, on one worker
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes_and_writes_its_figures(nb_path, executed_outputs):
     out, records = executed_outputs

@@ -23,12 +23,16 @@ def test_external_scripts_are_stripped():
 
 
 @pytest.fixture(scope="module")
-def report(executed_outputs):
+def report(executed_outputs, tmp_path_factory):
+    # built from a copy: the executed outputs are shared with the other xdist worker, and build_report
+    # replaces <output_dir>/report/ wholesale, which must not happen under a page another worker is loading
     out, _ = executed_outputs
-    return build_report(out)
+    own = tmp_path_factory.mktemp("report")
+    for sub in ("notebooks", "figures"):
+        shutil.copytree(out / sub, own / sub)
+    return build_report(own)
 
 
-@pytest.mark.xdist_group("executed_notebooks")
 def test_report_has_an_index_and_a_page_per_notebook(report, executed_outputs):
     out, records = executed_outputs
     pages = {p.stem for p in report.parent.glob("*.html")} - {"index"}
@@ -62,10 +66,8 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
-@pytest.mark.xdist_group("executed_notebooks")
-def test_every_page_loads_without_errors_or_network_and_shows_its_figures(report, browser, executed_outputs):
-    out, _ = executed_outputs
-    shots = out / "screenshots"
+def test_every_page_loads_without_errors_or_network_and_shows_its_figures(report, browser):
+    shots = report.parent.parent / "screenshots"
     shots.mkdir(exist_ok=True)
     for page in sorted(report.parent.glob("*.html")):
         browser.get(page.as_uri())
