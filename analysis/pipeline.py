@@ -15,7 +15,7 @@ import pandas as pd
 
 from .cleaning import Rules, clean_corpus
 from .corpus import load_corpus
-from .parsing import ParseStats, Parsed, iter_docs, parse_documents
+from .parsing import ParseStats, Parsed, _release_free_memory, iter_docs, parse_documents
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -335,6 +335,7 @@ def build_corpus(
     else:
         parsed = parse_documents(documents, model=model, components=components, cache_dir=cache_dir,
                                  n_process=n_process, progress=progress, load_tables=False)
+    _release_free_memory()  # what reading and cleaning freed (Arrow's pool keeps it otherwise)
     # the sentence, token and entity tables are read from the shards when first used (Corpus.tokens etc.)
     return Corpus(documents=documents, paragraphs=paragraphs, audit=audit, rejects=raw.rejects, issues=raw.issues,
                   parse_stats=parsed.stats, _parsed=parsed)

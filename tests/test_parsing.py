@@ -60,6 +60,26 @@ def test_identical_texts_under_two_ids_are_parsed_once(tmp_path):
     assert parsed.sentences.groupby("doc_id").size().tolist() == [3, 3]
 
 
+def test_tables_read_back_in_corpus_order_with_duplicates_and_from_several_shards(tmp_path):
+    # documents in an order that is neither the shards' nor alphabetical; "z" repeats d1's text
+    texts = {"z": TEXTS["d1"], "c": "Sputnik quoted Huawei. It said nothing else.", "a": TEXTS["d2"], "b": TEXTS["d1"]}
+    parse_documents(_docs({"c": texts["c"]}), cache_dir=tmp_path, progress=False)  # one shard first
+    parsed = parse_documents(_docs(texts), cache_dir=tmp_path, progress=False)   # the rest in a second shard
+    assert len(parsed.shards) == 2
+    sents = parsed.sentences
+    assert list(dict.fromkeys(sents.doc_id)) == ["z", "c", "a", "b"]
+    for table, order in ((sents, "sent_i"), (parsed.tokens, "token_i"), (parsed.entities, "ent_i")):
+        for _, rows in table.groupby("doc_id", sort=False):
+            assert rows[order].is_monotonic_increasing and rows[order].is_unique
+    z, b = (parsed.tokens[parsed.tokens.doc_id == d].drop(columns=["doc_id", "sent_id"]).reset_index(drop=True)
+            for d in ("z", "b"))
+    pd.testing.assert_frame_equal(z, b)  # one parse, its rows given to both documents
+    assert sents[sents.doc_id == "b"].sent_id.tolist() == ["b:s0000", "b:s0001", "b:s0002"]
+    empty = parsing._load_tables({}, {})
+    assert [len(t) for t in empty] == [0, 0, 0]
+    assert list(empty[1].columns) == list(parsed.tokens.columns)
+
+
 def test_component_subset_is_cached_separately_and_still_splits_sentences(tmp_path):
     full = parse_documents(_docs(TEXTS), cache_dir=tmp_path, progress=False)
     light = parse_documents(_docs(TEXTS), cache_dir=tmp_path, components=("tagger", "attribute_ruler", "lemmatizer"), progress=False)
