@@ -54,6 +54,9 @@ class Measure:
     #: each document's rows depend on that document alone (then they are also cached per document, and a
     #: grown corpus computes only its new documents); the table must have a ``doc_id`` column
     per_document: bool = False
+    #: ``keyword -> (measure, params)``: when ``compute_measures`` has just produced that measure with the same
+    #: values of those params, its table is passed to ``fn`` as ``keyword`` instead of being computed again
+    reuses: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def _tone(c, *, methods=("vader",)):
@@ -82,12 +85,13 @@ def _term_hits(c, *, fields=("lemma", "lower")):
     return find_terms(c.tokens, load_term_list(), fields=tuple(fields))
 
 
-def _term_rates(c, *, fields=("lemma", "lower"), by="outlet", per=1000):
+def _term_rates(c, *, fields=("lemma", "lower"), by="outlet", per=1000, hits=None):
     from .kwic import find_terms, load_term_list, term_rates
 
     terms = load_term_list()
-    return term_rates(find_terms(c.tokens, terms, fields=tuple(fields)), c.tokens, documents=c.documents,
-                      terms=terms, by=by, per=per)
+    if hits is None:  # not handed over from framing_term_hits
+        hits = find_terms(c.tokens, terms, fields=tuple(fields))
+    return term_rates(hits, c.tokens, documents=c.documents, terms=terms, by=by, per=per)
 
 
 def _frames(c, *, codebook="semetko_valkenburg"):
@@ -105,7 +109,8 @@ MEASURES: dict[str, Measure] = {
     "term_counts": Measure(_term_counts, ("distinctive.py", "topics.py", "data/stopwords_news.txt"),
                            {"by": "outlet", "min_df": 1}),
     "framing_term_hits": Measure(_term_hits, _KWIC, {"fields": ["lemma", "lower"]}, per_document=True),
-    "framing_term_rates": Measure(_term_rates, _KWIC, {"fields": ["lemma", "lower"], "by": "outlet", "per": 1000}),
+    "framing_term_rates": Measure(_term_rates, _KWIC, {"fields": ["lemma", "lower"], "by": "outlet", "per": 1000},
+                                  reuses={"hits": ("framing_term_hits", ("fields",))}),
     "frame_codes": Measure(_frames, ("framing.py", "actors.py", "data/actors.yaml",
                                      "codebooks/semetko_valkenburg.yaml"), {"codebook": "semetko_valkenburg"},
                            per_document=True),
@@ -233,8 +238,10 @@ def compute_measures(
     show = progress if progress is not None else len(corpus.documents) > 1000
     fp = corpus_fingerprint(corpus) if cache else None
     out: dict[str, pd.DataFrame] = {}
+    used: dict[str, dict] = {}  # the parameters each table in `out` was produced with
     for name in _bar(names, show):
         kw = _params(name, params.get(name))
+        used[name] = kw
         path = measure_cache_path(corpus, name, cache_dir=cache_dir, fingerprint=fp, params=kw) if cache else None
         if path is not None:
             try:
@@ -245,12 +252,14 @@ def compute_measures(
                 out[name] = hit
                 continue
         m = MEASURES[name]
+        given = {arg: out[other] for arg, (other, same) in m.reuses.items()
+                 if other in out and all(used[other].get(p) == kw.get(p) for p in same)}
         if m.per_document and cache:
             out[name] = _per_document(corpus, name, kw, cache_dir=cache_dir)
         elif m.per_document:
-            out[name] = _in_corpus_order(m.fn(corpus, **kw), corpus.documents["doc_id"])
+            out[name] = _in_corpus_order(m.fn(corpus, **kw, **given), corpus.documents["doc_id"])
         else:
-            out[name] = m.fn(corpus, **kw)
+            out[name] = m.fn(corpus, **kw, **given)
         if path is not None:
             _write_table(out[name], path)
     return out

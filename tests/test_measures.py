@@ -198,3 +198,26 @@ def test_per_document_cache_on_another_corpus(tmp_path, monkeypatch):
     assert again.parse_stats.n_parsed == 0 and set(again.documents.source) != set(full.documents.source)
     M.compute_measures(again, cache_dir=tmp_path, which=PER_DOC)
     assert seen == {}
+
+
+def test_term_rates_reuse_the_term_hits_just_computed(seed_corpus, tmp_path, monkeypatch):
+    import analysis.kwic as K
+
+    alone = M.compute_measures(seed_corpus, which=["framing_term_rates"], cache=False)["framing_term_rates"]
+    calls = []
+    real = K.find_terms
+    monkeypatch.setattr(K, "find_terms", lambda *a, **k: calls.append(1) or real(*a, **k))
+    both = M.compute_measures(seed_corpus, which=["framing_term_hits", "framing_term_rates"], cache=False)
+    assert len(calls) == 1  # the rates were counted from the hits table, not from a second search
+    pd.testing.assert_frame_equal(both["framing_term_rates"], alone)
+    # hits read back from the cache (a Parquet round trip) give the same rates
+    M.compute_measures(seed_corpus, which=["framing_term_hits"], cache_dir=tmp_path)
+    calls.clear()
+    again = M.compute_measures(seed_corpus, which=["framing_term_hits", "framing_term_rates"], cache_dir=tmp_path)
+    assert calls == []
+    pd.testing.assert_frame_equal(again["framing_term_rates"], alone)
+    # different fields: the hits do not fit, so the rates search again
+    other = M.compute_measures(seed_corpus, which=["framing_term_hits", "framing_term_rates"], cache=False,
+                               params={"framing_term_hits": {"fields": ["lower"]}})
+    assert len(calls) == 2
+    pd.testing.assert_frame_equal(other["framing_term_rates"], alone)
