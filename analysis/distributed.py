@@ -89,26 +89,46 @@ def parse_distributed(
     partition_size: int = DEFAULT_PARTITION_SIZE,
     batch_size: int = 32,
     load_tables: bool = True,
+    progress: bool | None = None,
 ) -> Parsed:
     """Like :func:`analysis.parsing.parse_documents`, with the parsing done by Dask workers.
 
     ``scheduler``: ``"local"`` (LocalCluster of ``n_workers`` processes), an address, or a Client.
     Returns the same :class:`~analysis.parsing.Parsed` (same tables, same cache) as a local parse.
+    Partitions of ``partition_size`` texts are sent as workers free up, two per worker thread ahead, so
+    neither this process nor the cluster holds the whole corpus's texts at once. ``progress``: tqdm bar
+    over documents (default: on above 20 documents to parse).
 
     >>> parse_distributed(docs, scheduler="tcp://scheduler:8786").stats.n_parsed   # doctest: +SKIP
     """
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
     plan = plan_parse(documents, model=model, components=components, cache_dir=cache_dir)
     if plan.todo:
         plan.root.mkdir(parents=True, exist_ok=True)
-        parts = [[(k, plan.texts[k]) for k in plan.todo[i:i + partition_size]]
-                 for i in range(0, len(plan.todo), max(1, partition_size))]
-        with dask_client(scheduler, n_workers=n_workers) as client:
-            data = client.scatter(parts, hash=False)  # fresh keys: re-scattering equal data must not reuse released ones
-            futures = client.map(_parse_partition, data, root=str(plan.root), model=plan.model,
-                                 components=plan.components, pipe_batch_size=batch_size, pure=False)
-            for result in client.gather(futures):
-                for shard, keys, _pid in result:
+        size = max(1, partition_size)
+        starts = iter(range(0, len(plan.todo), size))
+        show = progress if progress is not None else len(plan.todo) > 20
+        with dask_client(scheduler, n_workers=n_workers) as client, \
+                tqdm(total=len(plan.todo), desc=f"parsing with {plan.model} on Dask", unit="doc", disable=not show) as bar:
+
+            def submit(start: int):
+                part = [(k, plan.texts[k]) for k in plan.todo[start:start + size]]  # built when sent, not before
+                data = client.scatter(part, hash=False)  # fresh key: equal data scattered again must not reuse a released one
+                return client.submit(_parse_partition, data, root=str(plan.root), model=plan.model,
+                                     components=plan.components, pipe_batch_size=batch_size, pure=False)
+
+            ahead = 2 * max(1, sum(client.nthreads().values()))
+            running = as_completed([submit(i) for _, i in zip(range(ahead), starts)])
+            for future in running:
+                for shard, keys, _pid in future.result():
                     plan.index.update({k: Path(shard) for k in keys})
+                    bar.update(len(keys))
+                future.release()
+                nxt = next(starts, None)
+                if nxt is not None:
+                    running.add(submit(nxt))
     return finish_parse(plan, load_tables=load_tables)
 
 

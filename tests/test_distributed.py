@@ -55,6 +55,22 @@ def test_each_worker_loads_the_model_once(client, docs, tmp_path):
     assert all(n == 1 for _pid, n in loads.values()), loads
 
 
+def test_partitions_are_sent_as_workers_free_up_not_all_at_once(client, docs, tmp_path, monkeypatch):
+    seen = []  # (partitions sent so far, shards already written) at each send
+    real = client.scatter
+
+    def scatter(data, **kw):
+        seen.append((len(seen), len(list(tmp_path.rglob("shard-*")))))
+        return real(data, **kw)
+
+    monkeypatch.setattr(client, "scatter", scatter)
+    parsed = parse_distributed(docs, scheduler=client, cache_dir=tmp_path, partition_size=1, progress=False)
+    assert parsed.stats.n_parsed == len(docs) and len(seen) == len(docs)
+    ahead = 2 * sum(client.nthreads().values())  # two partitions per worker thread in flight
+    assert ahead == 4 and all(written >= sent - ahead for sent, written in seen), seen
+    assert seen[-1][1] >= len(docs) - ahead  # the last partition went out after most had been parsed
+
+
 def test_map_units_matches_the_local_measure(client, docs, tmp_path):
     parsed = parse_documents(docs, cache_dir=tmp_path, progress=False)
     tokens = read_table(parsed, "tokens", columns=["lemma", "pos", "is_stop"])
