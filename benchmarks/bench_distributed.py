@@ -47,7 +47,8 @@ def main(argv=None) -> dict:
             for n in ((1, 2) if r % 2 == 0 else (2, 1)):
                 with tempfile.TemporaryDirectory() as d:
                     t0 = time.perf_counter()
-                    p = parse_distributed(docs, scheduler=clients[n], cache_dir=d, partition_size=args.partition_size)
+                    p = parse_distributed(docs, scheduler=clients[n], cache_dir=d, partition_size=args.partition_size,
+                                          progress=False)
                     times[n].append(time.perf_counter() - t0)
                     results[n] = p.tokens
                 print(f"  round {r + 1}: {n} worker(s) {times[n][-1]:7.1f} s  {words / times[n][-1]:8,.0f} words/s", flush=True)
