@@ -703,7 +703,7 @@ def _load_tables(keys: dict[str, str], index: dict[str, Path], *,
         if columns is not None:
             cols = [c for c in cols if c in {"doc_id", "sent_id"} | set(columns)]
         if not parts:
-            out.append(pd.DataFrame({c: pd.Series(dtype="string" if c in ("doc_id", "sent_id") else object)
+            out.append(pd.DataFrame({c: pd.Series(dtype={"doc_id": "str", "sent_id": "string"}.get(c, object))
                                      for c in cols}))
             continue
         table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
