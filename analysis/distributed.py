@@ -114,8 +114,8 @@ def parse_distributed(
                 tqdm(total=len(plan.todo), desc=f"parsing with {plan.model} on Dask", unit="doc", disable=not show) as bar:
 
             def submit(start: int):
-                part = [(k, plan.texts[k]) for k in plan.todo[start:start + size]]  # built when sent, not before
-                data = client.scatter(part, hash=False)  # fresh key: equal data scattered again must not reuse a released one
+                # hash=False, a fresh key: equal data scattered again must not reuse a released one
+                data = client.scatter(plan.chunk(start, size), hash=False)
                 return client.submit(_parse_partition, data, root=str(plan.root), model=plan.model,
                                      components=plan.components, pipe_batch_size=batch_size, pure=False)
 

@@ -377,6 +377,10 @@ class ParsePlan:
     todo: list[str]  # keys to parse, each once, in corpus order
     started: float
 
+    def chunk(self, start: int, size: int) -> list[tuple[str, str]]:
+        """``(key, text)`` pairs of ``todo[start:start + size]``, read when a chunk is sent, not all up front."""
+        return [(k, self.texts[k]) for k in self.todo[start:start + size]]
+
 
 class _Texts:
     """Cache key -> text, read from the documents' column on demand.
@@ -483,8 +487,8 @@ def parse_documents(
         if nproc == 1:
             written = []
             for i in range(0, len(plan.todo), SHARD_SIZE):
-                pairs = [(k, plan.texts[k]) for k in plan.todo[i:i + SHARD_SIZE]]
-                written += _parse_chunk(nlp, pairs, plan.root, batch_size=batch_size, on_doc=lambda: bar.update(1))
+                written += _parse_chunk(nlp, plan.chunk(i, SHARD_SIZE), plan.root, batch_size=batch_size,
+                                        on_doc=lambda: bar.update(1))
         else:
             written = _parse_in_pool(plan, n_process=nproc, batch_size=batch_size, total_chars=total_chars,
                                      on_chunk=bar.update)
@@ -594,8 +598,8 @@ def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, total_
             def submit_next(pending: set) -> None:
                 i = next(starts, None)  # texts are read chunk by chunk, a few chunks ahead of the workers
                 if i is not None:
-                    pairs = [(k, plan.texts[k]) for k in todo[i:i + size]]
-                    pending.add(pool.submit(_pool_parse, pairs, str(plan.root), plan.model, plan.components, batch_size))
+                    pending.add(pool.submit(_pool_parse, plan.chunk(i, size), str(plan.root), plan.model,
+                                            plan.components, batch_size))
 
             pending: set = set()
             for _ in range(2 * n_process):
