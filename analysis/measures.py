@@ -238,10 +238,8 @@ def compute_measures(
     show = progress if progress is not None else len(corpus.documents) > 1000
     fp = corpus_fingerprint(corpus) if cache else None
     out: dict[str, pd.DataFrame] = {}
-    used: dict[str, dict] = {}  # the parameters each table in `out` was produced with
     for name in _bar(names, show):
         kw = _params(name, params.get(name))
-        used[name] = kw
         path = measure_cache_path(corpus, name, cache_dir=cache_dir, fingerprint=fp, params=kw) if cache else None
         if path is not None:
             try:
@@ -253,7 +251,7 @@ def compute_measures(
                 continue
         m = MEASURES[name]
         given = {arg: out[other] for arg, (other, same) in m.reuses.items()
-                 if other in out and all(used[other].get(p) == kw.get(p) for p in same)}
+                 if other in out and all(_params(other, params.get(other)).get(p) == kw.get(p) for p in same)}
         if m.per_document and cache:
             out[name] = _per_document(corpus, name, kw, cache_dir=cache_dir)
         elif m.per_document:
