@@ -626,10 +626,15 @@ def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, total_
     return written
 
 
-def _fork_server_running() -> bool:
+def _fork_server():
+    """CPython's process-wide ``ForkServer`` object (private; None where it does not exist)."""
     from multiprocessing import forkserver
 
-    return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None) is not None
+    return getattr(forkserver, "_forkserver", None)
+
+
+def _fork_server_running() -> bool:
+    return getattr(_fork_server(), "_forkserver_pid", None) is not None
 
 
 def _stop_fork_server() -> None:
@@ -637,9 +642,7 @@ def _stop_fork_server() -> None:
 
     Uses CPython's private ``ForkServer._stop`` (present since 3.8); where it is missing the server stays.
     """
-    from multiprocessing import forkserver
-
-    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    stop = getattr(_fork_server(), "_stop", None)
     if stop is not None:
         stop()
 
