@@ -35,7 +35,7 @@ $(STAMP): requirements.txt requirements-model.txt pyproject.toml
 	touch $(STAMP)
 
 figures: $(STAMP)
-	$(BIN)/python -m analysis.run_notebooks --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),) \
+	$(BIN)/python -m analysis.run --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),) \
 	  $(if $(ACTORS),--actors $(ACTORS),) $(if $(FRAMING_TERMS),--framing-terms $(FRAMING_TERMS),) \
 	  $(if $(MARKERS),--attribution-markers $(MARKERS),) $(PARAMS)
 

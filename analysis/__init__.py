@@ -4,9 +4,9 @@
 >>> corpus = analysis.build_corpus()          # the seed articles         # doctest: +SKIP
 >>> corpus.sentences.head()                                                # doctest: +SKIP
 """
-from .config import get_settings
-from .corpus import RawCorpus, load_corpus
-from .pipeline import Corpus, build_corpus
+from analysis.config import get_settings
+from analysis.corpus.load import RawCorpus, load_corpus
+from analysis.corpus.build import Corpus, build_corpus
 
 __version__ = "0.1.0"
 __all__ = ["Corpus", "RawCorpus", "build_corpus", "get_settings", "load_corpus", "__version__"]

@@ -17,7 +17,7 @@ import pandas as pd  # noqa: E402
 
 def corpus(n_docs: int, *, seed: int = 42) -> pd.DataFrame:
     """The synthetic corpus of ``n_docs`` documents (seed sentences recombined; every text unique)."""
-    from analysis.synthetic import synthetic_corpus
+    from analysis.corpus.synthetic import synthetic_corpus
 
     return synthetic_corpus(n_docs, seed=seed)
 

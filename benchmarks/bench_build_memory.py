@@ -32,7 +32,7 @@ def main(argv=None) -> dict:
         subprocess.run([sys.executable, "-c", "import sys; from _common import corpus; "
                         f"corpus({args.docs}).to_parquet(sys.argv[1], index=False)", str(path)], check=True, cwd=HERE)
         import analysis
-        from analysis.parsing import ALL_COMPONENTS, load_model
+        from analysis.corpus.parse import ALL_COMPONENTS, load_model
 
         load_model(None, ALL_COMPONENTS)
         with PeakRSS() as m:

@@ -19,7 +19,7 @@ from _common import corpus, machine, n_words
 
 
 def _warm(model, components):
-    from analysis.parsing import load_model
+    from analysis.corpus.parse import load_model
 
     load_model(model, components)
     return True
@@ -31,8 +31,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--partition-size", type=int, default=50)
     args = ap.parse_args(argv)
-    from analysis.distributed import dask_client, parse_distributed
-    from analysis.parsing import ALL_COMPONENTS, parse_documents
+    from analysis.corpus.distributed import dask_client, parse_distributed
+    from analysis.corpus.parse import ALL_COMPONENTS, parse_documents
 
     docs = corpus(args.docs)[["doc_id", "text"]]
     words = n_words(docs.text)

@@ -13,7 +13,7 @@ Peak memory is the proportional set size (PSS) of the process plus all its child
 sampled every 1 s (the summed RSS, which counts shared pages once per process, is printed too). "Before the
 parse" is the PSS when ``parse_documents`` is called (the session holding the clean corpus); "added by it" is
 the peak minus that. Workers start as ``ANALYSIS_START_METHOD`` says (default ``auto``: fork below
-``analysis.parsing.FORK_MAX_CHARS`` characters of text to parse, the fork server above).
+``analysis.corpus.parse.FORK_MAX_CHARS`` characters of text to parse, the fork server above).
 """
 from __future__ import annotations
 
@@ -43,9 +43,9 @@ def child(n_docs: int, n_process: int, path: Path) -> dict:
     from _common import PeakRSS
 
     import analysis
-    from analysis.cleaning import clean_corpus
-    from analysis.corpus import load_corpus
-    from analysis.parsing import ALL_COMPONENTS, _release_free_memory, load_model, parse_documents
+    from analysis.corpus.clean import clean_corpus
+    from analysis.corpus.load import load_corpus
+    from analysis.corpus.parse import ALL_COMPONENTS, _release_free_memory, load_model, parse_documents
     from measures import TABLE_MEASURES, run_measures
 
     out: dict = {"docs": n_docs}

@@ -13,7 +13,7 @@ from _common import machine
 
 
 def main(argv=None) -> list[dict]:
-    from analysis.run_notebooks import list_notebooks, run_all, run_notebook
+    from analysis.run.notebooks import list_notebooks, run_all, run_notebook
 
     print(f"# bench_notebooks: every notebook on the seeds; {machine()}", flush=True)
     rows = []

@@ -27,7 +27,7 @@ def main(argv=None) -> dict:
     import spacy
 
     from analysis.config import get_settings
-    from analysis.parsing import ALL_COMPONENTS, load_model, parse_documents
+    from analysis.corpus.parse import ALL_COMPONENTS, load_model, parse_documents
 
     docs = corpus(args.docs)[["doc_id", "text"]]
     texts = docs.text.tolist()

@@ -5,8 +5,8 @@
 The corpus is a synthetic Parquet file (every text unique) in a fresh temporary cache folder (deleted
 afterwards). Each run is one ``analysis.build_corpus(path, cache_dir=...)`` (load; clean through the
 per-document cleaning cache; parse through the parse cache; the sentence/token/entity tables are read
-from the Parquet shards only when first used) followed by ``analysis.measures.compute_measures(corpus)``:
-all measures of ``analysis.measures.MEASURES`` (VADER sentence tone, actor mentions, distinctive-word term
+from the Parquet shards only when first used) followed by ``analysis.measures.registry.compute_measures(corpus)``:
+all measures of ``analysis.measures.registry.MEASURES`` (VADER sentence tone, actor mentions, distinctive-word term
 counts, framing-term hits and rates, Semetko & Valkenburg frame codes; not the embedding-based hybrid tone),
 each cached as Parquet per corpus fingerprint.
 
@@ -34,8 +34,9 @@ def _run(path: Path, cache: str, n_process: int | None, *, read_tables: bool = F
     import analysis
     from dataclasses import replace
 
-    from analysis import measures, pipeline
-    from analysis.measures import compute_measures
+    from analysis.measures import registry as measures
+    from analysis.corpus import build as pipeline
+    from analysis.measures.registry import compute_measures
 
     cleaned: list[int] = []
     measured: list[int] = []  # documents given to each per-document measure
@@ -79,9 +80,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--n-process", type=int, default=2)
     args = ap.parse_args(argv)
-    from analysis.parsing import ALL_COMPONENTS, load_model
-    from analysis import measures
-    from analysis.sentiment import vader_scores
+    from analysis.corpus.parse import ALL_COMPONENTS, load_model
+    from analysis.measures import registry as measures
+    from analysis.measures.tone import vader_scores
 
     load_model(None, ALL_COMPONENTS)  # model loading is not what we compare
     vader_scores(["warm up"])
@@ -106,7 +107,7 @@ def main(argv=None) -> dict:
                      "+ all measures s": round(r["with_all_measures"], 2),
                      "docs measured": r["measured"], "measures read tables": r["tables_read"]})
     print(pd.DataFrame(rows).to_string(index=False))
-    print("\nmeasures (analysis.measures.MEASURES; per document where marked *):",
+    print("\nmeasures (analysis.measures.registry.MEASURES; per document where marked *):",
           ", ".join(f"{k}{'*' if measures.MEASURES[k].per_document else ''} ({v:,} rows)" for k, v in warm["rows"].items()))
     r_build = warm["build"] / cold["build"]
     r_all = warm["with_all_measures"] / cold["with_all_measures"]

@@ -28,9 +28,9 @@ HERE = Path(__file__).resolve().parent
 def child(path: Path, n_parse: int) -> dict:
     from _common import PeakRSS
 
-    from analysis.cleaning import clean_corpus
-    from analysis.corpus import load_corpus
-    from analysis.parsing import ALL_COMPONENTS, _release_free_memory, load_model, parse_documents
+    from analysis.corpus.clean import clean_corpus
+    from analysis.corpus.load import load_corpus
+    from analysis.corpus.parse import ALL_COMPONENTS, _release_free_memory, load_model, parse_documents
 
     load_model(None, ALL_COMPONENTS)
     clean = clean_corpus(load_corpus(path).documents)

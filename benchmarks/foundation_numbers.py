@@ -10,7 +10,7 @@ import tempfile
 import time
 
 import analysis
-from analysis.describe import kept_share
+from analysis.corpus.describe import kept_share
 
 
 def main() -> None:

@@ -2,17 +2,17 @@
 
 Prints per-frame F1 for
   * the always-yes floor (predict every frame present),
-  * the Semetko & Valkenburg codebook indicators (``analysis.framing.document_frames``; no training,
+  * the Semetko & Valkenburg codebook indicators (``analysis.measures.frames.document_frames``; no training,
     scored on every labelled article),
   * a plain TF-IDF logistic regression (no class weights, threshold 0.5), the reference baseline,
-  * the supervised frame classifier (``analysis.frame_classifier``) under K-fold cross-validation:
+  * the supervised frame classifier (``analysis.validate.frame_classifier``) under K-fold cross-validation:
     articles in each test fold were never seen in training, calibration or threshold tuning.
 Goal: classifier macro-F1 over the five frames >= 0.55 on unseen articles.
 
 Run from the project root:
     .venv/bin/python benchmarks/frame_benchmark.py                 # everything (~5-10 min on 2 cores)
     .venv/bin/python benchmarks/frame_benchmark.py --no-indicators --variants tfidf+embedding
-Data: the shared copy of Frermann et al. (2023), see analysis.narrative_frames.CITATION.
+Data: the shared copy of Frermann et al. (2023), see analysis.validate.narrative_frames.CITATION.
 """
 from __future__ import annotations
 
@@ -26,14 +26,14 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.frame_classifier import cross_validate_frames  # noqa: E402
-from analysis.narrative_frames import (  # noqa: E402
+from analysis.validate.frame_classifier import cross_validate_frames  # noqa: E402
+from analysis.validate.narrative_frames import (  # noqa: E402
     CITATION,
     build_narrative_corpus,
     frame_mapping,
     load_narrative_frames,
 )
-from analysis.reliability import binary_scores  # noqa: E402
+from analysis.validate.reliability import binary_scores  # noqa: E402
 
 VARIANTS = {"tfidf": ("tfidf",), "embedding": ("embedding",), "tfidf+embedding": ("tfidf", "embedding")}
 
@@ -83,7 +83,7 @@ def main(argv=None) -> int:
 
     if not args.no_indicators:
         t = time.time()
-        from analysis.framing import document_frames
+        from analysis.measures.frames import document_frames
 
         corpus = build_narrative_corpus(nf, doc_ids=docs.doc_id)
         ind = document_frames(corpus, "semetko_valkenburg")

@@ -10,37 +10,37 @@ from typing import Callable
 
 
 def _tone(c):
-    from analysis.sentiment import sentence_tone
+    from analysis.measures.tone import sentence_tone
 
     return sentence_tone(c.sentences, methods=["vader"])
 
 
 def _actors(c):
-    from analysis.actors import find_actor_mentions
+    from analysis.measures.actors import find_actor_mentions
 
     return find_actor_mentions(c.sentences, entities=c.entities)
 
 
 def _dtm(c):
-    from analysis.topics import document_term_matrix
+    from analysis.measures.topics import document_term_matrix
 
     return document_term_matrix(c.tokens, sentences=c.sentences)
 
 
 def _distinctive(c):
-    from analysis.distinctive import log_odds_dirichlet, term_counts
+    from analysis.measures.distinctive import log_odds_dirichlet, term_counts
 
     return log_odds_dirichlet(term_counts(c.tokens, documents=c.documents))
 
 
 def _kwic(c):
-    from analysis.kwic import find_terms, load_term_list, term_rates
+    from analysis.measures.kwic import find_terms, load_term_list, term_rates
 
     return term_rates(find_terms(c.tokens, load_term_list()), c.tokens, documents=c.documents)
 
 
 def _framing(c):
-    from analysis.framing import code_sentences
+    from analysis.measures.frames import code_sentences
 
     return code_sentences(c, "semetko_valkenburg")
 

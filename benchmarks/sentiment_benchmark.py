@@ -28,8 +28,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis.config import get_settings  # noqa: E402
-from analysis.sentiment import embed_texts, load_tone_model, score_texts, tone_features, vader_scores  # noqa: E402
-from analysis.sentiment_validation import (  # noqa: E402
+from analysis.measures.tone import embed_texts, load_tone_model, score_texts, tone_features, vader_scores  # noqa: E402
+from analysis.validate.tone_validation import (  # noqa: E402
     HOW_TO_GET_RATINGS,
     TRAINING_SETS,
     VADER_SETS,

@@ -28,7 +28,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis.config import get_settings, validation_path  # noqa: E402
-from analysis.sentiment import (  # noqa: E402
+from analysis.measures.tone import (  # noqa: E402
     TONE_MODEL_PATH,
     VADER_FEATURES,
     embed_texts,
@@ -38,7 +38,7 @@ from analysis.sentiment import (  # noqa: E402
     tone_features,
     vader_scores,
 )
-from analysis.sentiment_validation import (  # noqa: E402
+from analysis.validate.tone_validation import (  # noqa: E402
     HOW_TO_GET_RATINGS,
     TRAINING_SETS,
     evaluate_method,

@@ -28,7 +28,7 @@ def executed_outputs(tmp_path_factory, worker_id):
     """
     from filelock import FileLock
 
-    from analysis.run_notebooks import run_all
+    from analysis.run.notebooks import run_all
 
     if worker_id == "master":  # not under xdist
         out = tmp_path_factory.mktemp("outputs")

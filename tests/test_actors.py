@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.actors import ActorTableError, actor_group, find_actor_mentions, load_actor_table, resolve_actor
+from analysis.measures.actors import ActorTableError, actor_group, find_actor_mentions, load_actor_table, resolve_actor
 
 
 def _sents(*texts: str, doc_id: str = "d") -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.agency import actor_roles, extract_svo
+from analysis.measures.agency import actor_roles, extract_svo
 
 
 def _svo(*texts, outlet="X"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.attribution import attribution_markers, context_sentences, load_markers, marker_profile, measure_terms
+from analysis.measures.attribution import attribution_markers, context_sentences, load_markers, marker_profile, measure_terms
 
 
 def _t(*texts, outlet="X"):
@@ -66,7 +66,7 @@ def test_marker_file_has_sources_and_lists():
 def test_measure_profile_counts_and_rate_per_1000_words():
     from types import SimpleNamespace
 
-    from analysis.attribution import measure_profile
+    from analysis.measures.attribution import measure_profile
 
     t = _t("The ban and the ban again.", "A crackdown.", outlet="X")
     t.loc[1, "outlet"] = "Y"

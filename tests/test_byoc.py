@@ -18,7 +18,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import run_notebooks as R
+from analysis.run import notebooks as R
 from analysis.config import PROJECT_ROOT
 
 BYOC = PROJECT_ROOT / "tests" / "data" / "byoc"
@@ -80,7 +80,7 @@ def test_corpus_is_big_enough_and_written_like_news():
 
 
 def test_loader_rejects_exactly_the_bad_rows_each_for_its_own_reason():
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
 
     with pytest.warns(UserWarning):
         raw = load_corpus(BAD)
@@ -99,7 +99,7 @@ def test_loader_rejects_exactly_the_bad_rows_each_for_its_own_reason():
 
 def test_the_csv_version_rejects_exactly_its_bad_rows_each_for_its_own_reason():
     """The same corpus as a CSV table (the format most users bring): seven bad rows, seven reasons."""
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
 
     mod = _generator()
     with pytest.warns(UserWarning):
@@ -117,8 +117,9 @@ def test_the_csv_version_rejects_exactly_its_bad_rows_each_for_its_own_reason():
 
 
 def test_story_files_are_valid_and_find_the_story():
-    from analysis import attribution, kwic
-    from analysis.actors import load_actor_table
+    from analysis.measures import attribution
+    from analysis.measures import kwic
+    from analysis.measures.actors import load_actor_table
 
     table = load_actor_table(STORY["actors"])
     assert {"Meridian", "city government", "dockworkers", "residents", "lease opponents"} <= set(table.group)
@@ -287,9 +288,10 @@ def test_whole_collection_runs_on_another_story_into_its_own_folder(tmp_path, mo
 def test_designed_angles_show_in_the_measures():
     """The measures separate the outlets the way the articles were written (article-level intervals)."""
     import analysis
-    from analysis import framing, quotes
-    from analysis import sentiment as S
-    from analysis.actors import find_actor_mentions, load_actor_table
+    from analysis.measures import frames as framing
+    from analysis.measures import quotes
+    from analysis.measures import tone as S
+    from analysis.measures.actors import find_actor_mentions, load_actor_table
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -6,8 +6,8 @@ import textwrap
 import pandas as pd
 import pytest
 
-from analysis.cleaning import RulesError, clean_corpus, clean_text, load_rules
-from analysis.corpus import load_corpus
+from analysis.corpus.clean import RulesError, clean_corpus, clean_text, load_rules
+from analysis.corpus.load import load_corpus
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_exact_and_near_duplicate_paragraphs_are_removed_once():
 def test_outlet_rules_are_data(tmp_path):
     import yaml
 
-    from analysis.cleaning import DEFAULT_RULES
+    from analysis.corpus.clean import DEFAULT_RULES
 
     cfg = yaml.safe_load(DEFAULT_RULES.read_text())
     cfg["outlet_rules"]["Gamma"] = [{"name": "gamma_promo", "action": "remove", "pattern": "^Watch Gamma TV live$"}]
@@ -195,7 +195,7 @@ def test_outlet_rules_are_data(tmp_path):
 def test_malformed_rules_are_rejected_naming_the_entry(tmp_path, entry, message):
     import yaml
 
-    from analysis.cleaning import DEFAULT_RULES
+    from analysis.corpus.clean import DEFAULT_RULES
 
     cfg = yaml.safe_load(DEFAULT_RULES.read_text())
     cfg["line_rules"].append(entry)

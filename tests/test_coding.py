@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.coding import (
+from analysis.validate.coding import (
     CodingSheetError,
     codebook_questions,
     coding_reliability,

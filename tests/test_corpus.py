@@ -7,7 +7,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from analysis.corpus import DOCUMENT_COLUMNS, CorpusError, load_corpus
+from analysis.corpus.load import DOCUMENT_COLUMNS, CorpusError, load_corpus
 
 GOOD = "Huawei signed a 5G deal with MTS. Officials in Washington criticised the agreement."
 

@@ -1,9 +1,9 @@
-"""Small helpers of analysis.describe used for titles, file names and axis labels."""
+"""Small helpers of analysis.corpus.describe used for titles, file names and axis labels."""
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.describe import corpus_name, short_ids
+from analysis.corpus.describe import corpus_name, short_ids
 
 
 def test_corpus_name_for_file_names_and_titles():

@@ -1,4 +1,4 @@
-"""Tests for analysis.distinctive (Fightin' Words log-odds) on corpora with a known answer."""
+"""Tests for analysis.measures.distinctive (Fightin' Words log-odds) on corpora with a known answer."""
 from __future__ import annotations
 
 import matplotlib
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import distinctive as D
-from analysis.topics import VocabOptions
+from analysis.measures import distinctive as D
+from analysis.measures.topics import VocabOptions
 
 
 def tokens_for(docs: dict[str, str]) -> pd.DataFrame:

@@ -6,9 +6,9 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from analysis.distributed import _partitions, dask_client, map_units, model_loads, parse_distributed  # noqa: E402
-from analysis.parsing import parse_documents, read_table  # noqa: E402
-from analysis.synthetic import synthetic_corpus  # noqa: E402
+from analysis.corpus.distributed import _partitions, dask_client, map_units, model_loads, parse_distributed  # noqa: E402
+from analysis.corpus.parse import parse_documents, read_table  # noqa: E402
+from analysis.corpus.synthetic import synthetic_corpus  # noqa: E402
 
 SENTENCES = [
     "Huawei was banned by the US in May.", "Washington said the company helps Beijing spy on customers.",

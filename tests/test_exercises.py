@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import nbformat
 
-from analysis.exercises import exercise_version, stale_exercises, write_exercises
+from analysis.run.exercises import exercise_version, stale_exercises, write_exercises
 
 
 def test_committed_exercise_notebooks_match_their_solution_notebooks():
     stale = stale_exercises()
-    assert not stale, f"regenerate with `python -m analysis.exercises`: {[p.name for p in stale]}"
+    assert not stale, f"regenerate with `python -m analysis.run.exercises`: {[p.name for p in stale]}"
 
 
 def test_solution_cells_become_prompts_and_nothing_else_changes():

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.config import validation_path
-from analysis.frame_classifier import (
+from analysis.validate.frame_classifier import (
     best_threshold,
     calibration_table,
     cross_validate_frames,
@@ -143,7 +143,7 @@ def test_a_truncated_embedding_cache_file_is_rebuilt_not_raised(tmp_path):
 
 @pytest.mark.skipif(validation_path("narrative_frames") is None, reason="shared narrative_frames data absent")
 def test_real_coded_articles_economic_frame_beats_the_floor():
-    from analysis.narrative_frames import load_narrative_frames
+    from analysis.validate.narrative_frames import load_narrative_frames
 
     nf = load_narrative_frames()
     docs = nf.articles[nf.articles.doc_id.isin(nf.labels.doc_id)].head(150)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.framing import (CodebookError, code_sentences, document_frames, load_codebook,
+from analysis.measures.frames import (CodebookError, code_sentences, document_frames, load_codebook,
                               outlet_frame_profile, top_evidence)
 
 
@@ -158,7 +158,7 @@ def test_real_corpus_evidence_is_corpus_sentences(sv):
 
 
 def _indicator_cases():
-    from analysis.framing import CODEBOOK_DIR
+    from analysis.measures.frames import CODEBOOK_DIR
 
     for path in sorted(CODEBOOK_DIR.glob("*.yaml")):
         cb = load_codebook(path)

@@ -1,4 +1,4 @@
-"""Tests for analysis.kwic: term finding, rates and keyword-in-context lines."""
+"""Tests for analysis.measures.kwic: term finding, rates and keyword-in-context lines."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from analysis import kwic as K
+from analysis.measures import kwic as K
 
 
 def toy(texts: dict[str, list[str]], lemmas: dict[str, str] | None = None):
@@ -44,7 +44,7 @@ def test_lemma_or_lower_form_and_longest_match_wins():
                         lemmas={"allegations": "allegation"})
     hits = K.find_terms(toks, TERMS)
     assert hits.term.tolist() == ["trade war", "war", "trade ban", "ban", "allegation"]
-    lines = K.kwic(hits, docs)
+    lines = K.keyword_in_context(hits, docs)
     assert lines.match.tolist() == ["trade war", "war", "trade ban", "ban", "Allegations"]
     # without the lemma field the plural is not found
     assert "allegation" not in set(K.find_terms(toks, TERMS, fields=("lower",)).term)
@@ -70,7 +70,7 @@ def test_rates_include_zeros_and_use_word_counts():
 def test_kwic_windows_and_sentences_and_alignment():
     toks, docs, sents = toy({"x1": ["Washington imposed a ban on the firm.", "Another ban followed soon after."]})
     hits = K.find_terms(toks, TERMS)
-    lines = K.kwic(hits, docs, window=10, sentences=sents)
+    lines = K.keyword_in_context(hits, docs, window=10, sentences=sents)
     assert lines.left.iloc[0] == "imposed a " and lines.right.iloc[0] == " on the fi"
     assert lines.sentence.tolist() == ["Washington imposed a ban on the firm.", "Another ban followed soon after."]
     txt = K.format_kwic(lines, width=12).splitlines()
@@ -90,7 +90,7 @@ def test_seed_corpus_counts_match_a_plain_text_search():
     c = analysis.build_corpus(progress=False)
     terms = K.load_term_list()
     hits = K.find_terms(c.tokens, terms)
-    lines = K.kwic(hits, c.documents, sentences=c.sentences)
+    lines = K.keyword_in_context(hits, c.documents, sentences=c.sentences)
     for term, pattern in [("crackdown", r"\bcrackdowns?\b"), ("allegation", r"\ballegations?\b"),
                           ("backdoor", r"\bbackdoors?\b")]:
         expected = sum(len(re.findall(pattern, t, flags=re.I)) for t in c.documents.text)
@@ -116,7 +116,7 @@ def test_kwic_views_come_from_the_term_list_file(tmp_path):
 
 def test_format_kwic_views_titles_caps_and_reports_empty_views():
     toks, docs, sents = toy({"A1": ["The trade war and the ban.", "Another ban."], "B1": ["No war here."]})
-    lines = K.kwic(K.find_terms(toks, TERMS), docs, window=20)
+    lines = K.keyword_in_context(K.find_terms(toks, TERMS), docs, window=20)
     text = K.format_kwic_views(lines, [("Bans", ["ban"]), ("Wars", ["trade war", "war"]), ("Claims", ["allegation"])],
                                width=20, max_lines=1)
     blocks = text.split("\n\n")
@@ -128,7 +128,7 @@ def test_format_kwic_views_titles_caps_and_reports_empty_views():
 
 def test_format_kwic_views_shares_the_lines_between_outlets():
     toks, docs, sents = toy({"A1": ["A ban.", "A ban.", "A ban.", "A ban."], "B1": ["B ban.", "B ban."]})
-    lines = K.kwic(K.find_terms(toks, TERMS), docs, window=10)
+    lines = K.keyword_in_context(K.find_terms(toks, TERMS), docs, window=10)
     text = K.format_kwic_views(lines, [("Bans", ["ban"])], max_lines=2, width=10)
     assert text.splitlines()[0] == "== Bans (6 lines, first 2 shown)"
     assert [ln.split()[0] for ln in text.splitlines()[1:]] == ["A", "B"]

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import measures as M
-from analysis.synthetic import synthetic_corpus
+from analysis.measures import registry as M
+from analysis.corpus.synthetic import synthetic_corpus
 
 
 def test_cached_measures_equal_uncached(seed_corpus, tmp_path):
@@ -201,7 +201,7 @@ def test_per_document_cache_on_another_corpus(tmp_path, monkeypatch):
 
 
 def test_term_rates_reuse_the_term_hits_just_computed(seed_corpus, tmp_path, monkeypatch):
-    import analysis.kwic as K
+    import analysis.measures.kwic as K
 
     alone = M.compute_measures(seed_corpus, which=["framing_term_rates"], cache=False)["framing_term_rates"]
     calls = []

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.config import validation_path
-from analysis.narrative_frames import (
+from analysis.validate.narrative_frames import (
     CITATION,
     frame_mapping,
     load_narrative_frames,

@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from analysis.run_notebooks import list_notebooks, run_all
+from analysis.run.notebooks import list_notebooks, run_all
 
 NOTEBOOKS = list_notebooks()
 

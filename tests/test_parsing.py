@@ -6,8 +6,8 @@ import os
 import pandas as pd
 import pytest
 
-from analysis import parsing
-from analysis.parsing import ALL_COMPONENTS, ModelNotFoundError, load_model, parse_documents
+from analysis.corpus import parse as parsing
+from analysis.corpus.parse import ALL_COMPONENTS, ModelNotFoundError, load_model, parse_documents
 
 TEXTS = {
     "d1": "Huawei was banned by the US.\n\nWashington said the company helps Beijing spy. Huawei denied it.",
@@ -153,7 +153,7 @@ def test_script_without_main_guard_gets_a_clear_error_with_the_fork_server(tmp_p
     script = tmp_path / "no_guard.py"
     script.write_text(
         f"import sys, tempfile\nsys.path.insert(0, {str(PROJECT_ROOT)!r})\nimport pandas as pd\n"
-        "from analysis.parsing import parse_documents\n"
+        "from analysis.corpus.parse import parse_documents\n"
         "docs = pd.DataFrame({'doc_id': [f'd{i}' for i in range(40)], 'text': [f'Text number {i}.' for i in range(40)]})\n"
         "parse_documents(docs, cache_dir=tempfile.mkdtemp(), n_process=2, progress=False)\n"
     )

@@ -5,8 +5,8 @@ import pandas as pd
 import spacy
 from spacy.tokens import DocBin
 
-from analysis import parsing
-from analysis.parsing import _docbin_add, load_model, parse_documents, read_table
+from analysis.corpus import parse as parsing
+from analysis.corpus.parse import _docbin_add, load_model, parse_documents, read_table
 
 TEXTS = {
     "d1": "Huawei was banned by the US.\n\nWashington said the company helps Beijing spy. Huawei denied it.",

@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import cleaning, pipeline
-from analysis.cleaning import clean_corpus
-from analysis.corpus import load_corpus
-from analysis.pipeline import cached_clean, clean_cache_root
-from analysis.synthetic import synthetic_corpus
+from analysis.corpus import clean as cleaning
+from analysis.corpus import build as pipeline
+from analysis.corpus.clean import clean_corpus
+from analysis.corpus.load import load_corpus
+from analysis.corpus.build import cached_clean, clean_cache_root
+from analysis.corpus.synthetic import synthetic_corpus
 
 BYOC = Path(__file__).parent / "data" / "byoc" / "articles.csv"
 
@@ -106,13 +107,13 @@ def test_cached_build_corpus_equals_cold(tmp_path):
 
 
 def test_tables_are_read_lazily_and_equal_the_eager_tables(tmp_path):
-    from analysis.parsing import parse_documents
-    from analysis.pipeline import _attach_paragraphs
+    from analysis.corpus.parse import parse_documents
+    from analysis.corpus.build import _attach_paragraphs
 
     src = synthetic_corpus(8, seed=2)
     c = analysis.build_corpus(src, cache_dir=tmp_path, progress=False, n_process=1)
     assert not c.tables_loaded
-    M = __import__("analysis.measures", fromlist=["compute_measures"])
+    M = __import__("analysis.measures.registry", fromlist=["compute_measures"])
     M.compute_measures(c, cache_dir=tmp_path, which=["term_counts"])
     again = analysis.build_corpus(src, cache_dir=tmp_path, progress=False, n_process=1)
     M.compute_measures(again, cache_dir=tmp_path, which=["term_counts"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.quotes import extract_quotes, find_quote_spans, voices
+from analysis.measures.quotes import extract_quotes, find_quote_spans, voices
 
 
 def _q(*texts, doc_id="d", outlet="X"):

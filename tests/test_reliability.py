@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.reliability import (
+from analysis.validate.reliability import (
     binary_scores,
     krippendorff_alpha,
     percent_agreement,

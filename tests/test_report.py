@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report import build_report, strip_external_resources
+from analysis.run.report import build_report, strip_external_resources
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")

@@ -63,7 +63,7 @@ def test_unsupported_values_are_left_unknown():
 def test_cleaning_finds_the_same_titles_as_the_metadata(seed_corpus):
     docs = seed_corpus.documents.set_index("doc_id")
     meta = pd.read_csv(SEEDS / "metadata.csv", dtype=str, keep_default_na=False).set_index("doc_id")
-    from analysis.cleaning import clean_text
+    from analysis.corpus.clean import clean_text
 
     for doc_id, row in meta.iterrows():
         extracted = clean_text(docs.loc[doc_id, "raw_text"], outlet=row.outlet).metadata.get("title", "")

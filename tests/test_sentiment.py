@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import sentiment as S
+from analysis.measures import tone as S
 
 needs_embeddings = pytest.mark.skipif(not S.embeddings_available(), reason="sentence-transformers not installed")
 
@@ -187,7 +187,7 @@ def test_actor_heatmap_annotates_only_cells_with_enough_sentences():
 
 # ---------------------------------------------------------------------------- the seed corpus
 def test_seed_corpus_tone_and_actor_tone(seed_corpus):
-    from analysis.actors import find_actor_mentions
+    from analysis.measures.actors import find_actor_mentions
 
     t = S.sentence_tone(seed_corpus.sentences, methods=["vader"])
     assert len(t) == len(seed_corpus.sentences)

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.config import validation_path
-from analysis.sentiment import score_texts
-from analysis.sentiment_validation import (
+from analysis.measures.tone import score_texts
+from analysis.validate.tone_validation import (
     VADER_SETS,
     evaluate_method,
     evaluate_scores,
@@ -65,7 +65,7 @@ def test_load_vader_ground_truth_missing_folder_returns_none(tmp_path):
 
 
 def test_load_vader_ground_truth_finds_sets_present_and_keeps_training_sets_apart(tmp_path):
-    from analysis.sentiment_validation import TRAINING_SETS
+    from analysis.validate.tone_validation import TRAINING_SETS
 
     (tmp_path / "tweets_GroundTruth.txt").write_bytes(b"1\t2.0\tgreat\r\n")
     (tmp_path / "nytEditorialSnippets_GroundTruth.txt").write_bytes(b"1\t-1.0\tTalks failed.\r\n")
@@ -192,7 +192,7 @@ def test_vader_on_shared_tweets_sample(shared_ratings):
 
 # ---------------------------------------------------------------- leave-one-domain-out
 def test_leave_one_domain_out_never_sees_the_held_out_domain():
-    from analysis.sentiment_validation import leave_one_domain_out
+    from analysis.validate.tone_validation import leave_one_domain_out
 
     rng = np.random.default_rng(3)
     x = rng.normal(size=(300, 1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.stats import bootstrap_ci
+from analysis.compare.stats import bootstrap_ci
 
 
 def _df():

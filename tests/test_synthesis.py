@@ -5,7 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import actors, agency, attribution, framing, quotes, synthesis
+from analysis.measures import actors
+from analysis.measures import agency
+from analysis.measures import attribution
+from analysis.measures import frames as framing
+from analysis.measures import quotes
+from analysis.compare import synthesis
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +148,7 @@ def test_outputs_render(synth, tmp_path):
 
 def test_other_corpus_with_many_articles_uses_article_intervals(tmp_path):
     import analysis
-    from analysis.synthetic import synthetic_corpus
+    from analysis.corpus.synthetic import synthetic_corpus
 
     df = synthetic_corpus(25, seed=7, sentences_per_doc=(5, 8))
     corp = analysis.build_corpus(df, cache_dir=tmp_path / "cache", progress=False)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.cleaning import clean_corpus
-from analysis.corpus import load_corpus
-from analysis.parsing import text_key
-from analysis.synthetic import seed_sentences, synthetic_corpus, write_synthetic_corpus
+from analysis.corpus.clean import clean_corpus
+from analysis.corpus.load import load_corpus
+from analysis.corpus.parse import text_key
+from analysis.corpus.synthetic import seed_sentences, synthetic_corpus, write_synthetic_corpus
 
 POOL = [
     "Huawei was banned by the US in May after a long investigation.",

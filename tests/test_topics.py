@@ -1,4 +1,4 @@
-"""Tests for analysis.topics on hand-made token tables where the right answer is known."""
+"""Tests for analysis.measures.topics on hand-made token tables where the right answer is known."""
 from __future__ import annotations
 
 import matplotlib
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import topics as T
+from analysis.measures import topics as T
 
 NO_EXTRA = T.VocabOptions(min_df=1, extra_stopwords=())
 

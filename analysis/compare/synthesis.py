@@ -1,0 +1,557 @@
+"""All measures side by side per outlet, each claim tied to the sentences behind it.
+
+:func:`synthesize` runs the collection's methods once on a parsed corpus and returns a :class:`Synthesis`:
+
+* ``comparison``: the *same* quantity for every outlet (overall tone, tone of sentences about the main
+  actor groups, share of sentences firing each generic frame, topic shares, how often an actor group is
+  the agent rather than the patient of a verb, share of quotations per speaker group, distancing markers
+  around accusations), each with a bootstrap interval and its ``n``.
+* ``claims``: per outlet, one headline per measure family (its largest topic, its most distinctive words,
+  its tone, its most salient frame, its main agent, its main voice, its attribution style), each with a
+  value, interval, ``n`` and a computed ``caveat`` that says where the corpus is too small to carry it.
+* ``evidence``: the sentences behind every claim (``claim_id`` -> ``sent_id``, text, why it was picked).
+
+Intervals resample whole articles when every outlet has at least :data:`analysis.compare.stats.SMALL_N` articles
+(``cluster="auto"``); otherwise they resample units (sentences, quotes, verb roles) and then describe only
+*these* articles, which the ``interval`` column says.
+
+>>> from analysis.compare.synthesis import FAMILIES
+>>> FAMILIES[:3]
+('coverage', 'topics', 'distinctive words')
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.compare.stats import SMALL_N, bootstrap_ci
+
+#: Measure families in reading order (rows of the side-by-side table).
+FAMILIES = ("coverage", "topics", "distinctive words", "tone", "tone about actors", "frames", "agency",
+            "voices", "attribution")
+CLAIM_COLUMNS = ["claim_id", "outlet", "family", "subject", "statement", "value", "ci_low", "ci_high", "n",
+                 "unit", "interval", "n_articles", "caveat"]
+EVIDENCE_COLUMNS = ["claim_id", "outlet", "family", "rank", "doc_id", "sent_id", "why", "text"]
+COMPARISON_COLUMNS = ["family", "quantity", "outlet", "estimate", "ci_low", "ci_high", "n_units", "n_clusters",
+                      "unit", "interval", "small_n"]
+#: Fewer evidence units than this and a claim is flagged as thin.
+MIN_EVIDENCE = 5
+
+
+@dataclass
+class Synthesis:
+    """The output of :func:`synthesize`: three tidy tables plus the intermediate tables they came from."""
+
+    comparison: pd.DataFrame
+    claims: pd.DataFrame
+    evidence: pd.DataFrame
+    settings: dict
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def side_by_side(self) -> pd.DataFrame:
+        """Wide table: one row per measure family, one column per outlet, cells = the claim statements."""
+        c = self.claims.assign(family=pd.Categorical(self.claims["family"], FAMILIES, ordered=True))
+        c = c.assign(cell=np.where(c["caveat"].eq(""), c["statement"], c["statement"] + "  ⚠ " + c["caveat"]))
+        return c.pivot_table(index=["family", "subject"], columns="outlet", values="cell", aggfunc="first",
+                             observed=True).fillna("")
+
+    def evidence_for(self, claim_id: str) -> pd.DataFrame:
+        """The sentences behind one claim, in rank order."""
+        return self.evidence[self.evidence["claim_id"] == claim_id].sort_values("rank").reset_index(drop=True)
+
+    def clear_differences(self) -> pd.DataFrame:
+        """Pairs of outlets whose intervals for the same quantity do not overlap (a conservative check).
+
+        Columns ``family, quantity, higher, lower, higher_estimate, lower_estimate, interval``. Overlapping
+        intervals do not prove equality, and with unit-level intervals a gap describes these articles only.
+        Zero-width intervals (every unit alike, e.g. 0 of 4 sentences, or a single article resampled) carry
+        no information about uncertainty, so those outlets are left out of the check.
+        """
+        rows = []
+        comp = self.comparison.dropna(subset=["ci_low", "ci_high"])
+        comp = comp[comp["ci_high"] - comp["ci_low"] > 1e-12]
+        for (fam, q), g in comp.groupby(["family", "quantity"]):
+            g = g.sort_values("estimate", ascending=False).to_dict("records")
+            for i, hi in enumerate(g):
+                for lo in g[i + 1:]:
+                    if hi["ci_low"] > lo["ci_high"]:
+                        rows.append({"family": fam, "quantity": q, "higher": hi["outlet"], "lower": lo["outlet"],
+                                     "higher_estimate": hi["estimate"], "lower_estimate": lo["estimate"],
+                                     "interval": hi["interval"]})
+        return pd.DataFrame(rows, columns=["family", "quantity", "higher", "lower", "higher_estimate",
+                                           "lower_estimate", "interval"])
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+def _cluster_for(documents: pd.DataFrame, cluster: str | None) -> str | None:
+    if cluster != "auto":
+        return cluster
+    per_outlet = documents.groupby("outlet")["doc_id"].nunique()
+    return "doc_id" if len(per_outlet) and per_outlet.min() >= SMALL_N else None
+
+
+def _ci(df: pd.DataFrame, *, value: str, by: list[str], cluster: str | None, n_boot: int, seed: int) -> pd.DataFrame:
+    ci = bootstrap_ci(df, value=value, by=by, cluster=cluster, n_boot=n_boot, seed=seed)
+    if cluster is None:  # small_n should still count articles, not units
+        arts = df.groupby(by)["doc_id"].nunique().rename("n_clusters").reset_index()
+        ci = ci.drop(columns="n_clusters").merge(arts, on=by, how="left")
+        ci["small_n"] = ci["n_clusters"] < SMALL_N
+    return ci
+
+
+class _Collector:
+    """Keeps the unit-level values behind every compared quantity and their per-outlet intervals."""
+
+    def __init__(self, *, cluster: str | None, n_boot: int, seed: int):
+        self.cluster, self.n_boot, self.seed = cluster, n_boot, seed
+        self.units: list[pd.DataFrame] = []
+        self.comparison: list[pd.DataFrame] = []
+
+    def measure(self, df: pd.DataFrame, *, value: str, by: list[str], family: str, quantity: str,
+                unit: str, fixed_quantity: bool = False) -> pd.DataFrame:
+        """Interval per ``by`` group; ``quantity`` is a column of ``df`` (or a fixed name if ``fixed_quantity``)."""
+        ci = _ci(df, value=value, by=by, cluster=self.cluster, n_boot=self.n_boot, seed=self.seed)
+        q = (lambda d: quantity) if fixed_quantity else (lambda d: d[quantity])
+        u = pd.DataFrame({"family": family, "quantity": q(df), "outlet": df["outlet"], "doc_id": df["doc_id"],
+                          "value": df[value].astype(float), "unit": unit})
+        self.units.append(u)
+        out = ci.assign(family=family, quantity=q(ci), unit=unit,
+                        interval="articles" if self.cluster else unit)
+        self.comparison.append(out[COMPARISON_COLUMNS])
+        return ci
+
+
+def _caveat(*, n_articles: int, n: float, unit: str = "", extra: str = "") -> str:
+    notes = []
+    if n_articles == 1:
+        notes.append("one article: describes this article, not the outlet")
+    elif n_articles < SMALL_N:
+        notes.append(f"only {n_articles} articles")
+    if not pd.isna(n) and n < MIN_EVIDENCE:
+        notes.append(f"only {int(n)} {unit or 'units'}")
+    if extra:
+        notes.append(extra)
+    return "; ".join(notes)
+
+
+def _tied(vc: pd.Series) -> str:
+    """" (tied with A, B)" when several groups share the top count (the first one, alphabetically, is named)."""
+    return f" (tied with {', '.join(vc.index[1:])})" if len(vc) > 1 else ""
+
+
+def _fmt_ci(est: float, lo: float, hi: float, *, pct: bool = False) -> str:
+    if pd.isna(est):
+        return "n/a"
+    f = (lambda v: f"{v:.0%}") if pct else (lambda v: f"{v:+.2f}")
+    if pd.isna(lo) or pd.isna(hi) or np.isclose(lo, hi):
+        return f(est)
+    return f"{f(est)} [{f(lo)}, {f(hi)}]"
+
+
+class _Builder:
+    """Accumulates claims and evidence rows."""
+
+    def __init__(self, documents: pd.DataFrame):
+        self.claims: list[dict] = []
+        self.evidence: list[dict] = []
+        self.n_articles = documents.groupby("outlet")["doc_id"].nunique().to_dict()
+
+    def claim(self, outlet: str, family: str, subject: str, statement: str, *, value=np.nan, ci_low=np.nan,
+              ci_high=np.nan, n=np.nan, unit: str = "", interval: str = "", extra: str = "",
+              evidence: pd.DataFrame | None = None, why=None) -> str:
+        claim_id = f"{outlet} · {family} · {subject}"
+        na = int(self.n_articles.get(outlet, 0))
+        self.claims.append({"claim_id": claim_id, "outlet": outlet, "family": family, "subject": subject,
+                            "statement": statement, "value": value, "ci_low": ci_low, "ci_high": ci_high, "n": n,
+                            "unit": unit, "interval": interval, "n_articles": na,
+                            "caveat": _caveat(n_articles=na, n=n, unit=unit, extra=extra)})
+        if evidence is not None and len(evidence):
+            for rank, (_, r) in enumerate(evidence.iterrows(), start=1):
+                self.evidence.append({"claim_id": claim_id, "outlet": outlet, "family": family, "rank": rank,
+                                      "doc_id": r["doc_id"], "sent_id": r["sent_id"],
+                                      "why": why(r) if callable(why) else (why or ""), "text": r["text"]})
+        return claim_id
+
+
+# ------------------------------------------------------------------------------------------------ synthesis
+def synthesize(
+    corpus,
+    *,
+    seed: int = 42,
+    tone_method: str | None = None,
+    codebook: str | Path = "semetko_valkenburg",
+    actor_table: pd.DataFrame | None = None,
+    markers: dict | str | Path | None = None,
+    n_topics: int | None = None,
+    n_actor_groups: int = 2,
+    n_voice_groups: int = 3,
+    n_evidence: int = 2,
+    cluster: str | None = "auto",
+    n_boot: int = 2000,
+    progress: bool | None = None,
+) -> Synthesis:
+    """Run every measure on ``corpus`` (a :class:`analysis.corpus.build.Corpus`) and line them up per outlet.
+
+    ``tone_method`` defaults to ``"hybrid"`` when the embedding model is installed, else ``"vader"``.
+    ``n_topics=None`` chooses ``k`` with the rule notebook 02 uses (NMF, coherence among stable ``k``).
+    ``actor_table`` defaults to the packaged actor list; ``markers`` (a dict from
+    :func:`analysis.attribution.load_markers` or a YAML path) to the packaged attribution marker lists.
+    ``n_actor_groups`` actor groups (the most mentioned
+    through the actor table) get a tone-about-actor claim and an agency quantity; ``n_voice_groups`` speaker
+    groups get a voice-share quantity. ``cluster="auto"`` picks article- or unit-level intervals (see module
+    docstring); pass ``"doc_id"`` or ``None`` to force one. ``progress``: a bar over the nine steps (default: on
+    above 200 documents).
+    """
+    from analysis.measures import actors
+    from analysis.measures import agency
+    from analysis.measures import attribution
+    from analysis.measures import distinctive
+    from analysis.measures import frames as framing
+    from analysis.measures import quotes
+    from analysis.measures import tone as sentiment
+    from analysis.measures import topics
+
+    docs, sents = corpus.documents, corpus.sentences
+    table = actor_table if actor_table is not None else actors.load_actor_table()
+    mk = markers if isinstance(markers, dict) else attribution.load_markers(markers)
+    clu = _cluster_for(docs, cluster)
+    method = tone_method or ("hybrid" if "hybrid" in sentiment.available_methods() else "vader")
+    B = _Builder(docs)
+    C = _Collector(cluster=clu, n_boot=n_boot, seed=seed)
+    tables: dict[str, pd.DataFrame] = {}
+    outlets = sorted(docs["outlet"].unique())
+    show = progress if progress is not None else len(docs) > 200
+    if show:
+        from tqdm.auto import tqdm
+    else:  # the plain class: tqdm.auto warns in notebooks without ipywidgets even when disabled
+        from tqdm import tqdm
+    steps = tqdm(total=9, desc="synthesis", disable=not show)
+
+    # coverage ------------------------------------------------------------------------------------------
+    cov = docs.groupby("outlet").agg(articles=("doc_id", "nunique"), words=("n_words", "sum"))
+    cov["sentences"] = sents.groupby("outlet").size().reindex(cov.index).fillna(0).astype(int)
+    tables["coverage"] = cov.reset_index()
+    for o, r in cov.iterrows():
+        B.claim(o, "coverage", "size", f"{r.articles} article(s), {r.words:,} words, {r.sentences} sentences",
+                value=float(r.articles), n=float(r.sentences), unit="sentences")
+    steps.update()
+
+    # topics ----------------------------------------------------------------------------------------------
+    vocab = topics.VocabOptions(min_df=2, max_df=0.3, ngram_range=(1, 1))
+    dtm = topics.document_term_matrix(corpus.tokens, unit="sent_id", sentences=sents, options=vocab)
+    k = n_topics
+    if k is None:
+        n_units = dtm.X.shape[0]
+        seeds = tuple(seed + i for i in range(3 if n_units > 5000 else 5))
+        ks = range(2, max(3, min(9, n_units // 10 + 1)))
+        tables["topic_selection"] = topics.model_selection(dtm, ks=ks, methods=("nmf",), seeds=seeds)
+        k = topics.choose_k(tables["topic_selection"], method="nmf", min_stability=0.8)
+    nmf = topics.fit_topics(dtm, k=k, method="nmf", seed=seed)
+    long = topics.topic_shares(nmf).dropna(subset=["share"])
+    tables["topic_shares"] = long
+    tci = C.measure(long, value="share", by=["outlet", "label"], family="topics", quantity="label",
+                    unit="sentences")
+    long_text = long.merge(sents[["sent_id", "text"]], left_on="unit_id", right_on="sent_id", how="left")
+    for o, g in tci.groupby("outlet"):
+        top = g.sort_values(["estimate", "label"], ascending=[False, True]).iloc[0]
+        ev = (long_text[(long_text.outlet == o) & (long_text.label == top.label)]
+              .sort_values(["share", "sent_id"], ascending=[False, True]).head(n_evidence))
+        B.claim(o, "topics", "largest topic",
+                f"{top.label}: {_fmt_ci(top.estimate, top.ci_low, top.ci_high, pct=True)} of its sentences' topic weight",
+                value=top.estimate, ci_low=top.ci_low, ci_high=top.ci_high, n=top.n_units, unit="sentences",
+                interval="articles" if clu else "sentences", evidence=ev,
+                why=lambda r, lab=top.label: f"{r['share']:.0%} {lab.split(' ')[0]}")
+    steps.update()
+
+    # distinctive words -----------------------------------------------------------------------------------
+    counts = distinctive.term_counts(corpus.tokens, documents=docs, options=distinctive.DEFAULT_OPTIONS)
+    scores = distinctive.log_odds_dirichlet(counts)
+    tables["distinctive"] = scores
+    top = distinctive.top_distinctive(scores, n=3, min_count=2)
+    ctx = distinctive.distinctive_contexts(scores, corpus.tokens, documents=docs, n=1)
+    for o in outlets:
+        t = top[top.outlet == o]
+        if t.empty:
+            B.claim(o, "distinctive words", "top words", "no word used twice or more", extra="no evidence")
+            continue
+        words = ", ".join(f"{r.term} (z {r.z:.1f}, {r['count']}x)" for _, r in t.iterrows())
+        best = t.iloc[0]
+        c = ctx[(ctx.outlet == o) & (ctx.term == best.term)].drop_duplicates("sent_id").head(n_evidence)
+        ev = c.merge(sents[["sent_id", "text"]], on="sent_id", how="left")
+        passes = bool((scores[scores.outlet == o].z >= 1.96).any())
+        B.claim(o, "distinctive words", "top words", words, value=best.z, n=float(best["count"]), unit="uses",
+                extra="" if passes else "no word reaches z 1.96", evidence=ev,
+                why=lambda r, term=best.term: f"uses '{term}'")
+    steps.update()
+
+    # tone ------------------------------------------------------------------------------------------------
+    tone = sentiment.sentence_tone(sents, methods=[method])
+    tables["tone"] = tone
+    oci = C.measure(tone, value="tone", by=["outlet"], family="tone", quantity=f"mean sentence tone ({method})",
+                    unit="sentences", fixed_quantity=True)
+    ext = sentiment.extreme_sentences(tone, method=method, n=1)
+    for _, r in oci.iterrows():
+        ev = ext[ext.outlet == r.outlet]
+        B.claim(r.outlet, "tone", "all sentences",
+                f"mean sentence tone {_fmt_ci(r.estimate, r.ci_low, r.ci_high)} ({method}, -1 to +1)",
+                value=r.estimate, ci_low=r.ci_low, ci_high=r.ci_high, n=r.n_units, unit="sentences",
+                interval="articles" if clu else "sentences", evidence=ev,
+                why=lambda e: f"{e['polarity']} ({e['tone']:+.2f})")
+    steps.update()
+
+    # tone about actors -----------------------------------------------------------------------------------
+    mentions = actors.find_actor_mentions(corpus, table=table)
+    tables["mentions"] = mentions
+    alias = mentions[mentions["method"] == "alias"]
+    focus = (alias.drop_duplicates(["sent_id", "group"]).groupby("group").size()
+             .sort_values(ascending=False, kind="stable").head(n_actor_groups).index.tolist())
+    at = sentiment.actor_tone(tone, mentions, level="group", actors=focus)
+    tables["actor_tone"] = at
+    if len(at):
+        aci = C.measure(at.assign(q="tone of sentences about " + at["actor"]), value="tone", by=["outlet", "actor", "q"],
+                        family="tone about actors", quantity="q", unit="sentences")
+        for _, r in aci.iterrows():
+            cand = at[(at.outlet == r.outlet) & (at.actor == r.actor)].merge(sents[["sent_id", "text"]], on="sent_id")
+            ev = cand.sort_values(["tone", "sent_id"]).head(1)
+            ev = pd.concat([ev, cand.sort_values(["tone", "sent_id"], ascending=[False, True]).head(1)]).drop_duplicates("sent_id")
+            B.claim(r.outlet, "tone about actors", r.actor,
+                    f"{_fmt_ci(r.estimate, r.ci_low, r.ci_high)} in {int(r.n_units)} sentences naming {r.actor}",
+                    value=r.estimate, ci_low=r.ci_low, ci_high=r.ci_high, n=r.n_units, unit="sentences",
+                    interval="articles" if clu else "sentences", evidence=ev,
+                    why=lambda e: f"tone {e['tone']:+.2f}")
+    steps.update()
+
+    # frames ----------------------------------------------------------------------------------------------
+    cb = framing.load_codebook(codebook) if not isinstance(codebook, framing.Codebook) else codebook
+    coded = framing.code_sentences(corpus, cb, actor_table=table)
+    mat = framing.sentence_frame_matrix(corpus, cb, coded=coded)
+    tables["frames"] = mat
+    labels = {kk: f.label for kk, f in cb.frames.items()}
+    fci = C.measure(mat.assign(label=mat["frame"].map(labels)), value="fired", by=["outlet", "label"],
+                    family="frames", quantity="label", unit="sentences")
+    nev = mat.assign(label=mat["frame"].map(labels)).groupby(["outlet", "label"]).fired.sum()
+    inv = {v: kk for kk, v in labels.items()}
+    for o, g in fci.groupby("outlet"):
+        top = g.sort_values(["estimate", "label"], ascending=[False, True]).iloc[0]
+        n_fired = int(nev.get((o, top.label), 0))
+        ev = framing.top_evidence(coded, frame=inv[top.label], outlet=o, n=n_evidence)
+        B.claim(o, "frames", "most salient frame",
+                f"{top.label}: {_fmt_ci(top.estimate, top.ci_low, top.ci_high, pct=True)} of sentences "
+                f"({n_fired} fire it)",
+                value=top.estimate, ci_low=top.ci_low, ci_high=top.ci_high, n=float(n_fired), unit="sentences",
+                interval="articles" if clu else "sentences", evidence=ev,
+                why=lambda e: f"questions {e['questions']}")
+    steps.update()
+
+    # agency ----------------------------------------------------------------------------------------------
+    svo = agency.extract_svo(corpus, table=table)
+    tables["svo"] = svo
+    roles = pd.concat([
+        svo[svo.agent_group.notna()].assign(group=svo["agent_group"], is_agent=1.0),
+        svo[svo.patient_group.notna()].assign(group=svo["patient_group"], is_agent=0.0),
+    ], ignore_index=True)
+    tables["roles"] = roles
+    if len(roles):
+        ag_focus = [g for g in focus if g in set(roles.group)] or roles.group.value_counts().head(n_actor_groups).index.tolist()
+        rr = roles[roles.group.isin(ag_focus)]
+        C.measure(rr.assign(q=rr["group"] + ": share of its verb roles as agent"), value="is_agent",
+                  by=["outlet", "q"], family="agency", quantity="q", unit="verb roles")
+    for o in outlets:
+        ro = roles[(roles.outlet == o) & (roles.is_agent == 1.0)]
+        if ro.empty:
+            B.claim(o, "agency", "main agent", "no known actor is the subject of a verb", n=0.0, unit="verb roles")
+            continue
+        vc = ro.group.value_counts()
+        vc = vc[vc == vc.max()].sort_index()
+        g, tied = vc.index[0], _tied(vc)
+        mine = roles[(roles.outlet == o) & (roles.group == g)]
+        verbs = ro[ro.group == g].verb_lemma.value_counts().head(3)
+        ev = ro[ro.group == g].drop_duplicates("sent_id").head(n_evidence)
+        share = float(mine.is_agent.mean())
+        B.claim(o, "agency", "main agent",
+                f"{g}: agent in {int(vc.iloc[0])} verb roles (verbs: {', '.join(verbs.index)}); "
+                f"agent in {share:.0%} of its {len(mine)} roles{tied}",
+                value=share, n=float(len(mine)), unit="verb roles", evidence=ev,
+                why=lambda e: f"{e['agent_text']} → {e['verb_lemma']}")
+    steps.update()
+
+    # voices ----------------------------------------------------------------------------------------------
+    qs = quotes.extract_quotes(corpus, table=table, markers=mk)
+    tables["quotes"] = qs
+    qs_ = qs[qs.quote_type.isin(["direct", "partial", "indirect"])].copy()
+    qs_["speaker_group"] = qs_["speaker_group"].fillna("no speaker found")
+    anon = {"unresolved", "no speaker found"}
+    named = qs_[~qs_.speaker_group.isin(anon)]
+    vfocus = named.speaker_group.value_counts().sort_index().sort_values(ascending=False, kind="stable").head(n_voice_groups).index
+    if len(qs_):
+        ind = pd.concat([qs_.assign(q=f"share of quotations from {g}", hit=(qs_.speaker_group == g).astype(float))
+                         for g in list(vfocus) + ["unresolved", "no speaker found"]], ignore_index=True)
+        C.measure(ind, value="hit", by=["outlet", "q"], family="voices", quantity="q", unit="quotations")
+    for o in outlets:
+        qo = qs_[qs_.outlet == o]
+        no = named[named.outlet == o]
+        if no.empty:
+            B.claim(o, "voices", "largest voice", f"no quotation attributed to a known actor ({len(qo)} quotations)",
+                    n=float(len(qo)), unit="quotations")
+            continue
+        vc = no.speaker_group.value_counts()
+        vc = vc[vc == vc.max()].sort_index()
+        g, tied = vc.index[0], _tied(vc)
+        ev = no[no.speaker_group == g].drop_duplicates("sent_id").head(n_evidence)
+        n_anon = int(qo.speaker_group.isin(anon).sum())
+        B.claim(o, "voices", "largest voice",
+                f"{g}: {int(vc.iloc[0])} of {len(qo)} quotations ({vc.iloc[0] / len(qo):.0%}); "
+                f"{n_anon} unattributed or generic{tied}",
+                value=float(vc.iloc[0] / len(qo)), n=float(len(qo)), unit="quotations", evidence=ev,
+                why=lambda e: f"[{e['speaker_text']}, {e['verb']}] {e['quote_type']}")
+    steps.update()
+
+    # attribution -----------------------------------------------------------------------------------------
+    cs = attribution.context_sentences(corpus, markers=mk)
+    marks = attribution.attribution_markers(corpus, markers=mk)
+    tables["attribution_contexts"] = cs
+    acc = cs[cs.accusation]
+    if len(acc):
+        C.measure(acc.assign(d=acc["distancing"].astype(float)), value="d", by=["outlet"], family="attribution",
+                  quantity="share of accusation sentences with a distancing marker", unit="sentences",
+                  fixed_quantity=True)
+    for o in outlets:
+        a = acc[acc.outlet == o]
+        if a.empty:
+            B.claim(o, "attribution", "accusations", "no sentence about the accusations", n=0.0, unit="sentences")
+            continue
+        share = float(a.distancing.mean())
+        d = marks[(marks.outlet == o) & (marks.context == "accusation") & (marks.marker_class == "distancing")]
+        words = ", ".join(sorted(set(d.marker.str.lower())))
+        ev = d.drop_duplicates("sent_id").head(n_evidence)
+        B.claim(o, "attribution", "accusations",
+                f"distancing marker in {int(a.distancing.sum())} of {len(a)} accusation sentences ({share:.0%})"
+                + (f": {words}" if words else ""),
+                value=share, n=float(len(a)), unit="sentences", evidence=ev,
+                why=lambda e: f"distancing '{e['marker']}'")
+    steps.update()
+    steps.close()
+
+    comparison = pd.concat(C.comparison, ignore_index=True) if C.comparison else pd.DataFrame(columns=COMPARISON_COLUMNS)
+    comparison = comparison.sort_values(["family", "quantity", "outlet"], kind="stable").reset_index(drop=True)
+    tables["units"] = pd.concat(C.units, ignore_index=True) if C.units else pd.DataFrame(
+        columns=["family", "quantity", "outlet", "doc_id", "value", "unit"])
+    claims = pd.DataFrame(B.claims, columns=CLAIM_COLUMNS)
+    evidence = pd.DataFrame(B.evidence, columns=EVIDENCE_COLUMNS)
+    settings = {"seed": seed, "tone_method": method, "codebook": cb.name, "n_topics": int(k),
+                "interval": "articles" if clu else "units", "n_boot": n_boot, "actor_groups": focus,
+                "voice_groups": list(vfocus)}
+    return Synthesis(comparison=comparison, claims=claims, evidence=evidence, settings=settings, tables=tables)
+
+
+def article_values(synth: Synthesis, *, min_articles: int = 2) -> pd.DataFrame:
+    """Every compared quantity per *article*, for outlets with at least ``min_articles`` articles.
+
+    Columns ``family, quantity, outlet, doc_id, value, n_units, outlet_estimate, spread`` (``spread`` = max
+    minus min over the outlet's articles). When an outlet's articles disagree, a claim about the outlet is
+    a claim about their mix.
+    """
+    u = synth.tables["units"]
+    n_art = u.groupby("outlet")["doc_id"].nunique()
+    u = u[u["outlet"].isin(n_art[n_art >= min_articles].index)]
+    cols = ["family", "quantity", "outlet", "doc_id", "value", "n_units", "outlet_estimate", "spread"]
+    if u.empty:
+        return pd.DataFrame(columns=cols)
+    a = u.groupby(["family", "quantity", "outlet", "doc_id"]).value.agg(value="mean", n_units="size").reset_index()
+    est = synth.comparison.set_index(["family", "quantity", "outlet"]).estimate
+    a["outlet_estimate"] = est.reindex(pd.MultiIndex.from_frame(a[["family", "quantity", "outlet"]])).to_numpy()
+    a["spread"] = a.groupby(["family", "quantity", "outlet"]).value.transform(lambda s: s.max() - s.min())
+    return a[cols]
+
+
+# ------------------------------------------------------------------------------------------------ outputs
+def plot_side_by_side(synth: Synthesis, *, families: tuple[str, ...] | None = None, colors: dict | None = None,
+                      max_quantities: int = 6):
+    """Small multiples: one panel per quantity, outlets on the y axis, estimate with its interval.
+
+    Panels come from ``synth.comparison`` (same quantity for every outlet), grouped by family; at most
+    ``max_quantities`` per family (the ones with the largest spread between outlets).
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.viz.style import outlet_colors
+
+    comp = synth.comparison
+    fams = [f for f in (families or FAMILIES) if f in set(comp.family)]
+    panels = []
+    for f in fams:
+        g = comp[comp.family == f]
+        spread = g.groupby("quantity").estimate.agg(lambda s: s.max() - s.min()).sort_values(ascending=False)
+        panels += [(f, q) for q in spread.index[:max_quantities]]
+    outlets = sorted(comp.outlet.unique())
+    colors = colors or outlet_colors(outlets)
+    ncol = 3
+    nrow = int(np.ceil(len(panels) / ncol)) or 1
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 0.35 * len(outlets) * nrow + 1.3 * nrow), squeeze=False)
+    n_art = synth.claims.drop_duplicates("outlet").set_index("outlet").n_articles
+    for ax, (fam, q) in zip(axes.ravel(), panels):
+        d = comp[(comp.family == fam) & (comp.quantity == q)].set_index("outlet").reindex(outlets)
+        y = np.arange(len(outlets))
+        for i, o in enumerate(outlets):
+            r = d.loc[o]
+            if pd.isna(r.estimate):
+                continue
+            lo, hi = r.estimate - r.ci_low, r.ci_high - r.estimate
+            flat = not (r.ci_high - r.ci_low > 1e-12)  # zero-width: all units alike, no uncertainty shown
+            ax.errorbar(r.estimate, i, xerr=[[max(lo, 0)], [max(hi, 0)]], fmt="o", color=colors[o], capsize=3, ms=5,
+                        mfc="white" if flat else colors[o])
+            ax.annotate(f"n={int(r.n_units)}", (r.estimate, i), xytext=(0, 6), textcoords="offset points",
+                        ha="center", fontsize=6.5, color="0.35")
+        ax.set_yticks(y, [f"{o} ({int(n_art.get(o, 0))})" for o in outlets], fontsize=8)
+        ax.set_ylim(len(outlets) - 0.5, -0.7)
+        if fam in ("tone", "tone about actors"):
+            ax.axvline(0, color="0.6", lw=0.8)
+        title = q if len(q) < 48 else q[:45] + "..."
+        ax.set_title(f"{fam}: {title}", fontsize=8.5, loc="left")
+        ax.tick_params(axis="x", labelsize=7.5)
+    for ax in axes.ravel()[len(panels):]:
+        ax.set_visible(False)
+    unit = "articles" if synth.settings.get("interval") == "articles" else "units (these articles only)"
+    fig.suptitle(f"All measures side by side: dot = estimate, bar = 95% bootstrap interval over {unit}, hollow dot = "
+                 "no interval (all units alike);\nn = units behind the estimate, number of articles in brackets",
+                 fontsize=10, y=1.0)
+    fig.tight_layout()
+    return fig
+
+
+def claims_html(synth: Synthesis, *, max_chars: int = 400) -> str:
+    """A self-contained HTML block: per outlet, every claim with its caveat and expandable evidence."""
+    parts = ["<div class='synthesis-claims' style='font-size:0.92em'>"]
+    for outlet, g in synth.claims.groupby("outlet", sort=True):
+        parts.append(f"<h4>{html.escape(outlet)}</h4><ul>")
+        g = g.assign(_f=pd.Categorical(g.family, FAMILIES, ordered=True)).sort_values(["_f", "subject"])
+        for _, c in g.iterrows():
+            cav = f" <span style='color:#a15c00'>⚠ {html.escape(c.caveat)}</span>" if c.caveat else ""
+            ev = synth.evidence_for(c.claim_id)
+            head = (f"<b>{html.escape(c.family)}</b> ({html.escape(c.subject)}): {html.escape(c.statement)}{cav}")
+            if ev.empty:
+                parts.append(f"<li>{head}</li>")
+                continue
+            items = "".join(
+                f"<li><code>{html.escape(str(e.sent_id))}</code> <i>{html.escape(str(e.why))}</i>: "
+                f"{html.escape(str(e.text)[:max_chars])}</li>" for e in ev.itertuples())
+            parts.append(f"<li>{head}<details><summary>{len(ev)} evidence sentence(s)</summary><ol>{items}</ol>"
+                         "</details></li>")
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def limits_table(synth: Synthesis) -> pd.DataFrame:
+    """Where the corpus is too small: per outlet, articles, claims with caveats, and interval widths."""
+    c = synth.claims
+    comp = synth.comparison.assign(width=synth.comparison.ci_high - synth.comparison.ci_low)
+    out = c.groupby("outlet").agg(articles=("n_articles", "first"), claims=("claim_id", "size"),
+                                  claims_with_caveat=("caveat", lambda s: int((s != "").sum())))
+    out["median_interval_width"] = comp.groupby("outlet").width.median()
+    out["thin_claims"] = c[c.n < MIN_EVIDENCE].groupby("outlet").size().reindex(out.index).fillna(0).astype(int)
+    return out.reset_index()

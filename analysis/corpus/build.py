@@ -1,0 +1,341 @@
+"""One call from a corpus source to parsed tables: load -> clean -> parse.
+
+>>> corpus = build_corpus(progress=False)
+>>> corpus.documents.shape[0], corpus.sentences.columns[:4].tolist()
+(5, ['doc_id', 'outlet', 'para_id', 'sent_id'])
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, Mapping, Sequence
+
+import pandas as pd
+
+from analysis.corpus.clean import Rules, clean_corpus
+from analysis.corpus.load import load_corpus
+from analysis.corpus.parse import ParseStats, Parsed, _release_free_memory, iter_docs, parse_documents
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+SENTENCE_TABLE_COLUMNS = ["doc_id", "outlet", "para_id", "sent_id", "sent_i", "para_kind", "start_char", "end_char", "text", "n_tokens"]
+
+
+class Corpus:
+    """A loaded, cleaned and parsed corpus: tidy tables, see ``docs/architecture.md``.
+
+    ``sentences``, ``tokens`` and ``entities`` are read from the parse cache's Parquet shards the first
+    time one of them is used (all three at once), so a run whose measures all come from the measures
+    cache (:mod:`analysis.measures.registry`) never reads the token table. They can be assigned like attributes.
+    """
+
+    def __init__(self, documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: pd.DataFrame | None = None,
+                 tokens: pd.DataFrame | None = None, entities: pd.DataFrame | None = None,
+                 audit: pd.DataFrame | None = None, rejects: pd.DataFrame | None = None,
+                 issues: pd.DataFrame | None = None, parse_stats: ParseStats | None = None,
+                 _parsed: Parsed | None = None):
+        self.documents, self.paragraphs, self.audit = documents, paragraphs, audit
+        self.rejects, self.issues, self.parse_stats, self._parsed = rejects, issues, parse_stats, _parsed
+        self._sentences, self._tokens, self._entities = sentences, tokens, entities
+        # what the sentence table is built from, as it was at build time
+        self._build_inputs = (paragraphs, documents)
+
+    def _load_tables(self) -> None:
+        from analysis.corpus.parse import load_parsed_tables
+
+        sentences, tokens, entities = load_parsed_tables(self._parsed)
+        if self._sentences is None:
+            self._sentences = _attach_paragraphs(sentences, *self._build_inputs)
+        if self._tokens is None:
+            self._tokens = tokens
+        if self._entities is None:
+            self._entities = entities
+
+    @property
+    def tables_loaded(self) -> bool:
+        """Whether the parsed tables have been read into memory yet."""
+        return all(t is not None for t in (self._sentences, self._tokens, self._entities))
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        if self._sentences is None:
+            self._load_tables()
+        return self._sentences
+
+    @sentences.setter
+    def sentences(self, value: pd.DataFrame) -> None:
+        self._sentences = value
+
+    @property
+    def tokens(self) -> pd.DataFrame:
+        if self._tokens is None:
+            self._load_tables()
+        return self._tokens
+
+    @tokens.setter
+    def tokens(self, value: pd.DataFrame) -> None:
+        self._tokens = value
+
+    @property
+    def entities(self) -> pd.DataFrame:
+        if self._entities is None:
+            self._load_tables()
+        return self._entities
+
+    @entities.setter
+    def entities(self, value: pd.DataFrame) -> None:
+        self._entities = value
+
+    def subset(self, doc_ids: Sequence[str]) -> "Corpus":
+        """The corpus restricted to ``doc_ids`` (every table, and the cached Docs), in corpus order.
+
+        >>> import analysis
+        >>> c = analysis.build_corpus(progress=False)
+        >>> len(c.subset(c.documents.doc_id[:2]).documents)
+        2
+        """
+        from dataclasses import replace
+
+        ids = {str(d) for d in doc_ids}
+
+        def keep(df: pd.DataFrame | None) -> pd.DataFrame | None:
+            if df is None or "doc_id" not in df.columns:
+                return df
+            return df[df["doc_id"].astype(str).isin(ids)].reset_index(drop=True)
+
+        parsed = self._parsed
+        if parsed is not None:
+            parsed = replace(parsed, keys={d: k for d, k in parsed.keys.items() if d in ids})
+        sub = Corpus(documents=keep(self.documents), paragraphs=keep(self.paragraphs),
+                     sentences=keep(self.sentences), tokens=keep(self.tokens), entities=keep(self.entities),
+                     audit=keep(self.audit), rejects=self.rejects, issues=self.issues,
+                     parse_stats=self.parse_stats, _parsed=parsed)
+        return sub
+
+    def docs(self, doc_ids: Sequence[str] | None = None) -> Iterator[tuple[str, object]]:
+        """Yield ``(doc_id, spacy.tokens.Doc)`` from the parse cache (no parsing)."""
+        return iter_docs(self._parsed, doc_ids=doc_ids)
+
+    def sentence_text(self, sent_id: str) -> str:
+        """Text of one sentence, e.g. to quote evidence."""
+        return str(self.sentences.loc[self.sentences.sent_id == sent_id, "text"].iloc[0])
+
+    def __repr__(self) -> str:
+        return (f"Corpus({len(self.documents)} documents, {self.documents.outlet.nunique()} outlets, "
+                f"{len(self.sentences)} sentences, {len(self.tokens)} tokens, {len(self.rejects)} rejected)")
+
+
+def _code_digest(*files: Path) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        h.update(Path(f).read_bytes())
+    return h.hexdigest()[:16]
+
+
+#: Bump when the layout of the cleaning cache changes (it is part of every cache folder name).
+CLEAN_CACHE_FORMAT = "1"
+_CLEAN_META = ["title", "author", "deck", "tags", "page_date"]
+_PARA_COLUMNS = ["doc_id", "para_id", "para_i", "kind", "start_char", "end_char", "text"]
+
+
+def clean_cache_root(cache_dir: str | Path | None = None) -> Path:
+    """The cleaning cache folder for the packaged rules and the current cleaning code:
+    ``<cache_dir>/clean/<hash of cleaning.py + cleaning_rules.yaml + CLEAN_CACHE_FORMAT>/``."""
+    from analysis.corpus import clean as cleaning
+    from analysis.config import get_settings
+
+    base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
+    digest = _code_digest(Path(cleaning.__file__), cleaning.DEFAULT_RULES, Path(__file__))
+    return base / "clean" / f"v{CLEAN_CACHE_FORMAT}-{digest}"
+
+
+def _clean_keys(documents: pd.DataFrame, boiler: dict[str, set[str]]) -> list[str]:
+    """One key per document: hash of its outlet, raw text, and the outlet's repeated lines it contains
+    (the only part of the rest of the corpus that its cleaning depends on)."""
+    from analysis.corpus.clean import normalize_line
+
+    keys = []
+    for text, outlet in zip(documents["text"].astype(str), documents["outlet"].astype(str)):
+        h = hashlib.sha256(outlet.encode() + b"\0" + text.encode())
+        rep = boiler.get(outlet)
+        if rep:
+            # the lines as clean_text splits them (and as outlet_boilerplate does, in case they differ)
+            pieces = set(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")) | set(text.splitlines())
+            lines = {normalize_line(l).lower() for l in pieces} & rep
+            if lines:
+                h.update(b"\0" + "\n".join(sorted(lines)).encode())
+        keys.append(h.hexdigest()[:32])
+    return keys
+
+
+def _as_inferred(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Rebuild ``df`` from Python values so each column gets the dtype ``pd.DataFrame(records)`` would give
+    (what :func:`analysis.cleaning.clean_corpus` returns)."""
+    if not len(df):
+        return pd.DataFrame(columns=columns)
+    data = {}
+    for c in columns:
+        col = df[c]
+        data[c] = col.astype(object).where(col.notna(), None).tolist()
+    return pd.DataFrame(data, columns=columns)
+
+
+def _read_clean_parts(root: Path, keys: set[str]) -> dict[str, pd.DataFrame]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out: dict[str, list] = {"docs": [], "paras": [], "audit": []}
+    wanted = pa.array(sorted(keys), type=pa.string())
+    for part in out:
+        for f in sorted(root.glob(f"*-{part}.parquet")):
+            t = pq.read_table(f)
+            t = t.filter(pa.compute.is_in(t["key"], value_set=wanted))
+            if t.num_rows:
+                out[part].append(t.to_pandas())
+    return {k: (pd.concat(v, ignore_index=True) if v else None) for k, v in out.items()}
+
+
+def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_dir: str | Path | None = None,
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`analysis.cleaning.clean_corpus` through an on-disk cache: ``(documents, paragraphs, audit)``,
+    equal to the uncached result (same values, dtypes and order).
+
+    Cached per document, as Parquet under :func:`clean_cache_root` (the folder name hashes the cleaning
+    code and the packaged rules file, so editing either starts a fresh cache). A document's key hashes its
+    raw text, its outlet and those of its lines that repeat across the outlet (the one cross-document input
+    of cleaning, :func:`analysis.corpus.clean.outlet_boilerplate`, recomputed on every call). Only documents
+    without an entry are cleaned; their clean text, found metadata, paragraphs and audit rows are appended
+    as one new set of Parquet files. Metadata columns of the input (title, author) are merged afterwards,
+    so they are not part of the key. Custom ``rules`` objects are not cached.
+    """
+    from analysis.corpus.clean import AUDIT_COLUMNS, finish_documents, load_rules, outlet_boilerplate
+
+    if rules is not None:
+        c = clean_corpus(documents, rules=rules)
+        return c.documents, c.paragraphs, c.audit
+    rules = load_rules()
+    root = clean_cache_root(cache_dir)
+    boiler = outlet_boilerplate(documents, rules=rules)
+    keys = _clean_keys(documents, boiler)
+    parts = _read_clean_parts(root, set(keys)) if root.exists() else {"docs": None}
+    have = set(parts["docs"]["key"]) if parts["docs"] is not None else set()
+    missing = [i for i, k in enumerate(keys) if k not in have]
+    if missing:
+        first: dict[str, int] = {}
+        for i in missing:
+            first.setdefault(keys[i], i)
+        _write_clean_parts(root, documents.iloc[list(first.values())], list(first), boiler, rules)
+        parts = _read_clean_parts(root, set(keys))
+    return _assemble_clean(documents, keys, parts, finish_documents, AUDIT_COLUMNS)
+
+
+def _write_clean_parts(root: Path, sub: pd.DataFrame, sub_keys: list[str], boiler, rules) -> None:
+    import uuid
+
+    # without the input's title/author, the title/author columns are what cleaning found; doc_id := key
+    bare = sub.drop(columns=[c for c in ("title", "author") if c in sub.columns]).assign(doc_id=sub_keys)
+    c = clean_corpus(bare, rules=rules, boilerplate=boiler)
+    d = c.documents
+    docs = pd.DataFrame({"key": sub_keys, "text": d["text"].astype(object).tolist(),
+                         **{f: d["page_date_text" if f == "page_date" else f].tolist() for f in _CLEAN_META}})
+    paras = c.paragraphs.drop(columns=["para_id"]).rename(columns={"doc_id": "key"})
+    audit = c.audit.drop(columns=["outlet"]).rename(columns={"doc_id": "key"})
+    audit["para_i"] = audit["para_i"].astype("Int64")
+    audit["field"] = audit["field"].astype(object).where(audit["field"].notna(), None)
+    root.mkdir(parents=True, exist_ok=True)
+    stem = f"{uuid.uuid4().hex[:12]}"
+    # audit and paragraphs first, the document list last: a shard counts once its -docs file exists
+    for name, df in (("audit", audit), ("paras", paras), ("docs", docs)):
+        tmp = root / f".{stem}-{name}.{os.getpid()}.tmp"
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, root / f"{stem}-{name}.parquet")
+
+
+def _assemble_clean(documents, keys, parts, finish_documents, audit_columns):
+    n = len(documents)
+    order = pd.DataFrame({"key": keys, "_pos": range(n), "doc_id": documents["doc_id"].astype(str).tolist(),
+                          "outlet": documents["outlet"].astype(str).tolist()})
+    dk = parts["docs"].drop_duplicates("key").set_index("key").reindex(keys) if n else None
+    docs = documents.copy()
+    docs["raw_text"] = documents["text"]
+    docs["text"] = pd.Series(dk["text"].tolist() if n else [], index=docs.index, dtype="string")
+    finish_documents(docs, {f: (dk[f].astype(object).where(dk[f].notna(), None).tolist() if n else []) for f in _CLEAN_META})
+
+    def expand(part: pd.DataFrame | None, sort_col: str) -> pd.DataFrame:
+        if part is None or not n:
+            return pd.DataFrame(columns=["doc_id", "outlet", "key", sort_col])
+        part = part.drop_duplicates(["key", sort_col])
+        return order.merge(part, on="key", how="inner").sort_values(["_pos", sort_col], kind="stable")
+
+    pa_ = expand(parts.get("paras"), "para_i")
+    if len(pa_):
+        pa_["para_id"] = pa_["doc_id"] + ":p" + pa_["para_i"].astype(int).astype(str).str.zfill(3)
+    paragraphs = _as_inferred(pa_, _PARA_COLUMNS)
+    au = expand(parts.get("audit"), "line_no")
+    audit = _as_inferred(au, audit_columns)
+    return docs, paragraphs, audit
+
+
+def _attach_paragraphs(sentences: pd.DataFrame, paragraphs: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    if sentences.empty:
+        return pd.DataFrame(columns=SENTENCE_TABLE_COLUMNS)
+    paras = paragraphs[["doc_id", "para_id", "kind", "start_char"]].rename(columns={"start_char": "para_start", "kind": "para_kind"})
+    merged = pd.merge_asof(
+        sentences.sort_values("start_char"), paras.sort_values("para_start"),
+        left_on="start_char", right_on="para_start", by="doc_id", direction="backward",
+    ).drop(columns="para_start")
+    merged = merged.merge(documents[["doc_id", "outlet"]], on="doc_id", how="left")
+    order = {d: i for i, d in enumerate(documents["doc_id"])}
+    merged = merged.assign(_o=merged.doc_id.map(order)).sort_values(["_o", "sent_i"]).drop(columns="_o")
+    return merged[SENTENCE_TABLE_COLUMNS].reset_index(drop=True)
+
+
+def build_corpus(
+    source: str | Path | pd.DataFrame | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    metadata: str | Path | pd.DataFrame | None = None,
+    outlet: str | None = None,
+    clean: bool = True,
+    rules: Rules | None = None,
+    model: str | None = None,
+    components: Sequence[str] | None = None,
+    cache_dir: str | Path | None = None,
+    n_process: int | None = None,
+    progress: bool | None = None,
+    scheduler: "str | Client | None" = None,
+    n_workers: int = 2,
+) -> Corpus:
+    """Load (:func:`analysis.corpus.load_corpus`), clean and parse a corpus; ``None`` means the seeds.
+
+    ``clean=False`` skips boilerplate removal for corpora that are already clean text (paragraphs are
+    then the blank-line separated blocks). Parsing goes through the on-disk cache.
+    ``scheduler``: parse on a Dask cluster instead (``"local"`` for a LocalCluster of ``n_workers``
+    processes, a scheduler address, or a ``distributed.Client``); same tables, same cache
+    (see :mod:`analysis.corpus.distributed`).
+    """
+    raw = load_corpus(source, columns=columns, metadata=metadata, outlet=outlet)
+    if clean:
+        documents, paragraphs, audit = cached_clean(raw.documents, rules=rules, cache_dir=cache_dir)
+    else:
+        from analysis.corpus.units import paragraphs_from_text
+
+        documents = raw.documents.copy()
+        documents["n_chars"] = documents["text"].str.len().astype(int)
+        documents["n_words"] = documents["text"].str.split().str.len().fillna(0).astype(int)
+        paragraphs = paragraphs_from_text(documents)
+        audit = pd.DataFrame(columns=["doc_id", "outlet", "line_no", "raw_line", "zone", "action", "rule", "family", "field", "para_i"])
+    if scheduler is not None:
+        from analysis.corpus.distributed import parse_distributed
+
+        parsed = parse_distributed(documents, scheduler=scheduler, n_workers=n_workers, model=model,
+                                   components=components, cache_dir=cache_dir, load_tables=False)
+    else:
+        parsed = parse_documents(documents, model=model, components=components, cache_dir=cache_dir,
+                                 n_process=n_process, progress=progress, load_tables=False)
+    _release_free_memory()  # what reading and cleaning freed (Arrow's pool keeps it otherwise)
+    # the sentence, token and entity tables are read from the shards when first used (Corpus.tokens etc.)
+    return Corpus(documents=documents, paragraphs=paragraphs, audit=audit, rejects=raw.rejects, issues=raw.issues,
+                  parse_stats=parsed.stats, _parsed=parsed)

@@ -1,0 +1,354 @@
+"""Separating body text from page furniture and metadata, with an audit of every raw line.
+
+The rules live in ``analysis/data/cleaning_rules.yaml`` (pattern families, outlet-specific rules as
+data, zone thresholds). :func:`clean_corpus` applies them to a document table and returns the clean
+documents, their paragraphs (``body`` or ``heading``) and an audit with one row per raw line saying
+whether it was kept and, if not, which rule removed it. Cleaning is idempotent: cleaning clean text
+changes nothing.
+
+>>> page = "Listen Live\\nGet short URL\\n\\nHuawei Signs a Deal in Moscow\\n\\nHuawei signed a deal with MTS on Wednesday.\\n\\n© 2019 Example News All rights reserved."
+>>> doc = clean_text(page)
+>>> doc.text
+'Huawei signed a deal with MTS on Wednesday.'
+>>> doc.metadata["title"]
+'Huawei Signs a Deal in Moscow'
+>>> [r["rule"] for r in doc.audit][:2]
+['navigation', 'navigation']
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+import yaml
+
+from analysis.config import PACKAGE_DATA
+
+DEFAULT_RULES = PACKAGE_DATA / "cleaning_rules.yaml"
+AUDIT_COLUMNS = ["doc_id", "outlet", "line_no", "raw_line", "zone", "action", "rule", "family", "field", "para_i"]
+_ACTIONS = {"remove"} | {f"metadata:{f}" for f in ("page_date", "title", "author", "deck", "tags")}
+
+
+class RulesError(ValueError):
+    """A cleaning rules file that cannot be used; the message names the entry."""
+
+
+@dataclass(frozen=True)
+class LineRule:
+    name: str
+    family: str
+    action: str
+    regex: re.Pattern
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled cleaning rules (see the YAML file for the meaning of each field)."""
+
+    line_rules: tuple[LineRule, ...]
+    outlet_rules: dict[str, tuple[LineRule, ...]]
+    repeats: dict
+    duplicates: dict
+    zones: dict
+    sentence_end: re.Pattern
+    byline: re.Pattern
+
+
+def _compile_rule(entry: dict, where: str) -> LineRule:
+    for key in ("name", "action", "pattern"):
+        if key not in entry:
+            raise RulesError(f"{where}: missing '{key}' in rule {entry!r}")
+    if entry["action"] not in _ACTIONS:
+        raise RulesError(f"{where} rule {entry['name']!r}: unknown action {entry['action']!r} (use one of {sorted(_ACTIONS)})")
+    flags = 0 if entry.get("case") else re.IGNORECASE
+    try:
+        regex = re.compile(entry["pattern"], flags)
+    except re.error as exc:
+        raise RulesError(f"{where} rule {entry['name']!r}: bad regular expression: {exc}") from exc
+    return LineRule(entry["name"], entry.get("family", "other"), entry["action"], regex)
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """Read and validate a rules YAML (default: the packaged one). Errors name the bad entry."""
+    path = Path(path) if path is not None else DEFAULT_RULES
+    return _load_rules_cached(str(path.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_rules_cached(path: str) -> Rules:
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    if not isinstance(raw, dict):
+        raise RulesError(f"{path}: expected a mapping at the top level")
+    for key in ("line_rules", "outlet_repeats", "duplicates", "zones"):
+        if key not in raw:
+            raise RulesError(f"{path}: missing section '{key}'")
+    line_rules = tuple(_compile_rule(e, f"{path}: line_rules[{i}]") for i, e in enumerate(raw["line_rules"]))
+    outlet_rules = {
+        outlet: tuple(_compile_rule(e, f"{path}: outlet_rules[{outlet}][{i}]") for i, e in enumerate(entries))
+        for outlet, entries in (raw.get("outlet_rules") or {}).items()
+    }
+    zones = raw["zones"]
+    return Rules(
+        line_rules=line_rules,
+        outlet_rules=outlet_rules,
+        repeats=raw["outlet_repeats"],
+        duplicates=raw["duplicates"],
+        zones=zones,
+        sentence_end=re.compile(zones["sentence_end"]),
+        byline=re.compile(zones["byline_pattern"]),
+    )
+
+
+def normalize_line(line: str) -> str:
+    """NFC, non-breaking and odd spaces to plain spaces, runs of spaces collapsed, trimmed."""
+    line = unicodedata.normalize("NFC", line)
+    line = re.sub(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]", " ", line)
+    return re.sub(r" {2,}", " ", line).strip()
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _shingles(line: str, n: int = 3) -> set[tuple[str, ...]]:
+    toks = re.findall(r"\w+", line.lower())
+    return {tuple(toks[i : i + n]) for i in range(max(len(toks) - n + 1, 1))}
+
+
+@dataclass
+class CleanDoc:
+    """One cleaned document: clean text, its paragraphs, extracted metadata and the line audit."""
+
+    text: str
+    paragraphs: list[tuple[str, str]]  # (kind, text), kind in {"body", "heading"}
+    metadata: dict = field(default_factory=dict)
+    audit: list[dict] = field(default_factory=list)
+
+
+def clean_text(
+    text: str,
+    *,
+    outlet: str | None = None,
+    rules: Rules | None = None,
+    outlet_boilerplate: Iterable[str] = (),
+) -> CleanDoc:
+    """Clean one raw page. ``outlet_boilerplate``: lower-cased lines known to repeat across the outlet."""
+    rules = rules or load_rules()
+    boiler = set(outlet_boilerplate)
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    norm = [normalize_line(l) for l in raw_lines]
+    n = len(raw_lines)
+    dec: list[tuple[str, str, str] | None] = [None] * n  # (action, rule, family)
+    specific = rules.outlet_rules.get(outlet or "", ())
+    for i, line in enumerate(norm):
+        if not line:
+            dec[i] = ("remove", "blank_line", "whitespace")
+            continue
+        for rule in (*specific, *rules.line_rules):
+            if rule.regex.search(line):
+                dec[i] = (rule.action, rule.name, rule.family)
+                break
+        if dec[i] is None and line.lower() in boiler:
+            r = rules.repeats
+            dec[i] = (r["action"], r["name"], r.get("family", "repeats"))
+
+    # repeats inside the document: exact, then near-duplicate paragraphs
+    seen: dict[str, int] = {}
+    kept_shingles: list[tuple[int, set]] = []
+    d = rules.duplicates
+    for i, line in enumerate(norm):
+        if dec[i] is not None:
+            continue
+        key = line.lower()
+        if key in seen:
+            dec[i] = ("remove", d["exact_rule"], "repeats")
+            continue
+        seen[key] = i
+        if _words(line) >= d["near_min_words"]:
+            sh = _shingles(line)
+            for _, other in kept_shingles:
+                if len(sh & other) / max(len(sh | other), 1) >= d["near_threshold"]:
+                    dec[i] = ("remove", d["near_rule"], "repeats")
+                    break
+            else:
+                kept_shingles.append((i, sh))
+
+    # captions: a line without final punctuation right next to a photo credit
+    is_sentence = [bool(rules.sentence_end.search(l)) for l in norm]
+    for i in range(n):
+        if dec[i] is None and not is_sentence[i]:
+            neighbours = [dec[j] for j in (i - 1, i + 1) if 0 <= j < n and dec[j] is not None]
+            if any(x[1] == "photo_credit" for x in neighbours):
+                dec[i] = ("remove", "caption_next_to_credit", "caption")
+
+    # zones over the still-undecided lines
+    z = rules.zones
+    open_idx = [i for i in range(n) if dec[i] is None]
+    zone = ["header"] * n
+    metadata: dict = {}
+    first_body = None
+    for pos, i in enumerate(open_idx):
+        if is_sentence[i]:
+            nxt = open_idx[pos + 1] if pos + 1 < len(open_idx) else None
+            if first_body is None and nxt is not None and rules.byline.match(norm[nxt]) and _words(norm[i]) < 30:
+                dec[i] = ("metadata:deck", "standfirst", "metadata")
+                continue
+            first_body = i
+            break
+    sentence_lines = [i for i in open_idx if is_sentence[i] and dec[i] is None]
+    last_body = sentence_lines[-1] if sentence_lines else None
+    if first_body is None:  # no sentence at all: keep everything undecided as body
+        first_body, last_body = 0, n - 1
+    for i in range(n):
+        zone[i] = "header" if i < first_body else "footer" if i > last_body else "body"
+
+    for pos, i in enumerate(open_idx):
+        if dec[i] is not None:
+            continue
+        line, words = norm[i], _words(norm[i])
+        if zone[i] == "header":
+            if "title" not in metadata and words >= z["title_min_words"] and not rules.byline.match(line):
+                dec[i] = ("metadata:title", "header_title", "metadata")
+                metadata["title"] = line
+            elif rules.byline.match(line) and "author" not in metadata:
+                dec[i] = ("metadata:author", "byline", "metadata")
+            else:
+                dec[i] = ("remove", "header_fragment", "position")
+        elif zone[i] == "footer":
+            items = [s.strip() for s in line.split(",")]
+            if len(items) >= z["tags_min_items"] and all(0 < _words(s) <= z["tags_max_item_words"] for s in items):
+                dec[i] = ("metadata:tags", "tag_line", "metadata")
+            elif words >= z["title_min_words"]:
+                dec[i] = ("remove", "related_headline", "related")
+            else:
+                dec[i] = ("remove", "footer_fragment", "position")
+        else:
+            nxt = next((j for j in open_idx[pos + 1 :] if dec[j] is None or dec[j][0] == "keep"), None)
+            if not is_sentence[i] and words <= z["heading_max_words"] and nxt is not None and is_sentence[nxt]:
+                dec[i] = ("heading", "section_heading", "structure")
+            else:
+                dec[i] = ("keep", "body", "body")
+
+    # metadata values and paragraphs
+    for i in range(n):
+        action = dec[i][0]
+        if action.startswith("metadata:"):
+            fld = action.split(":", 1)[1]
+            metadata.setdefault(fld, norm[i])
+    paragraphs: list[tuple[str, str]] = []
+    para_of = [None] * n
+    prev_body = False
+    for i in range(n):
+        action = dec[i][0]
+        if action == "keep":
+            if prev_body:
+                paragraphs[-1] = ("body", paragraphs[-1][1] + " " + norm[i])
+            else:
+                paragraphs.append(("body", norm[i]))
+            para_of[i] = len(paragraphs) - 1
+            prev_body = True
+        elif action == "heading":
+            paragraphs.append(("heading", norm[i]))
+            para_of[i] = len(paragraphs) - 1
+            prev_body = False
+        else:
+            prev_body = False
+    audit = [
+        {
+            "line_no": i + 1,
+            "raw_line": raw_lines[i],
+            "zone": zone[i] if norm[i] else "blank",
+            "action": dec[i][0].split(":")[0],
+            "rule": dec[i][1],
+            "family": dec[i][2],
+            "field": dec[i][0].split(":", 1)[1] if dec[i][0].startswith("metadata:") else None,
+            "para_i": para_of[i],
+        }
+        for i in range(n)
+    ]
+    clean = "\n\n".join(t for _, t in paragraphs)
+    return CleanDoc(text=clean, paragraphs=paragraphs, metadata=metadata, audit=audit)
+
+
+def outlet_boilerplate(documents: pd.DataFrame, *, rules: Rules | None = None) -> dict[str, set[str]]:
+    """Lines (lower-cased) that repeat across at least ``min_docs`` documents of the same outlet."""
+    rules = rules or load_rules()
+    r = rules.repeats
+    found: dict[str, set[str]] = {}
+    for outlet, group in documents.groupby("outlet", sort=True):
+        counts: Counter[str] = Counter()
+        for text in group["text"]:
+            lines = {normalize_line(l).lower() for l in str(text).splitlines()}
+            counts.update(l for l in lines if l and _words(l) <= r["max_words"])
+        found[str(outlet)] = {l for l, c in counts.items() if c >= r["min_docs"]}
+    return found
+
+
+@dataclass
+class CleanCorpus:
+    """Clean documents (``text`` replaced, ``raw_text`` kept), paragraphs and the line audit."""
+
+    documents: pd.DataFrame
+    paragraphs: pd.DataFrame
+    audit: pd.DataFrame
+
+
+def clean_corpus(documents: pd.DataFrame, *, rules: Rules | None = None,
+                 boilerplate: dict[str, set[str]] | None = None) -> CleanCorpus:
+    """Clean every document of a loaded corpus (see :func:`analysis.corpus.load_corpus`).
+
+    Titles and bylines found by cleaning fill ``title``/``author`` only where the metadata has none;
+    ``title_source`` says which. The extracted deck, tags and page date go to their own columns.
+    ``boilerplate``: the outlets' repeated lines (:func:`outlet_boilerplate`) if already computed, e.g.
+    over a larger corpus than ``documents`` (the cleaning cache cleans only the uncached documents).
+    """
+    rules = rules or load_rules()
+    boiler = boilerplate if boilerplate is not None else outlet_boilerplate(documents, rules=rules)
+    docs = documents.copy()
+    clean_texts, audits, paras = [], [], []
+    extracted: dict[str, list] = defaultdict(list)
+    for row in documents.itertuples(index=False):
+        doc = clean_text(str(row.text), outlet=str(row.outlet), rules=rules, outlet_boilerplate=boiler.get(str(row.outlet), ()))
+        clean_texts.append(doc.text)
+        for fld in ("title", "author", "deck", "tags", "page_date"):
+            extracted[fld].append(doc.metadata.get(fld))
+        for a in doc.audit:
+            audits.append({"doc_id": row.doc_id, "outlet": row.outlet, **a})
+        start = 0
+        for k, (kind, ptext) in enumerate(doc.paragraphs):
+            paras.append(
+                {"doc_id": row.doc_id, "para_id": f"{row.doc_id}:p{k:03d}", "para_i": k, "kind": kind,
+                 "start_char": start, "end_char": start + len(ptext), "text": ptext}
+            )
+            start += len(ptext) + 2
+    docs["raw_text"] = documents["text"]
+    docs["text"] = pd.Series(clean_texts, index=docs.index, dtype="string")
+    finish_documents(docs, extracted)
+    audit = pd.DataFrame(audits, columns=AUDIT_COLUMNS)
+    paragraphs = pd.DataFrame(paras, columns=["doc_id", "para_id", "para_i", "kind", "start_char", "end_char", "text"])
+    return CleanCorpus(documents=docs, paragraphs=paragraphs, audit=audit)
+
+
+def finish_documents(docs: pd.DataFrame, extracted: dict[str, list]) -> None:
+    """Fill the metadata found by cleaning into ``docs`` (in place): ``extracted`` maps title, author, deck,
+    tags and page_date to one value (or None) per document. Shared with the cleaning cache."""
+    for fld in ("title", "author"):
+        meta = docs[fld] if fld in docs.columns else pd.Series(pd.NA, index=docs.index, dtype="object")
+        found = pd.Series(extracted[fld], index=docs.index, dtype="object")
+        use = meta.isna() & found.notna()
+        docs[f"{fld}_source"] = pd.Series(
+            ["metadata" if pd.notna(m) else ("page text" if u else None) for m, u in zip(meta, use)], index=docs.index
+        )
+        docs[fld] = meta.astype("object").where(~use, found)
+    docs["deck"] = extracted["deck"]
+    docs["tags"] = extracted["tags"]
+    docs["page_date_text"] = extracted["page_date"]
+    docs["n_chars"] = docs["text"].str.len().astype(int)
+    docs["n_words"] = docs["text"].str.split().str.len().fillna(0).astype(int)

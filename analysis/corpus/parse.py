@@ -1,0 +1,775 @@
+"""spaCy parsing with an on-disk cache: sentences, tokens and entities as tidy tables.
+
+Each document is parsed once per (text, model, model version, components): results are stored as
+immutable Parquet shards (plus a spaCy ``DocBin`` for code that needs the dependency tree) under the
+cache folder, so a second run parses nothing and a corpus with a few new documents parses only those.
+Paragraph breaks (blank lines in the clean text) are forced sentence boundaries, so a sentence never
+spans a heading and the next paragraph. Character offsets are into the clean document text.
+
+For large corpora: token attributes are read with one ``Doc.to_array`` call per document (no
+per-token Python); with ``n_process > 1`` the worker processes parse *and* write their own shards, so
+Docs never travel back to the main process; shards are written as they fill, so memory does not grow
+with the corpus; ``load_tables=False`` with :func:`read_table` keeps the tables on disk. The same
+shards can be written by a Dask cluster (:mod:`analysis.corpus.distributed`). Figures: ``docs/performance.md``.
+
+>>> import pandas as pd, tempfile
+>>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Huawei denied it.\\n\\nThe US disagreed."]})
+>>> parsed = parse_documents(docs, cache_dir=tempfile.mkdtemp(), progress=False)
+>>> parsed.sentences.text.tolist()
+['Huawei denied it.', 'The US disagreed.']
+>>> parsed.stats.n_parsed, parse_documents(docs, cache_dir=parsed.stats.cache_dir, progress=False).stats.n_parsed
+(1, 0)
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.config import SPACY_MODEL_INSTALL_HINT, get_settings
+
+#: Components of a standard English spaCy pipeline; callers may ask for a subset.
+ALL_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+TOKEN_COLUMNS = ["doc_id", "sent_id", "token_i", "text", "lemma", "lower", "pos", "tag", "dep", "head_i",
+                 "start_char", "end_char", "is_stop", "is_alpha", "is_punct", "like_num", "ent_type", "ent_iob"]
+SENTENCE_COLUMNS = ["doc_id", "sent_id", "sent_i", "start_char", "end_char", "text", "n_tokens"]
+ENTITY_COLUMNS = ["doc_id", "sent_id", "ent_i", "text", "label", "start_char", "end_char", "root_i"]
+#: Documents per cache shard: bounds memory while parsing large corpora (each parsing process buffers one
+#: shard's tables and DocBin; the memory measured per shard size is in docs/performance.md).
+SHARD_SIZE = 250
+#: Bump when the cached table layout or sentence rules change, so stale caches are not reused.
+CACHE_FORMAT = "2"
+_ZONE_LOCK = threading.Lock()  # one spaCy memory zone at a time per process
+
+
+class ModelNotFoundError(RuntimeError):
+    """The configured spaCy pipeline is not installed."""
+
+
+def load_model(name: str | None = None, components: Sequence[str] | None = None):
+    """Load a spaCy pipeline once per process, keeping only ``components`` (plus what they need).
+
+    Raises :class:`ModelNotFoundError` naming the install command when the model is missing.
+    """
+    return _load_model(name or get_settings().spacy_model, tuple(components) if components is not None else None)
+
+
+@lru_cache(maxsize=4)
+def _load_model(name: str, components: tuple[str, ...] | None):
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("paragraph_breaks"):
+        Language.component("paragraph_breaks", func=_paragraph_breaks)
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelNotFoundError(
+            f"spaCy model {name!r} is not installed. Install it with: {SPACY_MODEL_INSTALL_HINT}"
+        ) from exc
+    if components is not None:
+        wanted = set(components)
+        if wanted & {"tagger", "parser", "ner", "lemmatizer"}:
+            wanted.add("tok2vec")
+        if "lemmatizer" in wanted:
+            wanted |= {"tagger", "attribute_ruler"}
+        drop = [p for p in nlp.pipe_names if p not in wanted]
+        for p in drop:
+            nlp.remove_pipe(p)
+        if "parser" not in nlp.pipe_names and "senter" in nlp.component_names:
+            nlp.enable_pipe("senter")
+    first = "parser" if "parser" in nlp.pipe_names else ("senter" if "senter" in nlp.pipe_names else None)
+    nlp.add_pipe("paragraph_breaks", before=first) if first else nlp.add_pipe("paragraph_breaks")
+    return nlp
+
+
+def _paragraph_breaks(doc):
+    """Force a sentence start after every blank line (paragraph boundary)."""
+    from spacy.attrs import IS_SPACE
+
+    if len(doc) < 2:
+        return doc
+    for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():  # only whitespace tokens, no per-token loop
+        if doc[i].text.count("\n") >= 2:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
+@dataclass
+class ParseStats:
+    n_docs: int
+    n_cached: int
+    n_parsed: int
+    seconds: float
+    model: str
+    cache_dir: str
+
+
+@dataclass
+class Parsed:
+    sentences: pd.DataFrame
+    tokens: pd.DataFrame
+    entities: pd.DataFrame
+    stats: ParseStats
+    shards: list[Path] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # doc_id -> cache key
+
+
+def model_meta(name: str) -> dict:
+    """The pipeline's ``meta.json`` without loading its weights (falls back to loading)."""
+    import spacy.util
+
+    try:
+        path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else Path(name)
+        return json.loads((path / "meta.json").read_text())
+    except (OSError, ValueError, ImportError):
+        return dict(load_model(name).meta)
+
+
+def _cache_root(cache_dir: Path, meta: dict, components: tuple[str, ...]) -> Path:
+    import spacy
+
+    tag = f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
+    comp = hashlib.sha1(",".join(sorted(components)).encode()).hexdigest()[:8]
+    return cache_dir / "parse" / f"{tag}-spacy{spacy.__version__}-{comp}-f{CACHE_FORMAT}"
+
+
+def text_key(text: str) -> str:
+    """Cache key of a clean text (SHA-256 of its UTF-8 bytes)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: Token attributes read in one ``Doc.to_array`` call (no per-token Python work).
+_ATTR_NAMES = ("ORTH", "LEMMA", "LOWER", "POS", "TAG", "DEP", "HEAD", "IS_STOP", "IS_ALPHA", "IS_PUNCT",
+               "LIKE_NUM", "ENT_TYPE", "ENT_IOB", "IS_SPACE", "IDX", "SENT_START", "LENGTH")
+_A = {n: i for i, n in enumerate(_ATTR_NAMES)}
+_STRING_ATTRS = {"text": "ORTH", "lemma": "LEMMA", "lower": "LOWER", "pos": "POS", "tag": "TAG", "dep": "DEP",
+                 "ent_type": "ENT_TYPE"}
+_FLAG_ATTRS = {"is_stop": "IS_STOP", "is_alpha": "IS_ALPHA", "is_punct": "IS_PUNCT", "like_num": "LIKE_NUM"}
+_IOB = np.array(["", "I", "O", "B"], dtype=object)
+_STRING_COLUMNS = ("key", "text", "lemma", "lower", "pos", "tag", "dep", "label", "ent_type", "ent_iob")
+_SHARD_LAYOUTS = {
+    "sentences": ["key", "sent_i", "start_char", "end_char", "text", "n_tokens"],
+    "tokens": ["key", "sent_i"] + TOKEN_COLUMNS[2:],
+    "entities": ["key", "sent_i", "ent_i", "text", "label", "start_char", "end_char", "root_i"],
+}
+
+
+@lru_cache(maxsize=1)
+def _attr_ids() -> list[int]:
+    import spacy.attrs
+
+    return [getattr(spacy.attrs, n) for n in _ATTR_NAMES]
+
+
+def _doc_arrays(key: str, doc) -> tuple[dict, dict, dict]:
+    """Sentence, token and entity columns of one parsed Doc (token attributes as string hashes)."""
+    a = doc.to_array(_attr_ids())
+    n = len(a)
+    space = a[:, _A["IS_SPACE"]].astype(bool)
+    punct = a[:, _A["IS_PUNCT"]].astype(bool)
+    idx = a[:, _A["IDX"]].astype(np.int64)
+    length = a[:, _A["LENGTH"]].astype(np.int64)
+    starts_mask = a[:, _A["SENT_START"]].astype(np.int64) == 1
+    if n:
+        starts_mask[0] = True
+    starts = np.flatnonzero(starts_mask)
+    ends = np.append(starts[1:], n).astype(np.int64)
+    sent_of = np.full(n, -1, dtype=np.int64)
+    s_start: list[int] = []
+    s_end: list[int] = []
+    s_ntok: list[int] = []
+    for b, e in zip(starts.tolist(), ends.tolist()):
+        words = np.flatnonzero(~space[b:e]) + b
+        if not len(words):
+            continue
+        start, end = int(idx[words[0]]), int(idx[words[-1]] + length[words[-1]])
+        if s_start and punct[words].all() and start - s_end[-1] <= 1:
+            # a stray closing quote or bracket split off by the parser belongs to the previous sentence
+            s_end[-1] = end
+            s_ntok[-1] += len(words)
+            sent_of[b:e] = len(s_start) - 1
+            continue
+        sent_of[b:e] = len(s_start)
+        s_start.append(start), s_end.append(end), s_ntok.append(len(words))
+    text = doc.text
+    sents = {"sent_i": np.arange(len(s_start), dtype=np.int64), "start_char": np.array(s_start, dtype=np.int64),
+             "end_char": np.array(s_end, dtype=np.int64), "n_tokens": np.array(s_ntok, dtype=np.int64),
+             "text": np.array([text[b:e] for b, e in zip(s_start, s_end)], dtype=object)}
+    keep = ~space
+    token_i = np.arange(n, dtype=np.int64)
+    toks = {"sent_i": sent_of[keep], "token_i": token_i[keep],
+            "head_i": (token_i + a[:, _A["HEAD"]].astype(np.int64))[keep],
+            "start_char": idx[keep], "end_char": (idx + length)[keep],
+            "ent_iob": _IOB[a[keep, _A["ENT_IOB"]].astype(np.int64)]}
+    for col, attr in _STRING_ATTRS.items():
+        toks[col] = a[keep, _A[attr]]  # hashes, resolved per shard
+    for col, attr in _FLAG_ATTRS.items():
+        toks[col] = a[keep, _A[attr]].astype(bool)
+    ents: dict[str, list] = {"sent_i": [], "ent_i": [], "text": [], "label": [], "start_char": [], "end_char": [], "root_i": []}
+    for j, ent in enumerate(doc.ents):
+        ents["sent_i"].append(int(sent_of[ent.start])), ents["ent_i"].append(j), ents["text"].append(ent.text)
+        ents["label"].append(ent.label_), ents["start_char"].append(ent.start_char)
+        ents["end_char"].append(ent.end_char), ents["root_i"].append(ent.root.i)
+    return sents, toks, ents
+
+
+_DOCBIN_STRING_ATTRS = ("ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
+
+
+def _docbin_add(bin_, doc, seen: set[int]) -> None:
+    """``DocBin.add`` without its per-token Python loop: the same arrays and the same string set,
+    collected from unique hashes (``seen`` holds hashes already added to this bin)."""
+    import spacy.attrs
+    from spacy.attrs import SPACY
+
+    if doc.spans or doc.user_data:
+        bin_.add(doc)  # rare: span groups or user data, use spaCy's own path
+        return
+    array = doc.to_array(bin_.attrs)
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    bin_.tokens.append(array)
+    bin_.spaces.append(np.asarray(doc.to_array(SPACY).reshape((-1, 1)), dtype=bool))
+    bin_.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    hashes = doc.to_array([getattr(spacy.attrs, a) for a in _DOCBIN_STRING_ATTRS])
+    strings = doc.vocab.strings
+    if len(doc):
+        bin_.strings.add("_")  # spaCy adds str(token.morph), "_" when a token has no features
+    for h in np.unique(hashes).tolist():
+        if h not in seen:
+            seen.add(h)
+            bin_.strings.add(strings[h])
+    bin_.cats.append(doc.cats)
+    bin_.span_groups.append(doc.spans.to_bytes())
+
+
+class _ShardWriter:
+    """Buffers the column arrays of up to ``shard_size`` parsed docs and writes immutable shards.
+
+    Docs are not kept: each goes into the shard's ``DocBin`` (compact arrays) as it arrives.
+    """
+
+    def __init__(self, root: Path, *, shard_size: int = SHARD_SIZE):
+        self.root, self.shard_size = root, shard_size
+        self.written: list[tuple[Path, list[str]]] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        from spacy.tokens import DocBin
+
+        self.keys: list[str] = []
+        self.parts: dict[str, list] = {"sentences": [], "tokens": [], "entities": []}
+        self.bin = DocBin(store_user_data=False)
+        self._seen: set[int] = set()
+        self.strings = None
+
+    def add(self, key: str, doc) -> None:
+        sents, toks, ents = _doc_arrays(key, doc)
+        for name, cols in (("sentences", sents), ("tokens", toks), ("entities", ents)):
+            self.parts[name].append((key, cols))
+        _docbin_add(self.bin, doc, self._seen)
+        self.strings = doc.vocab.strings
+        self.keys.append(key)
+        if len(self.keys) >= self.shard_size:
+            self.flush()
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        cols = _SHARD_LAYOUTS[name]
+        parts = self.parts[name]
+        if not parts:
+            return pd.DataFrame(columns=cols).astype({c: "string" for c in _STRING_COLUMNS if c in cols})
+        lengths = [len(p[1]["sent_i"]) for p in parts]
+        data: dict[str, np.ndarray] = {"key": np.repeat(np.array([p[0] for p in parts], dtype=object), lengths)}
+        for c in cols[1:]:
+            data[c] = np.concatenate([np.asarray(p[1][c]) for p in parts]) if parts else np.array([])
+        if name == "tokens":
+            strings = self.strings
+            hashes = np.concatenate([data[c] for c in _STRING_ATTRS]).astype(np.uint64)
+            uniq, inv = np.unique(hashes, return_inverse=True)
+            looked = np.array([strings[int(h)] for h in uniq], dtype=object)[inv]
+            n = len(data["token_i"])
+            for j, c in enumerate(_STRING_ATTRS):
+                data[c] = looked[j * n:(j + 1) * n]
+        for c in ("sent_i", "ent_i", "start_char", "end_char", "n_tokens", "token_i", "head_i", "root_i"):
+            if c in data:
+                data[c] = data[c].astype(np.int64)
+        df = pd.DataFrame(data, columns=cols)
+        return df.astype({c: "string" for c in _STRING_COLUMNS if c in cols})
+
+    def flush(self) -> Path | None:
+        if not self.keys:
+            return None
+        tmp = self.root / f".tmp-{uuid.uuid4().hex}"
+        tmp.mkdir(parents=True)
+        for name in _SHARD_LAYOUTS:
+            self._frame(name).to_parquet(tmp / f"{name}.parquet")
+        self.bin.to_disk(tmp / "docs.spacy")
+        (tmp / "keys.json").write_text(json.dumps(self.keys))
+        final = self.root / f"shard-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        os.replace(tmp, final)
+        self.written.append((final, list(self.keys)))
+        self._reset()
+        return final
+
+
+def write_shards(pairs: Iterable[tuple[object, str]], root: str | Path, *, shard_size: int = SHARD_SIZE,
+                 on_doc=None) -> list[tuple[Path, list[str]]]:
+    """Stream ``(Doc, key)`` pairs into immutable cache shards under ``root``; return ``(shard, keys)``.
+
+    Memory stays bounded by one shard's tables: Docs are not held after they are packed.
+    """
+    writer = _ShardWriter(Path(root), shard_size=shard_size)
+    for doc, key in pairs:
+        writer.add(key, doc)
+        if on_doc is not None:
+            on_doc()
+    writer.flush()
+    return writer.written
+
+
+def _shard_index(root: Path) -> dict[str, Path]:
+    index: dict[str, Path] = {}
+    if not root.exists():
+        return index
+    for shard in sorted(root.glob("shard-*")):
+        try:
+            keys = json.loads((shard / "keys.json").read_text())
+        except (OSError, json.JSONDecodeError):
+            continue  # an incomplete shard from an interrupted run is ignored and re-parsed
+        for k in keys:
+            index.setdefault(k, shard)
+    return index
+
+
+def _n_process(n_docs: int, total_chars: int, requested: int | None) -> int:
+    if requested:
+        return max(1, requested)
+    if n_docs < 50 or total_chars < 200_000:
+        return 1  # worker start-up costs more than it saves on small work
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@dataclass
+class ParsePlan:
+    """What a parse has to do: cache keys of every document and the keys not yet in the cache."""
+
+    model: str
+    components: tuple[str, ...]
+    meta: dict
+    cache_dir: Path
+    root: Path
+    keys: dict[str, str]  # doc_id -> cache key
+    texts: "_Texts"  # cache key -> text
+    index: dict[str, Path]  # cache key -> shard holding it
+    todo: list[str]  # keys to parse, each once, in corpus order
+    started: float
+
+    def chunk(self, start: int, size: int) -> list[tuple[str, str]]:
+        """``(key, text)`` pairs of ``todo[start:start + size]``, read when a chunk is sent, not all up front."""
+        return [(k, self.texts[k]) for k in self.todo[start:start + size]]
+
+
+class _Texts:
+    """Cache key -> text, read from the documents' column on demand.
+
+    With pandas' Arrow-backed ``str`` columns every read builds a new Python string, so a dict of all
+    texts would be a second copy of the corpus held for the whole parse; this keeps one row number per key.
+
+    >>> _Texts(pd.Series(["a b", "c"]), ["k1", "k2"])["k2"]
+    'c'
+    """
+
+    def __init__(self, column: pd.Series, keys: Iterable[str]):
+        self._values = column.array
+        self._row: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            self._row.setdefault(k, i)
+
+    def __getitem__(self, key: str) -> str:
+        return str(self._values[self._row[key]])
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+
+def plan_parse(
+    documents: pd.DataFrame,
+    *,
+    model: str | None = None,
+    components: Sequence[str] | None = None,
+    cache_dir: str | Path | None = None,
+) -> ParsePlan:
+    """Hash every text and look it up in the cache (no parsing); used by local and Dask parsing.
+
+    >>> import pandas as pd, tempfile
+    >>> plan_parse(pd.DataFrame({"doc_id": ["a"], "text": ["Hi."]}), cache_dir=tempfile.mkdtemp()).todo == [text_key("Hi.")]
+    True
+    """
+    settings = get_settings()
+    comps = tuple(components) if components is not None else ALL_COMPONENTS
+    model = model or settings.spacy_model
+    meta = model_meta(model)
+    cache = Path(cache_dir) if cache_dir is not None else settings.cache_dir
+    root = _cache_root(cache, meta, comps)
+    t0 = time.perf_counter()
+    keys = {str(d): text_key(str(t)) for d, t in zip(documents["doc_id"], documents["text"])}
+    index = _shard_index(root)
+    texts = _Texts(documents["text"], keys.values())
+    todo = [k for k in dict.fromkeys(keys.values()) if k not in index]
+    return ParsePlan(model=model, components=comps, meta=meta, cache_dir=cache, root=root, keys=keys,
+                     texts=texts, index=index, todo=todo, started=t0)
+
+
+def finish_parse(plan: ParsePlan, *, load_tables: bool = True) -> Parsed:
+    """Assemble :class:`Parsed` once every key of ``plan`` is in the cache (reads the Parquet shards)."""
+    missing = [k for k in plan.keys.values() if k not in plan.index]
+    if missing:
+        raise RuntimeError(f"{len(missing)} documents are not in the parse cache at {plan.root}")
+    if load_tables:
+        sentences, tokens, entities = _load_tables(plan.keys, plan.index)
+    else:
+        sentences, tokens, entities = (_empty(c) for c in (SENTENCE_COLUMNS, TOKEN_COLUMNS, ENTITY_COLUMNS))
+    n_unique = len(set(plan.keys.values()))
+    stats = ParseStats(n_docs=len(plan.keys), n_cached=n_unique - len(plan.todo), n_parsed=len(plan.todo),
+                       seconds=time.perf_counter() - plan.started, model=f"{plan.model} {plan.meta.get('version')}",
+                       cache_dir=str(plan.cache_dir))
+    shards = sorted({plan.index[k] for k in plan.keys.values()})
+    return Parsed(sentences=sentences, tokens=tokens, entities=entities, stats=stats, shards=shards, keys=plan.keys)
+
+
+def _empty(cols: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+
+
+def parse_documents(
+    documents: pd.DataFrame,
+    *,
+    model: str | None = None,
+    components: Sequence[str] | None = None,
+    cache_dir: str | Path | None = None,
+    n_process: int | None = None,
+    batch_size: int = 32,
+    progress: bool | None = None,
+    load_tables: bool = True,
+) -> Parsed:
+    """Parse ``documents`` (columns ``doc_id``, ``text``) through the cache; return tidy tables.
+
+    ``components``: subset of the pipeline to run (default: all). ``n_process``: worker processes
+    (default: 1 for small corpora, else the number of cores). ``progress``: tqdm bar (default: on when
+    more than 20 documents need parsing). Parsed documents stream to disk shard by shard, so memory
+    does not grow with the corpus; ``load_tables=False`` skips reading the tables back (then
+    :func:`read_table` reads one table, or some columns, from the Parquet shards).
+    """
+    plan = plan_parse(documents, model=model, components=components, cache_dir=cache_dir)
+    if plan.todo:
+        settings = get_settings()
+        nlp = load_model(plan.model, plan.components)
+        nproc = n_process or settings.n_process
+        total_chars = sum(len(plan.texts[k]) for k in plan.todo)
+        nproc = _n_process(len(plan.todo), total_chars, nproc)
+        show = progress if progress is not None else len(plan.todo) > 20
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(plan.todo), desc=f"parsing with {plan.model}", unit="doc", disable=not show)
+        if nproc == 1:
+            written = []
+            for i in range(0, len(plan.todo), SHARD_SIZE):
+                written += _parse_chunk(nlp, plan.chunk(i, SHARD_SIZE), plan.root, batch_size=batch_size,
+                                        on_doc=lambda: bar.update(1))
+        else:
+            written = _parse_in_pool(plan, n_process=nproc, batch_size=batch_size, total_chars=total_chars,
+                                     on_chunk=bar.update)
+        for shard, ks in written:
+            plan.index.update({kk: shard for kk in ks})
+        bar.close()
+    return finish_parse(plan, load_tables=load_tables)
+
+
+def _pool_init(model: str, components: tuple[str, ...]) -> None:
+    load_model(model, components)  # once per worker (already loaded if inherited from the parent or the fork server)
+
+
+def _parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_size: int,
+                 on_doc=None) -> list[tuple[Path, list[str]]]:
+    """Parse ``(key, text)`` pairs into one shard inside a spaCy memory zone.
+
+    The zone frees the strings and lexemes the chunk added to the vocabulary once the shard is written,
+    so a long-running process does not grow with every new word it has seen (the Docs are not used
+    after the zone: their tables and DocBin are already on disk). Zones must not overlap, so threads of one
+    process (a Dask worker with several threads) parse their chunks one after another.
+    """
+    with _ZONE_LOCK, nlp.memory_zone():
+        stream = nlp.pipe(((t, k) for k, t in pairs), as_tuples=True, batch_size=batch_size)
+        return write_shards(stream, root, shard_size=max(1, len(pairs)), on_doc=on_doc)
+
+
+def _pool_parse(pairs: list[tuple[str, str]], root: str, model: str, components: tuple[str, ...],
+                batch_size: int) -> list[tuple[Path, list[str]]]:
+    return _parse_chunk(load_model(model, components), pairs, root, batch_size=batch_size)
+
+
+def _release_free_memory() -> None:
+    """Return freed memory to the operating system: Arrow's pool (mimalloc/jemalloc keep freed buffers)
+    and the C heap (glibc ``malloc_trim``; a no-op elsewhere)."""
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "malloc_trim"):
+            libc.malloc_trim(0)
+    except OSError:
+        pass
+
+
+FORK_MAX_CHARS = 5_000_000  # "auto": parses of fewer characters fork, longer ones use the fork server
+
+
+def _start_method(requested: str, available: Sequence[str], *, total_chars: int) -> str:
+    """The multiprocessing start method for parse workers.
+
+    ``"auto"`` forks for short parses (a fresh fork server takes about 5 s to start) and uses the fork server
+    for long ones: forked workers gradually copy the parent's memory, which grows with the corpus it
+    holds, while workers forked from the small server only hold the model and one chunk. A method this
+    platform lacks falls back to ``spawn``.
+
+    >>> avail = ["fork", "spawn", "forkserver"]
+    >>> _start_method("auto", avail, total_chars=10_000), _start_method("auto", avail, total_chars=10**8)
+    ('fork', 'forkserver')
+    >>> _start_method("fork", ["spawn"], total_chars=0)
+    'spawn'
+    """
+    if requested not in ("auto", "fork", "forkserver", "spawn"):
+        raise ValueError(f"start_method must be 'auto', 'fork', 'forkserver' or 'spawn', not {requested!r}")
+    if requested == "auto":
+        requested = "fork" if total_chars < FORK_MAX_CHARS else "forkserver"
+    return requested if requested in available else "spawn"
+
+
+def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, total_chars: int,
+                   on_chunk=None) -> list[tuple[Path, list[str]]]:
+    """Parse ``plan.todo`` (``total_chars`` of text) with ``n_process`` workers that each write their own shards.
+
+    Unlike ``nlp.pipe(n_process=...)``, parsed Docs never travel back to this process: workers
+    extract the tables and pack the DocBin themselves and return only shard paths.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    todo = plan.todo
+    size = max(16, min(SHARD_SIZE, -(-len(todo) // (8 * n_process))))  # ~8 chunks per worker, balanced tail
+    starts = iter(range(0, len(todo), size))
+    method = _start_method(get_settings().start_method, multiprocessing.get_all_start_methods(),
+                           total_chars=total_chars)
+    ctx = multiprocessing.get_context(method)
+    started_server = method == "forkserver" and not _fork_server_running()
+    if started_server:
+        ctx.set_forkserver_preload(["analysis.corpus._parse_server"])
+    written: list[tuple[Path, list[str]]] = []
+    # Forked workers share the parent's pages until they write to them; the garbage collector of a
+    # worker writes to every container object it inherited, copying the parent's heap page by page.
+    # Freezing moves those objects out of the collector's reach for the life of the pool. Freed memory the
+    # allocator still holds (e.g. from cleaning) goes back to the system first.
+    if method == "fork":
+        gc.collect()
+        _release_free_memory()
+        gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_pool_init,
+                                 initargs=(plan.model, plan.components)) as pool:
+            def submit_next(pending: set) -> None:
+                i = next(starts, None)  # texts are read chunk by chunk, a few chunks ahead of the workers
+                if i is not None:
+                    pending.add(pool.submit(_pool_parse, plan.chunk(i, size), str(plan.root), plan.model,
+                                            plan.components, batch_size))
+
+            pending: set = set()
+            for _ in range(2 * n_process):
+                submit_next(pending)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    result = fut.result()
+                    written.extend(result)
+                    if on_chunk is not None:
+                        on_chunk(sum(len(ks) for _, ks in result))
+                    submit_next(pending)
+    except BrokenProcessPool as e:
+        raise RuntimeError(
+            f"a parse worker process died (start method {method!r}). In a script, put the code that parses under "
+            "`if __name__ == '__main__':` (workers that do not fork re-import the script), or set "
+            "ANALYSIS_START_METHOD=fork, or parse with n_process=1. Workers also die when memory runs out."
+        ) from e
+    finally:
+        if method == "fork":
+            gc.unfreeze()
+        if started_server:
+            _stop_fork_server()
+    return written
+
+
+def _fork_server():
+    """CPython's process-wide ``ForkServer`` object (private; None where it does not exist)."""
+    from multiprocessing import forkserver
+
+    return getattr(forkserver, "_forkserver", None)
+
+
+def _fork_server_running() -> bool:
+    return getattr(_fork_server(), "_forkserver_pid", None) is not None
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server a parse started: idle, it would keep a loaded model for the life of the process.
+
+    Uses CPython's private ``ForkServer._stop`` (present since 3.8); where it is missing the server stays.
+    """
+    stop = getattr(_fork_server(), "_stop", None)
+    if stop is not None:
+        stop()
+
+
+def read_table(parsed: Parsed, name: str, *, columns: Sequence[str] | None = None,
+               doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """One table (``"sentences"``, ``"tokens"`` or ``"entities"``) read from the cache's Parquet shards.
+
+    ``columns`` limits what is read (``doc_id`` and ``sent_id`` are always included).
+
+    >>> read_table(parsed, "tokens", columns=["lemma", "pos"])   # doctest: +SKIP
+    """
+    keys = parsed.keys if doc_ids is None else {d: parsed.keys[d] for d in doc_ids}
+    index: dict[str, Path] = {}
+    for shard in parsed.shards:
+        for k in json.loads((shard / "keys.json").read_text()):
+            index.setdefault(k, shard)
+    return _load_tables(keys, index, names=(name,), columns=columns)[0]
+
+
+def load_parsed_tables(parsed: Parsed) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(sentences, tokens, entities)`` of a :class:`Parsed` read from its Parquet shards (the same tables
+    ``parse_documents(load_tables=True)`` returns)."""
+    index: dict[str, Path] = {}
+    for shard in parsed.shards:
+        for k in json.loads((shard / "keys.json").read_text()):
+            index.setdefault(k, shard)
+    return _load_tables(parsed.keys, index)
+
+
+_TABLE_COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, "entities": ENTITY_COLUMNS}
+_TABLE_ORDER = {"sentences": "sent_i", "tokens": "token_i", "entities": "ent_i"}
+
+
+def _load_tables(keys: dict[str, str], index: dict[str, Path], *,
+                 names: Sequence[str] = ("sentences", "tokens", "entities"),
+                 columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, ...]:
+    """The tables of ``keys`` (doc_id -> parse key) read from the shards in ``index`` (key -> shard).
+
+    Rows come out in corpus order, then sentence/token/entity order. A key shared by several documents
+    (duplicate texts) yields its rows once per document. The Parquet data are concatenated, reordered
+    and de-duplicated in Arrow with one gather, and freed memory is handed back at the end:
+    going through pandas merges and sorts instead needed about 2.7x the tables' size at the peak.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    doc_ids = list(keys)
+    doc_keys = list(keys.values())
+    ukeys = list(dict.fromkeys(doc_keys))
+    by_shard: dict[Path, list[str]] = {}
+    for k in ukeys:
+        by_shard.setdefault(index[k], []).append(k)
+    out = []
+    for name in names:
+        order_col = _TABLE_ORDER[name]
+        read_cols = None
+        if columns is not None:
+            need = {"key", "sent_i", order_col} | set(columns)
+            read_cols = [c for c in _SHARD_LAYOUTS[name] if c in need]
+        parts = [pq.read_table(shard / f"{name}.parquet", columns=read_cols, filters=[("key", "in", ks)])
+                 for shard, ks in sorted(by_shard.items())]
+        cols = _TABLE_COLUMNS[name]
+        if columns is not None:
+            cols = [c for c in cols if c in {"doc_id", "sent_id"} | set(columns)]
+        if not parts:
+            out.append(pd.DataFrame({c: pd.Series(dtype={"doc_id": "str", "sent_id": "string"}.get(c, object))
+                                     for c in cols}))
+            continue
+        table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        del parts
+        code = pc.index_in(table["key"], value_set=pa.array(ukeys, pa.string())).to_numpy(zero_copy_only=False)
+        rank = table[order_col].to_numpy().astype(np.int64)
+        perm = np.lexsort((rank, code))
+        code, rank = code[perm], rank[perm]
+        first = np.ones(len(perm), dtype=bool)
+        first[1:] = (code[1:] != code[:-1]) | (rank[1:] != rank[:-1])  # a row repeated in a shard counts once
+        perm, code = perm[first], code[first]
+        # rows of key j are perm[start[j]:start[j] + count[j]]; each document takes its key's block, in corpus order
+        count = np.bincount(code, minlength=len(ukeys))
+        start = np.cumsum(count) - count
+        doc_code = pd.Index(ukeys).get_indexer(doc_keys)
+        lengths = count[doc_code]
+        ends = np.cumsum(lengths)
+        rows = perm[np.repeat(start[doc_code] - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)]
+        df = table.drop_columns(["key"]).take(pa.array(rows)).to_pandas()
+        del table, perm, code, rank, rows
+        df.insert(0, "doc_id", pd.array(np.repeat(np.asarray(doc_ids, dtype=object), lengths), dtype="str"))
+        sent_i = df["sent_i"].astype("int64")
+        num = sent_i.abs().astype("string").str.zfill(4)  # same as f"{i:04d}", vectorised
+        num = num.where(sent_i >= 0, "-" + sent_i.abs().astype("string").str.zfill(3))
+        df["sent_id"] = (df["doc_id"].astype("string") + ":s" + num).astype("string")
+        del sent_i, num
+        for c in cols:
+            if c not in df.columns:
+                df[c] = pd.NA
+        out.append(df[cols])
+        del df
+    _release_free_memory()
+    return tuple(out)
+
+
+def iter_docs(parsed: Parsed, *, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, "object"]]:
+    """Yield ``(doc_id, spacy Doc)`` rebuilt from the cache's DocBins, without parsing again."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    wanted = list(doc_ids) if doc_ids is not None else list(parsed.keys)
+    by_key: dict[str, list[str]] = {}
+    for d in wanted:
+        by_key.setdefault(parsed.keys[d], []).append(d)
+    vocab = spacy.blank("en").vocab
+    found: dict[str, object] = {}
+    for shard in parsed.shards:
+        keys = json.loads((shard / "keys.json").read_text())
+        if not set(keys) & set(by_key):
+            continue
+        docs = DocBin().from_disk(shard / "docs.spacy").get_docs(vocab)
+        for k, doc in zip(keys, docs):
+            if k in by_key and k not in found:
+                found[k] = doc
+    for d in wanted:
+        yield d, found[parsed.keys[d]]
+
+
+def clear_cache(cache_dir: str | Path | None = None) -> None:
+    """Delete the parse cache (all models)."""
+    cache = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
+    shutil.rmtree(cache / "parse", ignore_errors=True)

