@@ -5,7 +5,10 @@ import pandas as pd
 import pytest
 
 from analysis.measures.frames import (CodebookError, code_sentences, document_frames, load_codebook,
-                              outlet_frame_profile, top_evidence)
+                                      outlet_frame_profile, top_evidence)
+from analysis.story import SEEDS_STORY, load_story
+
+STORY_ACTORS = load_story(SEEDS_STORY).actors  # the codebook examples are written for the seeds story
 
 
 def _table(*texts, doc_ids=None, outlet="X"):
@@ -20,7 +23,7 @@ def sv():
 
 
 def _fired(text, cb):
-    c = code_sentences(_table(text), cb)
+    c = code_sentences(_table(text), cb, actor_table=STORY_ACTORS)
     return set(zip(c.frame, c.question))
 
 
@@ -61,14 +64,14 @@ def test_indicator_does_not_fire(sv, text, absent):
 
 
 def test_passive_reproach_dependency_pattern(sv):
-    c = code_sentences(_table("Huawei was condemned by the White House."), sv)
+    c = code_sentences(_table("Huawei was condemned by the White House."), sv, actor_table=STORY_ACTORS)
     row = c[(c.frame == "conflict") & (c.question == "C2")]
     assert row.indicator.tolist() == ["reproach_verb_with_object"]
 
 
 def test_evidence_columns_and_sentence_text(sv):
     t = _table("Huawei lost contracts.", "The weather was fine.")
-    c = code_sentences(t, sv)
+    c = code_sentences(t, sv, actor_table=STORY_ACTORS)
     assert list(c.columns) == ["doc_id", "outlet", "sent_id", "frame", "question", "indicator", "trigger", "text"]
     assert set(c.sent_id) == {"d0:s0"} and c.text.iloc[0] == "Huawei lost contracts."
     assert not c.duplicated(["sent_id", "frame", "question"]).any()
@@ -98,7 +101,7 @@ def test_outlet_profile_and_top_evidence(sv):
     assert prof.loc[("A", "economic"), "estimate"] == pytest.approx(0.5)
     assert prof.loc[("B", "economic"), "estimate"] == 0
     assert prof.loc[("A", "economic"), "n_evidence"] == 1
-    ev = top_evidence(code_sentences(t, sv), frame="economic", outlet="A")
+    ev = top_evidence(code_sentences(t, sv, actor_table=STORY_ACTORS), frame="economic", outlet="A")
     assert ev.text.tolist() == ["Huawei lost contracts."]
 
 
@@ -147,7 +150,7 @@ def test_real_corpus_evidence_is_corpus_sentences(sv):
         corpus = analysis.build_corpus()
     except Exception as exc:  # model or seeds unavailable on this machine
         pytest.skip(f"corpus not available: {exc}")
-    coded = code_sentences(corpus, sv)
+    coded = code_sentences(corpus, sv, actor_table=STORY_ACTORS)
     sents = corpus.sentences.set_index("sent_id")
     assert set(coded.sent_id) <= set(sents.index)
     assert (coded.text.values == sents.loc[coded.sent_id, "text"].values).all()
@@ -171,11 +174,11 @@ def _indicator_cases():
 @pytest.mark.parametrize("cb, frame, question, ind", list(_indicator_cases()))
 def test_every_shipped_indicator_fires_on_its_examples(cb, frame, question, ind):
     assert ind.examples, f"indicator {ind.id} has no hand-written example sentence"
-    coded = code_sentences(_table(*ind.examples), cb)
+    coded = code_sentences(_table(*ind.examples), cb, actor_table=STORY_ACTORS)
     for i, text in enumerate(ind.examples):
         hit = coded[(coded.sent_id == f"d{i}:s{i}") & (coded.frame == frame) & (coded.question == question)]
         assert ind.id in "; ".join(hit.indicator), f"{ind.id} did not fire on: {text}"
     if ind.counter_examples:
-        coded = code_sentences(_table(*ind.counter_examples), cb)
+        coded = code_sentences(_table(*ind.counter_examples), cb, actor_table=STORY_ACTORS)
         fired = coded[(coded.frame == frame) & (coded.question == question)].indicator.str.cat(sep="; ")
         assert ind.id not in fired.split("; ")

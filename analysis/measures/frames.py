@@ -31,7 +31,7 @@ from analysis.measures.actors import find_actor_mentions
 #: Folder of the codebooks shipped with the package.
 CODEBOOK_DIR: Path = Path(__file__).resolve().parent.parent / "codebooks"
 TRIGGERS = ("lemmas", "phrases", "patterns", "dep_patterns", "entity_labels")
-CONDITIONS = ("sentence_has_actor_group", "sentence_has_entity", "negation", "pos")
+CONDITIONS = ("sentence_has_actor_role", "sentence_has_actor_group", "sentence_has_entity", "negation", "pos")
 CODED_COLUMNS = ["doc_id", "outlet", "sent_id", "frame", "question", "indicator", "trigger", "text"]
 NEGATORS = {"not", "n't", "no", "never", "without", "nor"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl", "agent"}
@@ -52,6 +52,7 @@ class Indicator:
     negation: str = "skip"
     examples: tuple[str, ...] = ()          # sentences the indicator must fire on (checked by the tests)
     counter_examples: tuple[str, ...] = ()  # sentences it must not fire on
+    actor_roles: tuple[str, ...] = ()       # the sentence mentions an actor whose group has one of these roles
 
 
 @dataclass(frozen=True)
@@ -149,9 +150,17 @@ def _parse_indicator(raw, where: str) -> Indicator:
     groups = _as_str_list(raw["sentence_has_actor_group"], where, "sentence_has_actor_group") \
         if "sentence_has_actor_group" in raw else ()
     ents = _as_str_list(raw["sentence_has_entity"], where, "sentence_has_entity") if "sentence_has_entity" in raw else ()
+    roles = _as_str_list(raw["sentence_has_actor_role"], where, "sentence_has_actor_role") \
+        if "sentence_has_actor_role" in raw else ()
+    from analysis.story import ROLES
+
+    unknown_roles = sorted(set(roles) - set(ROLES))
+    if unknown_roles:
+        raise CodebookError(f"{where}: sentence_has_actor_role names unknown role(s) {unknown_roles}; "
+                            f"roles are {list(ROLES)}")
     examples = _as_str_list(raw["examples"], where, "examples") if "examples" in raw else ()
     counter = _as_str_list(raw["counter_examples"], where, "counter_examples") if "counter_examples" in raw else ()
-    return Indicator(iid, kind, spec, pos, groups, ents, negation, examples, counter)
+    return Indicator(iid, kind, spec, pos, groups, ents, negation, examples, counter, roles)
 
 
 def _resolve_codebook_path(name_or_path: str | Path) -> Path:
@@ -397,14 +406,19 @@ def code_sentences(corpus, codebook: Codebook | str | Path, *, actor_table: pd.D
     """
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     sents = sentence_table(corpus)
-    need_groups = any(i.actor_groups for f in cb.frames.values() for q in f.questions for i in q.indicators)
+    need_groups = any(i.actor_groups or i.actor_roles for f in cb.frames.values() for q in f.questions
+                      for i in q.indicators)
     groups_by_sent: dict[str, set] = {}
+    roles_by_sent: dict[str, set] = {}
     if need_groups and len(sents):
         m = find_actor_mentions(sents[["doc_id", "sent_id", "start_char", "text"]] if "start_char" in sents
                                 else sents.assign(start_char=0)[["doc_id", "sent_id", "start_char", "text"]],
                                 table=actor_table)
+        role_of = (dict(zip(actor_table["group"], actor_table["role"]))
+                   if actor_table is not None and "role" in actor_table else {})
         for sid, g in m.groupby("sent_id"):
             groups_by_sent[sid] = set(g["group"])
+            roles_by_sent[sid] = {role_of[x] for x in groups_by_sent[sid] if x in role_of}
     hits: dict[tuple, dict] = {}
     for unit in iter_sentence_units(corpus):
         comp = _compiled(cb, unit.doc.vocab)
@@ -419,6 +433,8 @@ def code_sentences(corpus, codebook: Codebook | str | Path, *, actor_table: pd.D
             if ind.negation == "skip" and is_negated(toks):
                 continue
             if ind.actor_groups and not (groups_by_sent.get(row["sent_id"], set()) & set(ind.actor_groups)):
+                continue
+            if ind.actor_roles and not (roles_by_sent.get(row["sent_id"], set()) & set(ind.actor_roles)):
                 continue
             if ind.entity_labels:
                 s0, s1 = int(row["start_char"]), int(row["end_char"])
