@@ -114,9 +114,10 @@ def test_tables_are_read_lazily_and_equal_the_eager_tables(tmp_path):
     c = analysis.build_corpus(src, cache_dir=tmp_path, progress=False, n_process=1)
     assert not c.tables_loaded
     M = __import__("analysis.measures.registry", fromlist=["compute_measures"])
-    M.compute_measures(c, cache_dir=tmp_path, which=["term_counts"])
+    story = analysis.load_story(analysis.story.SEEDS_STORY)
+    M.compute_measures(c, story=story, cache_dir=tmp_path, which=["term_counts"])
     again = analysis.build_corpus(src, cache_dir=tmp_path, progress=False, n_process=1)
-    M.compute_measures(again, cache_dir=tmp_path, which=["term_counts"])
+    M.compute_measures(again, story=story, cache_dir=tmp_path, which=["term_counts"])
     assert not again.tables_loaded   # measures from the cache: the token table was never read
     eager = parse_documents(c.documents, cache_dir=tmp_path, progress=False)
     pd.testing.assert_frame_equal(again.tokens, eager.tokens)

@@ -11,11 +11,14 @@ from analysis.measures import attribution
 from analysis.measures import frames as framing
 from analysis.measures import quotes
 from analysis.compare import synthesis
+from analysis.story import SEEDS_STORY, load_story, with_files
+
+STORY = load_story(SEEDS_STORY)
 
 
 @pytest.fixture(scope="module")
 def synth(seed_corpus):
-    return synthesis.synthesize(seed_corpus, tone_method="vader", n_boot=500, progress=False)
+    return synthesis.synthesize(seed_corpus, story=STORY, tone_method="vader", n_boot=500, progress=False)
 
 
 def test_every_outlet_gets_a_claim_for_every_family(seed_corpus, synth):
@@ -132,7 +135,7 @@ def test_article_values_break_outlet_estimates_down_by_article(seed_corpus, synt
 
 
 def test_deterministic(seed_corpus, synth):
-    again = synthesis.synthesize(seed_corpus, tone_method="vader", n_boot=500, progress=False)
+    again = synthesis.synthesize(seed_corpus, story=STORY, tone_method="vader", n_boot=500, progress=False)
     pd.testing.assert_frame_equal(again.comparison, synth.comparison)
     pd.testing.assert_frame_equal(again.claims, synth.claims)
     pd.testing.assert_frame_equal(again.evidence, synth.evidence)
@@ -152,7 +155,7 @@ def test_other_corpus_with_many_articles_uses_article_intervals(tmp_path):
 
     df = synthetic_corpus(25, seed=7, sentences_per_doc=(5, 8))
     corp = analysis.build_corpus(df, cache_dir=tmp_path / "cache", progress=False)
-    s = synthesis.synthesize(corp, tone_method="vader", n_topics=3, n_boot=200, progress=False)
+    s = synthesis.synthesize(corp, story=STORY, tone_method="vader", n_topics=3, n_boot=200, progress=False)
     assert s.settings["interval"] == "articles" and s.settings["n_topics"] == 3
     assert (s.comparison.interval == "articles").all()
     assert set(s.claims.outlet) == set(df.outlet) and len(set(df.outlet)) == 5
@@ -161,12 +164,12 @@ def test_other_corpus_with_many_articles_uses_article_intervals(tmp_path):
 
 
 def test_story_markers_replace_the_accusation_lists(seed_corpus, synth, tmp_path):
-    """``markers=`` (a story's attribution file) decides which sentences are about the accusations."""
+    """The story's markers (here from a separate attribution file) decide which sentences are about the accusations."""
     story = tmp_path / "story.yaml"
     story.write_text("accusation_topic: {lemmas: [contract]}\ndenial: {lemmas: [deny]}\n"
                      "measures:\n  deal: {lemmas: [deal]}\n")
-    s = synthesis.synthesize(seed_corpus, tone_method="vader", n_topics=2, n_boot=100, markers=story,
-                             progress=False)
+    s = synthesis.synthesize(seed_corpus, story=with_files(STORY, markers=story), tone_method="vader", n_topics=2,
+                             n_boot=100, progress=False)
     acc = s.tables["attribution_contexts"].query("accusation")
     assert len(acc) and acc.text.str.contains(r"\bcontract", case=False).all()
     assert set(acc.sent_id) != set(synth.tables["attribution_contexts"].query("accusation").sent_id)

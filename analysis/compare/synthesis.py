@@ -179,13 +179,12 @@ class _Builder:
 
 # ------------------------------------------------------------------------------------------------ synthesis
 def synthesize(
-    corpus,
+    study,
     *,
+    story=None,
     seed: int = 42,
     tone_method: str | None = None,
     codebook: str | Path = "semetko_valkenburg",
-    actor_table: pd.DataFrame | None = None,
-    markers: dict | str | Path | None = None,
     n_topics: int | None = None,
     n_actor_groups: int = 2,
     n_voice_groups: int = 3,
@@ -194,30 +193,32 @@ def synthesize(
     n_boot: int = 2000,
     progress: bool | None = None,
 ) -> Synthesis:
-    """Run every measure on ``corpus`` (a :class:`analysis.corpus.build.Corpus`) and line them up per outlet.
+    """Line every measure up per outlet, reading each from the study's measure store.
 
-    ``tone_method`` defaults to ``"hybrid"`` when the embedding model is installed, else ``"vader"``.
-    ``n_topics=None`` chooses ``k`` with the rule notebook 02 uses (NMF, coherence among stable ``k``).
-    ``actor_table`` defaults to the packaged actor list; ``markers`` (a dict from
-    :func:`analysis.attribution.load_markers` or a YAML path) to the packaged attribution marker lists.
+    ``study`` is an :class:`analysis.Study` (``analysis.open_study``), or a ``Corpus`` together with ``story``
+    (an :class:`analysis.story.Story`). The tables come from the same store the notebooks read, so every
+    number here equals the one the notebooks show. ``tone_method`` defaults to ``"hybrid"`` when the
+    embedding model is installed, else ``"vader"``. ``n_topics=None`` chooses ``k`` with the registry's one
+    rule (:func:`analysis.measures.topic_plan`, NMF, coherence among stable ``k``).
     ``n_actor_groups`` actor groups (the most mentioned
     through the actor table) get a tone-about-actor claim and an agency quantity; ``n_voice_groups`` speaker
     groups get a voice-share quantity. ``cluster="auto"`` picks article- or unit-level intervals (see module
     docstring); pass ``"doc_id"`` or ``None`` to force one. ``progress``: a bar over the nine steps (default: on
     above 200 documents).
     """
-    from analysis.measures import actors
-    from analysis.measures import agency
-    from analysis.measures import attribution
     from analysis.measures import distinctive
     from analysis.measures import frames as framing
-    from analysis.measures import quotes
     from analysis.measures import tone as sentiment
-    from analysis.measures import topics
+    from analysis.measures.registry import MeasureStore, topic_model_from_table
+    from analysis.measures.topics import topic_shares
 
+    if hasattr(study, "measures") and hasattr(study, "corpus"):
+        corpus, store = study.corpus, study.measures
+    else:
+        if story is None:
+            raise TypeError("synthesize needs an analysis.Study, or a Corpus and story=")
+        corpus, store = study, MeasureStore(study, story)
     docs, sents = corpus.documents, corpus.sentences
-    table = actor_table if actor_table is not None else actors.load_actor_table()
-    mk = markers if isinstance(markers, dict) else attribution.load_markers(markers)
     clu = _cluster_for(docs, cluster)
     method = tone_method or ("hybrid" if "hybrid" in sentiment.available_methods() else "vader")
     B = _Builder(docs)
@@ -232,26 +233,21 @@ def synthesize(
     steps = tqdm(total=9, desc="synthesis", disable=not show)
 
     # coverage ------------------------------------------------------------------------------------------
-    cov = docs.groupby("outlet").agg(articles=("doc_id", "nunique"), words=("n_words", "sum"))
-    cov["sentences"] = sents.groupby("outlet").size().reindex(cov.index).fillna(0).astype(int)
+    cov = store.get("coverage").set_index("outlet")
     tables["coverage"] = cov.reset_index()
     for o, r in cov.iterrows():
-        B.claim(o, "coverage", "size", f"{r.articles} article(s), {r.words:,} words, {r.sentences} sentences",
+        B.claim(o, "coverage", "size",
+                f"{int(r.articles)} article(s), {int(r.words):,} words, {int(r.sentences)} sentences",
                 value=float(r.articles), n=float(r.sentences), unit="sentences")
     steps.update()
 
     # topics ----------------------------------------------------------------------------------------------
-    vocab = topics.VocabOptions(min_df=2, max_df=0.3, ngram_range=(1, 1))
-    dtm = topics.document_term_matrix(corpus.tokens, unit="sent_id", sentences=sents, options=vocab)
-    k = n_topics
-    if k is None:
-        n_units = dtm.X.shape[0]
-        seeds = tuple(seed + i for i in range(3 if n_units > 5000 else 5))
-        ks = range(2, max(3, min(9, n_units // 10 + 1)))
-        tables["topic_selection"] = topics.model_selection(dtm, ks=ks, methods=("nmf",), seeds=seeds)
-        k = topics.choose_k(tables["topic_selection"], method="nmf", min_stability=0.8)
-    nmf = topics.fit_topics(dtm, k=k, method="nmf", seed=seed)
-    long = topics.topic_shares(nmf).dropna(subset=["share"])
+    topic_params = {"seed": seed, "k": n_topics if n_topics is not None else "auto"}
+    k = store.resolve("topic_model", **topic_params)["k"]
+    if n_topics is None:
+        tables["topic_selection"] = store.get("topic_selection", seed=seed)
+    nmf = topic_model_from_table(store.get("topic_model", **topic_params), seed=seed)
+    long = topic_shares(nmf).dropna(subset=["share"])
     tables["topic_shares"] = long
     tci = C.measure(long, value="share", by=["outlet", "label"], family="topics", quantity="label",
                     unit="sentences")
@@ -268,7 +264,7 @@ def synthesize(
     steps.update()
 
     # distinctive words -----------------------------------------------------------------------------------
-    counts = distinctive.term_counts(corpus.tokens, documents=docs, options=distinctive.DEFAULT_OPTIONS)
+    counts = store.get("term_counts")
     scores = distinctive.log_odds_dirichlet(counts)
     tables["distinctive"] = scores
     top = distinctive.top_distinctive(scores, n=3, min_count=2)
@@ -289,7 +285,8 @@ def synthesize(
     steps.update()
 
     # tone ------------------------------------------------------------------------------------------------
-    tone = sentiment.sentence_tone(sents, methods=[method])
+    tone = store.get("sentence_tone")
+    tone = tone[tone["method"] == method].reset_index(drop=True)
     tables["tone"] = tone
     oci = C.measure(tone, value="tone", by=["outlet"], family="tone", quantity=f"mean sentence tone ({method})",
                     unit="sentences", fixed_quantity=True)
@@ -304,7 +301,7 @@ def synthesize(
     steps.update()
 
     # tone about actors -----------------------------------------------------------------------------------
-    mentions = actors.find_actor_mentions(corpus, table=table)
+    mentions = store.get("actor_mentions")
     tables["mentions"] = mentions
     alias = mentions[mentions["method"] == "alias"]
     focus = (alias.drop_duplicates(["sent_id", "group"]).groupby("group").size()
@@ -327,7 +324,7 @@ def synthesize(
 
     # frames ----------------------------------------------------------------------------------------------
     cb = framing.load_codebook(codebook) if not isinstance(codebook, framing.Codebook) else codebook
-    coded = framing.code_sentences(corpus, cb, actor_table=table)
+    coded = store.get("frame_codes", codebook=cb.path or cb.name)
     mat = framing.sentence_frame_matrix(corpus, cb, coded=coded)
     tables["frames"] = mat
     labels = {kk: f.label for kk, f in cb.frames.items()}
@@ -348,7 +345,7 @@ def synthesize(
     steps.update()
 
     # agency ----------------------------------------------------------------------------------------------
-    svo = agency.extract_svo(corpus, table=table)
+    svo = store.get("svo")
     tables["svo"] = svo
     roles = pd.concat([
         svo[svo.agent_group.notna()].assign(group=svo["agent_group"], is_agent=1.0),
@@ -380,7 +377,7 @@ def synthesize(
     steps.update()
 
     # voices ----------------------------------------------------------------------------------------------
-    qs = quotes.extract_quotes(corpus, table=table, markers=mk)
+    qs = store.get("quotes")
     tables["quotes"] = qs
     qs_ = qs[qs.quote_type.isin(["direct", "partial", "indirect"])].copy()
     qs_["speaker_group"] = qs_["speaker_group"].fillna("no speaker found")
@@ -411,8 +408,8 @@ def synthesize(
     steps.update()
 
     # attribution -----------------------------------------------------------------------------------------
-    cs = attribution.context_sentences(corpus, markers=mk)
-    marks = attribution.attribution_markers(corpus, markers=mk)
+    cs = store.get("attribution_contexts")
+    marks = store.get("attribution_markers")
     tables["attribution_contexts"] = cs
     acc = cs[cs.accusation]
     if len(acc):

@@ -26,10 +26,12 @@ from analysis.measures.kwic import (
     plot_term_rates,
 )
 from analysis.measures.quotes import (find_quote_spans, extract_quotes, voices)
+from analysis.measures.cache import corpus_fingerprint, document_keys
 from analysis.measures.registry import (
-    MEASURES, Measure, corpus_fingerprint, measure_cache_path, clear_measures_cache, compute_measures,
-    document_keys, per_document_cache_root, write_measures,
+    MEASURES, Measure, MeasureStore, clear_measures_cache, compute_measures, topic_model_from_table, topic_plan,
+    write_measures,
 )
+from analysis.measures.resources import generic_markers, has_markers, markers_for
 from analysis.measures.tone import (
     vader_scores, embedding_model_path, load_embedding_model, embeddings_available, embed_texts,
     ToneModel, tone_features, fit_tone_model, save_tone_model, load_tone_model, available_methods,
@@ -44,7 +46,7 @@ from analysis.measures.topics import (
     plot_model_selection, plot_top_terms, plot_share_heatmap, plot_share_intervals,
 )
 
-__all__ = [
+__all__ = ['MeasureStore', 'topic_model_from_table', 'topic_plan', 'generic_markers', 'has_markers', 'markers_for', 
     "MEASURES", 'ActorTableError', 'Codebook', 'CodebookError', 'DocTermMatrix', 'Frame', 'Indicator',
     'Measure', 'Question', 'SentenceUnit', 'ToneModel', 'TopicModel', 'VocabOptions', 'actor_group',
     'actor_outlet_tone', 'actor_roles', 'actor_tone', 'attribution_markers', 'available_methods',
@@ -56,10 +58,8 @@ __all__ = [
     'find_terms', 'fit_tone_model', 'fit_topics', 'format_kwic', 'format_kwic_views', 'is_negated',
     'iter_sentence_units', 'kwic', 'load_actor_table', 'load_codebook', 'load_embedding_model',
     'load_kwic_views', 'load_markers', 'load_stopwords', 'load_term_list', 'load_tone_model',
-    'log_odds_dirichlet', 'marker_profile', 'match_aliases', 'matched_jaccard', 'measure_cache_path',
-    'measure_profile', 'measure_terms', 'method_agreement', 'model_selection', 'npmi_coherence',
-    'outlet_frame_profile', 'outlet_tone', 'outlet_topic_shares', 'per_document_cache_root',
-    'plot_actor_heatmap', 'plot_fightin_words', 'plot_method_agreement', 'plot_model_selection',
+    'log_odds_dirichlet', 'marker_profile', 'match_aliases', 'matched_jaccard', 'measure_profile', 'measure_terms', 'method_agreement', 'model_selection', 'npmi_coherence',
+    'outlet_frame_profile', 'outlet_tone', 'outlet_topic_shares', 'plot_actor_heatmap', 'plot_fightin_words', 'plot_method_agreement', 'plot_model_selection',
     'plot_outlet_tone', 'plot_share_heatmap', 'plot_share_intervals', 'plot_term_rates',
     'plot_tone_distributions', 'plot_top_terms', 'plot_validation', 'representative_units',
     'resolve_actor', 'resolve_token', 'save_tone_model', 'score_texts', 'sentence_frame_matrix',

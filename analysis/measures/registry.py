@@ -1,77 +1,75 @@
-"""The standard per-unit measures as tidy tables, computed once per corpus and cached on disk as Parquet.
+"""The one registry of measures, and the store every notebook and the synthesis read them from.
 
-``compute_measures(corpus)`` returns ``name -> DataFrame`` for the measures in :data:`MEASURES`. Each result
-is cached as ``<cache_dir>/measures/<name>-<corpus>-<params>-<code>.parquet``, keyed by
+:data:`MEASURES` names every table-producing measure (``fn(corpus, story, **params)``), its default
+parameters, the package files it depends on and whether its rows depend on one document alone.
+:class:`MeasureStore` computes a measure once per (corpus, story, parameters), keeps it in memory for the
+session and on disk as Parquet (:mod:`analysis.measures.cache`: keyed by the corpus, the story's digest, the
+resolved parameters, the code and data files and the library versions), so the same quantity has the same
+value in every notebook. One command writes them all for use outside Python::
 
-* the corpus fingerprint (:func:`corpus_fingerprint`: every document's metadata and clean text in order,
-  plus the spaCy model, its version and the components that parsed it; cheap: no table is hashed),
-* the measure's name and parameters (``params=`` overrides the defaults in :data:`MEASURES`), and
-* a hash of the code and data files it depends on (this module, the measure's module, its dictionary,
-  term list or codebook YAML) and the versions of the libraries it calls (e.g. vaderSentiment),
-  so editing a dictionary or codebook invalidates exactly the measures that use it.
+    python -m analysis.measures [--corpus PATH] [--story YAML] [--output-dir DIR]   # -> DIR/measures/*.parquet
 
-Measures whose rows each depend on one document alone (``per_document=True``: sentence tone, actor
-mentions, framing-term hits, frame codes) are also cached per document under
-``<cache_dir>/measures/per_document/`` (key: the document's clean text and metadata row), so when a corpus
-grows or is reordered only the documents not seen before are computed; their tables list rows grouped by
-document in corpus order. The per-outlet aggregates (term counts, term rates) are recomputed for a new corpus.
-
-Old entries are never read again once a key part changes; ``clear_measures_cache`` deletes them. One
-command writes them all as Parquet, one file per measure, for use outside Python::
-
-    python -m analysis.measures [--corpus PATH] [--output-dir outputs]   # -> outputs/measures/*.parquet
-
->>> sorted(MEASURES)[:2]
-['actor_mentions', 'frame_codes']
+>>> import analysis
+>>> from analysis.story import resolve_story
+>>> store = MeasureStore(analysis.build_corpus(progress=False), resolve_story(None))
+>>> int(store.get("coverage").articles.sum())
+5
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-import os
-import shutil
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-#: Bump when the cache layout changes.
-MEASURES_CACHE_FORMAT = "2"
+from analysis.measures import cache as C
+from analysis.store import read_table, write_table
+from analysis.story import Story
 
 
 @dataclass(frozen=True)
 class Measure:
-    """A named table-producing function ``fn(corpus, **params)`` and what its result depends on."""
+    """A named table-producing function ``fn(corpus, story, **params)`` and what its result depends on."""
 
     fn: Callable
-    depends_on: tuple[str, ...]   # files, relative to the analysis package (or absolute)
-    params: Mapping = field(default_factory=dict)   # defaults; part of the cache key
-    libraries: tuple[str, ...] = ()   # distributions whose version is part of the cache key
-    #: each document's rows depend on that document alone (then they are also cached per document, and a
-    #: grown corpus computes only its new documents); the table must have a ``doc_id`` column
-    per_document: bool = False
-    #: ``keyword -> (measure, params)``: when ``compute_measures`` has just produced that measure with the same
-    #: values of those params, its table is passed to ``fn`` as ``keyword`` instead of being computed again
+    code: tuple[str, ...]                 # package files (relative to analysis/) the result depends on
+    params: Mapping = field(default_factory=dict)   # defaults; the resolved values are part of the key
+    libraries: tuple[str, ...] = ()       # distributions whose version is part of the key
+    per_document: bool = False            # each document's rows depend on that document alone
+    uses_story: bool = True               # the story's digest is part of the key
+    #: ``params -> files`` the result also depends on (e.g. the codebook a name resolves to)
+    data_files: Callable[[Mapping], Sequence[Path]] | None = None
+    #: ``keyword -> (measure, shared params)``: computed for the whole corpus, ``fn`` is handed that measure's
+    #: table (with the same values of the shared params) instead of computing it again
     reuses: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    description: str = ""
 
 
-def _tone(c, *, methods=("vader",)):
+# --------------------------------------------------------------------------------------------- measures
+def _coverage(c, story):
+    from analysis.corpus.describe import outlet_summary
+
+    cov = outlet_summary(c).rename(columns={"documents": "articles"}).reset_index()
+    return cov[["outlet", "articles", "paragraphs", "sentences", "words", "entities", "words_per_sentence"]]
+
+
+def _tone(c, story, *, methods):
     from analysis.measures.tone import sentence_tone
 
     return sentence_tone(c.sentences, methods=list(methods))
 
 
-def _actors(c):
+def _actors(c, story):
     from analysis.measures.actors import find_actor_mentions
 
-    return find_actor_mentions(c)
+    return find_actor_mentions(c, table=story.actors)
 
 
-def _term_counts(c, *, by="outlet", min_df=1):
+def _term_counts(c, story, *, by="outlet", min_df=1):
     from dataclasses import replace
 
     from analysis.measures.distinctive import DEFAULT_OPTIONS, term_counts
@@ -79,328 +77,348 @@ def _term_counts(c, *, by="outlet", min_df=1):
     return term_counts(c.tokens, documents=c.documents, by=by, options=replace(DEFAULT_OPTIONS, min_df=min_df))
 
 
-def _term_hits(c, *, fields=("lemma", "lower")):
-    from analysis.measures.kwic import find_terms, load_term_list
+def _term_hits(c, story, *, fields=("lemma", "lower")):
+    from analysis.measures.kwic import HIT_COLUMNS, find_terms
 
-    return find_terms(c.tokens, load_term_list(), fields=tuple(fields))
-
-
-def _term_rates(c, *, fields=("lemma", "lower"), by="outlet", per=1000, hits=None):
-    from analysis.measures.kwic import find_terms, load_term_list, term_rates
-
-    terms = load_term_list()
-    if hits is None:  # not handed over from framing_term_hits
-        hits = find_terms(c.tokens, terms, fields=tuple(fields))
-    return term_rates(hits, c.tokens, documents=c.documents, terms=terms, by=by, per=per)
+    if story.terms.empty:
+        return pd.DataFrame(columns=HIT_COLUMNS)
+    return find_terms(c.tokens, story.terms, fields=tuple(fields))
 
 
-def _frames(c, *, codebook="semetko_valkenburg"):
+def _term_rates(c, story, *, fields=("lemma", "lower"), by="outlet", per=1000, hits=None):
+    from analysis.measures.kwic import term_rates
+
+    if hits is None:
+        hits = _term_hits(c, story, fields=fields)
+    return term_rates(hits, c.tokens, documents=c.documents, terms=story.terms, by=by, per=per)
+
+
+def _measure_names(c, story, *, fields=("lemma", "lower")):
+    hits = _term_hits(c, story, fields=fields)
+    hits = hits[hits["group"] == story.measure_group] if story.measure_group else hits.iloc[:0]
+    sents = c.sentences[["sent_id", "outlet", "text"]]
+    out = hits.merge(sents, on="sent_id", how="left")
+    out["mention"] = [t[s - b:e - b] if isinstance(t, str) else "" for t, s, e, b in
+                      zip(out["text"], out["start_char"], out["end_char"],
+                          out["sent_id"].map(c.sentences.set_index("sent_id")["start_char"]).fillna(0).astype(int))]
+    return out[["doc_id", "outlet", "sent_id", "term", "mention", "start_char", "end_char", "text"]]
+
+
+def _codebook_file(params: Mapping) -> list[Path]:
+    from analysis.measures.frames import load_codebook
+
+    return [Path(load_codebook(params["codebook"]).path)]
+
+
+def _frames(c, story, *, codebook="semetko_valkenburg"):
     from analysis.measures.frames import code_sentences
 
-    return code_sentences(c, codebook)
+    return code_sentences(c, codebook, actor_table=story.actors)
 
 
-_KWIC = ("measures/kwic.py", "data/framing_terms.yaml")
-#: The cached measures. Add one here and it is computed, cached and written by the command.
+def _svo(c, story):
+    from analysis.measures.agency import extract_svo
+
+    return extract_svo(c, table=story.actors)
+
+
+def _quotes(c, story, *, min_words=4):
+    from analysis.measures.quotes import extract_quotes
+    from analysis.measures.resources import markers_for
+
+    return extract_quotes(c, table=story.actors, markers=markers_for(story), min_words=min_words)
+
+
+def _contexts(c, story):
+    from analysis.measures.attribution import MARKER_CLASSES, context_sentences
+    from analysis.measures.resources import has_markers, markers_for
+
+    if not has_markers(story):
+        return pd.DataFrame(columns=["doc_id", "outlet", "sent_id", "accusation", "denial", *MARKER_CLASSES, "text"])
+    return context_sentences(c, markers=markers_for(story))
+
+
+def _markers(c, story):
+    from analysis.measures.attribution import MARKER_COLUMNS, attribution_markers
+    from analysis.measures.resources import has_markers, markers_for
+
+    if not has_markers(story):
+        return pd.DataFrame(columns=MARKER_COLUMNS)
+    return attribution_markers(c, markers=markers_for(story))
+
+
+def _topic_selection(c, story, *, unit="sent_id", min_df=2, max_df=0.3, ks, methods, seeds, n_top=10, seed=42):
+    from analysis.measures.topics import VocabOptions, document_term_matrix, model_selection
+
+    dtm = document_term_matrix(c.tokens, unit=unit, sentences=c.sentences,
+                               options=VocabOptions(min_df=min_df, max_df=max_df))
+    return model_selection(dtm, ks=list(ks), methods=tuple(methods), seeds=tuple(seeds), n_top=n_top)
+
+
+def _topic_model(c, story, *, unit="sent_id", min_df=2, max_df=0.3, k, method="nmf", seed=42):
+    from analysis.measures.topics import VocabOptions, document_term_matrix, fit_topics, topic_shares
+
+    dtm = document_term_matrix(c.tokens, unit=unit, sentences=c.sentences,
+                               options=VocabOptions(min_df=min_df, max_df=max_df))
+    model = fit_topics(dtm, k=int(k), method=method, seed=seed)
+    long = topic_shares(model)
+    weights = pd.DataFrame(model.topic_term.T, columns=[f"t{i + 1}" for i in range(model.k)])
+    weights.insert(0, "term", model.terms)
+    # one table: the unit-topic shares, then the topic-term weights as rows of kind "term"
+    long.insert(0, "kind", "unit")
+    w = weights.melt(id_vars="term", var_name="topic", value_name="share")
+    w = w.assign(kind="term", topic=w["topic"].str[1:].astype(int), unit_id=w["term"])
+    w["label"] = w["topic"].map(dict(zip(range(1, model.k + 1), model.labels())))
+    out = pd.concat([long, w.drop(columns="term")], ignore_index=True)
+    units = model.units.drop(columns=[x for x in ("outlet", "doc_id") if x in model.units.columns and x in long])
+    return out.merge(units, on="unit_id", how="left") if "unit_id" in units else out
+
+
+_FRAMES = ("measures/frames.py", "measures/actors.py")
+#: Every measure the notebooks and the synthesis show. Add one here and it is computed, cached and written.
 MEASURES: dict[str, Measure] = {
-    "sentence_tone_vader": Measure(_tone, ("measures/tone.py",), {"methods": ["vader"]}, ("vaderSentiment",),
-                                   per_document=True),
-    "actor_mentions": Measure(_actors, ("measures/actors.py", "data/actors.yaml"), per_document=True),
+    "coverage": Measure(_coverage, ("corpus/describe.py",), uses_story=False,
+                        description="articles, paragraphs, sentences, words (non-punctuation tokens), entities per outlet"),
+    "sentence_tone": Measure(_tone, ("measures/tone.py", "data/tone_model.json"), {"methods": None},
+                             ("vaderSentiment", "sentence-transformers"), per_document=True, uses_story=False,
+                             description="tone of every sentence by each method"),
+    "actor_mentions": Measure(_actors, ("measures/actors.py",), per_document=True,
+                              description="every mention of a story actor (alias) or other named entity"),
     "term_counts": Measure(_term_counts, ("measures/distinctive.py", "measures/topics.py", "data/stopwords_news.txt"),
-                           {"by": "outlet", "min_df": 1}),
-    "framing_term_hits": Measure(_term_hits, _KWIC, {"fields": ["lemma", "lower"]}, per_document=True),
-    "framing_term_rates": Measure(_term_rates, _KWIC, {"fields": ["lemma", "lower"], "by": "outlet", "per": 1000},
-                                  reuses={"hits": ("framing_term_hits", ("fields",))}),
-    "frame_codes": Measure(_frames, ("measures/frames.py", "measures/actors.py", "data/actors.yaml",
-                                     "codebooks/semetko_valkenburg.yaml"), {"codebook": "semetko_valkenburg"},
-                           per_document=True),
+                           {"by": "outlet", "min_df": 1}, uses_story=False,
+                           description="content-term counts per outlet (distinctive words)"),
+    "framing_term_hits": Measure(_term_hits, ("measures/kwic.py",), {"fields": ["lemma", "lower"]}, per_document=True,
+                                 description="every occurrence of a story framing term"),
+    "framing_term_rates": Measure(_term_rates, ("measures/kwic.py",),
+                                  {"fields": ["lemma", "lower"], "by": "outlet", "per": 1000},
+                                  reuses={"hits": ("framing_term_hits", ("fields",))}, description="framing-term counts and rates per 1,000 words per outlet"),
+    "measure_names": Measure(_measure_names, ("measures/kwic.py",), {"fields": ["lemma", "lower"]}, per_document=True,
+                             description="each naming of the contested measure (the story's measure group)"),
+    "frame_codes": Measure(_frames, _FRAMES, {"codebook": "semetko_valkenburg"}, per_document=True,
+                           data_files=_codebook_file,
+                           description="(sentence, frame, question) hits of a codebook with their triggers"),
+    "svo": Measure(_svo, ("measures/agency.py", "measures/actors.py"), per_document=True,
+                   description="agent-verb-patient roles"),
+    "quotes": Measure(_quotes, ("measures/quotes.py", "measures/agency.py", "measures/resources.py",
+                                "data/attribution_markers.yaml"), {"min_words": 4}, per_document=True,
+                      description="quotations with speakers"),
+    "attribution_contexts": Measure(_contexts, ("measures/attribution.py", "measures/resources.py",
+                                                "data/attribution_markers.yaml"), per_document=True,
+                                    description="sentences about the accusations/denials and their marker classes"),
+    "attribution_markers": Measure(_markers, ("measures/attribution.py", "measures/resources.py",
+                                              "data/attribution_markers.yaml"), per_document=True,
+                                   description="every distancing, hedge and assertion marker in those sentences"),
+    "topic_selection": Measure(_topic_selection, ("measures/topics.py", "data/stopwords_news.txt"),
+                               {"unit": "sent_id", "min_df": 2, "max_df": 0.3, "ks": "auto", "methods": "auto",
+                                "seeds": "auto", "n_top": 10, "seed": 42}, uses_story=False,
+                               description="coherence and stability of every (method, k, seed) topic model"),
+    "topic_model": Measure(_topic_model, ("measures/topics.py", "data/stopwords_news.txt"),
+                           {"unit": "sent_id", "min_df": 2, "max_df": 0.3, "k": "auto", "method": "nmf", "seed": 42},
+                           uses_story=False,
+                           description="unit-topic shares (kind 'unit') and topic-term weights (kind 'term')"),
 }
 
 
-def corpus_fingerprint(corpus) -> str:
-    """Hash of every document's metadata and clean text (in corpus order) plus the parser identity.
+def topic_model_from_table(table: pd.DataFrame, *, method: str = "nmf", seed: int = 42):
+    """The :class:`analysis.measures.topics.TopicModel` stored as the ``topic_model`` measure's table
+    (no scikit-learn estimator: everything the notebooks and the synthesis read from a model)."""
+    import numpy as np
 
-    Vectorised (``pd.util.hash_pandas_object``), so cheap next to any measure; the parsed tables are not
-    hashed because they follow from the texts and the parser.
+    from analysis.measures.topics import TopicModel
 
-    >>> import analysis
-    >>> len(corpus_fingerprint(analysis.build_corpus(progress=False)))
-    32
+    units = table[table["kind"] == "unit"]
+    terms = table[table["kind"] == "term"]
+    k = int(units["topic"].max()) if len(units) else 0
+    unit_ids = list(dict.fromkeys(units["unit_id"]))
+    doc_topic = (units.pivot(index="unit_id", columns="topic", values="share").reindex(unit_ids).to_numpy(float))
+    term_ids = list(dict.fromkeys(terms["unit_id"]))
+    topic_term = terms.pivot(index="unit_id", columns="topic", values="share").reindex(term_ids).to_numpy(float).T
+    meta = [c for c in ("unit_id", "doc_id", "outlet", "n_terms", "text") if c in units.columns]
+    unit_table = units.drop_duplicates("unit_id")[meta].reset_index(drop=True)
+    return TopicModel(method=method, k=k, seed=seed, doc_topic=doc_topic, topic_term=topic_term,
+                      terms=np.asarray(term_ids, dtype=object), units=unit_table, estimator=None)
+
+
+def topic_plan(n_units: int, *, seed: int = 42) -> dict:
+    """The one rule for the topic-model search: candidate ``k``, methods and restarts sized to the corpus.
+
+    >>> topic_plan(90)["ks"], topic_plan(9000)["methods"]
+    ([2, 3, 4, 5, 6, 7, 8], ['nmf'])
     """
-    docs = corpus.documents.drop(columns=["raw_text"], errors="ignore")
-    docs = docs[sorted(docs.columns)].astype(str)
-    h = hashlib.sha256(pd.util.hash_pandas_object(docs, index=False).to_numpy().tobytes())
-    h.update(" ".join(docs.columns).encode())
-    h.update(_parser_id(corpus).encode())
-    return h.hexdigest()[:32]
+    big = n_units > 5000
+    return {"ks": list(range(2, max(3, min(9, n_units // 10 + 1)))),
+            "methods": ["nmf"] if big else ["nmf", "lda"],
+            "seeds": [seed + i for i in range(3 if big else 5)]}
 
 
-def _files_digest(paths: Sequence[str], libraries: Sequence[str] = ()) -> str:
-    from importlib.metadata import PackageNotFoundError, version
+# ------------------------------------------------------------------------------------------------ store
+class MeasureStore:
+    """Every measure of one corpus under one story, computed once and cached (memory, then Parquet on disk).
 
-    h = hashlib.sha256(MEASURES_CACHE_FORMAT.encode())
-    for rel in ("measures/registry.py", *paths):
-        h.update(str(rel).encode())
-        h.update((PACKAGE_ROOT / rel).read_bytes())
-    for lib in libraries:
-        try:
-            h.update(f"{lib}=={version(lib)}".encode())
-        except PackageNotFoundError:
-            h.update(f"{lib}==?".encode())
-    return h.hexdigest()[:16]
+    ``get(name, **params)`` returns a copy-safe table (do not modify it in place). ``cache=False`` skips the
+    disk cache (the in-memory one is always used).
+    """
+
+    def __init__(self, corpus, story: Story, *, cache: bool = True, cache_dir: str | Path | None = None,
+                 memory_items: int = 64):
+        if not isinstance(story, Story):
+            raise TypeError(f"story must be an analysis.story.Story, not {type(story).__name__} "
+                            "(use analysis.story.resolve_story or load_story)")
+        self.corpus, self.story, self.cache, self.cache_dir = corpus, story, cache, cache_dir
+        self._memory: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._memory_items = memory_items
+        self._fingerprint: str | None = None
+
+    def __repr__(self) -> str:
+        return f"MeasureStore(story={self.story.name!r}, {len(self._memory)} tables in memory)"
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = C.corpus_fingerprint(self.corpus)
+        return self._fingerprint
+
+    def resolve(self, name: str, **params) -> dict:
+        """The parameters ``name`` is computed with: defaults, overrides, and every ``"auto"`` resolved."""
+        if name not in MEASURES:
+            raise KeyError(f"unknown measure {name!r}; available: {sorted(MEASURES)}")
+        unknown = sorted(set(params) - set(MEASURES[name].params))
+        if unknown:
+            raise TypeError(f"measure {name!r} has no parameter(s) {unknown}; it takes {sorted(MEASURES[name].params)}")
+        kw = {**MEASURES[name].params, **params}
+        if name == "sentence_tone" and kw["methods"] is None:
+            from analysis.measures.tone import available_methods
+
+            kw["methods"] = available_methods()
+        if name == "sentence_tone":
+            kw["methods"] = list(kw["methods"])
+            if not kw["methods"]:
+                raise ValueError("sentence_tone needs at least one method")
+        if name == "topic_selection":
+            n_units = self.corpus.sentences.shape[0] if kw["unit"] == "sent_id" else len(self.corpus.documents)
+            plan = topic_plan(n_units, seed=kw["seed"])
+            kw.update({k: plan[k] for k in ("ks", "methods", "seeds") if kw[k] == "auto"})
+        if name == "topic_model" and kw["k"] == "auto":
+            from analysis.measures.topics import choose_k
+
+            sel = self.get("topic_selection", unit=kw["unit"], min_df=kw["min_df"], max_df=kw["max_df"],
+                           seed=kw["seed"])
+            kw["k"] = choose_k(sel, method=kw["method"] if kw["method"] in set(sel["method"]) else "nmf",
+                               min_stability=0.8)
+        if name == "frame_codes":  # a name, a path or a Codebook: keyed by the file it resolves to
+            from analysis.measures.frames import load_codebook
+
+            cb = kw["codebook"]
+            kw["codebook"] = str(cb.path if hasattr(cb, "frames") else load_codebook(cb).path)
+        return kw
+
+    def key(self, name: str, kw: Mapping) -> str:
+        """The part of the cache key that is not the corpus: parameters, story, code and data files."""
+        m = MEASURES[name]
+        files = ["measures/registry.py", *m.code, *(m.data_files(kw) if m.data_files else ())]
+        story = self.story.digest if m.uses_story else "-"
+        return f"{C.params_digest({**kw, '_story': story})}-{C.files_digest(files, m.libraries)}"
+
+    def get(self, name: str, **params) -> pd.DataFrame:
+        """The table of measure ``name`` (see :data:`MEASURES`) with ``params`` overriding its defaults."""
+        kw = self.resolve(name, **params)
+        key = self.key(name, kw)
+        mem_key = (name, key)
+        if mem_key in self._memory:
+            self._memory.move_to_end(mem_key)
+            return self._memory[mem_key]
+        table = self._compute(name, kw, key)
+        self._memory[mem_key] = table
+        while len(self._memory) > self._memory_items:
+            self._memory.popitem(last=False)
+        return table
+
+    def _compute(self, name: str, kw: dict, key: str) -> pd.DataFrame:
+        m = MEASURES[name]
+        given = {arg: self.get(other, **{p: kw[p] for p in shared}) for arg, (other, shared) in m.reuses.items()}
+        compute = lambda corpus: m.fn(corpus, self.story, **kw, **given)  # noqa: E731
+        if not self.cache:
+            out = compute(self.corpus)
+            return C.in_corpus_order(out, self.corpus.documents["doc_id"]) if m.per_document else out
+        path = C.cache_root(self.cache_dir) / f"{name}-{self.fingerprint}-{key}.parquet"
+        hit = read_table(path)
+        if hit is not None:
+            return hit
+        if m.per_document:
+            out = C.per_document(self.corpus, C.per_document_root(self.corpus, name, key, cache_dir=self.cache_dir),
+                                 compute)
+        else:
+            out = compute(self.corpus)
+        write_table(out, path)
+        return out
+
+    def tables(self, names: Sequence[str] | None = None, *, progress: bool | None = None) -> dict[str, pd.DataFrame]:
+        """``name -> table`` for ``names`` (default: every measure). An empty list gives an empty dict."""
+        names = list(MEASURES) if names is None else list(names)
+        show = progress if progress is not None else len(self.corpus.documents) > 1000
+        if show:
+            from tqdm.auto import tqdm
+
+            names = tqdm(names, desc="measures", unit="measure")
+        return {n: self.get(n) for n in names}
 
 
-def _params(name: str, overrides: Mapping | None = None) -> dict:
-    return {**MEASURES[name].params, **(overrides or {})}
-
-
-def _params_digest(params: Mapping) -> str:
-    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:12]
-
-
-def measure_cache_path(corpus, name: str, *, cache_dir: str | Path | None = None, fingerprint: str | None = None,
-                       params: Mapping | None = None) -> Path:
-    """Where ``name``'s result for ``corpus`` (with ``params`` overriding the defaults) is or would be cached."""
-    from analysis.config import get_settings
-
-    base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
-    fp = fingerprint or corpus_fingerprint(corpus)
-    m = MEASURES[name]
-    return base / "measures" / f"{name}-{fp}-{_params_digest(_params(name, params))}-{_files_digest(m.depends_on, m.libraries)}.parquet"
-
-
-def clear_measures_cache(cache_dir: str | Path | None = None) -> None:
-    """Delete every cached measure table."""
-    from analysis.config import get_settings
-
-    base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
-    shutil.rmtree(base / "measures", ignore_errors=True)
-
-
-_OBJECT_KEY = b"analysis.measures.object_columns"
-
-
-def _write_table(df: pd.DataFrame, path: Path) -> None:
-    """Parquet that reads back equal (``assert_frame_equal``): object columns are recorded and restored.
-    Columns Parquet cannot store (mixed Python types) fall back to a pickle next to it."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        table = pa.Table.from_pandas(df, preserve_index=True)
-        obj = [str(c) for c in df.columns if df[c].dtype == object]
-        meta = {**(table.schema.metadata or {}), _OBJECT_KEY: json.dumps(obj).encode()}
-        pq.write_table(table.replace_schema_metadata(meta), tmp)
-        os.replace(tmp, path)
-    except (pa.ArrowException, TypeError, ValueError):
-        tmp.unlink(missing_ok=True)
-        df.to_pickle(tmp)
-        os.replace(tmp, path.with_suffix(".pkl"))
-
-
-def _read_table(path: Path) -> pd.DataFrame | None:
-    import pyarrow.parquet as pq
-
-    if path.exists():
-        table = pq.read_table(path)
-        df = table.to_pandas()
-        for c in json.loads((table.schema.metadata or {}).get(_OBJECT_KEY, b"[]")):
-            if c in df.columns:
-                df[c] = df[c].astype(object).where(df[c].notna(), None)
-        return df
-    if path.with_suffix(".pkl").exists():
-        return pd.read_pickle(path.with_suffix(".pkl"))
-    return None
-
-
-def compute_measures(
-    corpus,
-    *,
-    which: Sequence[str] | None = None,
-    cache: bool = True,
-    cache_dir: str | Path | None = None,
-    params: Mapping[str, Mapping] | None = None,
-    progress: bool | None = None,
-) -> dict[str, pd.DataFrame]:
-    """``name -> tidy table`` for ``which`` measures (default: all of :data:`MEASURES`), from the cache
-    when the corpus, the parameters, the measure's code and its data files are unchanged.
+def compute_measures(corpus, *, story: Story, which: Sequence[str] | None = None, cache: bool = True,
+                     cache_dir: str | Path | None = None, params: Mapping[str, Mapping] | None = None,
+                     progress: bool | None = None) -> dict[str, pd.DataFrame]:
+    """``name -> table`` for ``which`` measures (``None``: all; ``[]``: none) under ``story``.
 
     ``params``: ``{name: {parameter: value}}`` overriding :data:`MEASURES` defaults (part of the key).
-    ``progress``: a bar over the measures (default: on above 1,000 documents).
     """
-    names = list(which or MEASURES)
+    store = MeasureStore(corpus, story, cache=cache, cache_dir=cache_dir)
+    names = list(MEASURES) if which is None else list(which)
     unknown = sorted(set(names) - set(MEASURES))
     if unknown:
         raise KeyError(f"unknown measure(s) {unknown}; available: {sorted(MEASURES)}")
     params = params or {}
-    show = progress if progress is not None else len(corpus.documents) > 1000
-    fp = corpus_fingerprint(corpus) if cache else None
-    out: dict[str, pd.DataFrame] = {}
-    for name in _bar(names, show):
-        kw = _params(name, params.get(name))
-        path = measure_cache_path(corpus, name, cache_dir=cache_dir, fingerprint=fp, params=kw) if cache else None
-        if path is not None:
-            try:
-                hit = _read_table(path)
-            except Exception:  # truncated or incompatible entry: recompute and overwrite
-                hit = None
-            if hit is not None:
-                out[name] = hit
-                continue
-        m = MEASURES[name]
-        given = {arg: out[other] for arg, (other, same) in m.reuses.items()
-                 if other in out and all(_params(other, params.get(other)).get(p) == kw.get(p) for p in same)}
-        if m.per_document and cache:
-            out[name] = _per_document(corpus, name, kw, cache_dir=cache_dir)
-        elif m.per_document:
-            out[name] = _in_corpus_order(m.fn(corpus, **kw, **given), corpus.documents["doc_id"])
-        else:
-            out[name] = m.fn(corpus, **kw, **given)
-        if path is not None:
-            _write_table(out[name], path)
+    out = {}
+    for n in names:
+        out[n] = store.get(n, **params.get(n, {}))
     return out
 
 
-def _in_corpus_order(df: pd.DataFrame, doc_ids) -> pd.DataFrame:
-    """Rows grouped by document in corpus order, each document's rows in the order the measure gave them."""
-    pos = {str(d): i for i, d in enumerate(doc_ids)}
-    order = df["doc_id"].astype(str).map(pos).to_numpy()
-    return df.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+def clear_measures_cache(cache_dir: str | Path | None = None) -> None:
+    """Delete every cached measure table."""
+    import shutil
+
+    shutil.rmtree(C.cache_root(cache_dir), ignore_errors=True)
 
 
-def _parser_id(corpus) -> str:
-    """The model, its version, the spaCy version and the components (the parse cache folder names them)."""
-    shards = getattr(getattr(corpus, "_parsed", None), "shards", []) or []
-    parser = sorted({f"{p.parent.parent.name}/{p.parent.name}" for p in shards})
-    return f"{corpus.parse_stats.model}|{'|'.join(parser)}"
-
-
-_NOT_IN_DOC_KEY = ("raw_text", "text", "source")
-
-
-def document_keys(corpus) -> list[str]:
-    """One cache key per document (corpus order): SHA-256 of its clean text plus a hash of its metadata row
-    (id, outlet, date, title, ...; not ``source``, which says only which file and row it was read from, so
-    the same article read from another file or row keeps its key). Used by the per-document measure cache."""
-    docs = corpus.documents
-    meta = docs.drop(columns=list(_NOT_IN_DOC_KEY), errors="ignore")
-    meta = meta[sorted(meta.columns)].astype(str)
-    mh = pd.util.hash_pandas_object(meta, index=False).to_numpy()
-    texts = docs["text"].astype(str).tolist()
-    th = [hashlib.sha256(t.encode()).hexdigest()[:32] for t in texts]
-    return [f"{t}-{int(m):016x}" for t, m in zip(th, mh)]
-
-
-def per_document_cache_root(corpus, name: str, *, cache_dir: str | Path | None = None,
-                            params: Mapping | None = None) -> Path:
-    """Folder of ``name``'s per-document cache: ``<cache_dir>/measures/per_document/<name>-<params>-<code>-<context>/``
-    (context: the parser identity and the document columns that enter :func:`document_keys`)."""
-    from analysis.config import get_settings
-
-    base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
-    m = MEASURES[name]
-    cols = sorted(c for c in corpus.documents.columns if c not in _NOT_IN_DOC_KEY)
-    ctx = hashlib.sha256(f"{_parser_id(corpus)}|{' '.join(cols)}".encode()).hexdigest()[:12]
-    return (base / "measures" / "per_document"
-            / f"{name}-{_params_digest(_params(name, params))}-{_files_digest(m.depends_on, m.libraries)}-{ctx}")
-
-
-def _per_document(corpus, name: str, kw: Mapping, *, cache_dir) -> pd.DataFrame:
-    """``name`` for ``corpus`` from the per-document cache, computing only the documents not in it.
-
-    Each computing run appends ``<batch>.parquet`` (its rows plus a ``_doc_key`` column) and then
-    ``<batch>.keys.json`` (every document it computed, including those without rows); a batch counts
-    once its key list exists, so an interrupted run is recomputed, never half-read.
-    """
-    import uuid
-
-    root = per_document_cache_root(corpus, name, cache_dir=cache_dir, params=kw)
-    doc_ids = corpus.documents["doc_id"].astype(str).tolist()
-    keys = document_keys(corpus)
-    index: dict[str, str] = {}
-    for kf in sorted(root.glob("*.keys.json")) if root.exists() else []:
-        try:
-            batch_keys = json.loads(kf.read_text())
-        except (OSError, ValueError):
-            continue
-        for k in batch_keys:
-            index.setdefault(k, kf.name[: -len(".keys.json")])
-    missing = [d for d, k in zip(doc_ids, keys) if k not in index]
-    if missing:
-        sub = corpus if len(missing) == len(doc_ids) else corpus.subset(missing)
-        fresh = _in_corpus_order(MEASURES[name].fn(sub, **kw), missing)
-        key_of = dict(zip(doc_ids, keys))
-        stem = uuid.uuid4().hex[:16]
-        _write_table(fresh.assign(_doc_key=fresh["doc_id"].astype(str).map(key_of)), root / f"{stem}.parquet")
-        tmp = root / f".{stem}.keys.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps([key_of[d] for d in missing]))
-        os.replace(tmp, root / f"{stem}.keys.json")
-        index.update({key_of[d]: stem for d in missing})
-        if len(missing) == len(doc_ids):
-            return fresh  # nothing was cached: no need to read back what was just computed
-    wanted: dict[str, set[str]] = {}
-    for k in keys:
-        wanted.setdefault(index[k], set()).add(k)
-    parts = []
-    for stem, ks in sorted(wanted.items()):
-        t = _read_table(root / f"{stem}.parquet")
-        if t is None:
-            raise FileNotFoundError(f"per-document measure cache {root / stem}.parquet is missing; "
-                                    "delete the folder or call clear_measures_cache()")
-        parts.append(t[t["_doc_key"].isin(ks)])
-    nonempty = [t for t in parts if len(t)]
-    table = pd.concat(nonempty, ignore_index=True) if nonempty else parts[0].iloc[0:0]
-    pos = {k: i for i, k in enumerate(keys)}
-    order = table["_doc_key"].map(pos).to_numpy()
-    return table.iloc[order.argsort(kind="stable")].drop(columns="_doc_key").reset_index(drop=True)
-
-
-def _bar(items, show: bool):
-    if not show:
-        return items
-    from tqdm.auto import tqdm
-
-    return tqdm(items, desc="measures", unit="measure")
-
-
-def write_measures(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
-    """Write each table as ``<out_dir>/<name>.parquet`` (object columns as strings where Parquet needs it)."""
+def write_measures(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+    """Write each table as ``<out_dir>/<name>.parquet`` (readable by pandas, R ``arrow``, DuckDB ...)."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, df in tables.items():
-        p = out_dir / f"{name}.parquet"
-        try:
-            df.to_parquet(p, index=False)
-        except Exception:  # mixed-type object columns: store them as text
-            obj = df.select_dtypes(include="object").columns
-            df.assign(**{c: df[c].astype(str) for c in obj}).to_parquet(p, index=False)
-        paths.append(p)
-    return paths
+    return [write_table(df.reset_index(drop=True), out_dir / f"{name}.parquet") for name, df in tables.items()]
 
 
 def main(argv: list[str] | None = None) -> int:
-    from analysis.config import PROJECT_ROOT
+    from analysis.config import get_settings
 
     ap = argparse.ArgumentParser(description="Compute the cached measures and write them as Parquet.")
     ap.add_argument("--corpus", default=None, help="folder / CSV / TSV / JSONL / Parquet (default: the seeds)")
-    ap.add_argument("--output-dir", default=str(PROJECT_ROOT / "outputs"), type=Path)
+    ap.add_argument("--story", default=None, help="story YAML (default: the seeds' story for the seeds, "
+                                                  "else one discovered from the corpus)")
+    ap.add_argument("--output-dir", default=None, type=Path, help="default: ANALYSIS_OUTPUT_DIR (outputs/)")
     ap.add_argument("--which", nargs="*", default=None, help=f"subset of {sorted(MEASURES)}")
     ap.add_argument("--no-cache", action="store_true")
     args = ap.parse_args(argv)
     import analysis
+    from analysis.story import resolve_story
 
     t0 = time.perf_counter()
     corpus = analysis.build_corpus(args.corpus)
-    tables = compute_measures(corpus, which=args.which, cache=not args.no_cache)
-    paths = write_measures(tables, args.output_dir / "measures")
-    for p, (name, df) in zip(paths, tables.items()):
+    story = resolve_story(args.story, corpus=corpus, source=args.corpus)
+    tables = compute_measures(corpus, story=story, which=args.which, cache=not args.no_cache)
+    out_dir = (args.output_dir or get_settings().output_dir) / "measures"
+    for p, (name, df) in zip(write_measures(tables, out_dir), tables.items()):
         print(f"{name:22s} {len(df):>9,} rows -> {p}")
-    print(f"{len(paths)} measures in {time.perf_counter() - t0:.1f} s")
+    print(f"{len(tables)} measures in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+__all__ = ["MEASURES", "Measure", "MeasureStore", "clear_measures_cache", "compute_measures", "main",
+           "topic_model_from_table", "topic_plan", "write_measures"]
