@@ -15,10 +15,16 @@ def _tone(c):
     return sentence_tone(c.sentences, methods=["vader"])
 
 
+def _story():
+    from analysis.story import SEEDS_STORY, load_story
+
+    return load_story(SEEDS_STORY)  # the synthetic corpora recombine seed sentences
+
+
 def _actors(c):
     from analysis.measures.actors import find_actor_mentions
 
-    return find_actor_mentions(c.sentences, entities=c.entities)
+    return find_actor_mentions(c.sentences, entities=c.entities, table=_story().actors)
 
 
 def _dtm(c):
@@ -34,15 +40,15 @@ def _distinctive(c):
 
 
 def _kwic(c):
-    from analysis.measures.kwic import find_terms, load_term_list, term_rates
+    from analysis.measures.kwic import find_terms, term_rates
 
-    return term_rates(find_terms(c.tokens, load_term_list()), c.tokens, documents=c.documents)
+    return term_rates(find_terms(c.tokens, _story().terms), c.tokens, documents=c.documents)
 
 
 def _framing(c):
     from analysis.measures.frames import code_sentences
 
-    return code_sentences(c, "semetko_valkenburg")
+    return code_sentences(c, "semetko_valkenburg", actor_table=_story().actors)
 
 
 #: Measures computed from the tidy tables alone.
