@@ -60,6 +60,11 @@ def open_study(corpus=None, *, story: Story | str | Path | None = None, actors=N
             written = st.write(Path(output_dir) / "story.yaml")
             notes.append(f"Edit {written.name} (in the output folder) and pass it back with --story to name "
                          "groups, fix roles and add terms and markers.")
+    if output_dir is not None:  # what the report and the exports say the run was about
+        from analysis.store import write_json
+
+        write_json(Path(output_dir) / "story.json", {"name": st.name, "title": st.title, "digest": st.digest,
+                                                     "discovered": st.discovered, "labels": dict(st.labels)})
     return Study(corpus=built, story=st, measures=MeasureStore(built, st, cache=cache), source=corpus,
                  story_file=written, notes=notes)
 

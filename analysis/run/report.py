@@ -86,12 +86,25 @@ def _index(pages: list[PageInfo], *, title: str, note: str) -> str:
             f"<h2 id='figures'>Figures</h2>{''.join(gallery)}</body></html>")
 
 
-def build_report(output_dir: str | Path, *, title: str = "How outlets framed the US crackdown on Huawei") -> Path:
-    """Write ``<output_dir>/report/`` from the executed notebooks; return the index path."""
+def report_title(output_dir: str | Path) -> str:
+    """The title of the story the notebooks used (``<output_dir>/story.json``, written by
+    :func:`analysis.open_study`), or a generic one."""
+    from analysis.store import read_json
+
+    used = read_json(Path(output_dir) / "story.json") or {}
+    return str(used.get("title") or "How outlets framed the story")
+
+
+def build_report(output_dir: str | Path, *, title: str | None = None) -> Path:
+    """Write ``<output_dir>/report/`` from the executed notebooks; return the index path.
+
+    ``title`` defaults to the title of the story the notebooks were run with (:func:`report_title`).
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
     output_dir = Path(output_dir)
+    title = title or report_title(output_dir)
     executed = sorted((output_dir / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if not executed:
         raise FileNotFoundError(f"no executed notebooks in {output_dir / 'notebooks'}: run analysis.run.notebooks first")
@@ -108,7 +121,8 @@ def build_report(output_dir: str | Path, *, title: str = "How outlets framed the
     pages = []
     for path in executed:
         nb = nbformat.read(path, as_version=4)
-        body, _ = exporter.from_notebook_node(nb)
+        info = _page_info(nb, path.stem, [])
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{info.title} · {title}"}})
         body = strip_external_resources(body)
         nav = (f'<nav style="padding:.5rem 1rem;font-family:sans-serif"><a href="index.html">&larr; all notebooks</a></nav>')
         body = body.replace("<body", "<body", 1)
