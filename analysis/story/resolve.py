@@ -59,8 +59,6 @@ def with_files(story: Story, *, actors=None, framing_terms=None, markers=None) -
     if actors is None and framing_terms is None and markers is None:
         return story
     data = story.to_dict()
-    data["discovered"] = None
-    data.pop("discovered")
     if actors is not None:
         raw = _read(actors, "actor")
         entries = raw.get("actors")
