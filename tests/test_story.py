@@ -269,3 +269,122 @@ def test_with_files_errors_name_the_file(tmp_path):
     bad.write_text("actors:\n- {actor: A, group: g, aliases: [A]}\n- {actor: B, group: g, aliases: [A]}\n")
     with pytest.raises(StoryError, match=r"my_actors\.yaml: actors\[1\] \(actor 'B'\).*already used by actor 'A'"):
         with_files(base, actors=bad)
+
+
+# ------------------------------------------------------------------------------------------- discover_story
+def _fake_corpus(pairs, n_docs: int = 3):
+    """A stand-in with only what discover_story reads: an entity table and the documents."""
+    from types import SimpleNamespace
+
+    ents = pd.DataFrame([{"doc_id": f"d{i % n_docs}", "text": t, "label": lab} for i, (t, lab) in enumerate(pairs)],
+                        columns=["doc_id", "text", "label"])
+    return SimpleNamespace(entities=ents, documents=pd.DataFrame({"doc_id": [f"d{i}" for i in range(n_docs)]}))
+
+
+def _by_actor(story: Story) -> dict[str, set[str]]:
+    return {a: set(rows["alias"]) for a, rows in story.actors.groupby("actor")}
+
+
+def test_discover_merges_spellings_with_generic_rules_only():
+    pairs = ([("Putin", "PERSON")] * 3 + [("Vladimir Putin", "PERSON"), ("President Vladimir Putin", "PERSON")]
+             + [("Xi", "PERSON")] * 3 + [("Xi Jinping's", "PERSON")]
+             + [("Trump", "ORG")] * 3 + [("Donald Trump", "PERSON")]
+             + [("U.S", "GPE"), ("U.S.", "GPE"), ("US", "GPE"), ("the United States", "GPE"), ("The US", "GPE")]
+             + [("NCSC", "ORG"), ("the National Cyber Security Centre", "ORG")]
+             + [("Alvarez", "PERSON")] * 2 + [("Luis Alvarez", "PERSON"), ("Rosa Alvarez", "PERSON")] * 2
+             + [("Huawei", "ORG")] * 4 + [("Huawei Carrier", "PERSON")] * 2
+             + [("Washington", "GPE")] * 2 + [("George Washington", "PERSON")] * 2
+             + [("headstart", "GPE")] * 3 + [("March 3", "ORG"), ("2025", "ORG"), ("2025", "GPE"), ("1.2 billion", "PERSON")]
+             + [("the chief executive", "PERSON")] * 3 + [("Monday", "ORG")] * 2)
+    s = discover_story(_fake_corpus(pairs), name="rules", min_mentions=2)
+    got = _by_actor(s)
+    assert got["Vladimir Putin"] == {"Putin", "Vladimir Putin", "President Vladimir Putin"}
+    assert got["Xi Jinping"] == {"Xi", "Xi Jinping"}                   # family name first
+    assert got["Donald Trump"] == {"Trump", "Donald Trump"}             # a surname tagged ORG still joins
+    us = next(a for a, al in got.items() if "U.S." in al)
+    assert got[us] >= {"U.S", "U.S.", "US", "United States", "the United States", "The US"}
+    assert got["National Cyber Security Centre"] >= {"NCSC", "the National Cyber Security Centre"}
+    assert "Alvarez" in got and got["Luis Alvarez"] == {"Luis Alvarez"}  # two full names: left apart
+    assert got["Huawei"] == {"Huawei"}                                  # an ORG never joins a PERSON by its first word
+    assert got["Washington"] == {"Washington"}                          # a place never joins a person
+    kept = set().union(*got.values())
+    assert not kept & {"headstart", "March 3", "2025", "1.2 billion", "chief executive", "the chief executive", "Monday"}
+    assert s.role_of(us) == "government" and s.role_of("Huawei") == "other"
+    assert len(s.actors["actor"].unique()) == len(got)
+
+
+def test_discover_is_deterministic_whatever_the_order_of_the_entities(seed_corpus):
+    ents = seed_corpus.entities
+    from types import SimpleNamespace
+
+    shuffled = SimpleNamespace(entities=ents.sample(frac=1.0, random_state=3).reset_index(drop=True),
+                               documents=seed_corpus.documents)
+    a, b = discover_story(seed_corpus, name="seeds"), discover_story(shuffled, name="seeds")
+    assert a.digest == b.digest and a.actors.equals(b.actors)
+    assert discover_story(seed_corpus, name="seeds").digest == a.digest
+
+
+def test_discover_on_the_seeds(seed_corpus):
+    s = discover_story(seed_corpus, name="seeds")
+    assert s.discovered and s.name == "seeds" and s.terms.empty and s.markers == {}
+    got = _by_actor(s)
+    assert {"Huawei", "Vladimir Putin", "Xi Jinping", "Donald Trump", "Nicolas Maduro", "Ryan Ding"} <= set(got)
+    assert {"Putin", "Xi", "Trump", "Maduro", "Ding"} & set(got) == set()    # merged into the full names
+    us = next(a for a, al in got.items() if "United States" in al)
+    assert {"US", "U.S"} <= got[us] and s.role_of(us) == "government"
+    assert s.role_of("China Mobile") == "company" and s.role_of("Russia") == "government"
+    assert len(got) == 25 and set(s.roles) == set(got)                     # each actor its own group
+    assert s.actors["key"].is_unique
+    # the measures get a valid story: every group has a role, and it round-trips
+    assert set(s.roles.values()) <= set(ROLES)
+
+
+def test_discover_on_the_byoc_corpus_finds_its_people_and_never_the_seeds(byoc_corpus):
+    s = discover_story(byoc_corpus, name="byoc")
+    got = _by_actor(s)
+    assert {"Elena Voss", "Grace Okafor", "Rafael Ortiz", "Meridian Ports Group", "Tomas Brandt"} <= set(got)
+    assert got["Tomas Brandt"] == {"Councillor Tomas Brandt", "Tomas Brandt", "Brandt"}
+    assert {"Voss", "Okafor", "Ortiz", "Brandt"} & set(got) == set()
+    assert s.role_of("Tomas Brandt") == "government"      # from "Councillor Tomas Brandt"
+    assert s.role_of("Sterling Ratings") == "company" and s.role_of("Port Calder") == "government"
+    # two Alvarez full names: "Alvarez" alone belongs to neither
+    assert not any("Alvarez" in al for a, al in got.items() if not a.endswith("Alvarez"))
+    assert "Alvarez" not in got.get("Luis Alvarez", set())
+    assert not set(got) & set(load_story(SEEDS_STORY).actors["actor"])
+
+
+def test_discover_runs_on_one_document_and_on_a_corpus_without_entities(tmp_path):
+    one = analysis.build_corpus(pd.DataFrame({
+        "id": ["a1"], "outlet": ["Test Times"], "title": ["One"],
+        "text": ["Mayor Anna Berg met Karl Olsen in Oslo on Monday. Berg said the plan was fair. "
+                 "Olsen said Oslo would pay. Berg and Olsen will meet again."]}), progress=False, cache_dir=tmp_path)
+    s = discover_story(one, name="one")
+    assert s.discovered and "1 document(s)" in s.description
+    assert _by_actor(s)["Anna Berg"] == {"Anna Berg", "Berg"} and s.role_of("Oslo") == "government"
+    assert set(s.roles) == set(s.actors["group"])
+    none = analysis.build_corpus(pd.DataFrame({
+        "id": ["b1", "b2"], "outlet": ["x", "y"], "title": ["t", "u"],
+        "text": ["the cat sat on the mat and it was warm. nobody came.", "it rained all day and the roads were wet."]}),
+        progress=False, cache_dir=tmp_path)
+    t = discover_story(none, name="quiet")
+    assert t.actors.empty and t.roles == {}
+    assert "no actors" in t.description and "2 document(s)" in t.description and "--story" in t.description
+    # an empty story still writes and reads back
+    assert load_story(t.write(tmp_path / "story.yaml")).digest == t.digest
+    few = discover_story(_fake_corpus([("Anna Berg", "PERSON")]), name="few")
+    assert few.actors.empty and "mentioned at least 2 times" in few.description
+
+
+def test_guess_role_order_and_word_boundaries():
+    assert guess_role("a group of residents", "ORG") == "civil_society"   # the phrase beats the word "group"
+    assert guess_role("Meridian Ports Group", "ORG") == "company"
+    assert guess_role("Port Calder Chamber of Commerce", "ORG") == "company"
+    assert guess_role("Department of Commerce", "ORG") == "government"
+    assert guess_role("Dockworkers Union", "ORG") == "civil_society"
+    assert guess_role("Unity Bank", "ORG") == "company"                   # "un" is a word, not a prefix
+    assert guess_role("Whitehouse Partners", "ORG") == "company"          # "white house" needs both words
+    assert guess_role("Residents", "NORP") == "public"
+    assert guess_role("Karl Olsen", "PERSON") == "other" and guess_role("Oslo", "GPE") == "government"
+    assert guess_role("Chinese", "NORP") == "public"
+    lexicon = {"company": ["group"], "civil_society": ["residents"]}       # a user lexicon: order is the file's
+    assert guess_role("residents group", "ORG", lexicon=lexicon) == "company"
