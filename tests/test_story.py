@@ -388,3 +388,29 @@ def test_guess_role_order_and_word_boundaries():
     assert guess_role("Chinese", "NORP") == "public"
     lexicon = {"company": ["group"], "civil_society": ["residents"]}       # a user lexicon: order is the file's
     assert guess_role("residents group", "ORG", lexicon=lexicon) == "company"
+
+
+# ------------------------------------------------------------------------------------------ the byoc story file
+def test_byoc_story_file_is_the_three_older_files_in_one(byoc_corpus):
+    s = load_story(BYOC / "story.yaml")
+    assert s.name == "port_calder_lease" and "Port Calder" in s.title and "hand-made test data" in s.sources.lower()
+    assert set(s.labels) == {"topic", "measure", "accusation"} and s.label("measure") == "the terminal lease"
+    assert set(s.roles) == set(s.actors["group"])                          # every group has a role
+    assert s.role_of("city government") == "government" and s.role_of("Meridian") == "company"
+    assert s.role_of("dockworkers") == "civil_society" and s.role_of("residents") == "public"
+    assert s.measure_group == "naming_the_deal" and "lease" in set(s.measure_terms["term"])
+    assert 3 <= len(s.examples) <= 4
+    # the same lists as the override path gives from actors.yaml, framing_terms.yaml, attribution_markers.yaml
+    found = resolve_story(None, corpus=byoc_corpus, source=str(BYOC / "articles.csv"))
+    w = with_files(found, actors=BYOC / "actors.yaml", framing_terms=BYOC / "framing_terms.yaml",
+                   markers=BYOC / "attribution_markers.yaml")
+    assert w.actors[["actor", "group", "alias", "key"]].equals(s.actors[["actor", "group", "alias", "key"]])
+    assert set(w.terms["term"]) == set(s.terms["term"]) and w.kwic_views == s.kwic_views
+    assert set(w.measure_terms["term"]) == set(s.measure_terms["term"]) and w.measure_group == s.measure_group
+    assert {k: dict(v) for k, v in w.markers.items()} == {k: dict(v) for k, v in s.markers.items()}
+    assert w.label("measure") == s.label("measure") and w.label("accusation") == s.label("accusation")
+    # the words are this corpus's: every kwic term and most measure terms occur in its text
+    words = set(byoc_corpus.tokens["lemma"].str.lower()) | set(byoc_corpus.tokens["lower"])
+    assert all(t.split()[0] in words for _title, terms in s.kwic_views for t in terms)
+    text = " ".join(byoc_corpus.documents["text"]).lower()
+    assert sum(t in text or t in words for t in s.measure_terms["term"]) >= 14
