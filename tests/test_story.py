@@ -414,3 +414,63 @@ def test_byoc_story_file_is_the_three_older_files_in_one(byoc_corpus):
     assert all(t.split()[0] in words for _title, terms in s.kwic_views for t in terms)
     text = " ".join(byoc_corpus.documents["text"]).lower()
     assert sum(t in text or t in words for t in s.measure_terms["term"]) >= 14
+
+
+# --------------------------------------------------------------------- the second hand-made story: a congestion charge
+CONGESTION = ROOT / "tests" / "data" / "congestion"
+
+
+@pytest.fixture(scope="module")
+def congestion_corpus():
+    return analysis.build_corpus(str(CONGESTION / "articles.csv"), progress=False)
+
+
+def test_congestion_articles_are_what_the_script_writes_and_fit_the_brief():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_congestion", CONGESTION / "make_corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert (CONGESTION / "articles.csv").read_text(encoding="utf-8") == mod.csv_text()
+    df = pd.read_csv(CONGESTION / "articles.csv")
+    assert list(df.columns) == ["id", "outlet", "date", "title", "url", "text"] and df["id"].is_unique
+    assert len(df) >= 12 and df["outlet"].nunique() == 3 and df["outlet"].value_counts().min() >= 4
+    words = df["text"].str.split().str.len()
+    assert words.between(150, 400).all(), words.tolist()
+    dates = pd.to_datetime(df["date"])
+    assert (dates.max() - dates.min()).days >= 21
+    assert not df["text"].str.contains(r"Huawei|5G|\bports?\b|harbou?r|Meridian", case=False, regex=True).any()
+    assert df["text"].str.contains(r'," said|," (?:he|she) said', regex=True).sum() >= 12     # direct quotes
+    assert df["text"].str.contains(r"\baccus", regex=True).sum() >= 4
+    assert df["text"].str.contains(r"\bden(?:y|ied|ies)\b|\breject", regex=True).sum() >= 4
+    assert df["text"].str.contains(r"\d").all()
+
+
+def test_congestion_corpus_loads_without_rejects_and_its_story_validates(congestion_corpus):
+    assert len(congestion_corpus.documents) == 15 and len(congestion_corpus.rejects) == 0
+    assert len(congestion_corpus.issues) == 0
+    s = resolve_story(CONGESTION / "story.yaml", corpus=congestion_corpus, source=str(CONGESTION / "articles.csv"))
+    assert s.name == "halvercombe_congestion_charge" and not s.discovered
+    assert set(s.roles) == set(s.actors["group"]) and set(s.roles.values()) <= set(ROLES)
+    assert s.groups_with_role("government") == ["city government"]
+    assert s.measure_group == "naming_the_charge" and s.label("measure") == "the congestion charge"
+    assert set(s.roles) & SEEDS_GROUPS == {"media"}      # a generic group name; no actor of the seeds
+    assert not set(s.actors["actor"]) & set(load_story(SEEDS_STORY).actors["actor"])
+    # its words occur in its articles: every framing term (lemma, lower-case token or phrase), every alias
+    tokens = congestion_corpus.tokens
+    words = set(tokens["lemma"].str.lower()) | set(tokens["lower"])
+    text = " ".join(congestion_corpus.documents["text"])
+    missing = [t for t in s.terms["term"] if not (t in words or (" " in t and t in text.lower()))]
+    assert missing == []
+    unseen = [a for a in s.actors["alias"]
+              if not re.search(rf"(?<!\w)[{a[0].lower()}{a[0].upper()}]{re.escape(a[1:])}(?!\w)", text)]
+    assert unseen == []
+    # every outlet has accusation sentences and quotes from more than one side
+    from analysis.measures import context_sentences, extract_quotes, load_markers
+
+    markers = {**load_markers(), **{k: {kk: list(v) for kk, v in m.items()} for k, m in s.markers.items()}}
+    ctx = context_sentences(congestion_corpus, markers=markers)
+    assert (ctx.groupby("outlet")["accusation"].sum() >= 1).all() and ctx["denial"].sum() >= 5
+    quotes = extract_quotes(congestion_corpus, table=s.actors[["actor", "group", "alias", "key"]])
+    sides = quotes[quotes["speaker_group"] != "unresolved"].groupby("outlet")["speaker_group"].nunique()
+    assert len(sides) == 3 and (sides >= 4).all()

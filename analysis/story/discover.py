@@ -135,6 +135,21 @@ def guess_role(name: str, label: str, *, lexicon: dict[str, list[str]] | None = 
     return TYPE_ROLES.get(label, "other")
 
 
+#: Words that open a name as a title; with the single-word cues of the role lexicon ("Mayor", "Councillor")
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "president",
+           "chairman", "chairwoman", "chair", "chief", "ceo", "director", "spokesperson", "spokesman",
+           "spokeswoman", "commissioner", "secretary", "general", "prime", "premier", "king", "queen", "prince"}
+
+
+def _untitled(name: str, lexicon: dict[str, list[str]]) -> str:
+    """A person's name without leading titles, keeping at least two words ("Councillor Harriet Doyle" -> "Harriet Doyle")."""
+    cues = _TITLES | {c for cues in lexicon.values() for c in cues if " " not in c}
+    words = name.split()
+    while len(words) > 2 and words[0].lower().strip(".") in cues:
+        words = words[1:]
+    return " ".join(words)
+
+
 class _Clusters:
     """Union-find over entity keys; the root is the smallest key, so the result does not depend on order."""
 
@@ -240,7 +255,7 @@ def discover_story(corpus, *, name: str = "corpus", n_actors: int = 25, min_ment
         if full:  # a person (rules 3 and 4): the full name without titles, fewest words, then most mentioned
             lab = "PERSON"
             best = sorted(full, key=lambda k: (len(words_of[k]), -sum(forms[k].values()), display[k]))[0]
-            shown = display[best]
+            shown = _untitled(display[best], lexicon)
         else:
             shown = _top(sum((forms[k] for k in ks), Counter()))
         all_forms = sum((forms[k] for k in ks), Counter())
