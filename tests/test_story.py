@@ -199,6 +199,7 @@ def test_digest_ignores_comments_and_key_order_but_follows_every_field(tmp_path,
     assert len(set(digests.values())) == len(digests)
     # a change of case or a repeated term is the same story
     assert changed(lambda d: d["framing_terms"]["groups"]["conflict"]["terms"].append("War")) == base
+    assert changed(lambda d: d["actors"][0]["aliases"].append("the US")) == base
 
 
 def test_write_then_load_round_trips_with_the_same_digest(tmp_path):
