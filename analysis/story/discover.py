@@ -122,17 +122,26 @@ def guess_role(name: str, label: str, *, lexicon: dict[str, list[str]] | None = 
     ('civil_society', 'company')
     """
     lexicon = _role_lexicon() if lexicon is None else lexicon
+    phrases, singles = _cues(tuple((role, tuple(cues)) for role, cues in lexicon.items()))
     low = " " + " ".join(re.findall(r"[a-z0-9]+", name.lower())) + " "
-    phrases = sorted(((len(c.split()), i, role, c) for i, (role, cues) in enumerate(lexicon.items())
-                      for c in cues if " " in c), key=lambda t: (-t[0], t[1]))
-    for _n, _i, role, cue in phrases:
-        if f" {' '.join(re.findall(r'[a-z0-9]+', cue))} " in low:
+    for cue, role in phrases:
+        if cue in low:
             return role
     words = set(low.split())
-    for role, cues in lexicon.items():
-        if any(c in words for c in cues if " " not in c):
+    for role, cues in singles:
+        if not words.isdisjoint(cues):
             return role
     return TYPE_ROLES.get(label, "other")
+
+
+@lru_cache(maxsize=8)
+def _cues(lexicon: tuple) -> tuple[tuple, tuple]:
+    """The lexicon in matching order: (" phrase ", role) longest first, then (role, {words}) in role order."""
+    phrases = sorted(((len(c.split()), i, role, c) for i, (role, cues) in enumerate(lexicon)
+                      for c in cues if " " in c), key=lambda t: (-t[0], t[1]))
+    phrases = tuple((f" {' '.join(re.findall(r'[a-z0-9]+', c))} ", role) for _n, _i, role, c in phrases)
+    singles = tuple((role, frozenset(c for c in cues if " " not in c)) for role, cues in lexicon)
+    return phrases, singles
 
 
 #: Words that open a name as a title; with the single-word cues of the role lexicon ("Mayor", "Councillor")
@@ -180,7 +189,16 @@ def discover_story(corpus, *, name: str = "corpus", n_actors: int = 25, min_ment
     """A :class:`Story` from the ``n_actors`` most mentioned entities (at least ``min_mentions`` each).
 
     Runs on any corpus, also one document or one without entities (then a story with no actors whose
-    description says so).
+    description says so). Reads only ``corpus.entities`` (``doc_id, text, label``) and ``corpus.documents``.
+
+    >>> from types import SimpleNamespace
+    >>> ents = pd.DataFrame({"doc_id": ["d1"] * 5, "text": ["Putin", "Vladimir Putin", "U.S.", "the US", "US"],
+    ...                      "label": ["PERSON", "PERSON", "GPE", "GPE", "GPE"]})
+    >>> s = discover_story(SimpleNamespace(entities=ents, documents=ents[:1]), name="demo")
+    >>> s.actors.groupby("actor")["alias"].apply(sorted).to_dict()
+    {'US': ['U.S.', 'US', 'the US'], 'Vladimir Putin': ['Putin', 'Vladimir Putin']}
+    >>> s.role_of("US"), s.role_of("Vladimir Putin")
+    ('government', 'other')
     """
     ents = corpus.entities
     ents = ents[ents["label"].isin(ENTITY_LABELS)]
@@ -190,19 +208,20 @@ def discover_story(corpus, *, name: str = "corpus", n_actors: int = 25, min_ment
     forms: dict[str, Counter] = {}     # key -> canonical forms
     labels: dict[str, Counter] = {}
     dropped = 0
-    for text, label in zip(ents["text"].astype(str), ents["label"]):
+    pairs = ents.assign(text=ents["text"].astype(str)).groupby(["text", "label"], observed=True).size()
+    for (text, label), n in pairs.items():   # one pass per distinct (text, label), not per mention
         canon = _canonical(text)
         if len(canon) < 2 or is_mislabelled(canon):
-            dropped += 1
+            dropped += int(n)
             continue
         key = _merge_key(canon)
         if len(key.replace(" ", "")) < 2:
-            dropped += 1
+            dropped += int(n)
             continue
         surface.setdefault(key, Counter())[_POSSESSIVE.sub("", " ".join(text.split()).replace("\u2019", "'"))
-                                           .strip(" ,;:")] += 1
-        forms.setdefault(key, Counter())[canon] += 1
-        labels.setdefault(key, Counter())[label] += 1
+                                           .strip(" ,;:")] += int(n)
+        forms.setdefault(key, Counter())[canon] += int(n)
+        labels.setdefault(key, Counter())[str(label)] += int(n)
     keys = sorted(forms)
     display = {k: _top(forms[k]) for k in keys}
     label_of = {k: _label(labels[k]) for k in keys}
@@ -224,9 +243,17 @@ def discover_story(corpus, *, name: str = "corpus", n_actors: int = 25, min_ment
     # 3. a multi-word PERSON name inside exactly one longest PERSON name ("Tomas Brandt" in "Councillor Tomas Brandt")
     persons = [k for k in keys if label_of[k] == "PERSON" and " " in display[k]]
     words_of = {k: display[k].split() for k in persons}
+    by_last: dict[str, list[str]] = {}
+    by_first: dict[str, list[str]] = {}
+    for k in persons:   # indexed by last and first word, so a large corpus does not compare every pair of names
+        by_last.setdefault(words_of[k][-1], []).append(k)
+        by_first.setdefault(words_of[k][0], []).append(k)
+    longest = {w: max(len(words_of[k]) for k in ks) for w, ks in by_last.items()}
     for k in persons:
         n = len(words_of[k])
-        longer = [p for p in persons if len(words_of[p]) > n and words_of[p][-n:] == words_of[k]]
+        if longest[words_of[k][-1]] <= n:
+            continue
+        longer = [p for p in by_last[words_of[k][-1]] if len(words_of[p]) > n and words_of[p][-n:] == words_of[k]]
         maximal = [p for p in longer if not any(len(words_of[q]) > len(words_of[p])
                                                 and words_of[q][-len(words_of[p]):] == words_of[p] for q in longer)]
         if len(maximal) == 1:
@@ -237,9 +264,9 @@ def discover_story(corpus, *, name: str = "corpus", n_actors: int = 25, min_ment
         word = display[k]
         if " " in word or label_of[k] not in ("PERSON", "ORG"):
             continue
-        targets = {clusters.find(p) for p in persons if words_of[p][-1] == word}
+        targets = {clusters.find(p) for p in by_last.get(word, ())}
         if label_of[k] == "PERSON":
-            targets |= {clusters.find(p) for p in persons if words_of[p][0] == word}
+            targets |= {clusters.find(p) for p in by_first.get(word, ())}
         targets.discard(clusters.find(k))
         if len(targets) == 1:
             clusters.union(k, targets.pop())
@@ -247,9 +274,12 @@ def discover_story(corpus, *, name: str = "corpus", n_actors: int = 25, min_ment
     members: dict[str, list[str]] = {}
     for k in keys:
         members.setdefault(clusters.find(k), []).append(k)
+    counts = {root: sum(sum(forms[k].values()) for k in ks) for root, ks in members.items()}
+    n_found = len(counts)
+    chosen = sorted((r for r, n in counts.items() if n >= min_mentions), key=lambda r: (-counts[r], r))[:n_actors]
     actors_raw = []
-    for root, ks in members.items():
-        count = sum(sum(forms[k].values()) for k in ks)
+    for root in chosen:   # names, roles and aliases only for the actors kept (a large corpus has many entities)
+        ks, count = members[root], counts[root]
         lab = _label(sum((labels[k] for k in ks), Counter()))
         full = [k for k in ks if k in words_of]
         if full:  # a person (rules 3 and 4): the full name without titles, fewest words, then most mentioned
@@ -269,8 +299,7 @@ def discover_story(corpus, *, name: str = "corpus", n_actors: int = 25, min_ment
         aliases = {shown, *all_forms, *(f for k in ks for f in surface[k])}
         aliases = sorted((a for a in aliases if len(a) >= 2), key=lambda a: (-len(a), a))
         actors_raw.append((count, shown, role, aliases))
-    n_found = len(actors_raw)
-    top = sorted((a for a in actors_raw if a[0] >= min_mentions), key=lambda a: (-a[0], a[1]))[:n_actors]
+    top = sorted(actors_raw, key=lambda a: (-a[0], a[1]))
     actors, groups = [], {}
     for count, shown, role, aliases in top:
         actors.append({"actor": shown, "group": shown, "aliases": aliases,
