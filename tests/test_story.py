@@ -314,6 +314,29 @@ def test_discover_merges_spellings_with_generic_rules_only():
     assert len(s.actors["actor"].unique()) == len(got)
 
 
+def test_discover_names_persons_without_titles_and_keeps_names_unique():
+    pairs = ([("Councillor Harriet Doyle", "PERSON")] * 3 + [("Doyle", "ORG")] * 2
+             + [("Dr Anna Berg", "PERSON")] * 2 + [("Prof Anna Berg", "PERSON")] * 3 + [("Anna Berg", "PERSON")] * 4
+             + [("Lena", "PERSON")] * 2 + [("Lena Marsh", "PERSON"), ("Anna Lena", "PERSON")] * 2)
+    s = discover_story(_fake_corpus(pairs), name="titles")
+    got = _by_actor(s)
+    assert got["Harriet Doyle"] == {"Councillor Harriet Doyle", "Harriet Doyle", "Doyle"} and s.role_of("Harriet Doyle") == "government"
+    # "Anna Berg" is inside two longer names: three actors, three distinct names
+    assert {"Anna Berg", "Prof Anna Berg", "Dr Anna Berg"} <= set(got) and got["Anna Berg"] == {"Anna Berg"}
+    # "Lena" ends one full name and begins another: left apart
+    assert got["Lena"] == {"Lena"} and got["Lena Marsh"] == {"Lena Marsh"}
+
+
+def test_role_lexicon_is_valid():
+    from analysis.story.discover import ROLE_LEXICON
+
+    roles = yaml.safe_load(ROLE_LEXICON.read_text(encoding="utf-8"))["roles"]
+    assert set(roles) <= set(ROLES)
+    cues = [c for words in roles.values() for c in words]
+    assert all(isinstance(c, str) and c == c.lower().strip() and c for c in cues)
+    assert len(cues) == len(set(cues)), sorted(c for c in set(cues) if cues.count(c) > 1)
+
+
 def test_discover_is_deterministic_whatever_the_order_of_the_entities(seed_corpus):
     ents = seed_corpus.entities
     from types import SimpleNamespace

@@ -14,6 +14,9 @@ one actor with generic rules only (no list of names):
    tagged PERSON, whose first word it is (family name first: ``Xi`` -> ``Xi Jinping``). With two candidate
    full names (``Alvarez``: ``Luis Alvarez``, ``Rosa Alvarez``) it stays apart.
 
+A person is shown by the full name with the fewest words, leading titles removed (``Councillor Harriet Doyle``
+-> ``Harriet Doyle``; all spellings stay aliases).
+
 Entities that are mostly lower-case words (``headstart``) or only dates and numbers (``2025``, ``March 3``,
 ``1.2 billion``) are mislabelled and dropped. Each actor is its own group; its role comes from the role
 lexicon ``analysis/data/role_lexicon.yaml`` (see :func:`guess_role`) or else its entity type. The story has no
@@ -31,6 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import yaml
@@ -65,7 +69,7 @@ _LABEL_ORDER = {label: i for i, label in enumerate(("PERSON", "GPE", "ORG", "NOR
 
 @lru_cache(maxsize=4)
 def _role_lexicon_cached(path: str, _mtime: float) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    data = yaml.safe_load(open(path, encoding="utf-8").read()) or {}
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     return tuple((role, tuple(str(w).lower() for w in words)) for role, words in (data.get("roles") or {}).items())
 
 
@@ -300,8 +304,11 @@ def discover_story(corpus, *, name: str = "corpus", n_actors: int = 25, min_ment
         aliases = sorted((a for a in aliases if len(a) >= 2), key=lambda a: (-len(a), a))
         actors_raw.append((count, shown, role, aliases))
     top = sorted(actors_raw, key=lambda a: (-a[0], a[1]))
-    actors, groups = [], {}
+    actors, groups, used = [], {}, set()
     for count, shown, role, aliases in top:
+        # two actors may get one name without titles ("Dr Anna Berg", "Prof Anna Berg"): the later keeps a spelling
+        shown = next((a for a in [shown, *aliases] if a not in used), f"{shown} ({len(actors) + 1})")
+        used.add(shown)
         actors.append({"actor": shown, "group": shown, "aliases": aliases,
                        "note": f"{count} entity mentions in the corpus"})
         groups[shown] = {"role": role}
