@@ -452,7 +452,7 @@ def congestion_corpus():
 def test_congestion_articles_are_what_the_script_writes_and_fit_the_brief():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_congestion", CONGESTION / "make_corpus.py")
+    spec = importlib.util.spec_from_file_location("make_congestion", CONGESTION / "make_congestion_corpus.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     assert (CONGESTION / "articles.csv").read_text(encoding="utf-8") == mod.csv_text()

@@ -1,6 +1,6 @@
 """Writes articles.csv: 15 invented articles on the Halvercombe congestion charge (hand-made test data).
 
-Run from the project root: ``.venv/bin/python tests/data/congestion/make_corpus.py``. tests/test_story.py checks
+Run from the project root: ``.venv/bin/python tests/data/congestion/make_congestion_corpus.py``. tests/test_story.py checks
 that the stored articles.csv is exactly what this script writes.
 """
 from __future__ import annotations
