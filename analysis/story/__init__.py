@@ -7,10 +7,10 @@
 from analysis.story.discover import discover_story, guess_role, mentions_table
 from analysis.story.story import (
     DEFAULT_LABELS, ROLES, SEEDS_STORY, Story, StoryError, alias_key, load_story, normalise_term,
-    story_from_dict,
+    story_digest, story_from_dict,
 )
 from analysis.story.resolve import resolve_story, with_files
 
 __all__ = ["DEFAULT_LABELS", "ROLES", "SEEDS_STORY", "Story", "StoryError", "alias_key", "discover_story",
-           "guess_role", "load_story", "mentions_table", "normalise_term", "resolve_story", "story_from_dict",
+           "guess_role", "load_story", "mentions_table", "normalise_term", "resolve_story", "story_digest", "story_from_dict",
            "with_files"]

@@ -20,6 +20,11 @@ def resolve_story(story: Story | str | Path | None = None, *, corpus=None, sourc
     ``story`` is a :class:`Story` or a path to a story file. Without one, the seeds (``source`` is ``None``)
     get the packaged seeds' story and any other corpus a story discovered from ``corpus`` (which must then be
     given): a user's corpus never gets the seeds' actors, terms or titles.
+
+    >>> from analysis.config import PROJECT_ROOT
+    >>> byoc = PROJECT_ROOT / "tests" / "data" / "byoc"
+    >>> resolve_story(None).name, resolve_story(byoc / "story.yaml", source="my.csv").name
+    ('huawei_5g', 'port_calder_lease')
     """
     if isinstance(story, Story):
         return story
@@ -55,12 +60,15 @@ def with_files(story: Story, *, actors=None, framing_terms=None, markers=None) -
     The files have the older one-list-per-file form (``actors:``; ``groups:``/``kwic:``; ``accusation_topic``,
     ``denial``, ``measures``, ``measures_label``, ``accusation_label``). Actor groups that the story does not
     give a role get one guessed from the group's name (:func:`analysis.story.guess_role`).
+
+    >>> from analysis.config import PROJECT_ROOT
+    >>> s = with_files(resolve_story(None), actors=PROJECT_ROOT / "tests" / "data" / "byoc" / "actors.yaml")
+    >>> s.role_of("city government"), "Huawei" in set(s.actors.actor)
+    ('government', False)
     """
     if actors is None and framing_terms is None and markers is None:
         return story
     data = story.to_dict()
-    data["discovered"] = None
-    data.pop("discovered")
     if actors is not None:
         raw = _read(actors, "actor")
         entries = raw.get("actors")

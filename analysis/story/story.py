@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -84,6 +84,7 @@ class Story:
     description: str = field(repr=False, default="")
     sources: str = field(repr=False, default="")
     roles: Mapping[str, str] = field(repr=False, default_factory=dict)   # group -> role
+    notes: Mapping[str, str] = field(repr=False, default_factory=dict)   # actor -> note (documentation only)
     path: str | None = None
     discovered: bool = False
     digest: str = field(default="", repr=False)
@@ -124,7 +125,10 @@ class Story:
         """The story as the YAML mapping :func:`load_story` reads (round-trips)."""
         actors = []
         for (actor, group), rows in self.actors.groupby(["actor", "group"], sort=False):
-            actors.append({"actor": actor, "group": group, "aliases": rows["alias"].tolist()})
+            entry = {"actor": actor, "group": group, "aliases": rows["alias"].tolist()}
+            if self.notes.get(actor):
+                entry["note"] = self.notes[actor]
+            actors.append(entry)
         groups: dict[str, dict] = {}
         for (group, desc), rows in self.terms.groupby(["group", "description"], sort=False):
             groups[group] = {"description": desc, "terms": rows["term"].tolist()}
@@ -164,12 +168,12 @@ def _str_list(value, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _actors(raw, roles: dict[str, str], where: str) -> pd.DataFrame:
+def _actors(raw, roles: dict[str, str], where: str, notes: dict[str, str]) -> pd.DataFrame:
     if raw is None:
         raw = []
     if not isinstance(raw, list):
         _fail(f"{where}: actors", "must be a list of {actor, group, aliases} entries")
-    rows, owner = [], {}
+    rows, owner, seen = [], {}, set()
     for i, entry in enumerate(raw):
         w = f"{where}: actors[{i}]"
         if not isinstance(entry, dict):
@@ -178,6 +182,12 @@ def _actors(raw, roles: dict[str, str], where: str) -> pd.DataFrame:
         w = f"{w} (actor {name!r})"
         if not isinstance(name, str) or not name.strip():
             _fail(w, "'actor' must be a non-empty string")
+        name = name.strip()
+        if name in seen:
+            _fail(w, "the same actor is listed twice: give it one entry with all its aliases")
+        seen.add(name)
+        if entry.get("note") is not None:
+            notes[name] = str(entry["note"]).strip()
         group = entry.get("group")
         if not isinstance(group, str) or not group.strip():
             _fail(w, "'group' must be a non-empty string")
@@ -204,7 +214,7 @@ def _actors(raw, roles: dict[str, str], where: str) -> pd.DataFrame:
             if key in owner:
                 continue
             owner[key] = name
-            rows.append({"actor": name.strip(), "group": group, "role": roles[group], "alias": a, "key": key})
+            rows.append({"actor": name, "group": group, "role": roles[group], "alias": a, "key": key})
     return pd.DataFrame(rows, columns=ACTOR_COLUMNS)
 
 
@@ -302,11 +312,14 @@ def story_from_dict(data: Mapping, *, where: str = "story", path: str | None = N
     if not isinstance(groups, dict):
         _fail(f"{where}: groups", "must map an actor group to {role: ...}")
     for g, spec in groups.items():
+        if isinstance(spec, dict) and set(spec) - {"role"}:
+            _fail(f"{where}: groups.{g}", f"unknown key(s) {sorted(set(spec) - {'role'})} (a group has only 'role')")
         role = spec.get("role") if isinstance(spec, dict) else spec
         if role not in ROLES:
             _fail(f"{where}: groups.{g}.role", f"{role!r} is not one of {list(ROLES)}")
         roles[str(g)] = role
-    actors = _actors(data.get("actors"), roles, where)
+    notes: dict[str, str] = {}
+    actors = _actors(data.get("actors"), roles, where, notes)
     terms, views = _terms(data.get("framing_terms"), where)
     measure_group = data.get("measure_group")
     if measure_group is not None and measure_group not in set(terms["group"]):
@@ -316,13 +329,27 @@ def story_from_dict(data: Mapping, *, where: str = "story", path: str | None = N
                                                        for k, v in outlet_aliases.items()):
         _fail(f"{where}: outlet_aliases", "must map a spelling to the outlet's name")
     examples = _str_list(data["examples"], f"{where}: examples") if data.get("examples") else ()
-    canonical = {k: data.get(k) for k in sorted(_TOP_KEYS)}
-    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode()).hexdigest()
-    return Story(name=name.strip(), title=title.strip(), labels=dict(labels), actors=actors, terms=terms,
-                 kwic_views=views, measure_group=measure_group, markers=_markers(data.get("markers"), where),
-                 outlet_aliases=dict(outlet_aliases), examples=examples,
-                 description=str(data.get("description") or ""), sources=str(data.get("sources") or ""),
-                 roles=roles, path=path, discovered=discovered, digest=digest)
+    story = Story(name=name.strip(), title=title.strip(), labels=dict(labels), actors=actors, terms=terms,
+                  kwic_views=views, measure_group=measure_group, markers=_markers(data.get("markers"), where),
+                  outlet_aliases=dict(outlet_aliases), examples=examples,
+                  description=str(data.get("description") or "").strip(),
+                  sources=str(data.get("sources") or "").strip(), roles=roles, notes=notes, path=path,
+                  discovered=discovered)
+    return replace(story, digest=story_digest(story))
+
+
+def story_digest(story: Story) -> str:
+    """SHA-256 of the story's validated content (:meth:`Story.to_dict` as canonical JSON).
+
+    YAML comments, the order of top-level keys, term case and repeated aliases do not change it; every value
+    that reaches a measure (and every note, title and description) does. A story written with
+    :meth:`Story.write` and read back has the same digest.
+
+    >>> s = load_story(SEEDS_STORY)
+    >>> story_digest(s) == s.digest
+    True
+    """
+    return hashlib.sha256(json.dumps(story.to_dict(), sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def load_story(path: str | Path) -> Story:
@@ -336,13 +363,15 @@ def load_story(path: str | Path) -> Story:
     """
     p = Path(path)
     if p.is_dir():
+        if not (p / "story.yaml").is_file():
+            raise FileNotFoundError(f"story folder {p} holds no story.yaml")
         p = p / "story.yaml"
     if not p.is_file():
         raise FileNotFoundError(f"story file not found: {p}")
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise StoryError(f"{p.name}: not valid YAML: {exc}") from exc
+        raise StoryError(f"{p}: not valid YAML: {exc}") from exc
     except UnicodeDecodeError as exc:
-        raise StoryError(f"{p.name}: not UTF-8 text: {exc}") from exc
-    return story_from_dict(data, where=p.name, path=str(p.resolve()))
+        raise StoryError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8") from exc
+    return story_from_dict(data, where=str(p), path=str(p.resolve()))
