@@ -382,14 +382,17 @@ def write_measures(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list
 
 
 def main(argv: list[str] | None = None) -> int:
-    from analysis.config import PROJECT_ROOT
+    from analysis.run.notebooks import default_output_dir
 
     ap = argparse.ArgumentParser(description="Compute the cached measures and write them as Parquet.")
     ap.add_argument("--corpus", default=None, help="folder / CSV / TSV / JSONL / Parquet (default: the seeds)")
-    ap.add_argument("--output-dir", default=str(PROJECT_ROOT / "outputs"), type=Path)
+    ap.add_argument("--output-dir", default=None, type=Path,
+                    help="default: ANALYSIS_OUTPUT_DIR (outputs/) for the seeds, <that>/<corpus name>/ for --corpus")
     ap.add_argument("--which", nargs="*", default=None, help=f"subset of {sorted(MEASURES)}")
     ap.add_argument("--no-cache", action="store_true")
     args = ap.parse_args(argv)
+    if args.output_dir is None:
+        args.output_dir = default_output_dir(args.corpus)
     import analysis
 
     t0 = time.perf_counter()
