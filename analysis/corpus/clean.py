@@ -17,6 +17,7 @@ changes nothing.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -95,6 +96,7 @@ def _load_rules_cached(path: str) -> Rules:
         for outlet, entries in (raw.get("outlet_rules") or {}).items()
     }
     zones = raw["zones"]
+    _check_repeats(raw["outlet_repeats"], f"{path}: outlet_repeats")
     return Rules(
         line_rules=line_rules,
         outlet_rules=outlet_rules,
@@ -104,6 +106,17 @@ def _load_rules_cached(path: str) -> Rules:
         sentence_end=re.compile(zones["sentence_end"]),
         byline=re.compile(zones["byline_pattern"]),
     )
+
+
+def _check_repeats(rep: dict, where: str) -> None:
+    for key in ("name", "action", "keep_rule", "min_share", "min_docs", "max_words"):
+        if key not in rep:
+            raise RulesError(f"{where}: missing '{key}'")
+    share = rep["min_share"]
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+        raise RulesError(f"{where}: min_share must be a share of the outlet's documents in (0, 1], not {share!r}")
+    if isinstance(rep["min_docs"], bool) or not isinstance(rep["min_docs"], int) or rep["min_docs"] < 2:
+        raise RulesError(f"{where}: min_docs must be a whole number of at least 2, not {rep['min_docs']!r}")
 
 
 def normalize_line(line: str) -> str:
@@ -132,19 +145,9 @@ class CleanDoc:
     audit: list[dict] = field(default_factory=list)
 
 
-def clean_text(
-    text: str,
-    *,
-    outlet: str | None = None,
-    rules: Rules | None = None,
-    outlet_boilerplate: Iterable[str] = (),
-) -> CleanDoc:
-    """Clean one raw page. ``outlet_boilerplate``: lower-cased lines known to repeat across the outlet."""
-    rules = rules or load_rules()
-    boiler = set(outlet_boilerplate)
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    norm = [normalize_line(l) for l in raw_lines]
-    n = len(raw_lines)
+def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str]) -> tuple[list, list, dict]:
+    """One decision ``(action, rule, family)`` and zone per normalised line, and the metadata found."""
+    n = len(norm)
     dec: list[tuple[str, str, str] | None] = [None] * n  # (action, rule, family)
     specific = rules.outlet_rules.get(outlet or "", ())
     for i, line in enumerate(norm):
@@ -236,6 +239,32 @@ def clean_text(
             else:
                 dec[i] = ("keep", "body", "body")
 
+    return dec, zone, metadata
+
+
+def clean_text(
+    text: str,
+    *,
+    outlet: str | None = None,
+    rules: Rules | None = None,
+    outlet_boilerplate: Iterable[str] = (),
+) -> CleanDoc:
+    """Clean one raw page. ``outlet_boilerplate``: lower-cased lines known to repeat across the outlet."""
+    rules = rules or load_rules()
+    boiler = set(outlet_boilerplate)
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    norm = [normalize_line(l) for l in raw_lines]
+    n = len(raw_lines)
+    dec, zone, metadata = _decide(norm, rules, outlet, boiler)
+    r = rules.repeats
+    if boiler and not any(d[0] == "keep" for d in dec) and any(d[1] == r["name"] for d in dec):
+        # every body line repeats across the outlet (e.g. two copies of one short article): keep them
+        alone = _decide(norm, rules, outlet, set())
+        if any(d[0] == "keep" for d in alone[0]):
+            dec, zone, metadata = alone
+            dec = [(a, r["keep_rule"], r.get("family", "repeats")) if a == "keep" and norm[i].lower() in boiler
+                   else (a, rule, fam) for i, (a, rule, fam) in enumerate(dec)]
+
     # metadata values and paragraphs
     for i in range(n):
         action = dec[i][0]
@@ -277,8 +306,20 @@ def clean_text(
     return CleanDoc(text=clean, paragraphs=paragraphs, metadata=metadata, audit=audit)
 
 
+def repeat_threshold(n_docs: int, *, rules: Rules | None = None) -> int:
+    """How many of an outlet's ``n_docs`` documents a short line must occur in to be boilerplate:
+    ``min_share`` of them, but at least ``min_docs`` (``outlet_repeats`` in the rules).
+
+    >>> repeat_threshold(2), repeat_threshold(10_000)
+    (2, 2000)
+    """
+    r = (rules or load_rules()).repeats
+    return max(int(r["min_docs"]), math.ceil(r["min_share"] * n_docs - 1e-9))
+
+
 def outlet_boilerplate(documents: pd.DataFrame, *, rules: Rules | None = None) -> dict[str, set[str]]:
-    """Lines (lower-cased) that repeat across at least ``min_docs`` documents of the same outlet."""
+    """Lines (lower-cased) that repeat across enough documents of the same outlet
+    (:func:`repeat_threshold` of the outlet's document count)."""
     rules = rules or load_rules()
     r = rules.repeats
     found: dict[str, set[str]] = {}
@@ -287,7 +328,8 @@ def outlet_boilerplate(documents: pd.DataFrame, *, rules: Rules | None = None) -
         for text in group["text"]:
             lines = {normalize_line(l).lower() for l in str(text).splitlines()}
             counts.update(l for l in lines if l and _words(l) <= r["max_words"])
-        found[str(outlet)] = {l for l, c in counts.items() if c >= r["min_docs"]}
+        need = repeat_threshold(len(group), rules=rules)
+        found[str(outlet)] = {l for l, c in counts.items() if c >= need}
     return found
 
 
