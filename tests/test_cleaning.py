@@ -149,6 +149,33 @@ def test_guardian_style_byline_heading_and_credit():
     assert blog.metadata["tags"] == "Tags: Huawei, rural broadband, FCC, 5G"
 
 
+TITLE = "Huawei Wins a Big Contract in Europe"
+BODY = "The company signed the deal on Monday, officials said."
+
+
+def _header(*lines: str) -> dict:
+    doc = clean_text("\n".join([*lines, "", BODY]))
+    return {"author": doc.metadata.get("author"),
+            "rules": {a["raw_line"]: a["rule"] for a in doc.audit if a["raw_line"] and a["raw_line"] != BODY}}
+
+
+@pytest.mark.parametrize("lines, author, rules", [
+    ((TITLE, "By Ana Silva"), "Ana Silva", {"By Ana Silva": "byline"}),
+    (("By Ana Silva", "Technology", TITLE), "Ana Silva", {"By Ana Silva": "byline"}),  # "By": anywhere in the header
+    ((TITLE, "Peter Jones"), "Peter Jones", {"Peter Jones": "byline"}),
+    (("Peter Jones", TITLE), "Peter Jones", {"Peter Jones": "byline"}),
+    ((TITLE, "London Office"), None, {"London Office": "header_fragment"}),  # not a person's name
+    ((TITLE, "By Ana Silva", "Peter Jones"), "Ana Silva", {"By Ana Silva": "byline", "Peter Jones": "header_fragment"}),
+    (("Peter Jones", "Technology", "Breaking", TITLE), None, {"Peter Jones": "header_fragment"}),  # not by the title
+])
+def test_byline_is_the_first_by_line_or_a_person_name_next_to_the_title(lines, author, rules):
+    found = _header(*lines)
+    assert found["author"] == author
+    assert {line: found["rules"][line] for line in rules} == rules
+    assert found["rules"][TITLE] == "header_title"
+    assert list(found["rules"].values()).count("byline") == (author is not None)
+
+
 def test_lines_repeated_across_one_outlet_are_boilerplate_only_for_that_outlet():
     body = "Huawei said on Monday that it would keep investing in 5G research in Europe."
     docs = pd.DataFrame({

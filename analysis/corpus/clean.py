@@ -59,6 +59,8 @@ class Rules:
     zones: dict
     sentence_end: re.Pattern
     byline: re.Pattern
+    name_word: re.Pattern
+    non_name_words: frozenset[str]
 
 
 def _compile_rule(entry: dict, where: str) -> LineRule:
@@ -97,6 +99,9 @@ def _load_rules_cached(path: str) -> Rules:
     }
     zones = raw["zones"]
     _check_repeats(raw["outlet_repeats"], f"{path}: outlet_repeats")
+    for key in ("sentence_end", "byline_pattern", "byline_name_word", "byline_non_name_words"):
+        if key not in zones:
+            raise RulesError(f"{path}: missing 'zones.{key}'")
     return Rules(
         line_rules=line_rules,
         outlet_rules=outlet_rules,
@@ -105,6 +110,8 @@ def _load_rules_cached(path: str) -> Rules:
         zones=zones,
         sentence_end=re.compile(zones["sentence_end"]),
         byline=re.compile(zones["byline_pattern"]),
+        name_word=re.compile(zones["byline_name_word"]),
+        non_name_words=frozenset(str(w).lower() for w in zones["byline_non_name_words"]),
     )
 
 
@@ -143,6 +150,34 @@ class CleanDoc:
     paragraphs: list[tuple[str, str]]  # (kind, text), kind in {"body", "heading"}
     metadata: dict = field(default_factory=dict)
     audit: list[dict] = field(default_factory=list)
+
+
+_BY_PREFIX = re.compile(r"^by\s+", re.IGNORECASE)
+
+
+def _is_byline(i: int, norm: list[str], dec: list, title_i: int | None, rules: Rules) -> bool:
+    """The byline rule: a header line matching ``byline_pattern`` is the byline when it starts with "By ",
+    or when it looks like a person's name (every word matches ``byline_name_word`` and none is one of
+    ``byline_non_name_words``: "Peter Jones" but not "London Office") and sits next to the title or the
+    standfirst (the nearest non-blank line before or after it, skipping lines a rule removed)."""
+    line = norm[i]
+    if not rules.byline.match(line):
+        return False
+    if _BY_PREFIX.match(line):
+        return True
+    z = rules.zones
+    words = line.split()
+    if not all(rules.name_word.match(w) and w.lower() not in rules.non_name_words for w in words):
+        return False
+
+    def neighbour(step: int) -> int | None:
+        j = i + step
+        while 0 <= j < len(norm) and (not norm[j] or (dec[j] is not None and dec[j][0] == "remove")):
+            j += step
+        return j if 0 <= j < len(norm) else None
+
+    anchors = {title_i} | {j for j, d in enumerate(dec) if d is not None and d[1] == "standfirst"}
+    return bool({neighbour(-1), neighbour(1)} & (anchors - {None}))
 
 
 def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str]) -> tuple[list, list, dict]:
@@ -212,16 +247,20 @@ def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str])
     for i in range(n):
         zone[i] = "header" if i < first_body else "footer" if i > last_body else "body"
 
+    header = [i for i in open_idx if dec[i] is None and zone[i] == "header"]
+    title_i = next((i for i in header if _words(norm[i]) >= z["title_min_words"] and not rules.byline.match(norm[i])),
+                   None)
     for pos, i in enumerate(open_idx):
         if dec[i] is not None:
             continue
         line, words = norm[i], _words(norm[i])
         if zone[i] == "header":
-            if "title" not in metadata and words >= z["title_min_words"] and not rules.byline.match(line):
+            if i == title_i:
                 dec[i] = ("metadata:title", "header_title", "metadata")
                 metadata["title"] = line
-            elif rules.byline.match(line) and "author" not in metadata:
+            elif "author" not in metadata and _is_byline(i, norm, dec, title_i, rules):
                 dec[i] = ("metadata:author", "byline", "metadata")
+                metadata["author"] = _BY_PREFIX.sub("", line)
             else:
                 dec[i] = ("remove", "header_fragment", "position")
         elif zone[i] == "footer":
