@@ -4,9 +4,10 @@
 >>> build_corpus(progress=False).documents.shape[0]
 5
 """
-from analysis.corpus.build import (Corpus, clean_cache_root, cached_clean, build_corpus)
+from analysis.corpus.build import (Corpus, clean_cache_root, cached_clean, uncleaned, build_corpus)
 from analysis.corpus.clean import (
-    RulesError, LineRule, Rules, load_rules, normalize_line, CleanDoc, clean_text, outlet_boilerplate,
+    RulesError, LineRule, Rules, load_rules, normalize_line, CleanDoc, clean_text, repeat_threshold,
+    outlet_boilerplate,
     CleanCorpus, clean_corpus, finish_documents,
 )
 from analysis.corpus.describe import (
@@ -32,6 +33,6 @@ __all__ = [
     'iter_docs', 'kept_share', 'load_corpus', 'load_model', 'load_parsed_tables', 'load_rules',
     'looks_like_html', 'map_units', 'model_loads', 'model_meta', 'normalize_line', 'outlet_boilerplate',
     'outlet_summary', 'paragraphs_from_text', 'parse_distributed', 'parse_documents', 'plan_parse',
-    'read_table', 'seed_sentences', 'sentence_lengths', 'short_ids', 'synthetic_corpus', 'text_key',
-    'top_entities', 'unit_text', 'validate_documents', 'write_shards', 'write_synthetic_corpus',
+    'read_table', 'repeat_threshold', 'seed_sentences', 'sentence_lengths', 'short_ids', 'synthetic_corpus', 'text_key',
+    'top_entities', 'uncleaned', 'unit_text', 'validate_documents', 'write_shards', 'write_synthetic_corpus',
 ]

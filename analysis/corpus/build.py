@@ -278,6 +278,23 @@ def _assemble_clean(documents, keys, parts, finish_documents, audit_columns):
     return docs, paragraphs, audit
 
 
+def uncleaned(documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(documents, paragraphs, audit)`` for text that is already clean: the same columns cleaning gives
+    (``raw_text`` is the text, nothing is extracted), blank-line separated paragraphs and an empty audit.
+
+    >>> docs, paras, audit = uncleaned(pd.DataFrame({"doc_id": ["d"], "outlet": ["X"], "text": ["One.\\n\\nTwo."]}))
+    >>> docs.n_words.tolist(), paras.text.tolist(), audit.empty
+    ([2], ['One.', 'Two.'], True)
+    """
+    from analysis.corpus.clean import AUDIT_COLUMNS, finish_documents
+    from analysis.corpus.units import paragraphs_from_text
+
+    docs = documents.copy()
+    docs["raw_text"] = documents["text"]
+    finish_documents(docs, {f: [None] * len(docs) for f in _CLEAN_META})
+    return docs, paragraphs_from_text(docs), pd.DataFrame(columns=AUDIT_COLUMNS)
+
+
 def _attach_paragraphs(sentences: pd.DataFrame, paragraphs: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     if sentences.empty:
         return pd.DataFrame(columns=SENTENCE_TABLE_COLUMNS)
@@ -320,13 +337,7 @@ def build_corpus(
     if clean:
         documents, paragraphs, audit = cached_clean(raw.documents, rules=rules, cache_dir=cache_dir)
     else:
-        from analysis.corpus.units import paragraphs_from_text
-
-        documents = raw.documents.copy()
-        documents["n_chars"] = documents["text"].str.len().astype(int)
-        documents["n_words"] = documents["text"].str.split().str.len().fillna(0).astype(int)
-        paragraphs = paragraphs_from_text(documents)
-        audit = pd.DataFrame(columns=["doc_id", "outlet", "line_no", "raw_line", "zone", "action", "rule", "family", "field", "para_i"])
+        documents, paragraphs, audit = uncleaned(raw.documents)
     if scheduler is not None:
         from analysis.corpus.distributed import parse_distributed
 
