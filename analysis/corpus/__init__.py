@@ -19,7 +19,7 @@ from analysis.corpus.load import (
     CorpusError, RawCorpus, decode_bytes, looks_like_html, html_to_text, validate_documents, load_corpus,
 )
 from analysis.corpus.parse import (
-    ModelNotFoundError, load_model, ParseStats, Parsed, model_meta, text_key, write_shards, ParsePlan,
+    ModelNotFoundError, load_model, attach_stray_punctuation, ParseStats, Parsed, model_meta, text_key, write_shards, ParsePlan,
     plan_parse, finish_parse, parse_documents, read_table, load_parsed_tables, iter_docs, clear_cache,
 )
 from analysis.corpus.synthetic import (seed_sentences, synthetic_corpus, write_synthetic_corpus)
@@ -27,7 +27,7 @@ from analysis.corpus.units import (paragraphs_from_text, unit_text)
 
 __all__ = [
     'CleanCorpus', 'CleanDoc', 'Corpus', 'CorpusError', 'LineRule', 'ModelNotFoundError', 'ParsePlan',
-    'ParseStats', 'Parsed', 'RawCorpus', 'Rules', 'RulesError', 'annotated_page', 'audit_summary',
+    'ParseStats', 'Parsed', 'RawCorpus', 'Rules', 'RulesError', 'annotated_page', 'attach_stray_punctuation', 'audit_summary',
     'build_corpus', 'cached_clean', 'clean_cache_root', 'clean_corpus', 'clean_text', 'clear_cache',
     'corpus_name', 'dask_client', 'decode_bytes', 'finish_documents', 'finish_parse', 'html_to_text',
     'iter_docs', 'kept_share', 'load_corpus', 'load_model', 'load_parsed_tables', 'load_rules',

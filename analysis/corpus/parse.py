@@ -50,7 +50,8 @@ ENTITY_COLUMNS = ["doc_id", "sent_id", "ent_i", "text", "label", "start_char", "
 #: shard's tables and DocBin; the memory measured per shard size is in docs/performance.md).
 SHARD_SIZE = 250
 #: Bump when the cached table layout or sentence rules change, so stale caches are not reused.
-CACHE_FORMAT = "2"
+#: 3: stray punctuation sentences are joined in the Docs too (:func:`attach_stray_punctuation`).
+CACHE_FORMAT = "3"
 _ZONE_LOCK = threading.Lock()  # one spaCy memory zone at a time per process
 
 
@@ -73,6 +74,8 @@ def _load_model(name: str, components: tuple[str, ...] | None):
 
     if not Language.has_factory("paragraph_breaks"):
         Language.component("paragraph_breaks", func=_paragraph_breaks)
+    if not Language.has_factory("attach_stray_punctuation"):
+        Language.component("attach_stray_punctuation", func=attach_stray_punctuation)
     try:
         nlp = spacy.load(name)
     except OSError as exc:
@@ -92,6 +95,7 @@ def _load_model(name: str, components: tuple[str, ...] | None):
             nlp.enable_pipe("senter")
     first = "parser" if "parser" in nlp.pipe_names else ("senter" if "senter" in nlp.pipe_names else None)
     nlp.add_pipe("paragraph_breaks", before=first) if first else nlp.add_pipe("paragraph_breaks")
+    nlp.add_pipe("attach_stray_punctuation", after=first) if first else nlp.add_pipe("attach_stray_punctuation")
     return nlp
 
 
@@ -104,6 +108,65 @@ def _paragraph_breaks(doc):
     for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():  # only whitespace tokens, no per-token loop
         if doc[i].text.count("\n") >= 2:
             doc[i + 1].is_sent_start = True
+    return doc
+
+
+def attach_stray_punctuation(doc):
+    """Join a "sentence" of only punctuation or whitespace (a closing quote or bracket the parser split off)
+    to the sentence before it when at most one character separates them; a leading one joins the next.
+
+    With a dependency parse the stray sentence's root is attached to the previous sentence's root (so the
+    Doc's sentences follow from its tree), otherwise its first token stops being a sentence start. The
+    sentence table and the Docs saved in the cache therefore have the same sentences.
+
+    >>> import spacy; from spacy.tokens import Doc
+    >>> d = Doc(spacy.blank("en").vocab, words=["Hi", ".", '"', "Bye", "."], spaces=[False, False, True, False, False],
+    ...         sent_starts=[True, False, True, True, False])
+    >>> [s.text for s in attach_stray_punctuation(d).sents]
+    ['Hi."', 'Bye.']
+    """
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
+
+    n = len(doc)
+    if n < 2 or not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+        return doc
+    a = doc.to_array([SENT_START, IS_PUNCT, IS_SPACE, IDX, LENGTH]).astype(np.int64)
+    starts_mask = a[:, 0] == 1
+    starts_mask[0] = True
+    starts = np.flatnonzero(starts_mask)
+    if len(starts) < 2:
+        return doc
+    space, punct = a[:, 2].astype(bool), a[:, 1].astype(bool)
+    ends = np.append(starts[1:], n)
+    no_word = np.add.reduceat((~space).astype(np.int64), starts) == 0
+    stray = no_word | (np.add.reduceat((~(punct | space)).astype(np.int64), starts) == 0)
+    word_idx = np.flatnonzero(~space)
+    parsed = doc.has_annotation("DEP")
+    for k in np.flatnonzero(stray).tolist():
+        b, e = int(starts[k]), int(ends[k])
+        if k == 0:
+            if not no_word[0]:
+                continue  # a leading quote or bracket opens the next sentence's text; leave it
+            target = int(starts[1])
+        else:
+            if not no_word[k]:
+                prev_words = word_idx[word_idx < b]
+                if not len(prev_words):
+                    continue
+                last = int(prev_words[-1])
+                first = int(word_idx[(word_idx >= b) & (word_idx < e)][0])
+                if a[first, 3] - (a[last, 3] + a[last, 4]) > 1:
+                    continue
+            target = b - 1
+        if parsed:
+            root = doc[b:e].root
+            other = doc[target].sent.root
+            root.head = other
+            root.dep_ = "punct" if root.is_punct else "dep"
+        elif k == 0:
+            doc[target].is_sent_start = False
+        else:
+            doc[b].is_sent_start = False
     return doc
 
 
@@ -179,7 +242,6 @@ def _doc_arrays(key: str, doc) -> tuple[dict, dict, dict]:
     a = doc.to_array(_attr_ids())
     n = len(a)
     space = a[:, _A["IS_SPACE"]].astype(bool)
-    punct = a[:, _A["IS_PUNCT"]].astype(bool)
     idx = a[:, _A["IDX"]].astype(np.int64)
     length = a[:, _A["LENGTH"]].astype(np.int64)
     starts_mask = a[:, _A["SENT_START"]].astype(np.int64) == 1
@@ -196,12 +258,6 @@ def _doc_arrays(key: str, doc) -> tuple[dict, dict, dict]:
         if not len(words):
             continue
         start, end = int(idx[words[0]]), int(idx[words[-1]] + length[words[-1]])
-        if s_start and punct[words].all() and start - s_end[-1] <= 1:
-            # a stray closing quote or bracket split off by the parser belongs to the previous sentence
-            s_end[-1] = end
-            s_ntok[-1] += len(words)
-            sent_of[b:e] = len(s_start) - 1
-            continue
         sent_of[b:e] = len(s_start)
         s_start.append(start), s_end.append(end), s_ntok.append(len(words))
     text = doc.text
