@@ -23,6 +23,24 @@ if TYPE_CHECKING:
 SENTENCE_TABLE_COLUMNS = ["doc_id", "outlet", "para_id", "sent_id", "sent_i", "para_kind", "start_char", "end_char", "text", "n_tokens"]
 
 
+class _LazyTable:
+    """A parsed table of :class:`Corpus` (``sentences``, ``tokens``, ``entities``): read from the parse
+    cache on first use (all three at once), assignable like an attribute."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name, self.slot = name, f"_{name}"
+
+    def __get__(self, corpus, owner=None):
+        if corpus is None:
+            return self
+        if getattr(corpus, self.slot) is None:
+            corpus._load_tables()
+        return getattr(corpus, self.slot)
+
+    def __set__(self, corpus, value: pd.DataFrame) -> None:
+        setattr(corpus, self.slot, value)
+
+
 class Corpus:
     """A loaded, cleaned and parsed corpus: tidy tables, see ``docs/architecture.md``.
 
@@ -58,43 +76,19 @@ class Corpus:
         """Whether the parsed tables have been read into memory yet."""
         return all(t is not None for t in (self._sentences, self._tokens, self._entities))
 
-    @property
-    def sentences(self) -> pd.DataFrame:
-        if self._sentences is None:
-            self._load_tables()
-        return self._sentences
-
-    @sentences.setter
-    def sentences(self, value: pd.DataFrame) -> None:
-        self._sentences = value
-
-    @property
-    def tokens(self) -> pd.DataFrame:
-        if self._tokens is None:
-            self._load_tables()
-        return self._tokens
-
-    @tokens.setter
-    def tokens(self, value: pd.DataFrame) -> None:
-        self._tokens = value
-
-    @property
-    def entities(self) -> pd.DataFrame:
-        if self._entities is None:
-            self._load_tables()
-        return self._entities
-
-    @entities.setter
-    def entities(self, value: pd.DataFrame) -> None:
-        self._entities = value
+    sentences = _LazyTable()
+    tokens = _LazyTable()
+    entities = _LazyTable()
 
     def subset(self, doc_ids: Sequence[str]) -> "Corpus":
         """The corpus restricted to ``doc_ids`` (every table, and the cached Docs), in corpus order.
 
+        Tables not read yet stay unread: the subset reads only its own documents' rows when first used.
+
         >>> import analysis
         >>> c = analysis.build_corpus(progress=False)
-        >>> len(c.subset(c.documents.doc_id[:2]).documents)
-        2
+        >>> len(c.subset(c.documents.doc_id[:2]).documents), c.tables_loaded
+        (2, False)
         """
         from dataclasses import replace
 
@@ -108,11 +102,10 @@ class Corpus:
         parsed = self._parsed
         if parsed is not None:
             parsed = replace(parsed, keys={d: k for d, k in parsed.keys.items() if d in ids})
-        sub = Corpus(documents=keep(self.documents), paragraphs=keep(self.paragraphs),
-                     sentences=keep(self.sentences), tokens=keep(self.tokens), entities=keep(self.entities),
-                     audit=keep(self.audit), rejects=self.rejects, issues=self.issues,
-                     parse_stats=self.parse_stats, _parsed=parsed)
-        return sub
+        return Corpus(documents=keep(self.documents), paragraphs=keep(self.paragraphs),
+                      sentences=keep(self._sentences), tokens=keep(self._tokens), entities=keep(self._entities),
+                      audit=keep(self.audit), rejects=self.rejects, issues=self.issues,
+                      parse_stats=self.parse_stats, _parsed=parsed)
 
     def docs(self, doc_ids: Sequence[str] | None = None) -> Iterator[tuple[str, object]]:
         """Yield ``(doc_id, spacy.tokens.Doc)`` from the parse cache (no parsing)."""
@@ -123,8 +116,16 @@ class Corpus:
         return str(self.sentences.loc[self.sentences.sent_id == sent_id, "text"].iloc[0])
 
     def __repr__(self) -> str:
+        """Counts without reading the tables: sentences and tokens from the loaded tables or the shards' counts."""
+        from analysis.corpus.parse import count_rows
+
+        counts = {n: len(t) for n, t in (("sentences", self._sentences), ("tokens", self._tokens)) if t is not None}
+        if len(counts) < 2 and self._parsed is not None:
+            counts = {**(count_rows(self._parsed) or {}), **counts}
+        sizes = ", ".join(f"{counts[n]} {n}" if n in counts else f"{n} not counted" for n in ("sentences", "tokens"))
+        rejected = len(self.rejects) if self.rejects is not None else 0
         return (f"Corpus({len(self.documents)} documents, {self.documents.outlet.nunique()} outlets, "
-                f"{len(self.sentences)} sentences, {len(self.tokens)} tokens, {len(self.rejects)} rejected)")
+                f"{sizes}, {rejected} rejected)")
 
 
 def _code_digest(*files: Path) -> str:

@@ -373,6 +373,8 @@ class _ShardWriter:
         for name in _SHARD_LAYOUTS:
             self._frame(name).to_parquet(tmp / f"{name}.parquet")
         self.bin.to_disk(tmp / "docs.spacy")
+        counts = {name: [len(p[1]["sent_i"]) for p in self.parts[name]] for name in ("sentences", "tokens")}
+        (tmp / "counts.json").write_text(json.dumps(counts))
         (tmp / "keys.json").write_text(json.dumps(self.keys))
         final = self.root / f"shard-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         os.replace(tmp, final)
@@ -802,27 +804,70 @@ def _load_tables(keys: dict[str, str], index: dict[str, Path], *,
     return tuple(out)
 
 
-def iter_docs(parsed: Parsed, *, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, "object"]]:
-    """Yield ``(doc_id, spacy Doc)`` rebuilt from the cache's DocBins, without parsing again."""
-    import spacy
+def _shard_docs(shard: Path, vocab) -> Iterator:
+    """The Docs of one shard's DocBin, in the order of its ``keys.json``."""
     from spacy.tokens import DocBin
 
+    return DocBin().from_disk(shard / "docs.spacy").get_docs(vocab)
+
+
+def iter_docs(parsed: Parsed, *, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, "object"]]:
+    """Yield ``(doc_id, spacy Doc)`` rebuilt from the cache's DocBins, without parsing again.
+
+    Streams in corpus (or ``doc_ids``) order, reading a shard when its first document is due: only the Docs
+    of shards read so far that are still to be yielded are held (one shard when the corpus was parsed in
+    order), not every Doc of the corpus.
+    """
+    import spacy
+
     wanted = list(doc_ids) if doc_ids is not None else list(parsed.keys)
-    by_key: dict[str, list[str]] = {}
-    for d in wanted:
-        by_key.setdefault(parsed.keys[d], []).append(d)
-    vocab = spacy.blank("en").vocab
-    found: dict[str, object] = {}
+    wanted_keys = [parsed.keys[d] for d in wanted]
+    last_use = {k: pos for pos, k in enumerate(wanted_keys)}
+    shard_of: dict[str, Path] = {}
     for shard in parsed.shards:
+        for k in json.loads((shard / "keys.json").read_text()):
+            if k in last_use:
+                shard_of.setdefault(k, shard)
+    vocab = spacy.blank("en").vocab
+    held: dict[str, object] = {}
+    read: set[Path] = set()
+    for pos, (d, k) in enumerate(zip(wanted, wanted_keys)):
+        if k not in held:
+            shard = shard_of[k]
+            if shard in read:
+                raise RuntimeError(f"document {d!r} (key {k}) is missing from shard {shard}")
+            read.add(shard)
+            keys = json.loads((shard / "keys.json").read_text())
+            for kk, doc in zip(keys, _shard_docs(shard, vocab)):
+                if last_use.get(kk, -1) >= pos and shard_of.get(kk) == shard and kk not in held:
+                    held[kk] = doc
+        doc = held[k] if last_use[k] > pos else held.pop(k)
+        yield d, doc
+
+
+def count_rows(parsed: Parsed) -> dict[str, int] | None:
+    """Rows the ``sentences`` and ``tokens`` tables of ``parsed`` have, from the shards' ``counts.json``
+    (no table is read); ``None`` when a shard has no counts.
+
+    >>> import pandas as pd, tempfile
+    >>> p = parse_documents(pd.DataFrame({"doc_id": ["a"], "text": ["Hi there. Bye."]}), cache_dir=tempfile.mkdtemp(), progress=False)
+    >>> count_rows(p) == {"sentences": len(p.sentences), "tokens": len(p.tokens)}
+    True
+    """
+    per_key: dict[str, tuple[int, int]] = {}
+    for shard in parsed.shards:
+        try:
+            counts = json.loads((shard / "counts.json").read_text())
+        except (OSError, json.JSONDecodeError):
+            return None
         keys = json.loads((shard / "keys.json").read_text())
-        if not set(keys) & set(by_key):
-            continue
-        docs = DocBin().from_disk(shard / "docs.spacy").get_docs(vocab)
-        for k, doc in zip(keys, docs):
-            if k in by_key and k not in found:
-                found[k] = doc
-    for d in wanted:
-        yield d, found[parsed.keys[d]]
+        for k, ns, nt in zip(keys, counts["sentences"], counts["tokens"]):
+            per_key.setdefault(k, (ns, nt))
+    try:
+        rows = [per_key[k] for k in parsed.keys.values()]
+    except KeyError:
+        return None
+    return {"sentences": sum(r[0] for r in rows), "tokens": sum(r[1] for r in rows)}
 
 
 def clear_cache(cache_dir: str | Path | None = None) -> None:
