@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.corpus.clean import Rules, clean_corpus
 from analysis.corpus.load import load_corpus
-from analysis.corpus.parse import ParseStats, Parsed, _release_free_memory, iter_docs, parse_documents
+from analysis.corpus.parse import ParseStats, Parsed, release_free_memory, iter_docs, parse_documents
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -347,7 +347,7 @@ def build_corpus(
     else:
         parsed = parse_documents(documents, model=model, components=components, cache_dir=cache_dir,
                                  n_process=n_process, progress=progress, load_tables=False)
-    _release_free_memory()  # what reading and cleaning freed (Arrow's pool keeps it otherwise)
+    release_free_memory()  # what reading and cleaning freed (Arrow's pool keeps it otherwise)
     # the sentence, token and entity tables are read from the shards when first used (Corpus.tokens etc.)
     return Corpus(documents=documents, paragraphs=paragraphs, audit=audit, rejects=raw.rejects, issues=raw.issues,
                   parse_stats=parsed.stats, _parsed=parsed)

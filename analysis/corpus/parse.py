@@ -67,6 +67,15 @@ def load_model(name: str | None = None, components: Sequence[str] | None = None)
     return _load_model(name or get_settings().spacy_model, tuple(components) if components is not None else None)
 
 
+def models_loaded() -> int:
+    """How many spaCy pipelines this process has loaded (a load per model and component set, then cached).
+
+    >>> models_loaded() >= 0
+    True
+    """
+    return _load_model.cache_info().misses
+
+
 @lru_cache(maxsize=4)
 def _load_model(name: str, components: tuple[str, ...] | None):
     import spacy
@@ -526,8 +535,8 @@ def parse_documents(
     """Parse ``documents`` (columns ``doc_id``, ``text``) through the cache; return tidy tables.
 
     ``components``: subset of the pipeline to run (default: all). ``n_process``: worker processes
-    (default: 1 for small corpora, else the number of cores). ``progress``: tqdm bar (default: on when
-    more than 20 documents need parsing). Parsed documents stream to disk shard by shard, so memory
+    (default: 1 below 50 documents or 200,000 characters, else the number of cores, at most 4).
+    ``progress``: tqdm bar (default: on when more than 20 documents need parsing). Parsed documents stream to disk shard by shard, so memory
     does not grow with the corpus; ``load_tables=False`` skips reading the tables back (then
     :func:`read_table` reads one table, or some columns, from the Parquet shards).
     """
@@ -545,7 +554,7 @@ def parse_documents(
         if nproc == 1:
             written = []
             for i in range(0, len(plan.todo), SHARD_SIZE):
-                written += _parse_chunk(nlp, plan.chunk(i, SHARD_SIZE), plan.root, batch_size=batch_size,
+                written += parse_chunk(nlp, plan.chunk(i, SHARD_SIZE), plan.root, batch_size=batch_size,
                                         on_doc=lambda: bar.update(1))
         else:
             written = _parse_in_pool(plan, n_process=nproc, batch_size=batch_size, total_chars=total_chars,
@@ -560,7 +569,7 @@ def _pool_init(model: str, components: tuple[str, ...]) -> None:
     load_model(model, components)  # once per worker (already loaded if inherited from the parent or the fork server)
 
 
-def _parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_size: int,
+def parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_size: int,
                  on_doc=None) -> list[tuple[Path, list[str]]]:
     """Parse ``(key, text)`` pairs into one shard inside a spaCy memory zone.
 
@@ -576,10 +585,10 @@ def _parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_s
 
 def _pool_parse(pairs: list[tuple[str, str]], root: str, model: str, components: tuple[str, ...],
                 batch_size: int) -> list[tuple[Path, list[str]]]:
-    return _parse_chunk(load_model(model, components), pairs, root, batch_size=batch_size)
+    return parse_chunk(load_model(model, components), pairs, root, batch_size=batch_size)
 
 
-def _release_free_memory() -> None:
+def release_free_memory() -> None:
     """Return freed memory to the operating system: Arrow's pool (mimalloc/jemalloc keep freed buffers)
     and the C heap (glibc ``malloc_trim``; a no-op elsewhere)."""
     import ctypes
@@ -648,7 +657,7 @@ def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, total_
     # allocator still holds (e.g. from cleaning) goes back to the system first.
     if method == "fork":
         gc.collect()
-        _release_free_memory()
+        release_free_memory()
         gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_pool_init,
@@ -800,7 +809,7 @@ def _load_tables(keys: dict[str, str], index: dict[str, Path], *,
                 df[c] = pd.NA
         out.append(df[cols])
         del df
-    _release_free_memory()
+    release_free_memory()
     return tuple(out)
 
 
