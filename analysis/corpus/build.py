@@ -15,12 +15,30 @@ import pandas as pd
 
 from analysis.corpus.clean import Rules, clean_corpus
 from analysis.corpus.load import load_corpus
-from analysis.corpus.parse import ParseStats, Parsed, _release_free_memory, iter_docs, parse_documents
+from analysis.corpus.parse import ParseStats, Parsed, release_free_memory, iter_docs, parse_documents
 
 if TYPE_CHECKING:
     from distributed import Client
 
 SENTENCE_TABLE_COLUMNS = ["doc_id", "outlet", "para_id", "sent_id", "sent_i", "para_kind", "start_char", "end_char", "text", "n_tokens"]
+
+
+class _LazyTable:
+    """A parsed table of :class:`Corpus` (``sentences``, ``tokens``, ``entities``): read from the parse
+    cache on first use (all three at once), assignable like an attribute."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name, self.slot = name, f"_{name}"
+
+    def __get__(self, corpus, owner=None):
+        if corpus is None:
+            return self
+        if getattr(corpus, self.slot) is None:
+            corpus._load_tables()
+        return getattr(corpus, self.slot)
+
+    def __set__(self, corpus, value: pd.DataFrame) -> None:
+        setattr(corpus, self.slot, value)
 
 
 class Corpus:
@@ -58,43 +76,19 @@ class Corpus:
         """Whether the parsed tables have been read into memory yet."""
         return all(t is not None for t in (self._sentences, self._tokens, self._entities))
 
-    @property
-    def sentences(self) -> pd.DataFrame:
-        if self._sentences is None:
-            self._load_tables()
-        return self._sentences
-
-    @sentences.setter
-    def sentences(self, value: pd.DataFrame) -> None:
-        self._sentences = value
-
-    @property
-    def tokens(self) -> pd.DataFrame:
-        if self._tokens is None:
-            self._load_tables()
-        return self._tokens
-
-    @tokens.setter
-    def tokens(self, value: pd.DataFrame) -> None:
-        self._tokens = value
-
-    @property
-    def entities(self) -> pd.DataFrame:
-        if self._entities is None:
-            self._load_tables()
-        return self._entities
-
-    @entities.setter
-    def entities(self, value: pd.DataFrame) -> None:
-        self._entities = value
+    sentences = _LazyTable()
+    tokens = _LazyTable()
+    entities = _LazyTable()
 
     def subset(self, doc_ids: Sequence[str]) -> "Corpus":
         """The corpus restricted to ``doc_ids`` (every table, and the cached Docs), in corpus order.
 
+        Tables not read yet stay unread: the subset reads only its own documents' rows when first used.
+
         >>> import analysis
         >>> c = analysis.build_corpus(progress=False)
-        >>> len(c.subset(c.documents.doc_id[:2]).documents)
-        2
+        >>> len(c.subset(c.documents.doc_id[:2]).documents), c.tables_loaded
+        (2, False)
         """
         from dataclasses import replace
 
@@ -108,11 +102,10 @@ class Corpus:
         parsed = self._parsed
         if parsed is not None:
             parsed = replace(parsed, keys={d: k for d, k in parsed.keys.items() if d in ids})
-        sub = Corpus(documents=keep(self.documents), paragraphs=keep(self.paragraphs),
-                     sentences=keep(self.sentences), tokens=keep(self.tokens), entities=keep(self.entities),
-                     audit=keep(self.audit), rejects=self.rejects, issues=self.issues,
-                     parse_stats=self.parse_stats, _parsed=parsed)
-        return sub
+        return Corpus(documents=keep(self.documents), paragraphs=keep(self.paragraphs),
+                      sentences=keep(self._sentences), tokens=keep(self._tokens), entities=keep(self._entities),
+                      audit=keep(self.audit), rejects=self.rejects, issues=self.issues,
+                      parse_stats=self.parse_stats, _parsed=parsed)
 
     def docs(self, doc_ids: Sequence[str] | None = None) -> Iterator[tuple[str, object]]:
         """Yield ``(doc_id, spacy.tokens.Doc)`` from the parse cache (no parsing)."""
@@ -123,8 +116,16 @@ class Corpus:
         return str(self.sentences.loc[self.sentences.sent_id == sent_id, "text"].iloc[0])
 
     def __repr__(self) -> str:
+        """Counts without reading the tables: sentences and tokens from the loaded tables or the shards' counts."""
+        from analysis.corpus.parse import count_rows
+
+        counts = {n: len(t) for n, t in (("sentences", self._sentences), ("tokens", self._tokens)) if t is not None}
+        if len(counts) < 2 and self._parsed is not None:
+            counts = {**(count_rows(self._parsed) or {}), **counts}
+        sizes = ", ".join(f"{counts[n]} {n}" if n in counts else f"{n} not counted" for n in ("sentences", "tokens"))
+        rejected = len(self.rejects) if self.rejects is not None else 0
         return (f"Corpus({len(self.documents)} documents, {self.documents.outlet.nunique()} outlets, "
-                f"{len(self.sentences)} sentences, {len(self.tokens)} tokens, {len(self.rejects)} rejected)")
+                f"{sizes}, {rejected} rejected)")
 
 
 def _code_digest(*files: Path) -> str:
@@ -278,6 +279,23 @@ def _assemble_clean(documents, keys, parts, finish_documents, audit_columns):
     return docs, paragraphs, audit
 
 
+def uncleaned(documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(documents, paragraphs, audit)`` for text that is already clean: the same columns cleaning gives
+    (``raw_text`` is the text, nothing is extracted), blank-line separated paragraphs and an empty audit.
+
+    >>> docs, paras, audit = uncleaned(pd.DataFrame({"doc_id": ["d"], "outlet": ["X"], "text": ["One.\\n\\nTwo."]}))
+    >>> docs.n_words.tolist(), paras.text.tolist(), audit.empty
+    ([2], ['One.', 'Two.'], True)
+    """
+    from analysis.corpus.clean import AUDIT_COLUMNS, finish_documents
+    from analysis.corpus.units import paragraphs_from_text
+
+    docs = documents.copy()
+    docs["raw_text"] = documents["text"]
+    finish_documents(docs, {f: [None] * len(docs) for f in _CLEAN_META})
+    return docs, paragraphs_from_text(docs), pd.DataFrame(columns=AUDIT_COLUMNS)
+
+
 def _attach_paragraphs(sentences: pd.DataFrame, paragraphs: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     if sentences.empty:
         return pd.DataFrame(columns=SENTENCE_TABLE_COLUMNS)
@@ -320,13 +338,7 @@ def build_corpus(
     if clean:
         documents, paragraphs, audit = cached_clean(raw.documents, rules=rules, cache_dir=cache_dir)
     else:
-        from analysis.corpus.units import paragraphs_from_text
-
-        documents = raw.documents.copy()
-        documents["n_chars"] = documents["text"].str.len().astype(int)
-        documents["n_words"] = documents["text"].str.split().str.len().fillna(0).astype(int)
-        paragraphs = paragraphs_from_text(documents)
-        audit = pd.DataFrame(columns=["doc_id", "outlet", "line_no", "raw_line", "zone", "action", "rule", "family", "field", "para_i"])
+        documents, paragraphs, audit = uncleaned(raw.documents)
     if scheduler is not None:
         from analysis.corpus.distributed import parse_distributed
 
@@ -335,7 +347,7 @@ def build_corpus(
     else:
         parsed = parse_documents(documents, model=model, components=components, cache_dir=cache_dir,
                                  n_process=n_process, progress=progress, load_tables=False)
-    _release_free_memory()  # what reading and cleaning freed (Arrow's pool keeps it otherwise)
+    release_free_memory()  # what reading and cleaning freed (Arrow's pool keeps it otherwise)
     # the sentence, token and entity tables are read from the shards when first used (Corpus.tokens etc.)
     return Corpus(documents=documents, paragraphs=paragraphs, audit=audit, rejects=raw.rejects, issues=raw.issues,
                   parse_stats=parsed.stats, _parsed=parsed)

@@ -17,6 +17,7 @@ changes nothing.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -58,6 +59,8 @@ class Rules:
     zones: dict
     sentence_end: re.Pattern
     byline: re.Pattern
+    name_word: re.Pattern
+    non_name_words: frozenset[str]
 
 
 def _compile_rule(entry: dict, where: str) -> LineRule:
@@ -95,6 +98,10 @@ def _load_rules_cached(path: str) -> Rules:
         for outlet, entries in (raw.get("outlet_rules") or {}).items()
     }
     zones = raw["zones"]
+    _check_repeats(raw["outlet_repeats"], f"{path}: outlet_repeats")
+    for key in ("sentence_end", "byline_pattern", "byline_name_word", "byline_non_name_words"):
+        if key not in zones:
+            raise RulesError(f"{path}: missing 'zones.{key}'")
     return Rules(
         line_rules=line_rules,
         outlet_rules=outlet_rules,
@@ -103,7 +110,20 @@ def _load_rules_cached(path: str) -> Rules:
         zones=zones,
         sentence_end=re.compile(zones["sentence_end"]),
         byline=re.compile(zones["byline_pattern"]),
+        name_word=re.compile(zones["byline_name_word"]),
+        non_name_words=frozenset(str(w).lower() for w in zones["byline_non_name_words"]),
     )
+
+
+def _check_repeats(rep: dict, where: str) -> None:
+    for key in ("name", "action", "keep_rule", "min_share", "min_docs", "max_words"):
+        if key not in rep:
+            raise RulesError(f"{where}: missing '{key}'")
+    share = rep["min_share"]
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+        raise RulesError(f"{where}: min_share must be a share of the outlet's documents in (0, 1], not {share!r}")
+    if isinstance(rep["min_docs"], bool) or not isinstance(rep["min_docs"], int) or rep["min_docs"] < 2:
+        raise RulesError(f"{where}: min_docs must be a whole number of at least 2, not {rep['min_docs']!r}")
 
 
 def normalize_line(line: str) -> str:
@@ -132,19 +152,37 @@ class CleanDoc:
     audit: list[dict] = field(default_factory=list)
 
 
-def clean_text(
-    text: str,
-    *,
-    outlet: str | None = None,
-    rules: Rules | None = None,
-    outlet_boilerplate: Iterable[str] = (),
-) -> CleanDoc:
-    """Clean one raw page. ``outlet_boilerplate``: lower-cased lines known to repeat across the outlet."""
-    rules = rules or load_rules()
-    boiler = set(outlet_boilerplate)
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    norm = [normalize_line(l) for l in raw_lines]
-    n = len(raw_lines)
+_BY_PREFIX = re.compile(r"^by\s+", re.IGNORECASE)
+
+
+def _is_byline(i: int, norm: list[str], dec: list, title_i: int | None, rules: Rules) -> bool:
+    """The byline rule: a header line matching ``byline_pattern`` is the byline when it starts with "By ",
+    or when it looks like a person's name (every word matches ``byline_name_word`` and none is one of
+    ``byline_non_name_words``: "Peter Jones" but not "London Office") and sits next to the title or the
+    standfirst (the nearest non-blank line before or after it, skipping lines a rule removed)."""
+    line = norm[i]
+    if not rules.byline.match(line):
+        return False
+    if _BY_PREFIX.match(line):
+        return True
+    z = rules.zones
+    words = line.split()
+    if not all(rules.name_word.match(w) and w.lower() not in rules.non_name_words for w in words):
+        return False
+
+    def neighbour(step: int) -> int | None:
+        j = i + step
+        while 0 <= j < len(norm) and (not norm[j] or (dec[j] is not None and dec[j][0] == "remove")):
+            j += step
+        return j if 0 <= j < len(norm) else None
+
+    anchors = {title_i} | {j for j, d in enumerate(dec) if d is not None and d[1] == "standfirst"}
+    return bool({neighbour(-1), neighbour(1)} & (anchors - {None}))
+
+
+def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str]) -> tuple[list, list, dict]:
+    """One decision ``(action, rule, family)`` and zone per normalised line, and the metadata found."""
+    n = len(norm)
     dec: list[tuple[str, str, str] | None] = [None] * n  # (action, rule, family)
     specific = rules.outlet_rules.get(outlet or "", ())
     for i, line in enumerate(norm):
@@ -209,16 +247,20 @@ def clean_text(
     for i in range(n):
         zone[i] = "header" if i < first_body else "footer" if i > last_body else "body"
 
+    header = [i for i in open_idx if dec[i] is None and zone[i] == "header"]
+    title_i = next((i for i in header if _words(norm[i]) >= z["title_min_words"] and not rules.byline.match(norm[i])),
+                   None)
     for pos, i in enumerate(open_idx):
         if dec[i] is not None:
             continue
         line, words = norm[i], _words(norm[i])
         if zone[i] == "header":
-            if "title" not in metadata and words >= z["title_min_words"] and not rules.byline.match(line):
+            if i == title_i:
                 dec[i] = ("metadata:title", "header_title", "metadata")
                 metadata["title"] = line
-            elif rules.byline.match(line) and "author" not in metadata:
+            elif "author" not in metadata and _is_byline(i, norm, dec, title_i, rules):
                 dec[i] = ("metadata:author", "byline", "metadata")
+                metadata["author"] = _BY_PREFIX.sub("", line)
             else:
                 dec[i] = ("remove", "header_fragment", "position")
         elif zone[i] == "footer":
@@ -235,6 +277,32 @@ def clean_text(
                 dec[i] = ("heading", "section_heading", "structure")
             else:
                 dec[i] = ("keep", "body", "body")
+
+    return dec, zone, metadata
+
+
+def clean_text(
+    text: str,
+    *,
+    outlet: str | None = None,
+    rules: Rules | None = None,
+    outlet_boilerplate: Iterable[str] = (),
+) -> CleanDoc:
+    """Clean one raw page. ``outlet_boilerplate``: lower-cased lines known to repeat across the outlet."""
+    rules = rules or load_rules()
+    boiler = set(outlet_boilerplate)
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    norm = [normalize_line(l) for l in raw_lines]
+    n = len(raw_lines)
+    dec, zone, metadata = _decide(norm, rules, outlet, boiler)
+    r = rules.repeats
+    if boiler and not any(d[0] == "keep" for d in dec) and any(d[1] == r["name"] for d in dec):
+        # every body line repeats across the outlet (e.g. two copies of one short article): keep them
+        alone = _decide(norm, rules, outlet, set())
+        if any(d[0] == "keep" for d in alone[0]):
+            dec, zone, metadata = alone
+            dec = [(a, r["keep_rule"], r.get("family", "repeats")) if a == "keep" and norm[i].lower() in boiler
+                   else (a, rule, fam) for i, (a, rule, fam) in enumerate(dec)]
 
     # metadata values and paragraphs
     for i in range(n):
@@ -277,8 +345,20 @@ def clean_text(
     return CleanDoc(text=clean, paragraphs=paragraphs, metadata=metadata, audit=audit)
 
 
+def repeat_threshold(n_docs: int, *, rules: Rules | None = None) -> int:
+    """How many of an outlet's ``n_docs`` documents a short line must occur in to be boilerplate:
+    ``min_share`` of them, but at least ``min_docs`` (``outlet_repeats`` in the rules).
+
+    >>> repeat_threshold(2), repeat_threshold(10_000)
+    (2, 2000)
+    """
+    r = (rules or load_rules()).repeats
+    return max(int(r["min_docs"]), math.ceil(r["min_share"] * n_docs - 1e-9))
+
+
 def outlet_boilerplate(documents: pd.DataFrame, *, rules: Rules | None = None) -> dict[str, set[str]]:
-    """Lines (lower-cased) that repeat across at least ``min_docs`` documents of the same outlet."""
+    """Lines (lower-cased) that repeat across enough documents of the same outlet
+    (:func:`repeat_threshold` of the outlet's document count)."""
     rules = rules or load_rules()
     r = rules.repeats
     found: dict[str, set[str]] = {}
@@ -287,7 +367,8 @@ def outlet_boilerplate(documents: pd.DataFrame, *, rules: Rules | None = None) -
         for text in group["text"]:
             lines = {normalize_line(l).lower() for l in str(text).splitlines()}
             counts.update(l for l in lines if l and _words(l) <= r["max_words"])
-        found[str(outlet)] = {l for l, c in counts.items() if c >= r["min_docs"]}
+        need = repeat_threshold(len(group), rules=rules)
+        found[str(outlet)] = {l for l, c in counts.items() if c >= need}
     return found
 
 

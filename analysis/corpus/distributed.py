@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import pandas as pd
 
-from analysis.corpus.parse import Parsed, _parse_chunk, finish_parse, load_model, plan_parse
+from analysis.corpus.parse import Parsed, parse_chunk, finish_parse, load_model, plan_parse
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -67,15 +67,15 @@ def _parse_partition(pairs: list[tuple[str, str]], root: str, model: str, compon
                      pipe_batch_size: int) -> list[tuple[str, list[str], int]]:
     """Worker task: parse ``(key, text)`` pairs and write them as one cache shard under ``root``."""
     nlp = load_model(model, components)  # cached per worker process: loaded once, not per task
-    written = _parse_chunk(nlp, pairs, root, batch_size=pipe_batch_size)  # in a memory zone, like the local pool
+    written = parse_chunk(nlp, pairs, root, batch_size=pipe_batch_size)  # in a memory zone, like the local pool
     return [(str(shard), keys, os.getpid()) for shard, keys in written]
 
 
 def model_loads() -> tuple[int, int]:
     """``(pid, number of spaCy pipelines loaded in this process)``; run it on workers to check reuse."""
-    from analysis.corpus.parse import _load_model
+    from analysis.corpus.parse import models_loaded
 
-    return os.getpid(), _load_model.cache_info().misses
+    return os.getpid(), models_loaded()
 
 
 def parse_distributed(

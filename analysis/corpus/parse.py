@@ -50,7 +50,8 @@ ENTITY_COLUMNS = ["doc_id", "sent_id", "ent_i", "text", "label", "start_char", "
 #: shard's tables and DocBin; the memory measured per shard size is in docs/performance.md).
 SHARD_SIZE = 250
 #: Bump when the cached table layout or sentence rules change, so stale caches are not reused.
-CACHE_FORMAT = "2"
+#: 3: stray punctuation sentences are joined in the Docs too (:func:`attach_stray_punctuation`).
+CACHE_FORMAT = "3"
 _ZONE_LOCK = threading.Lock()  # one spaCy memory zone at a time per process
 
 
@@ -66,6 +67,15 @@ def load_model(name: str | None = None, components: Sequence[str] | None = None)
     return _load_model(name or get_settings().spacy_model, tuple(components) if components is not None else None)
 
 
+def models_loaded() -> int:
+    """How many spaCy pipelines this process has loaded (a load per model and component set, then cached).
+
+    >>> models_loaded() >= 0
+    True
+    """
+    return _load_model.cache_info().misses
+
+
 @lru_cache(maxsize=4)
 def _load_model(name: str, components: tuple[str, ...] | None):
     import spacy
@@ -73,6 +83,8 @@ def _load_model(name: str, components: tuple[str, ...] | None):
 
     if not Language.has_factory("paragraph_breaks"):
         Language.component("paragraph_breaks", func=_paragraph_breaks)
+    if not Language.has_factory("attach_stray_punctuation"):
+        Language.component("attach_stray_punctuation", func=attach_stray_punctuation)
     try:
         nlp = spacy.load(name)
     except OSError as exc:
@@ -92,6 +104,7 @@ def _load_model(name: str, components: tuple[str, ...] | None):
             nlp.enable_pipe("senter")
     first = "parser" if "parser" in nlp.pipe_names else ("senter" if "senter" in nlp.pipe_names else None)
     nlp.add_pipe("paragraph_breaks", before=first) if first else nlp.add_pipe("paragraph_breaks")
+    nlp.add_pipe("attach_stray_punctuation", after=first) if first else nlp.add_pipe("attach_stray_punctuation")
     return nlp
 
 
@@ -104,6 +117,65 @@ def _paragraph_breaks(doc):
     for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():  # only whitespace tokens, no per-token loop
         if doc[i].text.count("\n") >= 2:
             doc[i + 1].is_sent_start = True
+    return doc
+
+
+def attach_stray_punctuation(doc):
+    """Join a "sentence" of only punctuation or whitespace (a closing quote or bracket the parser split off)
+    to the sentence before it when at most one character separates them; a leading one joins the next.
+
+    With a dependency parse the stray sentence's root is attached to the previous sentence's root (so the
+    Doc's sentences follow from its tree), otherwise its first token stops being a sentence start. The
+    sentence table and the Docs saved in the cache therefore have the same sentences.
+
+    >>> import spacy; from spacy.tokens import Doc
+    >>> d = Doc(spacy.blank("en").vocab, words=["Hi", ".", '"', "Bye", "."], spaces=[False, False, True, False, False],
+    ...         sent_starts=[True, False, True, True, False])
+    >>> [s.text for s in attach_stray_punctuation(d).sents]
+    ['Hi."', 'Bye.']
+    """
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
+
+    n = len(doc)
+    if n < 2 or not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+        return doc
+    a = doc.to_array([SENT_START, IS_PUNCT, IS_SPACE, IDX, LENGTH]).astype(np.int64)
+    starts_mask = a[:, 0] == 1
+    starts_mask[0] = True
+    starts = np.flatnonzero(starts_mask)
+    if len(starts) < 2:
+        return doc
+    space, punct = a[:, 2].astype(bool), a[:, 1].astype(bool)
+    ends = np.append(starts[1:], n)
+    no_word = np.add.reduceat((~space).astype(np.int64), starts) == 0
+    stray = no_word | (np.add.reduceat((~(punct | space)).astype(np.int64), starts) == 0)
+    word_idx = np.flatnonzero(~space)
+    parsed = doc.has_annotation("DEP")
+    for k in np.flatnonzero(stray).tolist():
+        b, e = int(starts[k]), int(ends[k])
+        if k == 0:
+            if not no_word[0]:
+                continue  # a leading quote or bracket opens the next sentence's text; leave it
+            target = int(starts[1])
+        else:
+            if not no_word[k]:
+                prev_words = word_idx[word_idx < b]
+                if not len(prev_words):
+                    continue
+                last = int(prev_words[-1])
+                first = int(word_idx[(word_idx >= b) & (word_idx < e)][0])
+                if a[first, 3] - (a[last, 3] + a[last, 4]) > 1:
+                    continue
+            target = b - 1
+        if parsed:
+            root = doc[b:e].root
+            other = doc[target].sent.root
+            root.head = other
+            root.dep_ = "punct" if root.is_punct else "dep"
+        elif k == 0:
+            doc[target].is_sent_start = False
+        else:
+            doc[b].is_sent_start = False
     return doc
 
 
@@ -179,7 +251,6 @@ def _doc_arrays(key: str, doc) -> tuple[dict, dict, dict]:
     a = doc.to_array(_attr_ids())
     n = len(a)
     space = a[:, _A["IS_SPACE"]].astype(bool)
-    punct = a[:, _A["IS_PUNCT"]].astype(bool)
     idx = a[:, _A["IDX"]].astype(np.int64)
     length = a[:, _A["LENGTH"]].astype(np.int64)
     starts_mask = a[:, _A["SENT_START"]].astype(np.int64) == 1
@@ -196,12 +267,6 @@ def _doc_arrays(key: str, doc) -> tuple[dict, dict, dict]:
         if not len(words):
             continue
         start, end = int(idx[words[0]]), int(idx[words[-1]] + length[words[-1]])
-        if s_start and punct[words].all() and start - s_end[-1] <= 1:
-            # a stray closing quote or bracket split off by the parser belongs to the previous sentence
-            s_end[-1] = end
-            s_ntok[-1] += len(words)
-            sent_of[b:e] = len(s_start) - 1
-            continue
         sent_of[b:e] = len(s_start)
         s_start.append(start), s_end.append(end), s_ntok.append(len(words))
     text = doc.text
@@ -317,6 +382,8 @@ class _ShardWriter:
         for name in _SHARD_LAYOUTS:
             self._frame(name).to_parquet(tmp / f"{name}.parquet")
         self.bin.to_disk(tmp / "docs.spacy")
+        counts = {name: [len(p[1]["sent_i"]) for p in self.parts[name]] for name in ("sentences", "tokens")}
+        (tmp / "counts.json").write_text(json.dumps(counts))
         (tmp / "keys.json").write_text(json.dumps(self.keys))
         final = self.root / f"shard-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         os.replace(tmp, final)
@@ -468,8 +535,8 @@ def parse_documents(
     """Parse ``documents`` (columns ``doc_id``, ``text``) through the cache; return tidy tables.
 
     ``components``: subset of the pipeline to run (default: all). ``n_process``: worker processes
-    (default: 1 for small corpora, else the number of cores). ``progress``: tqdm bar (default: on when
-    more than 20 documents need parsing). Parsed documents stream to disk shard by shard, so memory
+    (default: 1 below 50 documents or 200,000 characters, else the number of cores, at most 4).
+    ``progress``: tqdm bar (default: on when more than 20 documents need parsing). Parsed documents stream to disk shard by shard, so memory
     does not grow with the corpus; ``load_tables=False`` skips reading the tables back (then
     :func:`read_table` reads one table, or some columns, from the Parquet shards).
     """
@@ -487,7 +554,7 @@ def parse_documents(
         if nproc == 1:
             written = []
             for i in range(0, len(plan.todo), SHARD_SIZE):
-                written += _parse_chunk(nlp, plan.chunk(i, SHARD_SIZE), plan.root, batch_size=batch_size,
+                written += parse_chunk(nlp, plan.chunk(i, SHARD_SIZE), plan.root, batch_size=batch_size,
                                         on_doc=lambda: bar.update(1))
         else:
             written = _parse_in_pool(plan, n_process=nproc, batch_size=batch_size, total_chars=total_chars,
@@ -502,7 +569,7 @@ def _pool_init(model: str, components: tuple[str, ...]) -> None:
     load_model(model, components)  # once per worker (already loaded if inherited from the parent or the fork server)
 
 
-def _parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_size: int,
+def parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_size: int,
                  on_doc=None) -> list[tuple[Path, list[str]]]:
     """Parse ``(key, text)`` pairs into one shard inside a spaCy memory zone.
 
@@ -518,10 +585,10 @@ def _parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_s
 
 def _pool_parse(pairs: list[tuple[str, str]], root: str, model: str, components: tuple[str, ...],
                 batch_size: int) -> list[tuple[Path, list[str]]]:
-    return _parse_chunk(load_model(model, components), pairs, root, batch_size=batch_size)
+    return parse_chunk(load_model(model, components), pairs, root, batch_size=batch_size)
 
 
-def _release_free_memory() -> None:
+def release_free_memory() -> None:
     """Return freed memory to the operating system: Arrow's pool (mimalloc/jemalloc keep freed buffers)
     and the C heap (glibc ``malloc_trim``; a no-op elsewhere)."""
     import ctypes
@@ -590,7 +657,7 @@ def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, total_
     # allocator still holds (e.g. from cleaning) goes back to the system first.
     if method == "fork":
         gc.collect()
-        _release_free_memory()
+        release_free_memory()
         gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_pool_init,
@@ -742,31 +809,74 @@ def _load_tables(keys: dict[str, str], index: dict[str, Path], *,
                 df[c] = pd.NA
         out.append(df[cols])
         del df
-    _release_free_memory()
+    release_free_memory()
     return tuple(out)
 
 
-def iter_docs(parsed: Parsed, *, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, "object"]]:
-    """Yield ``(doc_id, spacy Doc)`` rebuilt from the cache's DocBins, without parsing again."""
-    import spacy
+def _shard_docs(shard: Path, vocab) -> Iterator:
+    """The Docs of one shard's DocBin, in the order of its ``keys.json``."""
     from spacy.tokens import DocBin
 
+    return DocBin().from_disk(shard / "docs.spacy").get_docs(vocab)
+
+
+def iter_docs(parsed: Parsed, *, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, "object"]]:
+    """Yield ``(doc_id, spacy Doc)`` rebuilt from the cache's DocBins, without parsing again.
+
+    Streams in corpus (or ``doc_ids``) order, reading a shard when its first document is due: only the Docs
+    of shards read so far that are still to be yielded are held (one shard when the corpus was parsed in
+    order), not every Doc of the corpus.
+    """
+    import spacy
+
     wanted = list(doc_ids) if doc_ids is not None else list(parsed.keys)
-    by_key: dict[str, list[str]] = {}
-    for d in wanted:
-        by_key.setdefault(parsed.keys[d], []).append(d)
-    vocab = spacy.blank("en").vocab
-    found: dict[str, object] = {}
+    wanted_keys = [parsed.keys[d] for d in wanted]
+    last_use = {k: pos for pos, k in enumerate(wanted_keys)}
+    shard_of: dict[str, Path] = {}
     for shard in parsed.shards:
+        for k in json.loads((shard / "keys.json").read_text()):
+            if k in last_use:
+                shard_of.setdefault(k, shard)
+    vocab = spacy.blank("en").vocab
+    held: dict[str, object] = {}
+    read: set[Path] = set()
+    for pos, (d, k) in enumerate(zip(wanted, wanted_keys)):
+        if k not in held:
+            shard = shard_of[k]
+            if shard in read:
+                raise RuntimeError(f"document {d!r} (key {k}) is missing from shard {shard}")
+            read.add(shard)
+            keys = json.loads((shard / "keys.json").read_text())
+            for kk, doc in zip(keys, _shard_docs(shard, vocab)):
+                if last_use.get(kk, -1) >= pos and shard_of.get(kk) == shard and kk not in held:
+                    held[kk] = doc
+        doc = held[k] if last_use[k] > pos else held.pop(k)
+        yield d, doc
+
+
+def count_rows(parsed: Parsed) -> dict[str, int] | None:
+    """Rows the ``sentences`` and ``tokens`` tables of ``parsed`` have, from the shards' ``counts.json``
+    (no table is read); ``None`` when a shard has no counts.
+
+    >>> import pandas as pd, tempfile
+    >>> p = parse_documents(pd.DataFrame({"doc_id": ["a"], "text": ["Hi there. Bye."]}), cache_dir=tempfile.mkdtemp(), progress=False)
+    >>> count_rows(p) == {"sentences": len(p.sentences), "tokens": len(p.tokens)}
+    True
+    """
+    per_key: dict[str, tuple[int, int]] = {}
+    for shard in parsed.shards:
+        try:
+            counts = json.loads((shard / "counts.json").read_text())
+        except (OSError, json.JSONDecodeError):
+            return None
         keys = json.loads((shard / "keys.json").read_text())
-        if not set(keys) & set(by_key):
-            continue
-        docs = DocBin().from_disk(shard / "docs.spacy").get_docs(vocab)
-        for k, doc in zip(keys, docs):
-            if k in by_key and k not in found:
-                found[k] = doc
-    for d in wanted:
-        yield d, found[parsed.keys[d]]
+        for k, ns, nt in zip(keys, counts["sentences"], counts["tokens"]):
+            per_key.setdefault(k, (ns, nt))
+    try:
+        rows = [per_key[k] for k in parsed.keys.values()]
+    except KeyError:
+        return None
+    return {"sentences": sum(r[0] for r in rows), "tokens": sum(r[1] for r in rows)}
 
 
 def clear_cache(cache_dir: str | Path | None = None) -> None:

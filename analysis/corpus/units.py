@@ -2,7 +2,7 @@
 
 Paragraphs come from cleaning (body paragraphs and headings); for text that is already clean they are
 the blank-line separated blocks. Sentences, tokens and entities come from the parse
-(:mod:`analysis.corpus.parse`); :func:`unit_text` fetches the evidence text of any unit by its offsets.
+(:mod:`analysis.corpus.parse`).
 
 >>> import pandas as pd
 >>> docs = pd.DataFrame({"doc_id": ["d"], "text": ["One.\\n\\nTwo and three."]})
@@ -32,12 +32,3 @@ def paragraphs_from_text(documents: pd.DataFrame) -> pd.DataFrame:
                          "start_char": start, "end_char": start + len(chunk), "text": chunk})
             k += 1
     return pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
-
-
-def unit_text(documents: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
-    """Text of each unit (row with ``doc_id, start_char, end_char``) sliced from the clean documents."""
-    texts = dict(zip(documents["doc_id"], documents["text"]))
-    return pd.Series(
-        [str(texts[d])[s:e] for d, s, e in zip(units["doc_id"], units["start_char"], units["end_char"])],
-        index=units.index, dtype="string",
-    )

@@ -402,10 +402,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", default=None, help="folder / CSV / TSV / JSONL / Parquet (default: the seeds)")
     ap.add_argument("--story", default=None, help="story YAML (default: the seeds' story for the seeds, "
                                                   "else one discovered from the corpus)")
-    ap.add_argument("--output-dir", default=None, type=Path, help="default: ANALYSIS_OUTPUT_DIR (outputs/)")
+    ap.add_argument("--output-dir", default=None, type=Path,
+                    help="default: ANALYSIS_OUTPUT_DIR (outputs/) for the seeds, <that>/<corpus name>/ for --corpus")
     ap.add_argument("--which", nargs="*", default=None, help=f"subset of {sorted(MEASURES)}")
     ap.add_argument("--no-cache", action="store_true")
     args = ap.parse_args(argv)
+    if args.output_dir is None:
+        from analysis.corpus.describe import corpus_name
+
+        base = get_settings().output_dir
+        args.output_dir = base if args.corpus is None else base / corpus_name(args.corpus)
     import analysis
     from analysis.story import resolve_story
 
@@ -413,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = analysis.build_corpus(args.corpus)
     story = resolve_story(args.story, corpus=corpus, source=args.corpus)
     tables = compute_measures(corpus, story=story, which=args.which, cache=not args.no_cache)
-    out_dir = (args.output_dir or get_settings().output_dir) / "measures"
+    out_dir = args.output_dir / "measures"
     for p, (name, df) in zip(write_measures(tables, out_dir), tables.items()):
         print(f"{name:22s} {len(df):>9,} rows -> {p}")
     print(f"{len(tables)} measures in {time.perf_counter() - t0:.1f} s")

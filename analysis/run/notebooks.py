@@ -11,9 +11,12 @@ go to ``<output-dir>/notebooks/``, figures to ``<output-dir>/figures/`` and the 
 neither it, the ``analysis`` package, the corpus nor the parameters changed since its last successful
 run (a stamp per notebook, like spaCy projects' steps); ``--force`` reruns everything.
 
-With ``--corpus`` and no ``--output-dir``, everything goes to ``outputs/<corpus name>/``, so the seeds'
-results in ``outputs/`` are never overwritten (an explicit ``--output-dir outputs`` with ``--corpus`` is
-refused). Before any notebook runs, the corpus is loaded once and ``<output-dir>/rejects.csv`` (every input
+The seeds' results go to ``ANALYSIS_OUTPUT_DIR`` (default ``outputs/``). With ``--corpus`` and no
+``--output-dir``, everything goes to ``<that folder>/<corpus name>/``, so the seeds' results are never
+overwritten (an explicit ``--output-dir`` naming the seeds' folder with ``--corpus`` is refused). The skip
+stamps also cover the environment (:func:`environment_key`): another spaCy model, validation data or an
+installed embedding model reruns the notebooks. At the end each executed notebook's time and share of the
+run are printed. Before any notebook runs, the corpus is loaded once and ``<output-dir>/rejects.csv`` (every input
 row or file left out, and why) and ``issues.csv`` (every warning) are written and summarised.
 """
 from __future__ import annotations
@@ -25,9 +28,11 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.config import PROJECT_ROOT
+from analysis.config import PROJECT_ROOT, get_settings
+from analysis.measures.tone import embeddings_available
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+#: The seeds' output folder when ``ANALYSIS_OUTPUT_DIR`` is not set (see :func:`seeds_output_dir`).
 SEEDS_OUTPUT_DIR = PROJECT_ROOT / "outputs"
 #: Names the seeds' run uses inside ``outputs/``: a corpus with one of these names gets ``<name>_corpus``.
 RESERVED_OUTPUT_NAMES = {"figures", "notebooks", "report", "coding"}
@@ -59,6 +64,33 @@ def _digest(paths: list[Path], extra: str) -> str:
     return h.hexdigest()
 
 
+def environment_key() -> dict:
+    """What of the environment changes a notebook's output: the spaCy model (``ANALYSIS_SPACY_MODEL``, and
+    whether and in which version it is installed), the validation data folder (``ANALYSIS_VALIDATION_DIR``,
+    and whether it exists) and whether the optional embedding model is installed. Part of the skip stamps.
+
+    >>> sorted(environment_key())
+    ['embeddings', 'spacy_model', 'validation_dir']
+    """
+    from importlib import metadata
+    from importlib.util import find_spec
+
+    settings = get_settings()
+    model = settings.spacy_model
+    try:
+        installed = Path(model).expanduser().exists() or find_spec(model) is not None
+    except (ImportError, ValueError):  # a name that is not a module name
+        installed = False
+    spacy_model = {"name": model, "installed": installed}
+    try:
+        spacy_model["version"] = metadata.version(model)
+    except (metadata.PackageNotFoundError, ValueError):
+        pass
+    return {"spacy_model": spacy_model,
+            "validation_dir": {"path": str(settings.validation_dir), "exists": settings.validation_dir.exists()},
+            "embeddings": embeddings_available()}
+
+
 def declared_parameters(nb: Path) -> set[str]:
     """Names assigned in the notebook's ``parameters`` cell."""
     import papermill as pm
@@ -66,29 +98,40 @@ def declared_parameters(nb: Path) -> set[str]:
     return set(pm.inspect_notebook(str(nb)))
 
 
+def seeds_output_dir() -> Path:
+    """The seeds' output folder: ``ANALYSIS_OUTPUT_DIR``, by default ``outputs/`` of the project.
+
+    >>> seeds_output_dir() == get_settings().output_dir
+    True
+    """
+    return get_settings().output_dir
+
+
 def default_output_dir(corpus: str | Path | None) -> Path:
-    """``outputs/`` for the seeds, ``outputs/<corpus name>/`` for anything else.
+    """:func:`seeds_output_dir` for the seeds, ``<seeds_output_dir>/<corpus name>/`` for anything else.
 
     A corpus named like a folder of the seeds' run (``figures``, ``notebooks`` ...) gets ``<name>_corpus``.
 
-    >>> default_output_dir(None).name, default_output_dir("/data/my_news.csv").name
-    ('outputs', 'my_news')
+    >>> default_output_dir(None) == seeds_output_dir(), default_output_dir("/data/my_news.csv").name
+    (True, 'my_news')
     >>> default_output_dir("/data/notebooks").name
     'notebooks_corpus'
     """
     from analysis.corpus.describe import corpus_name
 
+    root = seeds_output_dir()
     if corpus is None:
-        return SEEDS_OUTPUT_DIR
+        return root
     name = corpus_name(corpus)
-    return SEEDS_OUTPUT_DIR / (f"{name}_corpus" if name in RESERVED_OUTPUT_NAMES else name)
+    return root / (f"{name}_corpus" if name in RESERVED_OUTPUT_NAMES else name)
 
 
 def check_output_dir(corpus: str | Path | None, output_dir: str | Path) -> None:
-    """Refuse to write a user corpus' results over the seeds' (``outputs/`` itself); raises ``ValueError``."""
-    if corpus is not None and Path(output_dir).resolve() == SEEDS_OUTPUT_DIR.resolve():
+    """Refuse to write a user corpus' results over the seeds' (:func:`seeds_output_dir` itself);
+    raises ``ValueError``."""
+    if corpus is not None and Path(output_dir).resolve() == seeds_output_dir().resolve():
         raise ValueError(f"{output_dir} holds the seeds' results; give your corpus its own --output-dir "
-                         f"(default: {default_output_dir(corpus).relative_to(PROJECT_ROOT)})")
+                         f"(default: {default_output_dir(corpus)})")
 
 
 def _parameter_value(value: str):
@@ -158,7 +201,8 @@ def run_notebook(nb: Path, *, output_dir: Path, corpus: str | None = None, seed:
 
 def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only: list[str] | None = None,
             force: bool = False, notebook_dir: Path = NOTEBOOK_DIR, params: dict | None = None) -> list[dict]:
-    """Run the notebooks, skipping up-to-date ones; return one record per notebook.
+    """Run the notebooks, skipping up-to-date ones; return one record per notebook (``notebook``,
+    ``status``, ``seconds`` and ``share`` of the run's notebook time), and print each one's time and share.
 
     ``params`` (e.g. ``{"actors": "my_actors.yaml"}``) go to the notebooks that declare them; a name no
     notebook declares is an error (a typo would otherwise be silently ignored).
@@ -175,13 +219,14 @@ def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only
     stamps = json.loads(stamps_path.read_text()) if stamps_path.exists() else {}
     inputs = [PROJECT_ROOT / "analysis"] + ([Path(corpus)] if corpus else [PROJECT_ROOT / "seeds"])
     inputs += [Path(v) for v in params.values() if isinstance(v, str) and Path(v).exists()]
+    env = environment_key()
     records = []
     for nb in list_notebooks(notebook_dir, only):
-        key = _digest([nb, *inputs], json.dumps([corpus, seed, params], sort_keys=True, default=str))
+        key = _digest([nb, *inputs], json.dumps([corpus, seed, params, env], sort_keys=True, default=str))
         out_nb = output_dir / "notebooks" / nb.name
         if not force and stamps.get(nb.name) == key and out_nb.exists():
             print(f"[skip] {nb.name}: up to date", flush=True)
-            records.append({"notebook": nb.name, "status": "up to date", "seconds": 0.0})
+            records.append({"notebook": nb.name, "status": "up to date", "seconds": 0.0, "share": 0.0})
             continue
         print(f"[run ] {nb.name} ...", flush=True)
         t0 = time.perf_counter()
@@ -191,7 +236,13 @@ def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only
         stamps[nb.name] = key
         stamps_path.parent.mkdir(parents=True, exist_ok=True)
         stamps_path.write_text(json.dumps(stamps, indent=1))
-        records.append({"notebook": nb.name, "status": "executed", "seconds": round(secs, 1)})
+        records.append({"notebook": nb.name, "status": "executed", "seconds": secs})
+    total = sum(r["seconds"] for r in records)
+    for r in records:
+        r["share"] = round(r["seconds"] / total, 3) if total else 0.0
+        r["seconds"] = round(r["seconds"], 1)
+        if r["status"] == "executed":
+            print(f"[time] {r['notebook']} in {r['seconds']:.1f} s ({r['share']:.0%} of the run)", flush=True)
     return records
 
 

@@ -1,0 +1,74 @@
+"""build_corpus and Corpus: one documents schema, lazy tables, cheap repr."""
+from __future__ import annotations
+
+import pandas as pd
+
+import analysis
+from analysis.corpus.clean import AUDIT_COLUMNS
+
+TWO = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"], "title": ["A title", None],
+                    "text": ["Menu\n\nThe firm said it would appeal.\n\nIt gave no date.", "Officials disagreed."]})
+
+
+def test_clean_false_keeps_the_documents_schema(tmp_path):
+    cleaned = analysis.build_corpus(TWO, cache_dir=tmp_path, progress=False)
+    raw = analysis.build_corpus(TWO, clean=False, cache_dir=tmp_path, progress=False)
+    assert list(raw.documents.columns) == list(cleaned.documents.columns)
+    assert list(raw.audit.columns) == list(cleaned.audit.columns) == AUDIT_COLUMNS and raw.audit.empty
+    d = raw.documents.set_index("doc_id")
+    assert d.raw_text.tolist() == d.text.tolist() == TWO.text.tolist()
+    assert d.title_source.iloc[0] == "metadata" and d.title_source.iloc[1:].isna().all() and d.author_source.isna().all()
+    assert d[["deck", "tags", "page_date_text"]].isna().all().all()
+    assert d.n_words.tolist() == [11, 2]
+
+
+def test_repr_and_subset_do_not_load_the_tables(tmp_path, monkeypatch):
+    c = analysis.build_corpus(TWO, cache_dir=tmp_path, progress=False)
+    text = repr(c)
+    sub = c.subset(["b"])
+    assert not c.tables_loaded and not sub.tables_loaded
+    assert text.startswith("Corpus(2 documents, 2 outlets, ")
+    eager = analysis.build_corpus(TWO, cache_dir=tmp_path, progress=False)
+    eager.sentences  # loads the tables
+    assert repr(eager) == text == (f"Corpus(2 documents, 2 outlets, {len(eager.sentences)} sentences, "
+                                   f"{len(eager.tokens)} tokens, 0 rejected)")
+    assert sub.sentences.doc_id.tolist() == ["b"] and sub.tokens.doc_id.unique().tolist() == ["b"]
+    want = eager.sentences[eager.sentences.doc_id == "b"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(sub.sentences, want)
+    loaded = eager.subset(["b"])  # loaded tables are filtered, not read again
+    monkeypatch.setattr("analysis.corpus.parse.load_parsed_tables", lambda parsed: 1 / 0)
+    pd.testing.assert_frame_equal(loaded.sentences, want)
+
+
+def test_tables_can_be_assigned():
+    c = analysis.build_corpus(progress=False)
+    c.sentences = c.sentences.head(3)
+    assert len(c.sentences) == 3 and len(c.tokens) > 3
+
+
+def test_docs_stream_shard_by_shard_in_corpus_order(tmp_path, monkeypatch):
+    from analysis.corpus import parse
+
+    texts = {f"d{i}": f"Sentence number {i} is here. And one more." for i in range(6)}
+    docs = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
+    monkeypatch.setattr(parse, "SHARD_SIZE", 2)
+    first = parse.parse_documents(docs.iloc[[0, 2, 4]], cache_dir=tmp_path, progress=False)
+    parsed = parse.parse_documents(docs, cache_dir=tmp_path, progress=False)  # d0 d2 d4 | d1 d3 | d5
+    assert len(first.shards) == 2 and len(parsed.shards) == 4
+    reads = []
+    real = parse._shard_docs
+
+    def counting(shard, vocab):
+        reads.append(shard)
+        return real(shard, vocab)
+
+    monkeypatch.setattr(parse, "_shard_docs", counting)
+    stream = parse.iter_docs(parsed)
+    doc_id, doc = next(stream)
+    assert (doc_id, doc.text) == ("d0", texts["d0"]) and len(reads) == 1
+    rest = list(stream)
+    assert [(d, x.text) for d, x in rest] == [(d, texts[d]) for d in list(texts)[1:]]
+    assert sorted(reads) == sorted(parsed.shards)  # every shard read once
+    reads.clear()
+    assert [d for d, _ in parse.iter_docs(parsed, doc_ids=["d5", "d0", "d5"])] == ["d5", "d0", "d5"]
+    assert len(reads) == 2

@@ -1,0 +1,103 @@
+"""The notebook runner's bookkeeping (output folder, skip stamps, timing) without executing notebooks."""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pandas as pd
+import pytest
+
+import analysis.run.notebooks as R
+from analysis.config import PROJECT_ROOT
+
+
+@pytest.fixture
+def fake_books(tmp_path, monkeypatch):
+    """Two tiny notebooks, and a ``run_notebook`` that only writes the executed copy and counts calls."""
+    folder = tmp_path / "books"
+    folder.mkdir()
+    for name in ("01_a.ipynb", "02_b.ipynb"):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), folder / name)
+    calls = []
+
+    def fake_run(nb, *, output_dir, corpus=None, seed=42, params=None):
+        out = output_dir / "notebooks" / nb.name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("{}")
+        calls.append(nb.name)
+        return out
+
+    monkeypatch.setattr(R, "run_notebook", fake_run)
+    return folder, calls
+
+
+def test_output_dir_follows_analysis_output_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "elsewhere"))
+    assert R.default_output_dir(None) == tmp_path / "elsewhere"
+    assert R.default_output_dir("/data/my_news.csv") == tmp_path / "elsewhere" / "my_news"
+    with pytest.raises(ValueError, match="seeds' results"):
+        R.check_output_dir("/data/my_news.csv", tmp_path / "elsewhere")
+    R.check_output_dir("/data/my_news.csv", PROJECT_ROOT / "outputs")  # no longer the seeds' folder
+
+
+def test_runner_cli_writes_to_analysis_output_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "out"))
+    seen = {}
+    monkeypatch.setattr(R, "write_corpus_report", lambda corpus, out: seen.update(report=out) or
+                        {"documents": 5, "rejected": 0, "warnings": 0, "reasons": {}, "rejects": None})
+    monkeypatch.setattr(R, "run_all", lambda **kw: seen.update(run=kw["output_dir"]) or [])
+    assert R.main(["--no-report"]) == 0
+    assert seen == {"report": tmp_path / "out", "run": tmp_path / "out"}
+
+
+def test_measures_cli_writes_to_analysis_output_dir(tmp_path, monkeypatch):
+    import analysis
+    import analysis.measures.registry as M
+
+    monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setattr(analysis, "build_corpus", lambda source: source)
+    monkeypatch.setattr(M, "compute_measures", lambda corpus, which, cache: {"m": pd.DataFrame({"a": [1]})})
+    assert M.main([]) == 0
+    assert (tmp_path / "out" / "measures" / "m.parquet").exists()
+    corpus = tmp_path / "my_news.csv"
+    corpus.write_text("x")
+    assert M.main(["--corpus", str(corpus)]) == 0
+    assert (tmp_path / "out" / "my_news" / "measures" / "m.parquet").exists()
+
+
+@pytest.mark.parametrize("change", ["spacy_model", "validation_dir", "validation_dir_created", "embeddings"])
+def test_changing_the_environment_reruns_the_notebooks(tmp_path, monkeypatch, fake_books, change):
+    folder, calls = fake_books
+    out = tmp_path / "out"
+    monkeypatch.setenv("ANALYSIS_VALIDATION_DIR", str(tmp_path / "validation"))
+    monkeypatch.setattr(R, "embeddings_available", lambda: False)
+    R.run_all(output_dir=out, notebook_dir=folder)
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert calls == ["01_a.ipynb", "02_b.ipynb"]  # the second run skipped both
+    if change == "spacy_model":
+        monkeypatch.setenv("ANALYSIS_SPACY_MODEL", "en_core_web_md")
+    elif change == "validation_dir":
+        monkeypatch.setenv("ANALYSIS_VALIDATION_DIR", str(tmp_path / "other"))
+    elif change == "validation_dir_created":
+        (tmp_path / "validation").mkdir()
+    else:
+        monkeypatch.setattr(R, "embeddings_available", lambda: True)
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert calls == ["01_a.ipynb", "02_b.ipynb"] * 2
+
+
+def test_environment_key_says_whether_the_model_is_installed(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_SPACY_MODEL", "no_such_model_xyz")
+    assert R.environment_key()["spacy_model"] == {"name": "no_such_model_xyz", "installed": False}
+    monkeypatch.setenv("ANALYSIS_SPACY_MODEL", str(tmp_path))  # a model folder counts as installed
+    assert R.environment_key()["spacy_model"]["installed"] is True
+
+
+def test_runner_prints_each_notebooks_time_and_share(tmp_path, monkeypatch, fake_books, capsys):
+    folder, _ = fake_books
+    ticks = iter([0.0, 3.0, 3.0, 4.0])  # 01 takes 3 s, 02 takes 1 s
+    monkeypatch.setattr(R.time, "perf_counter", lambda: next(ticks))
+    records = R.run_all(output_dir=tmp_path / "out", notebook_dir=folder)
+    assert [(r["seconds"], r["share"]) for r in records] == [(3.0, 0.75), (1.0, 0.25)]
+    text = capsys.readouterr().out
+    assert "01_a.ipynb in 3.0 s (75% of the run)" in text and "02_b.ipynb in 1.0 s (25% of the run)" in text
