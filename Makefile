@@ -1,8 +1,9 @@
 # One command per step; each step declares its inputs so only stale work reruns.
 #   make figures   set up (first time) and regenerate every figure by executing all notebooks on the seeds
 #   make test      set up (first time) and run the test suite (unit tests + every notebook top to bottom)
-# Variables: PYTHON (interpreter used to create .venv), OUT (output folder), CORPUS (your own corpus), and the
-#            story files ACTORS, FRAMING_TERMS, MARKERS (YAML), PARAMS (e.g. "-p codebook policy_frames").
+# Variables: PYTHON (interpreter used to create .venv), OUT (output folder), CORPUS (your own corpus), STORY (its
+#            story file, YAML), the older separate story files ACTORS, FRAMING_TERMS, MARKERS (override parts of
+#            the story), PARAMS (e.g. "-p codebook policy_frames").
 #            See docs/bring_your_own_corpus.md.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -10,6 +11,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORPUS ?=
+STORY ?=
 ACTORS ?=
 FRAMING_TERMS ?=
 MARKERS ?=
@@ -19,7 +21,7 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: setup browser figures test clean-cache help
 help:
-	@sed -n '2,6p' Makefile
+	@sed -n '2,7p' Makefile
 
 setup: $(STAMP)
 
@@ -36,7 +38,7 @@ $(STAMP): requirements.txt requirements-model.txt pyproject.toml
 
 figures: $(STAMP)
 	$(BIN)/python -m analysis.run --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),) \
-	  $(if $(ACTORS),--actors $(ACTORS),) $(if $(FRAMING_TERMS),--framing-terms $(FRAMING_TERMS),) \
+	  $(if $(STORY),--story $(STORY),) $(if $(ACTORS),--actors $(ACTORS),) $(if $(FRAMING_TERMS),--framing-terms $(FRAMING_TERMS),) \
 	  $(if $(MARKERS),--attribution-markers $(MARKERS),) $(PARAMS)
 
 # headless Chromium for the report test (Debian packages; needs root or sudo on a machine without them)

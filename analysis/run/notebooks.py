@@ -1,11 +1,12 @@
 """Execute every notebook top to bottom with papermill and collect their figures in one folder.
 
-``python -m analysis.run.notebooks [--corpus PATH] [--actors YAML] [--framing-terms YAML] [--attribution-markers YAML]
-[-p NAME VALUE] [--output-dir DIR] [--only 01 03]``
+``python -m analysis.run [--corpus PATH] [--story YAML] [--actors YAML] [--framing-terms YAML]
+[--attribution-markers YAML] [-p NAME VALUE] [--output-dir DIR] [--only 01 03]``
 
-Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``, and any extra
-parameter the notebook declares: the story files ``actors`` (notebooks 03, 04, 06), ``framing_terms`` (02) and
-``attribution_markers`` (04, 06), or anything given with ``-p``, e.g. ``codebook``); executed copies
+Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``, ``story``, and any
+extra parameter the notebook declares: the older separate story files ``actors`` (notebooks 03, 04, 06),
+``framing_terms`` (02) and ``attribution_markers`` (04, 06), which replace that part of the story, or anything
+given with ``-p``, e.g. ``codebook``); executed copies
 go to ``<output-dir>/notebooks/``, figures to ``<output-dir>/figures/`` and the static HTML report (see
 :mod:`analysis.run.report`) to ``<output-dir>/report/``. A notebook is skipped when
 neither it, the ``analysis`` package, the corpus nor the parameters changed since its last successful
@@ -38,6 +39,8 @@ SEEDS_OUTPUT_DIR = PROJECT_ROOT / "outputs"
 RESERVED_OUTPUT_NAMES = {"figures", "notebooks", "report", "coding"}
 #: Story-specific files a notebook can take as a parameter: parameter name -> (command-line option, what it is).
 STORY_FILES = {
+    "story": ("--story", "story file YAML, or a folder holding story.yaml (every notebook; default: the seeds' "
+                         "story for the seeds, a story discovered from the corpus otherwise)"),
     "actors": ("--actors", "actor list YAML for your story (notebooks 03, 04, 06)"),
     "framing_terms": ("--framing-terms", "framing-term list YAML for keyword in context (notebook 02)"),
     "attribution_markers": ("--attribution-markers",
@@ -279,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         if not Path(value).exists():
             print(f"error: {flag} {value} does not exist", file=sys.stderr)
             return 2
-        params[name] = str(Path(value).resolve())
+        path = Path(value).resolve()
+        params[name] = str(path / "story.yaml" if name == "story" and path.is_dir() else path)
     t0 = time.perf_counter()
     from analysis.corpus.load import CorpusError
 
