@@ -22,8 +22,12 @@ from analysis.measures.frames import (
     outlet_frame_profile, top_evidence,
 )
 from analysis.measures.kwic import (
-    load_term_list, load_kwic_views, format_kwic_views, find_terms, term_rates, keyword_in_context, format_kwic,
-    plot_term_rates,
+    TermListError, load_term_list, load_kwic_views, format_kwic_views, find_terms, term_rates, keyword_in_context,
+    format_kwic, plot_term_rates,
+)
+from analysis.measures.match import (
+    Match, Lexicon, term_lexicon, alias_lexicon, marker_lexicon, lexicon_rule, CompiledLexicon, compile_lexicon,
+    matcher_cache_info, clear_matcher_cache, longest_first, match_doc, match_texts, match_tokens,
 )
 from analysis.measures.quotes import (find_quote_spans, extract_quotes, voices)
 from analysis.measures.registry import (
@@ -45,8 +49,11 @@ from analysis.measures.topics import (
 )
 
 __all__ = [
-    "MEASURES", 'ActorTableError', 'Codebook', 'CodebookError', 'DocTermMatrix', 'Frame', 'Indicator',
-    'Measure', 'Question', 'SentenceUnit', 'ToneModel', 'TopicModel', 'VocabOptions', 'actor_group',
+    "MEASURES", 'ActorTableError', 'Codebook', 'CodebookError', 'CompiledLexicon', 'DocTermMatrix', 'Frame',
+    'Indicator', 'Lexicon', 'Match', 'Measure', 'Question', 'SentenceUnit', 'TermListError', 'ToneModel',
+    'TopicModel', 'VocabOptions', 'actor_group', 'alias_lexicon', 'matcher_cache_info', 'clear_matcher_cache',
+    'compile_lexicon',
+    'longest_first', 'marker_lexicon', 'match_doc', 'match_texts', 'match_tokens', 'lexicon_rule', 'term_lexicon',
     'actor_outlet_tone', 'actor_roles', 'actor_tone', 'attribution_markers', 'available_methods',
     'choose_k', 'clear_measures_cache', 'code_sentences', 'compare_models', 'compute_measures',
     'content_terms', 'context_sentences', 'corpus_fingerprint', 'distinctive_contexts', 'document_frames',
