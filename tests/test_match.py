@@ -24,9 +24,11 @@ def _labels(doc, matches):
 
 def test_longest_match_wins_even_when_it_starts_later(nlp):
     doc = _doc(nlp, ["a", "US", "effort", "to", "lobby", "and", "a", "trade", "ban", "ban"])
-    lex = M.Lexicon((M.lexicon_rule("phrase", "effort", "US effort"), M.lexicon_rule("phrase", "effort", "effort to lobby"),
-                     M.lexicon_rule("words", "ban", ["ban"]), M.lexicon_rule("words", "trade ban", ["trade", "ban"])))
-    assert _labels(doc, M.match_doc(doc, lex)) == [("effort", "effort to lobby"), ("trade ban", "trade ban"), ("ban", "ban")]
+    rule = M.lexicon_rule
+    lex = M.Lexicon((rule("phrase", "effort", "US effort"), rule("phrase", "effort", "effort to lobby"),
+                     rule("words", "ban", ["ban"]), rule("words", "trade ban", ["trade", "ban"])))
+    assert _labels(doc, M.match_doc(doc, lex)) == [
+        ("effort", "effort to lobby"), ("trade ban", "trade ban"), ("ban", "ban")]
     every = M.match_doc(doc, lex, overlaps=True)
     assert ("effort", "US effort") in _labels(doc, every) and len(every) == 5
 
@@ -107,7 +109,8 @@ def test_a_lexicon_is_compiled_for_each_vocab(nlp):
 
 def test_table_rows_continue_only_within_a_sentence_and_without_gaps():
     t = pd.DataFrame({"doc_id": ["d"] * 6 + ["e"], "sent_id": ["s0", "s0", "s1", "s1", "s1", "s1", "e0"],
-                      "token_i": [0, 1, 2, 3, 5, 6, 0], "text": ["trade", "war", "trade", "trade", "war", "trade", "war"]})
+                      "token_i": [0, 1, 2, 3, 5, 6, 0],
+                      "text": ["trade", "war", "trade", "trade", "war", "trade", "war"]})
     got = M.match_tokens(t, M.term_lexicon(["trade war", "war"]), fields=("text",))
     assert got.values.tolist() == [["trade war", 0, 2], ["war", 4, 5], ["war", 6, 7]]
     with pytest.raises(KeyError, match="pos"):
@@ -125,4 +128,5 @@ def test_the_table_path_and_the_doc_path_agree_on_the_seeds(seed_corpus):
         for m in M.match_doc(doc, lex):
             from_docs.append((doc_id, doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), m.label))
     assert len(table) > 50
-    assert sorted(from_docs) == sorted(table[["doc_id", "start_char", "end_char", "term"]].itertuples(index=False, name=None))
+    expected = table[["doc_id", "start_char", "end_char", "term"]].itertuples(index=False, name=None)
+    assert sorted(from_docs) == sorted(expected)
