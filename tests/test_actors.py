@@ -110,3 +110,33 @@ def test_real_corpus_offsets_slice_clean_text():
     # the seed coverage names Huawei and the US government in every article
     per_doc = m.groupby("doc_id").actor.apply(set)
     assert all({"Huawei", "US government"} <= s for s in per_doc)
+
+
+def test_an_edited_actor_file_is_read_again_in_the_same_process(tmp_path):
+    p = tmp_path / "my_actors.yaml"
+    p.write_text("actors:\n  - actor: Acme\n    group: firms\n    aliases: [Acme]\n")
+    assert load_actor_table(p).alias.tolist() == ["Acme"]
+    p.write_text("actors:\n  - actor: Acme\n    group: firms\n    aliases: [Acme, Acme Corp]\n")
+    t = load_actor_table(p)
+    assert t.alias.tolist() == ["Acme", "Acme Corp"]
+    assert find_actor_mentions(_sents("Acme Corp said."), table=t).mention.tolist() == ["Acme Corp"]
+
+
+def test_alias_case_rule_only_the_first_letter_folds():
+    from analysis.measures.actors import match_aliases
+
+    assert [a for _s, _e, a, _g in match_aliases("the White House and The White House")] == ["US government"] * 2
+    assert match_aliases("the white house") == []               # case-sensitive after the first character
+    assert match_aliases("the White\nHouse said")[0][:2] == (0, 15)  # a line break counts as a space
+    assert resolve_actor("  the White House ") == "US government"
+    # aliases are matched on tokens: a compound token such as "U.S.-made" is not a mention of the US
+    assert match_aliases("U.S.-made chips") == [] and match_aliases("U.S. chips")[0][2] == "US government"
+
+
+def test_tables_with_the_same_aliases_for_different_actors_never_share_a_matcher():
+    from analysis.measures.actors import match_aliases
+
+    for i in range(40):
+        t = pd.DataFrame({"actor": [f"A{i}"], "group": ["G"], "alias": ["Acme"], "key": ["acme"]})
+        assert match_aliases("Acme said", table=t) == [(0, 4, f"A{i}", "G")]
+        del t

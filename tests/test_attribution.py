@@ -117,3 +117,29 @@ def test_a_story_file_must_give_its_own_story_lists(tmp_path):
     both.write_text(STORY + "us_measures:\n  ban: {lemmas: [ban]}\n")
     with pytest.raises(ValueError, match="not both"):
         load_markers(both)
+
+
+def test_fresh_marker_dicts_never_get_another_dicts_matcher():
+    """The review's reproduction of the old id()-keyed cache: alternate two marker lists 40 times."""
+    base = load_markers()
+    texts = _t("Huawei spies, the report claims, and reportedly it denied it.")
+    for i in range(40):
+        word = ["claim", "reportedly"][i % 2]
+        mk = {**base, "distancing": {"lemmas": [word]}}
+        found = attribution_markers(texts, markers=mk)
+        got = set(found.loc[found.marker_class == "distancing", "marker"].str.lower())
+        assert got == {"claims" if word == "claim" else "reportedly"}, (i, word, got)
+        del mk
+
+
+def test_the_longest_marker_wins_where_two_overlap():
+    t = measure_terms(_t("The US effort to lobby allies failed."))
+    assert t[["term", "mention"]].values.tolist() == [["effort / lobbying", "effort to lobby"]]
+
+
+def test_an_edited_marker_file_is_read_again_in_the_same_process(tmp_path):
+    path = tmp_path / "story.yaml"
+    path.write_text(STORY)
+    assert set(load_markers(path)["measures"]) == {"lease", "sale"}
+    path.write_text(STORY + "  transfer: {lemmas: [transfer]}\n")
+    assert set(load_markers(path)["measures"]) == {"lease", "sale", "transfer"}

@@ -182,3 +182,42 @@ def test_every_shipped_indicator_fires_on_its_examples(cb, frame, question, ind)
         coded = code_sentences(_table(*ind.counter_examples), cb, actor_table=STORY_ACTORS)
         fired = coded[(coded.frame == frame) & (coded.question == question)].indicator.str.cat(sep="; ")
         assert ind.id not in fired.split("; ")
+
+
+CB_A = """
+frames:
+  f:
+    label: F
+    questions:
+      - id: Q1
+        text: Is a lease named?
+        indicators:
+          - {id: lease_word, lemmas: [lease]}
+"""
+
+
+def test_an_edited_codebook_is_read_again_and_recompiled(tmp_path):
+    p = tmp_path / "mine.yaml"
+    p.write_text(CB_A)
+    s = _table("The port lease was signed.", "The port sale was signed.")
+    assert code_sentences(s, p).trigger.tolist() == ["lease"]
+    p.write_text(CB_A.replace("lemmas: [lease]", "lemmas: [lease, sale]"))
+    assert code_sentences(s, p).trigger.tolist() == ["lease", "sale"]
+
+
+def test_codebooks_alternated_in_a_loop_each_get_their_own_matchers(tmp_path):
+    """The old cache keyed compiled codebooks on id(codebook): a freed codebook's id could come back."""
+    s = _table("The port lease was signed.", "The port sale was signed.")
+    for i in range(20):
+        word = ["lease", "sale"][i % 2]
+        p = tmp_path / f"cb{i}.yaml"
+        p.write_text(CB_A.replace("lemmas: [lease]", f"lemmas: [{word}]"))
+        assert code_sentences(s, load_codebook(p)).trigger.tolist() == [word]
+
+
+def test_triggers_are_listed_in_text_order(sv):
+    c = code_sentences(_table("Huawei has won $4 billion worth of contracts."), sv)
+    row = c[c.question == "E2"].iloc[0]
+    triggers = row.trigger.split("; ")
+    text = row.text
+    assert len(triggers) == 2 and triggers == sorted(triggers, key=lambda t: text.find(t.split()[0]))

@@ -132,3 +132,36 @@ def test_format_kwic_views_shares_the_lines_between_outlets():
     text = K.format_kwic_views(lines, [("Bans", ["ban"])], max_lines=2, width=10)
     assert text.splitlines()[0] == "== Bans (6 lines, first 2 shown)"
     assert [ln.split()[0] for ln in text.splitlines()[1:]] == ["A", "B"]
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("group:\n  a: {terms: [ban]}\n", "unknown key(s) ['group']"),                 # typo for 'groups'
+    ("- ban\n- war\n", "expected a mapping with a 'groups:' key, got list"),
+    ("groups: [ban, war]\n", "'groups' must be a non-empty mapping"),
+    ("groups:\n  a: [ban, war]\n", "groups.a: must be a mapping"),
+    ("groups:\n  a: {term: [ban]}\n", "groups.a: unknown key(s) ['term']"),
+    ("groups:\n  a: {terms: ban}\n", "groups.a.terms: must be a non-empty list of strings"),
+    ("groups:\n  a: {terms: [ban, 3]}\n", "groups.a.terms"),
+    ("groups:\n  a: {terms: [ban]\n", "not valid YAML"),
+])
+def test_malformed_term_list_is_rejected_naming_file_and_key(tmp_path, body, needle):
+    p = tmp_path / "my_terms.yaml"
+    p.write_text(body)
+    with pytest.raises(K.TermListError) as exc:
+        K.load_term_list(p)
+    assert str(exc.value).startswith("my_terms.yaml: ") and needle in str(exc.value)
+    assert isinstance(exc.value, ValueError)
+
+
+def test_an_edited_term_list_is_read_again(tmp_path):
+    p = tmp_path / "terms.yaml"
+    p.write_text("groups:\n  a: {terms: [ban]}\n")
+    assert K.load_term_list(p).term.tolist() == ["ban"]
+    p.write_text("groups:\n  a: {terms: [ban, embargo]}\n")
+    assert K.load_term_list(p).term.tolist() == ["ban", "embargo"]
+
+
+def test_find_terms_on_a_lemma_only_field_uses_the_lowercased_lemma():
+    toks, _docs, _ = toy({"x1": ["Crackdown widens."]}, lemmas={"crackdown": "Crackdown"})
+    hits = K.find_terms(toks, pd.DataFrame({"group": ["g"], "term": ["crackdown"]}), fields=("lemma",))
+    assert hits.term.tolist() == ["crackdown"]

@@ -4,6 +4,8 @@ The table in ``analysis/data/actors.yaml`` maps surface forms to a canonical act
 group, including metonymy ("Washington" -> US government) and descriptions ("the Chinese tech giant" ->
 Huawei). :func:`find_actor_mentions` finds those aliases in sentence text and, optionally, adds spaCy
 entities the table does not know, under their own name, so the same code runs on another corpus.
+Aliases are matched on spaCy tokens by :mod:`analysis.measures.match` with the case rule that
+``actors.yaml`` documents (case-sensitive except the first character; longest alias wins).
 
 >>> import pandas as pd
 >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "start_char": [0],
@@ -16,7 +18,6 @@ entities the table does not know, under their own name, so the same code runs on
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import pandas as pd
 import yaml
 
 from analysis.config import PACKAGE_DATA
+from analysis.measures.match import alias_lexicon, match_texts
 
 #: Default alias table.
 ACTORS_PATH: Path = PACKAGE_DATA / "actors.yaml"
@@ -40,7 +42,7 @@ class ActorTableError(ValueError):
 
 
 def _norm(alias: str) -> str:
-    """Key used to compare aliases and matched text: first letter lower-cased, one apostrophe, single spaces."""
+    """Key under which two aliases are one (the match rule): first letter lower-cased, one apostrophe, single spaces."""
     s = re.sub(r"\s+", " ", alias.strip()).replace("\u2019", "'")
     return s[:1].lower() + s[1:]
 
@@ -54,14 +56,16 @@ def load_actor_table(path: str | Path | None = None) -> pd.DataFrame:
     >>> t.loc[t.alias == "Beijing", ["actor", "group"]].values.tolist()
     [['Chinese government', 'Chinese government']]
     """
-    return _load_actor_table_cached(str(Path(path or ACTORS_PATH).resolve())).copy()
+    p = Path(path or ACTORS_PATH).resolve()
+    if not p.exists():
+        raise FileNotFoundError(f"actor table not found: {p}")
+    st = p.stat()  # an edited file (new mtime or size) is read again in the same process
+    return _load_actor_table_cached(str(p), st.st_mtime_ns, st.st_size).copy()
 
 
 @lru_cache(maxsize=8)
-def _load_actor_table_cached(path: str) -> pd.DataFrame:
+def _load_actor_table_cached(path: str, _mtime_ns: int, _size: int) -> pd.DataFrame:
     p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"actor table not found: {p}")
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -99,45 +103,18 @@ def _load_actor_table_cached(path: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["actor", "group", "alias", "key"])
 
 
-@dataclass(frozen=True)
-class _Matcher:
-    regex: re.Pattern
-    by_key: dict  # key -> (actor, group)
-
-
-def _alias_pattern(alias: str) -> str:
-    s = re.sub(r"\s+", " ", alias.strip()).replace("\u2019", "'")
-    out = []
-    for j, ch in enumerate(s):
-        if j == 0 and ch.isalpha():
-            out.append(f"[{ch.lower()}{ch.upper()}]")
-        elif ch == " ":
-            out.append(r"\s+")
-        elif ch == "'":
-            out.append("['\u2019]")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
-
-
-def _matcher(table: pd.DataFrame) -> _Matcher:
-    key = tuple(map(tuple, table[["actor", "group", "alias", "key"]].itertuples(index=False)))
-    return _matcher_cached(key)
+def _lexicon(table: pd.DataFrame):
+    """The table's aliases as a lexicon (id = canonical actor) and each actor's group (the first listed)."""
+    cols = [table[c].astype(str) for c in ("alias", "actor", "group")]
+    return _lexicon_cached(tuple(zip(*cols)))
 
 
 @lru_cache(maxsize=8)
-def _matcher_cached(rows: tuple) -> _Matcher:
-    by_key = {k: (actor, group) for actor, group, _a, k in rows}
-    aliases = sorted({a for _x, _g, a, _k in rows}, key=lambda a: (-len(a), a))  # longest first
-    body = "|".join(_alias_pattern(a) for a in aliases)
-    return _Matcher(re.compile(rf"(?<![\w])(?:{body})(?![\w])"), by_key)
-
-
-def _iter_alias_matches(text: str, m: _Matcher):
-    for hit in m.regex.finditer(text):
-        found = m.by_key.get(_norm(hit.group(0)))
-        if found is not None:
-            yield hit.start(), hit.end(), hit.group(0), found
+def _lexicon_cached(rows: tuple):  # keyed on the table's content; called once per noun phrase by agency
+    group: dict[str, str] = {}
+    for _alias, actor, g in rows:
+        group.setdefault(actor, g)
+    return alias_lexicon((alias, actor) for alias, actor, _g in rows), group
 
 
 def match_aliases(text: str, *, table: pd.DataFrame | None = None) -> list[tuple[int, int, str, str]]:
@@ -146,8 +123,8 @@ def match_aliases(text: str, *, table: pd.DataFrame | None = None) -> list[tuple
     >>> match_aliases("the US move")          # the alias "the US" covers the article too
     [(0, 6, 'US government', 'US government')]
     """
-    t = table if table is not None else load_actor_table()
-    return [(s, e, actor, group) for s, e, _txt, (actor, group) in _iter_alias_matches(text or "", _matcher(t))]
+    lex, group = _lexicon(table if table is not None else load_actor_table())
+    return [(s, e, actor, group[actor]) for s, e, actor in match_texts([text or ""], lex)[0]]
 
 
 def resolve_actor(text: str, *, table: pd.DataFrame | None = None) -> str | None:
@@ -162,14 +139,13 @@ def resolve_actor(text: str, *, table: pd.DataFrame | None = None) -> str | None
     """
     if not text or not text.strip():
         return None
-    t = table if table is not None else load_actor_table()
-    m = _matcher(t)
-    exact = m.by_key.get(_norm(text))
-    if exact is not None:
-        return exact[0]
-    for _s, _e, _txt, (actor, _g) in _iter_alias_matches(text, m):
-        return actor
-    return None
+    lex, _group = _lexicon(table if table is not None else load_actor_table())
+    found = match_texts([text], lex)[0]
+    stripped = (len(text) - len(text.lstrip()), len(text.rstrip()))
+    for s, e, actor in found:  # an alias that is the whole span
+        if (s, e) == stripped:
+            return actor
+    return found[0][2] if found else None
 
 
 def actor_group(actor: str, *, table: pd.DataFrame | None = None) -> str | None:
@@ -212,13 +188,14 @@ def find_actor_mentions(
         if entities is None:
             entities = sentences.entities
         sentences = sentences.sentences
-    t = table if table is not None else load_actor_table()
-    m = _matcher(t)
+    lex, group = _lexicon(table if table is not None else load_actor_table())
+    sents = sentences[["doc_id", "sent_id", "start_char", "text"]]
+    texts = sents["text"].astype(str).tolist()
     rows = []
-    for r in sentences[["doc_id", "sent_id", "start_char", "text"]].itertuples(index=False):
+    for r, text, found in zip(sents.itertuples(index=False), texts, match_texts(texts, lex)):
         base = int(r.start_char)
-        for s, e, txt, (actor, group) in _iter_alias_matches(str(r.text), m):
-            rows.append((r.doc_id, r.sent_id, actor, group, txt, base + s, base + e, "alias"))
+        for s, e, actor in found:
+            rows.append((r.doc_id, r.sent_id, actor, group[actor], text[s:e], base + s, base + e, "alias"))
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     if entities is not None and len(entities):
         ents = entities[entities["label"].isin(entity_labels)]

@@ -6,6 +6,8 @@ Marker lists live in ``analysis/data/attribution_markers.yaml`` (sources cited t
 *about the denials* when it contains a denial cue. For those sentences we record every distancing
 marker ("claims", "alleged", "without proof"), hedge ("may", "apparently") and assertion marker
 ("clearly", "evidence"). Lexical choice counts each name for the US measures (crackdown, ban, ...).
+Lists are matched by :mod:`analysis.measures.match` (lemma or lowercase form for ``lemmas``, lowercase
+tokens for ``phrases``; the longest marker wins where two overlap).
 
 >>> import pandas as pd
 >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"], "outlet": ["X"],
@@ -23,6 +25,7 @@ import yaml
 
 from analysis.config import PACKAGE_DATA
 from analysis.measures.frames import iter_sentence_units, sentence_table
+from analysis.measures.match import marker_lexicon, match_doc
 
 MARKERS_PATH: Path = PACKAGE_DATA / "attribution_markers.yaml"
 MARKER_CLASSES = ("distancing", "hedge", "assertion")
@@ -50,7 +53,12 @@ def load_markers(path: str | Path | None = None) -> dict:
     >>> load_markers()["measures_label"]
     'the US measures'
     """
-    return _load_markers(str(Path(path or MARKERS_PATH).resolve()))
+    p = Path(path or MARKERS_PATH).resolve()
+    if not p.exists():
+        raise FileNotFoundError(f"marker file not found: {p}")
+    # keyed on both files' mtime and size: an edited story or packaged file is read again
+    stamps = tuple((st.st_mtime_ns, st.st_size) for st in (p.stat(), MARKERS_PATH.stat()))
+    return _load_markers(str(p), stamps)
 
 
 def _read_yaml(path: Path) -> dict:
@@ -65,7 +73,7 @@ def _read_yaml(path: Path) -> dict:
 
 
 @lru_cache(maxsize=4)
-def _load_markers(path: str) -> dict:
+def _load_markers(path: str, _stamps: tuple) -> dict:
     data = _read_yaml(Path(path))
     if Path(path) != MARKERS_PATH.resolve():  # a story file: the generic lists default to the packaged ones
         base = _read_yaml(MARKERS_PATH)
@@ -94,47 +102,16 @@ def _check_entry(entry, where: str) -> None:
             raise ValueError(f"{where}.{k}: must be a list of strings")
 
 
-class _LexMatcher:
-    """Lemma + phrase matcher for a mapping label -> {lemmas, phrases}; longest match per position wins."""
-
-    def __init__(self, entries: dict, vocab):
-        from spacy.matcher import Matcher, PhraseMatcher
-        import spacy
-
-        self.matcher = Matcher(vocab)
-        self.phrases = PhraseMatcher(vocab, attr="LOWER")
-        make = spacy.blank("en").make_doc
-        for label, e in entries.items():
-            if e.get("lemmas"):
-                words = [x.lower() for x in e["lemmas"]]
-                not_name = {"NOT_IN": ["PROPN"]}  # "May" the month is not the modal "may"
-                self.matcher.add(label, [[{"LEMMA": {"IN": words}, "POS": not_name}],
-                                         [{"LOWER": {"IN": words}, "POS": not_name}]])
-            if e.get("phrases"):
-                self.phrases.add(label, [make(p) for p in e["phrases"]])
-
-    def __call__(self, doc):
-        hits = [(doc.vocab.strings[m], s, e) for m, s, e in [*self.matcher(doc), *self.phrases(doc)]]
-        hits.sort(key=lambda h: (h[1], -(h[2] - h[1])))
-        out, taken = [], set()
-        for label, s, e in hits:
-            if any(i in taken for i in range(s, e)):
-                continue
-            taken.update(range(s, e))
-            out.append((label, doc[s:e]))
-        return sorted(out, key=lambda x: x[1].start)
+def _lexicon(kind: str, markers: dict):
+    """The marker lists of one kind as a lexicon (compiled once per content and vocab by the match layer)."""
+    entries = {k: markers[k] for k in MARKER_CLASSES} if kind == "classes" else \
+        {k: markers[k] for k in CONTEXTS} if kind == "contexts" else markers["us_measures"]
+    return marker_lexicon(entries)
 
 
-_CACHE: dict = {}
-
-
-def _lex(kind: str, markers: dict, vocab) -> _LexMatcher:
-    key = (kind, id(markers), id(vocab))
-    if key not in _CACHE:
-        entries = {k: markers[k] for k in MARKER_CLASSES} if kind == "classes" else \
-            {k: markers[k] for k in CONTEXTS} if kind == "contexts" else markers["us_measures"]
-        _CACHE[key] = _LexMatcher(entries, vocab)
-    return _CACHE[key]
+def _found(lexicon, doc) -> list:
+    """``(label, span)`` for every marker in ``doc``, longest match first where they overlap."""
+    return [(m.label, doc[m.start:m.end]) for m in match_doc(doc, lexicon)]
 
 
 def _sentence_spans(corpus):
@@ -153,12 +130,13 @@ def attribution_markers(corpus, *, markers: dict | None = None) -> pd.DataFrame:
     reports its markers under both. Offsets are document offsets when ``corpus`` is a ``Corpus``.
     """
     mk = markers or load_markers()
+    contexts, classes = _lexicon("contexts", mk), _lexicon("classes", mk)
     rows = []
     for r, doc, base in _sentence_spans(corpus):
-        ctx = {label for label, _sp in _lex("contexts", mk, doc.vocab)(doc)}
+        ctx = {label for label, _sp in _found(contexts, doc)}
         if not ctx:
             continue
-        found = _lex("classes", mk, doc.vocab)(doc)
+        found = _found(classes, doc)
         for c in CONTEXTS:
             if c not in ctx:
                 continue
@@ -177,10 +155,11 @@ def context_sentences(corpus, *, markers: dict | None = None) -> pd.DataFrame:
     The denominator for shares ("x% of accusation sentences carry a distancing marker").
     """
     mk = markers or load_markers()
+    contexts, classes = _lexicon("contexts", mk), _lexicon("classes", mk)
     rows = []
     for r, doc, _b in _sentence_spans(corpus):
-        ctx = {label for label, _sp in _lex("contexts", mk, doc.vocab)(doc)}
-        cls = {label for label, _sp in _lex("classes", mk, doc.vocab)(doc)}
+        ctx = {label for label, _sp in _found(contexts, doc)}
+        cls = {label for label, _sp in _found(classes, doc)}
         rows.append({"doc_id": r.doc_id, "outlet": getattr(r, "outlet", None), "sent_id": r.sent_id,
                      "accusation": "accusation_topic" in ctx, "denial": "denial" in ctx,
                      **{c: c in cls for c in MARKER_CLASSES}, "text": r.text})
@@ -213,9 +192,10 @@ def measure_terms(corpus, *, markers: dict | None = None) -> pd.DataFrame:
     [['entity list', 'entity list'], ['ban', 'banned']]
     """
     mk = markers or load_markers()
+    measures = _lexicon("measures", mk)
     rows = []
     for r, doc, base in _sentence_spans(corpus):
-        for label, sp in _lex("measures", mk, doc.vocab)(doc):
+        for label, sp in _found(measures, doc):
             rows.append({"doc_id": r.doc_id, "outlet": getattr(r, "outlet", None), "sent_id": r.sent_id, "term": label,
                          "mention": sp.text, "start_char": base + sp.start_char, "end_char": base + sp.end_char,
                          "text": r.text})

@@ -5,7 +5,8 @@ Valkenburg 2000, Table 1); each question has *indicators*: lemma lists, phrases,
 dependency patterns or entity labels, optionally restricted to sentences that mention an actor group.
 A question "fires" in a sentence when any of its indicators matches there (negated matches are skipped
 unless the indicator says ``negation: keep``). Sentences roll up to documents and outlets, always
-keeping the evidence sentence. A new codebook is a new YAML file: no code change.
+keeping the evidence sentence. A new codebook is a new YAML file: no code change. Triggers are compiled
+and matched by :mod:`analysis.measures.match` and listed in text order.
 
 >>> import pandas as pd
 >>> cb = load_codebook("semetko_valkenburg")
@@ -27,6 +28,7 @@ import pandas as pd
 import yaml
 
 from analysis.measures.actors import find_actor_mentions
+from analysis.measures.match import Lexicon, lexicon_rule, match_doc
 
 #: Folder of the codebooks shipped with the package.
 CODEBOOK_DIR: Path = Path(__file__).resolve().parent.parent / "codebooks"
@@ -186,11 +188,12 @@ def load_codebook(name_or_path: str | Path) -> Codebook:
     (15, 'P8')
     """
     p = _resolve_codebook_path(name_or_path)
-    return _load_codebook_cached(str(p.resolve()), p.stat().st_mtime)
+    st = p.stat()  # an edited file (new mtime or size) is read again in the same process
+    return _load_codebook_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=16)
-def _load_codebook_cached(path: str, _mtime: float) -> Codebook:
+def _load_codebook_cached(path: str, _mtime_ns: int, _size: int) -> Codebook:
     p = Path(path)
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -301,49 +304,23 @@ def _row_for_char(char: int, starts, order) -> int | None:
 
 # ------------------------------------------------------------------------------------------- scoring
 
-class _CompiledCodebook:
-    def __init__(self, codebook: Codebook, vocab):
-        from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
-
-        self.matcher = Matcher(vocab)
-        self.phrases = PhraseMatcher(vocab, attr="LOWER")
-        self.dep = DependencyMatcher(vocab)
-        self.lemma_inds: list[tuple[str, str, Indicator]] = []
-        self.entity_inds: list[tuple[str, str, Indicator]] = []
-        self.by_key: dict[str, tuple[str, str, Indicator]] = {}
-        tok = _tokenizer()
-        for f in codebook.frames.values():
-            for q in f.questions:
-                for ind in q.indicators:
-                    key = f"{f.key}|{q.id}|{ind.id}"
-                    self.by_key[key] = (f.key, q.id, ind)
-                    if ind.kind == "lemmas":
-                        self.lemma_inds.append((f.key, q.id, ind))
-                    elif ind.kind == "entity_labels":
-                        self.entity_inds.append((f.key, q.id, ind))
-                    elif ind.kind == "phrases":
-                        self.phrases.add(key, [tok(p) for p in ind.spec])
-                    elif ind.kind == "patterns":
-                        self.matcher.add(key, ind.spec)
-                    else:
-                        self.dep.add(key, ind.spec)
-
-
-@lru_cache(maxsize=1)
-def _tokenizer():
-    import spacy
-
-    return spacy.blank("en").make_doc
-
-
-_COMPILED: dict[tuple[str, int], _CompiledCodebook] = {}
-
-
-def _compiled(codebook: Codebook, vocab) -> _CompiledCodebook:
-    key = (f"{codebook.path}:{id(codebook)}", id(vocab))
-    if key not in _COMPILED:
-        _COMPILED[key] = _CompiledCodebook(codebook, vocab)
-    return _COMPILED[key]
+def _codebook_rules(codebook: Codebook) -> tuple[Lexicon, dict[str, tuple[str, str, Indicator]]]:
+    """Every trigger of the codebook as one lexicon (label ``frame|question|indicator``) and its owners."""
+    rules, by_key = [], {}
+    for f in codebook.frames.values():
+        for q in f.questions:
+            for ind in q.indicators:
+                key = f"{f.key}|{q.id}|{ind.id}"
+                by_key[key] = (f.key, q.id, ind)
+                if ind.kind == "lemmas":
+                    rules += [lexicon_rule("words", key, [w], pos_in=ind.pos) for w in ind.spec]
+                elif ind.kind == "phrases":
+                    rules += [lexicon_rule("phrase", key, p) for p in ind.spec]
+                elif ind.kind == "entity_labels":
+                    rules.append(lexicon_rule("entity", key, list(ind.spec)))
+                else:
+                    rules.append(lexicon_rule("tokens" if ind.kind == "patterns" else "deps", key, ind.spec))
+    return Lexicon(tuple(rules)), by_key
 
 
 def is_negated(tokens) -> bool:
@@ -367,29 +344,12 @@ def is_negated(tokens) -> bool:
     return False
 
 
-def _raw_matches(unit: SentenceUnit, comp: _CompiledCodebook):
+def _raw_matches(unit: SentenceUnit, lexicon: Lexicon, by_key: dict):
     """Yield (frame, question, indicator, token list) for every trigger hit in a parsed unit."""
     doc = unit.doc
-    for mid, s, e in (comp.matcher(doc) if len(comp.matcher) else []):
-        f, q, ind = comp.by_key[doc.vocab.strings[mid]]
-        yield f, q, ind, list(doc[s:e])
-    for mid, s, e in (comp.phrases(doc) if len(comp.phrases) else []):
-        f, q, ind = comp.by_key[doc.vocab.strings[mid]]
-        yield f, q, ind, list(doc[s:e])
-    for mid, toks in (comp.dep(doc) if len(comp.dep) else []):
-        f, q, ind = comp.by_key[doc.vocab.strings[mid]]
-        yield f, q, ind, [doc[i] for i in sorted(toks)][:1]
-    if comp.lemma_inds:
-        for t in doc:
-            lem = t.lemma_.lower()
-            low = t.lower_
-            for f, q, ind in comp.lemma_inds:
-                if (lem in ind.spec or low in ind.spec) and (not ind.pos or t.pos_ in ind.pos):
-                    yield f, q, ind, [t]
-    for ent in doc.ents:
-        for f, q, ind in comp.entity_inds:
-            if ent.label_ in ind.spec:
-                yield f, q, ind, list(ent)
+    for m in match_doc(doc, lexicon, overlaps=True):
+        f, q, ind = by_key[m.label]
+        yield f, q, ind, list(doc[m.start:m.end])
 
 
 def code_sentences(corpus, codebook: Codebook | str | Path, *, actor_table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -420,10 +380,10 @@ def code_sentences(corpus, codebook: Codebook | str | Path, *, actor_table: pd.D
             groups_by_sent[sid] = set(g["group"])
             roles_by_sent[sid] = {role_of[x] for x in groups_by_sent[sid] if x in role_of}
     hits: dict[tuple, dict] = {}
+    lexicon, by_key = _codebook_rules(cb)
     for unit in iter_sentence_units(corpus):
-        comp = _compiled(cb, unit.doc.vocab)
         starts, order = _sentence_index(unit)
-        for f, q, ind, toks in _raw_matches(unit, comp):
+        for f, q, ind, toks in _raw_matches(unit, lexicon, by_key):
             if not toks:
                 continue
             k = _row_for_char(toks[0].idx, starts, order)

@@ -21,28 +21,68 @@ import pandas as pd
 import yaml
 
 from analysis.config import PACKAGE_DATA
+from analysis.measures.match import match_tokens, term_lexicon
 
 FRAMING_TERMS_FILE: Path = PACKAGE_DATA / "framing_terms.yaml"
 HIT_COLUMNS = ["doc_id", "sent_id", "token_i", "n_words", "start_char", "end_char", "group", "term"]
 
 
+class TermListError(ValueError):
+    """A term-list YAML file is malformed; the message names the file and the key."""
+
+
+TERM_LIST_KEYS = ("groups", "kwic")
+GROUP_KEYS = ("description", "terms")
+
+
 def load_term_list(path: str | Path | None = None) -> pd.DataFrame:
     """Read a grouped term list (YAML ``groups: {name: {description, terms: [...]}}``) as a tidy table.
 
-    Columns ``group, term, n_words, description``; terms are lowercased and de-duplicated.
+    Columns ``group, term, n_words, description``; terms are lowercased and de-duplicated. A malformed
+    file raises :class:`TermListError` naming the file and the key.
 
     >>> t = load_term_list()
     >>> {"crackdown", "allegation", "contract"} <= set(t.term)
     True
     """
-    data = yaml.safe_load(Path(path or FRAMING_TERMS_FILE).read_text(encoding="utf-8"))
+    p = Path(path or FRAMING_TERMS_FILE)
+    data = _read_term_yaml(p)
     rows = []
-    for group, spec in (data.get("groups") or {}).items():
-        for term in spec.get("terms", []):
-            t = " ".join(str(term).lower().split())
-            rows.append({"group": group, "term": t, "n_words": len(t.split()), "description": spec.get("description", "")})
+    for group, spec in data["groups"].items():
+        for term in spec["terms"]:
+            t = " ".join(term.lower().split())
+            rows.append({"group": str(group), "term": t, "n_words": len(t.split()),
+                         "description": spec.get("description", "")})
     out = pd.DataFrame(rows, columns=["group", "term", "n_words", "description"])
     return out.drop_duplicates("term").reset_index(drop=True)
+
+
+def _read_term_yaml(p: Path) -> dict:
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise TermListError(f"{p.name}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise TermListError(f"{p.name}: expected a mapping with a 'groups:' key, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(TERM_LIST_KEYS))
+    if unknown:
+        raise TermListError(f"{p.name}: unknown key(s) {unknown}; allowed {list(TERM_LIST_KEYS)}")
+    groups = data.get("groups")
+    if not isinstance(groups, dict) or not groups:
+        raise TermListError(f"{p.name}: 'groups' must be a non-empty mapping of group name -> {{description, terms}}")
+    for name, spec in groups.items():
+        where = f"{p.name}: groups.{name}"
+        if not isinstance(spec, dict):
+            raise TermListError(f"{where}: must be a mapping with 'terms' (and optional 'description')")
+        unknown = sorted(set(spec) - set(GROUP_KEYS))
+        if unknown:
+            raise TermListError(f"{where}: unknown key(s) {unknown}; allowed {list(GROUP_KEYS)}")
+        terms = spec.get("terms")
+        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+            raise TermListError(f"{where}.terms: must be a non-empty list of strings")
+        if not isinstance(spec.get("description", ""), str):
+            raise TermListError(f"{where}.description: must be a string")
+    return data
 
 
 def load_kwic_views(path: str | Path | None = None) -> list[tuple[str, list[str]]]:
@@ -56,22 +96,22 @@ def load_kwic_views(path: str | Path | None = None) -> list[tuple[str, list[str]
     ['How the US measures are named', 'How the justification is presented']
     """
     p = Path(path or FRAMING_TERMS_FILE)
-    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    data = _read_term_yaml(p)
     listed = load_term_list(p)
     spec = data.get("kwic")
     if spec is None:
         return [(str(desc or group), listed.loc[listed["group"] == group, "term"].tolist())
                 for group, desc in listed.drop_duplicates("group")[["group", "description"]].itertuples(index=False)]
     if not isinstance(spec, list):
-        raise ValueError(f"{p.name}: 'kwic' must be a list of {{title, terms}} entries")
+        raise TermListError(f"{p.name}: 'kwic' must be a list of {{title, terms}} entries")
     views = []
     for i, view in enumerate(spec):
         if not isinstance(view, dict) or not isinstance(view.get("terms"), list) or not view["terms"]:
-            raise ValueError(f"{p.name}: kwic[{i}] needs a non-empty 'terms' list")
+            raise TermListError(f"{p.name}: kwic[{i}].terms: needs a non-empty list")
         terms = [" ".join(str(t).lower().split()) for t in view["terms"]]
         unknown = sorted(set(terms) - set(listed["term"]))
         if unknown:
-            raise ValueError(f"{p.name}: kwic[{i}] names terms that no group lists: {unknown}")
+            raise TermListError(f"{p.name}: kwic[{i}].terms: names terms that no group lists: {unknown}")
         views.append((str(view.get("title") or f"view {i + 1}"), terms))
     return views
 
@@ -111,69 +151,24 @@ def format_kwic_views(lines: pd.DataFrame, views: list[tuple[str, list[str]]], *
 def find_terms(tokens: pd.DataFrame, terms: pd.DataFrame, *, fields: tuple[str, ...] = ("lemma", "lower")) -> pd.DataFrame:
     """Every occurrence of every term: ``doc_id, sent_id, token_i, n_words, start_char, end_char, group, term``.
 
-    A term word matches a token when it equals (lowercased) any of ``fields``. Multi-word terms need
-    consecutive tokens in one sentence. Longest terms are matched first and claim their tokens, so an
-    overlapping shorter term (``ban`` inside ``trade ban``) is not counted twice.
+    A term word matches a token when it equals one of ``fields`` (the lemma, or the lowercase form).
+    Multi-word terms need consecutive tokens in one sentence. Where terms overlap the longest wins, so a
+    shorter term (``ban`` inside ``trade ban``) is not counted twice. Matching is
+    :func:`analysis.measures.match.match_tokens`, the same spaCy matchers used on parsed Docs.
     """
-    terms = terms.assign(term=terms["term"].str.lower().str.split().str.join(" "))
-    terms = terms.assign(n_words=terms["term"].str.split().str.len())
-    tok = tokens.sort_values(["doc_id", "token_i"]).reset_index(drop=True)
-    forms = [tok[f].astype(str).str.lower().to_numpy() for f in fields if f in tok.columns]
-    if not forms:
-        raise KeyError(f"tokens need one of the columns {fields}")
-    used = np.zeros(len(tok), dtype=bool)
-    hits = []
+    terms = terms.assign(term=terms["term"].astype(str).str.lower().str.split().str.join(" "))
     group_of = dict(zip(terms["term"], terms["group"]))
-    for n in sorted(terms["n_words"].unique(), reverse=True):
-        if n == 1:  # single words: one vectorised look-up, the first field that matches wins
-            single = set(terms.loc[terms["n_words"] == 1, "term"])
-            matched = np.full(len(tok), None, dtype=object)
-            for f in reversed(forms):
-                matched = np.where(pd.Series(f).isin(single).to_numpy(), f, matched)
-            start = np.flatnonzero((matched != None) & ~used)  # noqa: E711 (element-wise)
-            used[start] = True
-            hits.append(pd.DataFrame({
-                "doc_id": tok["doc_id"].to_numpy()[start], "sent_id": tok["sent_id"].to_numpy()[start],
-                "token_i": tok["token_i"].to_numpy()[start], "n_words": 1,
-                "start_char": tok["start_char"].to_numpy()[start], "end_char": tok["end_char"].to_numpy()[start],
-                "group": [group_of[t] for t in matched[start]], "term": matched[start]}))
-            continue
-        # for each offset j: the token j positions ahead, if it is in the same sentence and adjacent
-        same = np.ones(len(tok), dtype=bool)
-        shifted = []
-        for j in range(n):
-            idx = np.minimum(np.arange(len(tok)) + j, len(tok) - 1)
-            ok = (np.arange(len(tok)) + j < len(tok)) & (tok["sent_id"].to_numpy()[idx] == tok["sent_id"].to_numpy())
-            ok &= tok["token_i"].to_numpy()[idx] == tok["token_i"].to_numpy() + j
-            same &= ok & ~used[idx]
-            shifted.append(idx)
-        for term in terms.loc[terms["n_words"] == n, "term"]:
-            words = term.split()
-            m = same.copy()
-            for j, w in enumerate(words):
-                m &= np.logical_or.reduce([f[shifted[j]] == w for f in forms])
-            if not m.any():
-                continue
-            start = np.flatnonzero(m)
-            # two matches of one term may not overlap (e.g. a repeated word); keep the first
-            if n > 1:
-                keep, last = [], -1
-                for s in start:
-                    if s > last:
-                        keep.append(s)
-                        last = s + n - 1
-                start = np.array(keep)
-            for j in range(n):
-                used[start + j] = True
-            hits.append(pd.DataFrame({
-                "doc_id": tok["doc_id"].to_numpy()[start], "sent_id": tok["sent_id"].to_numpy()[start],
-                "token_i": tok["token_i"].to_numpy()[start], "n_words": n,
-                "start_char": tok["start_char"].to_numpy()[start],
-                "end_char": tok["end_char"].to_numpy()[start + n - 1],
-                "group": group_of[term], "term": term}))
-    if not hits:
+    tok = tokens.sort_values(["doc_id", "token_i"], kind="stable").reset_index(drop=True)
+    found = match_tokens(tok, term_lexicon(group_of), fields=fields)
+    if found.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    return pd.concat(hits, ignore_index=True).sort_values(["doc_id", "token_i"]).reset_index(drop=True)[HIT_COLUMNS]
+    s, e = found["start"].to_numpy(), found["end"].to_numpy()
+    out = pd.DataFrame({
+        "doc_id": tok["doc_id"].to_numpy()[s], "sent_id": tok["sent_id"].to_numpy()[s],
+        "token_i": tok["token_i"].to_numpy()[s], "n_words": e - s,
+        "start_char": tok["start_char"].to_numpy()[s], "end_char": tok["end_char"].to_numpy()[e - 1],
+        "group": found["label"].map(group_of).to_numpy(), "term": found["label"].to_numpy()})
+    return out.sort_values(["doc_id", "token_i"], kind="stable").reset_index(drop=True)[HIT_COLUMNS]
 
 
 def term_rates(
