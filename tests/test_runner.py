@@ -55,8 +55,11 @@ def test_measures_cli_writes_to_analysis_output_dir(tmp_path, monkeypatch):
     import analysis.measures.registry as M
 
     monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "out"))
+    import analysis.story
+
     monkeypatch.setattr(analysis, "build_corpus", lambda source: source)
-    monkeypatch.setattr(M, "compute_measures", lambda corpus, which, cache: {"m": pd.DataFrame({"a": [1]})})
+    monkeypatch.setattr(analysis.story, "resolve_story", lambda story, corpus, source: "a story")
+    monkeypatch.setattr(M, "compute_measures", lambda corpus, story, which, cache: {"m": pd.DataFrame({"a": [1]})})
     assert M.main([]) == 0
     assert (tmp_path / "out" / "measures" / "m.parquet").exists()
     corpus = tmp_path / "my_news.csv"
