@@ -1,9 +1,28 @@
-"""Stage 5: figures (style, colours, saving).
+"""Stage 5: every figure (style, colours and saving in :mod:`analysis.viz.style`; one module per subject).
 
->>> from analysis.viz import save_figure
->>> callable(save_figure)
+Each ``plot_*`` takes the tidy table a measure returns and returns the matplotlib Figure.
+
+>>> from analysis.viz import save_figure, plot_outlet_tone
+>>> callable(save_figure) and callable(plot_outlet_tone)
 True
 """
-from analysis.viz.style import (set_style, outlet_colors, save_figure)
+from analysis.viz.style import (
+    set_style, distinct_colors, outlet_colors, category_colors, row_height, label_with_n, words, save_figure,
+    PALETTE, UNNAMED_COLORS,
+)
+from analysis.viz.tone import (
+    plot_tone_distributions, plot_outlet_tone, plot_actor_heatmap, plot_method_agreement, plot_validation,
+)
+from analysis.viz.topics import (plot_model_selection, plot_top_terms, plot_share_heatmap, plot_share_intervals)
+from analysis.viz.terms import (plot_fightin_words, plot_term_rates)
+from analysis.viz.explorer import (explorer_iframe, term_explorer_html)
+from analysis.viz.synthesis import (plot_side_by_side, plot_article_spread)
 
-__all__ = ['outlet_colors', 'save_figure', 'set_style']
+__all__ = [
+    'PALETTE', 'UNNAMED_COLORS', 'category_colors', 'distinct_colors', 'explorer_iframe', 'label_with_n',
+    'outlet_colors', 'plot_actor_heatmap', 'plot_article_spread', 'plot_fightin_words',
+    'plot_method_agreement', 'plot_model_selection', 'plot_outlet_tone', 'plot_share_heatmap',
+    'plot_share_intervals', 'plot_side_by_side', 'plot_term_rates', 'plot_tone_distributions',
+    'plot_top_terms', 'plot_validation', 'row_height', 'save_figure', 'set_style', 'term_explorer_html',
+    'words',
+]

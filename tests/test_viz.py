@@ -1,0 +1,239 @@
+"""Tests for analysis.viz: what each figure draws (bars, points, lines, tick labels, titles, legends).
+
+Tables are real measure outputs on the seeds (``seed_corpus``) or small hand-made tables with a known answer.
+"""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import viz
+from analysis.measures import distinctive as D
+from analysis.measures import kwic as K
+from analysis.measures import tone as S
+from analysis.measures import topics as T
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def ytick_labels(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_yticklabels()]
+
+
+def xtick_labels(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_xticklabels()]
+
+
+def visible_axes(fig) -> list:
+    """Plot panels only (no colour bars, no hidden spare panels)."""
+    return [a for a in fig.axes if a.get_visible() and a.get_label() != "<colorbar>"]
+
+
+def legend_overlaps(fig, ax, legend) -> bool:
+    """True if the legend's box covers any plotted point or interval end of ``ax`` (display coordinates)."""
+    fig.canvas.draw()
+    box = legend.get_window_extent()
+    pts = []
+    for line in ax.get_lines():
+        xy = line.get_xydata()
+        if len(xy):
+            pts.append(ax.transData.transform(xy))
+    for coll in ax.collections:
+        off = coll.get_offsets()
+        if len(off):
+            pts.append(ax.transData.transform(off))
+    pts = np.vstack(pts)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    return bool(((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1) & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1)).any())
+
+
+# ------------------------------------------------------------------------------------------------ style
+def test_outlet_colors_never_repeat_and_keep_the_colourblind_palette_up_to_ten():
+    import seaborn as sns
+
+    for n in (3, 10, 12, 20, 31):
+        c = viz.outlet_colors([f"outlet {i:02d}" for i in range(n)])
+        assert len(c) == n and len(set(c.values())) == n, n
+    five = viz.outlet_colors(["E", "D", "C", "B", "A"])
+    assert list(five.values()) == list(sns.color_palette("colorblind", 5))  # sorted names, as before
+
+
+def test_category_colors_keep_greys_for_unnamed_speakers_only():
+    groups = [f"group {i}" for i in range(16)] + ["unresolved", "no speaker found"]
+    c = viz.category_colors(groups)
+    assert c["unresolved"] == viz.UNNAMED_COLORS["unresolved"]
+    named = [c[g] for g in groups[:16]]
+    assert len(set(named)) == 16
+    assert not any(abs(r - g) < 0.02 and abs(g - b) < 0.02 for r, g, b in named)  # no grey among named groups
+
+
+def test_row_height_grows_with_rows():
+    assert viz.row_height(2) < viz.row_height(10) < viz.row_height(40)
+
+
+# ------------------------------------------------------------------------------------------------- tone
+@pytest.fixture(scope="module")
+def seed_tone(seed_corpus):
+    return S.sentence_tone(seed_corpus.sentences, methods=["vader"])
+
+
+def test_tone_distributions_one_row_per_outlet_and_a_mean_bar_each(seed_tone, seed_corpus):
+    outlets = sorted(seed_corpus.documents.outlet.unique())
+    fig = viz.plot_tone_distributions(seed_tone, methods=["vader"])
+    (ax,) = visible_axes(fig)
+    assert ytick_labels(ax) == outlets
+    assert ax.get_title() == S.METHOD_LABELS["vader"]
+    mean_bars = [line for line in ax.get_lines() if line.get_color() == "black"]
+    assert len(mean_bars) == len(outlets)
+    dots = sum(len(c.get_offsets()) for c in ax.collections)
+    assert dots == len(seed_tone)
+
+
+def test_outlet_tone_points_labels_and_title(seed_tone):
+    table = S.outlet_tone(seed_tone, seed=0, n_boot=200)
+    fig = viz.plot_outlet_tone(table, title="Tone per outlet")
+    ax = fig.axes[0]
+    assert ax.get_title() == "Tone per outlet"
+    n_docs = table.groupby("outlet").n_docs.max()
+    assert ytick_labels(ax) == [f"{o} ({n} art.)" for o, n in n_docs.items()]
+    points = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert sum(len(line.get_xdata()) for line in points) == len(table)
+
+
+def test_actor_heatmap_annotates_only_cells_with_enough_sentences():
+    cells = pd.DataFrame({"outlet": ["P", "P", "Q"], "actor": ["US", "Huawei", "US"], "method": "vader",
+                          "estimate": [0.2, -0.3, 0.1], "ci_low": [0.0, -0.5, 0.1], "ci_high": [0.4, -0.1, 0.1],
+                          "n_units": [5, 3, 1]})
+    fig = viz.plot_actor_heatmap(cells, method="vader", min_sentences=2)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert len(texts) == 2 and any("n=5" in t for t in texts) and not any("n=1" in t for t in texts)
+    assert xtick_labels(fig.axes[0]) == ["P"] and ytick_labels(fig.axes[0]) == ["US", "Huawei"]
+    with pytest.raises(ValueError):
+        viz.plot_actor_heatmap(cells, method="vader", min_sentences=10)
+
+
+def test_method_agreement_legend_is_outside_the_points():
+    rng = np.random.default_rng(0)
+    n = 60
+    v = rng.uniform(-1, 1, n)
+    tone = pd.concat([pd.DataFrame({"sent_id": range(n), "outlet": np.repeat(["A", "B", "C"], n // 3),
+                                    "method": m, "tone": v if m == "vader" else np.clip(v * 0.8, -1, 1)})
+                      for m in ("vader", "hybrid")])
+    fig = viz.plot_method_agreement(tone)
+    ax = fig.axes[0]
+    assert ax.get_title().startswith(f"Method agreement on {n} sentences")
+    assert sum(len(c.get_offsets()) for c in ax.collections) == n
+    assert not legend_overlaps(fig, ax, ax.get_legend())
+
+
+def test_validation_bars_are_labelled_in_words():
+    results = pd.DataFrame({"method": ["vader", "vader", "hybrid", "hybrid"], "domain": ["tweets", "movies"] * 2,
+                            "metric": "pearson_r", "value": [0.8, 0.4, 0.85, 0.7]})
+    fig = viz.plot_validation(results, reference={"one human": 0.9}, title="Agreement")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Pearson r" and ax.get_title() == "Agreement"
+    assert sum(len(c) for c in ax.containers) == 4
+    assert xtick_labels(ax) == ["tweets", "movies"]
+
+
+# ----------------------------------------------------------------------------------------------- topics
+@pytest.fixture(scope="module")
+def seed_topics(seed_corpus):
+    dtm = T.document_term_matrix(seed_corpus.tokens, sentences=seed_corpus.sentences)
+    model = T.fit_topics(dtm, k=3, method="nmf", seed=0)
+    return dtm, model
+
+
+def test_model_selection_one_line_per_method_in_each_panel(seed_topics):
+    dtm, _ = seed_topics
+    sel = T.model_selection(dtm, ks=[2, 3], methods=["nmf", "lda"], seeds=(0, 1), n_top=5)
+    fig = viz.plot_model_selection(sel)
+    assert [len(ax.get_lines()) for ax in fig.axes] == [2, 2]
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["LDA", "NMF"]
+    assert list(fig.axes[0].get_xticks()) == [2, 3]
+
+
+def test_top_terms_one_panel_per_topic_with_n_bars(seed_topics):
+    _, model = seed_topics
+    fig = viz.plot_top_terms(model, n=6)
+    panels = visible_axes(fig)
+    assert [ax.get_title() for ax in panels] == [f"NMF topic {t}" for t in (1, 2, 3)]
+    assert all(len(ax.patches) == 6 for ax in panels)
+
+
+def test_share_heatmap_and_intervals_show_every_outlet(seed_topics, seed_corpus):
+    _, model = seed_topics
+    outlets = sorted(seed_corpus.documents.outlet.unique())
+    art = T.outlet_topic_shares(model, n_boot=100, seed=0)
+    unit = T.outlet_topic_shares(model, cluster=None, n_boot=100, seed=0)
+    heat = viz.plot_share_heatmap(art)
+    assert sorted(ytick_labels(heat.axes[0])) == outlets
+    assert len(heat.axes[0].texts) == len(outlets) * 3
+    fig = viz.plot_share_intervals(pd.concat([art, unit]), colors=viz.outlet_colors(outlets))
+    panels = visible_axes(fig)
+    assert len(panels) == 3 and ytick_labels(panels[0]) == outlets
+    markers = [line for line in panels[0].get_lines() if line.get_marker() in ("o", "D")]
+    assert len(markers) == 2 * len(outlets)  # an article-level and a unit-level estimate per outlet
+
+
+# ------------------------------------------------------------------------------------------------ terms
+def three_outlet_scores() -> pd.DataFrame:
+    counts = pd.DataFrame({"outlet": np.repeat(["A", "B", "C"], 4),
+                           "term": ["ban", "deal", "phone", "network"] * 3,
+                           "count": [20, 2, 5, 5, 2, 20, 5, 5, 3, 3, 12, 5]})
+    return D.log_odds_dirichlet(counts)
+
+
+def test_fightin_words_panel_per_outlet_and_caps_the_panels():
+    s = three_outlet_scores()
+    fig = viz.plot_fightin_words(s, n_label=2)
+    assert [ax.get_title() for ax in visible_axes(fig)] == ["A vs the rest", "B vs the rest", "C vs the rest"]
+    assert [len(ax.texts) for ax in visible_axes(fig)] == [2, 2, 2]
+    assert sum(len(c.get_offsets()) for c in visible_axes(fig)[0].collections) == 4  # every term is a point
+    capped = viz.plot_fightin_words(s, max_groups=2)
+    assert [ax.get_title() for ax in visible_axes(capped)] == ["A vs the rest", "B vs the rest"]  # C is smallest
+
+
+def test_term_rates_title_comes_from_the_caller_and_rows_are_terms(seed_corpus):
+    terms = K.load_term_list()
+    hits = K.find_terms(seed_corpus.tokens, terms)
+    rates = K.term_rates(hits, seed_corpus.tokens, documents=seed_corpus.documents, terms=terms)
+    fig = viz.plot_term_rates(rates, min_total=1, title="Names for the lease")
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("Names for the lease: ")
+    used = rates.groupby("term").n.sum()
+    assert len(ytick_labels(ax)) == int((used >= 1).sum())
+    assert [t.replace("\n", " ") for t in xtick_labels(ax)] == sorted(seed_corpus.documents.outlet.unique())
+
+
+def test_offline_html_explorer(tmp_path):
+    s = three_outlet_scores()
+    ctx = pd.DataFrame({"outlet": ["A"], "term": ["ban"], "left": ["the US"], "match": ["ban"], "right": ["on"]})
+    p = viz.term_explorer_html(s, tmp_path / "x.html", contexts=ctx, title="Distinctive terms")
+    html = p.read_text()
+    assert "<title>Distinctive terms</title>" in html and '"ban"' in html and "<script>" in html
+    assert "http://" not in html and "https://" not in html and "src=" not in html  # nothing fetched
+
+
+# -------------------------------------------------------------------------------------------- synthesis
+def test_article_spread_one_dot_per_quantity_and_outlet():
+    per_article = pd.DataFrame({
+        "family": ["tone", "tone", "tone", "frames", "frames"], "quantity": ["overall"] * 3 + ["conflict"] * 2,
+        "outlet": ["A", "A", "B", "A", "B"], "doc_id": ["a1", "a2", "b1", "a1", "b1"],
+        "spread": [0.2, 0.2, 0.1, 0.3, 0.05]})
+    fig = viz.plot_article_spread(per_article)
+    ax = fig.axes[0]
+    assert ytick_labels(ax) == ["tone", "frames"]  # synthesis reading order
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 4
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
+    assert not legend_overlaps(fig, ax, ax.get_legend())
