@@ -237,3 +237,130 @@ def test_article_spread_one_dot_per_quantity_and_outlet():
     assert sum(len(c.get_offsets()) for c in ax.collections) == 4
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
     assert not legend_overlaps(fig, ax, ax.get_legend())
+
+
+# ----------------------------------------------------------------------------------------------- frames
+def frame_profile(n_articles: dict[str, int], estimates: dict[str, list[float]]) -> pd.DataFrame:
+    """A profile table of the documented shape; a single-article outlet gets a zero-width interval."""
+    frames = ["conflict", "economic", "morality"]
+    rows = []
+    for outlet, est in estimates.items():
+        for f, e in zip(frames, est):
+            w = 0.0 if n_articles[outlet] == 1 else 0.1
+            rows.append({"outlet": outlet, "frame": f, "estimate": e, "ci_low": max(0, e - w), "ci_high": min(1, e + w),
+                         "n_units": 20, "n_clusters": n_articles[outlet], "small_n": n_articles[outlet] < 5,
+                         "n_evidence": int(round(e * 20))})
+    return pd.DataFrame(rows)
+
+
+LABELS = {"conflict": "Conflict", "economic": "Economic consequences", "morality": "Morality"}
+
+
+def test_frame_profile_heatmap_cells_ticks_and_title():
+    prof = frame_profile({"A": 1, "B": 2}, {"A": [0.25, 0.5, 0.0], "B": [0.1, 0.2, 0.3]})
+    fig = viz.plot_frame_profile(prof, labels=LABELS, n_docs=pd.Series({"A": 1, "B": 2}), title="My codebook")
+    ax = fig.axes[0]
+    assert xtick_labels(ax) == ["Conflict", "Economic consequences", "Morality"]
+    assert ytick_labels(ax) == ["A (1 art.)", "B (2 art.)"]
+    assert [t.get_text() for t in ax.texts][:3] == ["25%\n(5)", "50%\n(10)", "0%\n(0)"]
+    assert ax.get_title().startswith("My codebook: share of sentences")
+    counts = viz.plot_frame_profile(prof, labels=LABELS, frames=["morality", "conflict"], annotate="count")
+    assert xtick_labels(counts.axes[0]) == ["Morality", "Conflict"]
+    assert [t.get_text() for t in counts.axes[0].texts] == ["0", "5", "6", "2"]
+
+
+def test_frame_profile_heatmap_of_the_seeds_uses_the_codebook(seed_corpus):
+    from analysis.measures import frames as framing
+
+    sv = framing.load_codebook("semetko_valkenburg")
+    prof = framing.outlet_frame_profile(seed_corpus, sv, n_boot=50, seed=0)
+    n_docs = seed_corpus.documents.groupby("outlet").size()
+    fig = viz.plot_frame_profile(prof, codebook=sv, n_docs=n_docs)
+    ax = fig.axes[0]
+    assert xtick_labels(ax) == [f.label for f in sv.frames.values()]
+    assert ytick_labels(ax) == [f"{o} ({n} art.)" for o, n in n_docs.items()]
+    assert ax.get_title().startswith(sv.title)
+
+
+def test_frame_intervals_legend_does_not_hide_the_highest_value():
+    # the highest value sits in the lower right, where the old in-axes legend was
+    prof = frame_profile({"A": 1, "B": 3, "C": 2}, {"A": [0.5, 0.3, 0.95], "B": [0.2, 0.4, 0.9], "C": [0.1, 0.6, 0.8]})
+    fig = viz.plot_frame_intervals(prof, labels=LABELS)
+    ax = fig.axes[0]
+    assert ytick_labels(ax) == ["Conflict", "Economic consequences", "Morality"]
+    points = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert len(points) == 3 and all(len(p.get_xdata()) == 3 for p in points)
+    assert not legend_overlaps(fig, ax, ax.get_legend())
+    assert "single-article outlets have no interval" in ax.get_title()
+
+
+def test_frame_intervals_title_mentions_missing_intervals_only_when_true():
+    many = frame_profile({"A": 12, "B": 9}, {"A": [0.5, 0.3, 0.1], "B": [0.2, 0.4, 0.3]})
+    assert viz.plot_frame_intervals(many, labels=LABELS).axes[0].get_title() == "Frame shares with intervals"
+    few = frame_profile({"A": 12, "B": 2}, {"A": [0.5, 0.3, 0.1], "B": [0.2, 0.4, 0.3]})
+    title = viz.plot_frame_intervals(few, labels=LABELS).axes[0].get_title()
+    assert "single-article" not in title and "fewer than 5 articles" in title
+
+
+def test_frame_intervals_height_grows_with_outlets():
+    est = [0.2, 0.3, 0.4]
+    small = viz.plot_frame_intervals(frame_profile({"A": 3, "B": 3}, {"A": est, "B": est}), labels=LABELS)
+    outlets = {f"outlet {i:02d}": 3 for i in range(14)}
+    big = viz.plot_frame_intervals(frame_profile(outlets, {o: est for o in outlets}), labels=LABELS)
+    assert big.get_figheight() > small.get_figheight()
+    colors = {tuple(p.get_color()) for p in big.axes[0].get_lines() if p.get_marker() == "o"}
+    assert len(colors) == 14
+
+
+# ------------------------------------------------------------------------------------ agency and voices
+def test_agents_patients_wraps_panels_and_draws_both_roles():
+    outlets = [f"O{i}" for i in range(7)]
+    roles = pd.DataFrame([{"outlet": o, "actor": a, "role": r, "n": n}
+                          for o in outlets for a, r, n in [("officials", "agent", 4), ("officials", "patient", 1),
+                                                           ("firm", "patient", 3), ("experts", "agent", 1)]])
+    fig = viz.plot_agents_patients(roles, n_docs=pd.Series(dict.fromkeys(outlets, 2)), top=2)
+    panels = visible_axes(fig)
+    assert len(panels) == 7 and len(fig.axes) == 10  # 2 rows of 5, the 3 spare panels hidden
+    assert panels[0].get_title() == "O0 (2 art.)"
+    assert ytick_labels(panels[0]) == ["officials", "firm"]  # 5 and 3 roles; experts (1) is cut by top=2
+    widths = [round(p.get_width()) for p in panels[0].patches]
+    assert widths == [4, 0, -1, -3]  # agents right of zero, patients left
+
+
+def test_voices_stack_one_segment_per_group_and_unnamed_are_grey():
+    vo = pd.DataFrame({"outlet": ["A", "A", "A", "B", "B"],
+                       "speaker_group": ["officials", "unresolved", "experts", "officials", "no speaker found"],
+                       "n": [4, 3, 2, 1, 1], "share": [4 / 9, 3 / 9, 2 / 9, 0.5, 0.5]})
+    fig = viz.plot_voices(vo)
+    ax = fig.axes[0]
+    assert ytick_labels(ax) == ["A (n=9)", "B (n=2)"]
+    assert len(ax.patches) == 4 * 2  # every group has a (possibly empty) segment per outlet
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["officials", "unresolved", "experts", "no speaker found"]
+    grey = dict(zip([t.get_text() for t in legend.get_texts()], [h.get_facecolor()[:3] for h in legend.legend_handles]))
+    assert grey["unresolved"] == pytest.approx(viz.UNNAMED_COLORS["unresolved"])
+    fig.canvas.draw()
+    assert legend.get_window_extent().x0 >= ax.get_window_extent().x1  # beside the bars, not on them
+
+
+def test_attribution_markers_bars_per_outlet_and_class_with_the_callers_title():
+    acc = pd.DataFrame({"outlet": ["A", "B"], "n_sentences": [3, 4], "distancing": [0.5, 0.0],
+                        "hedge": [0.25, 0.5], "assertion": [0.0, 0.25]})
+    den = pd.DataFrame({"outlet": ["A"], "n_sentences": [2], "distancing": [1.0], "hedge": [0.0], "assertion": [0.0]})
+    fig = viz.plot_attribution_markers(acc, den, title="Around the port accusations")
+    assert fig._suptitle.get_text() == "Around the port accusations"
+    assert [len(ax.patches) for ax in fig.axes] == [6, 6]
+    assert ytick_labels(fig.axes[0]) == ["A\n(accusation n=3, denial n=2)", "B\n(accusation n=4, denial n=0)"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["distancing", "hedge", "assertion"]
+
+
+def test_term_heatmap_orders_terms_by_mentions():
+    prof = pd.DataFrame({"outlet": ["A", "A", "B"], "term": ["lease", "deal", "deal"], "n": [1, 2, 3],
+                         "per_1000_words": [1.0, 2.0, 1.5]})
+    fig = viz.plot_term_heatmap(prof, title="Names for the lease")
+    ax = fig.axes[0]
+    assert xtick_labels(ax) == ["deal", "lease"] and ytick_labels(ax) == ["A", "B"]
+    assert [t.get_text() for t in ax.texts] == ["2", "1", "3", "0"]
+    assert ax.get_title().startswith("Names for the lease: ")
+    with pytest.raises(ValueError):
+        viz.plot_term_heatmap(prof.iloc[:0])

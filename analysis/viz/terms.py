@@ -99,3 +99,31 @@ def plot_term_rates(rates: pd.DataFrame, *, by: str = "outlet", value: str = "ra
     for b in bounds:
         ax.axhline(b, color="black", lw=0.8)
     return fig
+
+
+def plot_term_heatmap(profile: pd.DataFrame, *, by: str = "outlet", value: str = "per_1000_words",
+                      title: str = "Listed terms", cmap: str = "Oranges"):
+    """Outlet x term heatmap: colour = ``value`` (per 1,000 words), number = mentions; terms by mentions overall.
+
+    ``profile`` is a ``<by>, term, n, per_1000_words`` table, e.g. from
+    :func:`analysis.measures.attribution.measure_profile`; ``title`` names what the terms are (the story's
+    names for the contested measure).
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    if profile.empty:
+        raise ValueError("no term was found: nothing to plot")
+    cols = profile.groupby("term")["n"].sum().sort_values(ascending=False, kind="stable").index
+    mat = profile.pivot(index=by, columns="term", values=value).fillna(0)[cols]
+    cnt = profile.pivot(index=by, columns="term", values="n").fillna(0).astype(int)[cols]
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.75 * len(cols) + 3.5),
+                                    row_height(len(mat), per_row=0.5, base=1.9, minimum=3.0)))
+    sns.heatmap(mat, annot=cnt, fmt="d", cmap=cmap, cbar_kws={"label": "per 1,000 words"}, ax=ax,
+                annot_kws={"fontsize": 8})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_xticks(np.arange(len(cols)) + 0.5, list(cols), rotation=30, ha="right")
+    ax.set_yticks(np.arange(len(mat)) + 0.5, list(mat.index), rotation=0)
+    ax.set_title(f"{title}: colour = per 1,000 words, number = mentions", fontsize=10)
+    return fig
