@@ -364,3 +364,128 @@ def test_term_heatmap_orders_terms_by_mentions():
     assert ax.get_title().startswith("Names for the lease: ")
     with pytest.raises(ValueError):
         viz.plot_term_heatmap(prof.iloc[:0])
+
+
+# ------------------------------------------------------------------------------------------- validation
+def test_sample_composition_two_bars_per_outlet_and_the_callers_title():
+    comp = pd.DataFrame({"in corpus": [0.6, 0.3, 0.1], "in sample": [1 / 3] * 3}, index=["A", "B", "C"])
+    fig = viz.plot_sample_composition(comp, title="Sample of 18 sentences")
+    ax = fig.axes[0]
+    assert ax.get_title() == "Sample of 18 sentences" and ytick_labels(ax) == ["A", "B", "C"]
+    assert len(ax.patches) == 6 and ax.get_xlabel() == "share of sentences"
+    fig.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1
+
+
+def test_reliability_rows_questions_then_bold_frames():
+    from analysis.validate import reliability
+
+    q = pd.DataFrame({"question": ["Q2", "Q1", "Q3"], "frame": ["conflict", "conflict", "economic"],
+                      "alpha": [0.5, 0.7, 0.9], "alpha_low": [0.3, 0.6, 0.8], "alpha_high": [0.6, 0.8, 1.0],
+                      "agreement": [0.8, 0.9, 0.95]})
+    f = pd.DataFrame({"frame": ["conflict", "economic"], "alpha": [0.6, 0.85], "alpha_low": [0.5, 0.7],
+                      "alpha_high": [0.7, 0.95], "agreement": [0.85, 0.9]})
+    fig = viz.plot_reliability(q, f, title="Reliability")
+    ax = fig.axes[0]
+    labels = ytick_labels(ax)  # top to bottom
+    assert labels == ["Q1 (conflict)", "Q2 (conflict)", "Q3 (economic)", "frame: conflict", "frame: economic"]
+    assert [t.get_fontweight() for t in ax.get_yticklabels()] == ["normal"] * 3 + ["bold"] * 2
+    assert ax.get_yticks()[0] > ax.get_yticks()[-1]  # first row on top
+    diamonds = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    assert len(diamonds) == 5
+    dashed = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert dashed == [reliability.ALPHA_TENTATIVE, reliability.ALPHA_RELIABLE]
+
+
+def test_f1_comparison_bars_and_labels_in_words():
+    scores = pd.DataFrame({"always-yes floor": [0.4, 0.2], "codebook indicators": [0.6, 0.3],
+                           "classifier (5-fold CV)": [0.7, 0.5]}, index=["conflict", "economic_consequences"])
+    fig = viz.plot_f1_comparison(scores, title="F1 (n = 40)")
+    ax = fig.axes[0]
+    assert xtick_labels(ax) == ["conflict", "economic consequences"] and ax.get_title() == "F1 (n = 40)"
+    assert len(ax.patches) == 6
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(scores.columns)
+    fig.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1
+
+
+def test_calibration_one_line_per_frame_and_the_diagonal():
+    cal = pd.DataFrame({"frame": ["conflict"] * 3 + ["human_interest"] * 3, "bin": [0, 1, 2] * 2, "n": 4,
+                        "mean_predicted": [0.1, 0.5, 0.9, 0.2, 0.4, 0.6], "observed": [0.0, 0.5, 1.0, 0.0, 0.25, 0.5]})
+    fig = viz.plot_calibration(cal)
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["conflict", "human interest"]
+    assert not legend_overlaps(fig, ax, ax.get_legend())
+
+
+def test_frame_probabilities_cells_flags_cuts_and_row_cap():
+    table = pd.DataFrame([{"outlet": o, "doc_id": f"{o}{d}", "frame": f, "probability": p,
+                           "indicators_present": f == "conflict"}
+                          for o in "AB" for d in range(3) for f, p in [("conflict", 0.8), ("economic", 0.3)]])
+    fig = viz.plot_frame_probabilities(table, thresholds={"conflict": 0.2, "economic": 0.45}, title="port corpus")
+    ax = fig.axes[0]
+    assert len(ax.texts) == 12 and sum("●" in t.get_text() for t in ax.texts) == 6
+    assert xtick_labels(ax) == ["conflict\n(cut 0.20)", "economic\n(cut 0.45)"]
+    assert ytick_labels(ax)[0] == "A (A0)"
+    assert ax.get_title().startswith("port corpus: classifier probability")
+    capped = viz.plot_frame_probabilities(table, title="port corpus", max_rows=4)
+    assert len(ytick_labels(capped.axes[0])) == 4
+    assert capped.axes[0].get_title().startswith("port corpus (4 of 6 articles): ")
+
+
+# ----------------------------------------------------------------------------------------------- corpus
+def test_lines_by_rule_stacks_outlets_per_rule(seed_corpus):
+    from analysis.corpus import describe
+
+    summary = describe.audit_summary(seed_corpus.audit)
+    fig = viz.plot_lines_by_rule(summary)
+    ax = fig.axes[0]
+    removed = summary[~summary.rule.isin(["blank_line", "body"])]
+    per_rule = removed.groupby("rule", observed=True).n_lines.sum()
+    assert len(ytick_labels(ax)) == (per_rule > 0).sum() and "_" not in "".join(ytick_labels(ax))
+    totals = {r.replace("_", " "): n for r, n in per_rule.items()}
+    assert [totals[t] for t in ytick_labels(ax)] == sorted(totals.values())  # most lines on top
+    assert sum(p.get_width() for p in ax.patches) == per_rule.sum()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == sorted(seed_corpus.documents.outlet.unique())
+    fig.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1
+    with pytest.raises(ValueError):
+        viz.plot_lines_by_rule(summary[summary.rule == "body"])
+
+
+def test_kept_vs_removed_in_words(seed_corpus):
+    from analysis.corpus import describe
+
+    share = describe.kept_share(seed_corpus.audit)
+    fig = viz.plot_kept_vs_removed(share)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "non-blank raw lines" and "_" not in ax.get_xlabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["kept", "removed"]
+    assert ytick_labels(ax) == list(share.index)
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == list(share.kept_lines) + list(share.removed_lines)
+
+
+def test_text_per_outlet_bars_and_one_dot_per_sentence(seed_corpus):
+    from analysis.corpus import describe
+
+    stats = describe.outlet_summary(seed_corpus)
+    lengths = describe.sentence_lengths(seed_corpus)
+    fig = viz.plot_text_per_outlet(stats, lengths)
+    bars, dots = fig.axes
+    assert ytick_labels(bars) == list(stats.index)
+    assert [p.get_width() for p in bars.patches] == list(stats.words)
+    assert sum(len(c.get_offsets()) for c in dots.collections) == len(lengths)
+
+
+def test_top_entities_heatmap_and_size_grows_with_entities(seed_corpus):
+    from analysis.corpus import describe
+
+    ents = describe.top_entities(seed_corpus, n=15)
+    fig = viz.plot_top_entities(ents)
+    ax = fig.axes[0]
+    assert ytick_labels(ax) == list(ents.index) and xtick_labels(ax) == list(ents.columns)
+    assert len(ax.texts) == ents.size
+    small = viz.plot_top_entities(describe.top_entities(seed_corpus, n=4))
+    assert small.get_figheight() < fig.get_figheight()

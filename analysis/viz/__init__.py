@@ -10,6 +10,7 @@ from analysis.viz.style import (
     set_style, distinct_colors, outlet_colors, category_colors, row_height, label_with_n, words, save_figure,
     PALETTE, UNNAMED_COLORS,
 )
+from analysis.viz.corpus import (plot_lines_by_rule, plot_kept_vs_removed, plot_text_per_outlet, plot_top_entities)
 from analysis.viz.tone import (
     plot_tone_distributions, plot_outlet_tone, plot_actor_heatmap, plot_method_agreement, plot_validation,
 )
@@ -28,9 +29,10 @@ __all__ = [
     'PALETTE', 'UNNAMED_COLORS', 'category_colors', 'distinct_colors', 'explorer_iframe', 'interval_note',
     'label_with_n', 'outlet_colors', 'plot_actor_heatmap', 'plot_agents_patients', 'plot_article_spread',
     'plot_attribution_markers', 'plot_calibration', 'plot_f1_comparison', 'plot_fightin_words',
-    'plot_frame_intervals', 'plot_frame_probabilities', 'plot_frame_profile', 'plot_method_agreement',
-    'plot_model_selection', 'plot_outlet_tone', 'plot_reliability', 'plot_sample_composition',
-    'plot_share_heatmap', 'plot_share_intervals', 'plot_side_by_side', 'plot_term_heatmap', 'plot_term_rates',
-    'plot_tone_distributions', 'plot_top_terms', 'plot_validation', 'plot_voices', 'row_height',
-    'save_figure', 'set_style', 'term_explorer_html', 'words',
+    'plot_frame_intervals', 'plot_frame_probabilities', 'plot_frame_profile', 'plot_kept_vs_removed',
+    'plot_lines_by_rule', 'plot_method_agreement', 'plot_model_selection', 'plot_outlet_tone',
+    'plot_reliability', 'plot_sample_composition', 'plot_share_heatmap', 'plot_share_intervals',
+    'plot_side_by_side', 'plot_term_heatmap', 'plot_term_rates', 'plot_text_per_outlet',
+    'plot_tone_distributions', 'plot_top_entities', 'plot_top_terms', 'plot_validation', 'plot_voices',
+    'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words',
 ]
