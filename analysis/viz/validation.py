@@ -50,7 +50,8 @@ def plot_sample_composition(composition: pd.DataFrame, *, title: str = "Coding s
     return fig
 
 
-def plot_reliability(questions: pd.DataFrame, frames: pd.DataFrame, *, thresholds: tuple[float, ...] = (ALPHA_TENTATIVE, ALPHA_RELIABLE),
+def plot_reliability(questions: pd.DataFrame, frames: pd.DataFrame, *,
+                     thresholds: tuple[float, ...] = (ALPHA_TENTATIVE, ALPHA_RELIABLE),
                      title: str = "Inter-coder reliability (frame questions and frames)"):
     """Krippendorff's alpha with its interval (dot and bar) and percent agreement (diamond), one row per question,
     grouped by frame, then one bold row per frame (``frames``: a reliability table by frame).
@@ -147,11 +148,12 @@ def plot_frame_probabilities(table: pd.DataFrame, *, thresholds: dict | None = N
     for i in range(wide.shape[0]):
         for j in range(wide.shape[1]):
             v = wide.iat[i, j]
-            mark = " ●" if flags.iat[i, j] is True or flags.iat[i, j] == 1 else ""
+            flag = flags.iat[i, j]
+            mark = " ●" if pd.notna(flag) and bool(flag) else ""  # no indicator result: no mark
             ax.text(j, i, f"{v:.2f}{mark}", ha="center", va="center", fontsize=9, color="white" if v > 0.6 else "black")
     cuts = thresholds or {}
-    ax.set_xticks(range(wide.shape[1]), [_in_words(c).replace(" ", "\n") + (f"\n(cut {cuts[c]:.2f})" if c in cuts else "")
-                                         for c in wide.columns], fontsize=9)
+    names = [_in_words(c).replace(" ", "\n") + (f"\n(cut {cuts[c]:.2f})" if c in cuts else "") for c in wide.columns]
+    ax.set_xticks(range(wide.shape[1]), names, fontsize=9)
     short = short_ids(wide.index.get_level_values("doc_id"))
     ax.set_yticks(range(wide.shape[0]), [f"{o} ({short[d]})" for o, d in wide.index])
     ax.grid(False)
