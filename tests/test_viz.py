@@ -385,10 +385,13 @@ def test_reliability_rows_questions_then_bold_frames():
                       "agreement": [0.8, 0.9, 0.95]})
     f = pd.DataFrame({"frame": ["conflict", "economic"], "alpha": [0.6, 0.85], "alpha_low": [0.5, 0.7],
                       "alpha_high": [0.7, 0.95], "agreement": [0.85, 0.9]})
+    q["frame"] = q["frame"].replace("economic", "economic_consequences")
+    f["frame"] = f["frame"].replace("economic", "economic_consequences")
     fig = viz.plot_reliability(q, f, title="Reliability")
     ax = fig.axes[0]
     labels = ytick_labels(ax)  # top to bottom
-    assert labels == ["Q1 (conflict)", "Q2 (conflict)", "Q3 (economic)", "frame: conflict", "frame: economic"]
+    assert labels == ["Q1 (conflict)", "Q2 (conflict)", "Q3 (economic consequences)", "frame: conflict",
+                      "frame: economic consequences"]
     assert [t.get_fontweight() for t in ax.get_yticklabels()] == ["normal"] * 3 + ["bold"] * 2
     assert ax.get_yticks()[0] > ax.get_yticks()[-1]  # first row on top
     diamonds = [line for line in ax.get_lines() if line.get_marker() == "D"]

@@ -38,7 +38,7 @@ def plot_sample_composition(composition: pd.DataFrame, *, title: str = "Coding s
     """Per outlet, its share of the corpus and of the coding sample (one bar each; columns of ``composition``)."""
     import matplotlib.pyplot as plt
 
-    colors = list(COMPARISON_COLORS[:1]) + distinct_colors(max(len(composition.columns) - 1, 1))
+    colors = list(COMPARISON_COLORS) + distinct_colors(len(composition.columns) + 3)[3:]
     fig, ax = plt.subplots(figsize=(7, row_height(len(composition), per_row=0.55, base=1.2, minimum=3.0)))
     composition.plot.barh(ax=ax, color=colors[:len(composition.columns)], width=0.8)
     ax.set_xlabel("share of sentences")
@@ -73,8 +73,8 @@ def plot_reliability(questions: pd.DataFrame, frames: pd.DataFrame, *,
         ax.plot([r.alpha_low, r.alpha_high], [yi, yi], color=c, lw=2)
         ax.plot(r.alpha, yi, "o", color=c, ms=6)
         ax.plot(r.agreement, yi, "D", mfc="white", mec=c, ms=5)
-    ax.set_yticks(y, [f"frame: {r.frame}" if r.question == "frame" else f"{r.question} ({r.frame})"
-                      for r in rows.itertuples()])
+    ax.set_yticks(y, [f"frame: {_in_words(r.frame)}" if r.question == "frame"
+                      else f"{r.question} ({_in_words(r.frame)})" for r in rows.itertuples()])
     for lab in ax.get_yticklabels()[-len(f):]:
         lab.set_fontweight("bold")
     for v in thresholds:
