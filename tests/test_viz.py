@@ -492,3 +492,11 @@ def test_top_entities_heatmap_and_size_grows_with_entities(seed_corpus):
     assert len(ax.texts) == ents.size
     small = viz.plot_top_entities(describe.top_entities(seed_corpus, n=4))
     assert small.get_figheight() < fig.get_figheight()
+
+
+def test_share_intervals_colour_each_outlet_without_a_palette():
+    rows = [{"outlet": f"O{i:02d}", "topic": 1, "label": "T1 a · b", "estimate": 0.5, "ci_low": 0.4, "ci_high": 0.6,
+             "n_units": 10, "n_clusters": 3, "interval": "article"} for i in range(12)]
+    fig = viz.plot_share_intervals(pd.DataFrame(rows))
+    colors = {tuple(line.get_color()) for line in fig.axes[0].get_lines() if line.get_marker() == "o"}
+    assert len(colors) == 12

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.topics import TopicModel, top_terms
+from analysis.viz.style import outlet_colors
 
 def plot_model_selection(selection: pd.DataFrame):
     """Two panels, coherence and stability against ``k`` (mean and range over seeds, one line per method)."""
@@ -100,6 +101,7 @@ def plot_share_intervals(shares: pd.DataFrame, *, by: str = "outlet", colors: di
     size = shares.groupby(by)["n_units"].max().sort_values(ascending=False)
     groups = sorted(size.index[:max_groups])
     kinds = list(dict.fromkeys(shares["interval"]))
+    colors = {**outlet_colors(groups), **(colors or {})}
     fig, axes = plt.subplots(1, len(labels), figsize=(2.6 * len(labels) + 1.5, 0.55 * len(groups) + 1.6),
                              sharey=True, squeeze=False)
     for ax, lab in zip(axes[0], labels):
@@ -110,7 +112,7 @@ def plot_share_intervals(shares: pd.DataFrame, *, by: str = "outlet", colors: di
                     continue
                 y = gi + (ki - (len(kinds) - 1) / 2) * 0.25
                 r = row.iloc[0]
-                c = (colors or {}).get(g, "C0")
+                c = colors[g]
                 ax.plot([r.ci_low, r.ci_high], [y, y], color=c, lw=3 if ki == 0 else 1.2, alpha=0.9)
                 ax.plot(r.estimate, y, "o" if ki == 0 else "D", color=c, ms=6 if ki == 0 else 4,
                         mfc=c if ki == 0 else "white")
