@@ -126,13 +126,14 @@ def test_method_agreement_legend_is_outside_the_points():
     rng = np.random.default_rng(0)
     n = 60
     v = rng.uniform(-1, 1, n)
-    tone = pd.concat([pd.DataFrame({"sent_id": range(n), "outlet": np.repeat(["A", "B", "C"], n // 3),
+    tone = pd.concat([pd.DataFrame({"sent_id": range(n), "outlet": np.repeat(["C", "A", "B"], n // 3),
                                     "method": m, "tone": v if m == "vader" else np.clip(v * 0.8, -1, 1)})
                       for m in ("vader", "hybrid")])
     fig = viz.plot_method_agreement(tone)
     ax = fig.axes[0]
     assert ax.get_title().startswith(f"Method agreement on {n} sentences")
     assert sum(len(c.get_offsets()) for c in ax.collections) == n
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B", "C", "y = x"]
     assert not legend_overlaps(fig, ax, ax.get_legend())
 
 

@@ -136,8 +136,8 @@ def plot_method_agreement(tone: pd.DataFrame, *, a: str = "vader", b: str = "hyb
     wide = tone.pivot_table(index=["sent_id", "outlet"], columns="method", values="tone", aggfunc="first").reset_index()
     agr = method_agreement(tone[tone["method"].isin([a, b])], threshold=threshold).iloc[0]
     fig, ax = plt.subplots(figsize=(7.6, 5.6))
-    sns.scatterplot(data=wide, x=a, y=b, hue="outlet", palette=outlet_colors(wide["outlet"]), ax=ax, s=40,
-                    alpha=0.8)
+    sns.scatterplot(data=wide, x=a, y=b, hue="outlet", hue_order=sorted(wide["outlet"].unique()),
+                    palette=outlet_colors(wide["outlet"]), ax=ax, s=40, alpha=0.8)
     ax.plot([-1, 1], [-1, 1], color="grey", lw=1, ls=":", label="y = x")
     for v in (-threshold, threshold):
         ax.axvline(v, color="grey", lw=0.6)
