@@ -116,17 +116,6 @@ def test_term_counts_document_frequency_filter():
     assert counts.loc[(counts.outlet == "C") & (counts.term == "phone"), "count"].item() == 6 + 8
 
 
-def test_plot_and_offline_html_explorer(tmp_path):
-    toks, documents = three_outlets()
-    s = D.log_odds_dirichlet(D.term_counts(toks, documents=documents, options=VocabOptions(min_df=1, extra_stopwords=())))
-    assert len(D.plot_fightin_words(s).axes) >= 3
-    ctx = pd.DataFrame({"outlet": ["A"], "term": ["crackdown"], "left": ["the US"], "match": ["crackdown"], "right": ["on"]})
-    p = D.term_explorer_html(s, tmp_path / "x.html", contexts=ctx)
-    html = p.read_text()
-    assert "crackdown" in html and "<script>" in html
-    assert "http://" not in html and "https://" not in html and "src=" not in html  # nothing fetched
-
-
 def test_seed_corpus_exclusive_word_is_positive_only_for_its_outlet():
     import analysis
     c = analysis.build_corpus(progress=False)
@@ -145,14 +134,6 @@ def test_contexts_come_from_the_outlet_the_term_is_distinctive_of():
     assert set(zip(ctx.outlet, ctx.term)) == {("A", "crackdown"), ("B", "partnership"), ("C", "phone")}
     assert (ctx[ctx.term == "crackdown"].match == "crackdown").sum() == 5
     assert (ctx[ctx.term == "phone"].doc_id.str.startswith("c")).all()  # not A's or B's phones
-
-
-def test_plot_caps_the_number_of_panels():
-    toks, documents = three_outlets()
-    s = D.log_odds_dirichlet(D.term_counts(toks, documents=documents, options=VocabOptions(min_df=1, extra_stopwords=())))
-    fig = D.plot_fightin_words(s, max_groups=2)
-    titles = sorted(ax.get_title() for ax in fig.axes if ax.get_visible())
-    assert titles == ["A vs the rest", "B vs the rest"]  # 65, 65 and 62 words: C, the smallest, is left out
 
 
 def test_exclusive_word_evidence_matches_the_scores_of_real_exclusive_words(seed_corpus):

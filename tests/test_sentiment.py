@@ -174,17 +174,6 @@ def test_extreme_sentences(toy_tone):
         S.extreme_sentences(toy_tone, method="hybrid")
 
 
-def test_actor_heatmap_annotates_only_cells_with_enough_sentences():
-    cells = pd.DataFrame({"outlet": ["P", "P", "Q"], "actor": ["US", "Huawei", "US"], "method": "vader",
-                          "estimate": [0.2, -0.3, 0.1], "ci_low": [0.0, -0.5, 0.1], "ci_high": [0.4, -0.1, 0.1],
-                          "n_units": [5, 3, 1]})
-    fig = S.plot_actor_heatmap(cells, method="vader", min_sentences=2)
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert len(texts) == 2 and any("n=5" in t for t in texts) and not any("n=1" in t for t in texts)
-    with pytest.raises(ValueError):
-        S.plot_actor_heatmap(cells, method="vader", min_sentences=10)
-
-
 # ---------------------------------------------------------------------------- the seed corpus
 def test_seed_corpus_tone_and_actor_tone(seed_corpus):
     from analysis.measures.actors import find_actor_mentions

@@ -142,7 +142,9 @@ def test_deterministic(seed_corpus, synth):
 
 
 def test_outputs_render(synth, tmp_path):
-    fig = synthesis.plot_side_by_side(synth)
+    from analysis.viz import plot_side_by_side
+
+    fig = plot_side_by_side(synth)
     assert len([a for a in fig.axes if a.get_visible()]) >= 8
     html = synthesis.claims_html(synth)
     assert html.count("<details>") == synth.evidence.claim_id.nunique()

@@ -4,12 +4,9 @@
 >>> callable(bootstrap_ci)
 True
 """
-from analysis.compare.stats import (bootstrap_ci)
-from analysis.compare.synthesis import (
-    Synthesis, synthesize, article_values, plot_side_by_side, claims_html, limits_table,
-)
+from analysis.compare.stats import bootstrap_ci
+from analysis.compare.synthesis import Synthesis, synthesize, article_values, claims_html, limits_table
 
 __all__ = [
-    'Synthesis', 'article_values', 'bootstrap_ci', 'claims_html', 'limits_table', 'plot_side_by_side',
-    'synthesize',
+    'Synthesis', 'article_values', 'bootstrap_ci', 'claims_html', 'limits_table', 'synthesize',
 ]

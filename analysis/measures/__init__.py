@@ -27,8 +27,7 @@ from analysis.measures.attribution import (
     load_markers, attribution_markers, context_sentences, marker_profile, measure_terms, measure_profile,
 )
 from analysis.measures.distinctive import (
-    term_counts, log_odds_dirichlet, exclusive_word_evidence, top_distinctive, plot_fightin_words,
-    distinctive_contexts, explorer_iframe, term_explorer_html,
+    term_counts, log_odds_dirichlet, exclusive_word_evidence, top_distinctive, distinctive_contexts,
 )
 from analysis.measures.frames import (
     CodebookError, Indicator, Question, Frame, Codebook, load_codebook, SentenceUnit, iter_sentence_units,
@@ -37,21 +36,19 @@ from analysis.measures.frames import (
 )
 from analysis.measures.kwic import (
     TermListError, load_term_list, load_kwic_views, format_kwic_views, find_terms, term_rates,
-    keyword_in_context, format_kwic, plot_term_rates,
+    keyword_in_context, format_kwic,
 )
 from analysis.measures.quotes import find_quote_spans, extract_quotes, voices
 from analysis.measures.tone import (
     vader_scores, embedding_model_path, load_embedding_model, embeddings_available, embed_texts, ToneModel,
     tone_features, fit_tone_model, save_tone_model, load_tone_model, available_methods, score_texts,
     sentence_tone, document_tone, outlet_tone, actor_tone, actor_outlet_tone, method_agreement,
-    extreme_sentences, tone_model_validation, plot_tone_distributions, plot_outlet_tone, plot_actor_heatmap,
-    plot_method_agreement, plot_validation,
+    extreme_sentences, tone_model_validation,
 )
 from analysis.measures.topics import (
     load_stopwords, VocabOptions, DocTermMatrix, content_terms, document_term_matrix, TopicModel, fit_topics,
     top_terms, npmi_coherence, matched_jaccard, topic_stability, model_selection, choose_k, topic_shares,
-    outlet_topic_shares, representative_units, compare_models, dominant_topic_agreement, plot_model_selection,
-    plot_top_terms, plot_share_heatmap, plot_share_intervals,
+    outlet_topic_shares, representative_units, compare_models, dominant_topic_agreement,
 )
 
 __all__ = [
@@ -63,22 +60,19 @@ __all__ = [
     'code_sentences', 'compare_models', 'compile_lexicon', 'compute_measures', 'content_terms',
     'context_sentences', 'corpus_fingerprint', 'distinctive_contexts', 'document_frames', 'document_keys',
     'document_term_matrix', 'document_tone', 'dominant_topic_agreement', 'embed_texts',
-    'embedding_model_path', 'embeddings_available', 'exclusive_word_evidence', 'explorer_iframe',
-    'extract_quotes', 'extract_svo', 'extreme_sentences', 'files_digest', 'find_actor_mentions',
-    'find_quote_spans', 'find_terms', 'fit_tone_model', 'fit_topics', 'format_kwic', 'format_kwic_views',
-    'generic_markers', 'has_markers', 'in_corpus_order', 'is_negated', 'iter_sentence_units',
-    'keyword_in_context', 'lexicon_rule', 'load_actor_table', 'load_codebook', 'load_embedding_model',
-    'load_kwic_views', 'load_markers', 'load_stopwords', 'load_term_list', 'load_tone_model',
-    'log_odds_dirichlet', 'longest_first', 'marker_lexicon', 'marker_profile', 'markers_for', 'match_aliases',
-    'match_doc', 'match_texts', 'match_tokens', 'matched_jaccard', 'matcher_cache_info', 'measure_profile',
+    'embedding_model_path', 'embeddings_available', 'exclusive_word_evidence', 'extract_quotes',
+    'extract_svo', 'extreme_sentences', 'files_digest', 'find_actor_mentions', 'find_quote_spans',
+    'find_terms', 'fit_tone_model', 'fit_topics', 'format_kwic', 'format_kwic_views', 'generic_markers',
+    'has_markers', 'in_corpus_order', 'is_negated', 'iter_sentence_units', 'keyword_in_context',
+    'lexicon_rule', 'load_actor_table', 'load_codebook', 'load_embedding_model', 'load_kwic_views',
+    'load_markers', 'load_stopwords', 'load_term_list', 'load_tone_model', 'log_odds_dirichlet',
+    'longest_first', 'marker_lexicon', 'marker_profile', 'markers_for', 'match_aliases', 'match_doc',
+    'match_texts', 'match_tokens', 'matched_jaccard', 'matcher_cache_info', 'measure_profile',
     'measure_terms', 'method_agreement', 'model_selection', 'npmi_coherence', 'outlet_frame_profile',
     'outlet_tone', 'outlet_topic_shares', 'params_digest', 'parser_id', 'per_document', 'per_document_root',
-    'plot_actor_heatmap', 'plot_fightin_words', 'plot_method_agreement', 'plot_model_selection',
-    'plot_outlet_tone', 'plot_share_heatmap', 'plot_share_intervals', 'plot_term_rates',
-    'plot_tone_distributions', 'plot_top_terms', 'plot_validation', 'representative_units', 'resolve_actor',
-    'resolve_token', 'save_tone_model', 'score_texts', 'sentence_frame_matrix', 'sentence_table',
-    'sentence_tone', 'term_counts', 'term_explorer_html', 'term_lexicon', 'term_list', 'term_rates',
-    'tone_features', 'tone_model_validation', 'top_distinctive', 'top_evidence', 'top_terms',
+    'representative_units', 'resolve_actor', 'resolve_token', 'save_tone_model', 'score_texts',
+    'sentence_frame_matrix', 'sentence_table', 'sentence_tone', 'term_counts', 'term_lexicon', 'term_list',
+    'term_rates', 'tone_features', 'tone_model_validation', 'top_distinctive', 'top_evidence', 'top_terms',
     'topic_model_from_table', 'topic_plan', 'topic_shares', 'topic_stability', 'vader_scores', 'voices',
     'write_measures',
 ]

@@ -22,9 +22,6 @@ ratio to become distinctive, and rare words cannot top the list by chance alone.
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -162,58 +159,6 @@ def top_distinctive(scores: pd.DataFrame, *, n: int = 10, by: str = "outlet", mi
     return s.groupby(by, sort=True).head(n).reset_index(drop=True)
 
 
-def plot_fightin_words(scores: pd.DataFrame, *, by: str = "outlet", n_label: int = 8, z_line: float = 1.96,
-                       colors: dict | None = None, max_groups: int = 8):
-    """Small multiples, one per group: z-score (y) against corpus frequency of the term (x, log scale).
-
-    The ``n_label`` highest-z terms are named (pale: below ``z_line``; solid: above it); grey points are
-    the rest of the vocabulary. This is the view of Monroe et al. (2008), Fig. 1-6. Only the
-    ``max_groups`` groups with most words get a panel (all groups are still in ``scores``).
-    """
-    import matplotlib.pyplot as plt
-
-    size = scores.groupby(by)["count"].sum().sort_values(ascending=False)
-    groups = sorted(size.index[:max_groups])
-    cols = min(len(groups), 2)
-    rows = int(np.ceil(len(groups) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(6.8 * cols, 4.2 * rows), squeeze=False, sharey=True)
-    rng = np.random.default_rng(0)  # jitter only, for readability of tied counts
-    for ax, g in zip(axes.ravel(), groups):
-        s = scores[scores[by] == g]
-        x = s["total"].to_numpy() * np.exp(rng.uniform(-0.08, 0.08, len(s)))
-        hot = (s["z"] > z_line).to_numpy()
-        c = (colors or {}).get(g, "C3")
-        top = s[s["count"] > 0].nlargest(n_label, "z")
-        lab = s.index.isin(top.index)
-        ax.scatter(x[~hot & ~lab], s["z"][~hot & ~lab], s=8, color="0.75", lw=0)
-        ax.scatter(x[lab], s["z"][lab], s=18, color=c, lw=0, alpha=0.55)
-        ax.scatter(x[hot], s["z"][hot], s=22, color=c, lw=0)
-        ax.axhline(z_line, color="0.4", lw=0.7, ls="--")
-        ax.axhline(-z_line, color="0.4", lw=0.7, ls="--")
-        ax.set_xscale("log")
-        xi = dict(zip(s.index, x))
-        # labels in a column just right of the panel, in z order, pushed apart, joined to their points
-        lo_z, hi_z = float(min(s["z"].min(), -z_line)), float(max(s["z"].max(), z_line))
-        ax.set_ylim(lo_z - 0.3, hi_z + 0.3)
-        gap = 0.065 * (hi_z - lo_z + 0.6)
-        y_prev = np.inf
-        for idx, r in top.sort_values("z", ascending=False).iterrows():
-            y = min(r.z, y_prev - gap)
-            y_prev = y
-            ax.annotate(r.term, (xi[idx], r.z), xytext=(1.02, y), textcoords=("axes fraction", "data"),
-                        fontsize=8, va="center", color="0.05" if r.z > z_line else "0.4", annotation_clip=False,
-                        arrowprops=dict(arrowstyle="-", color="0.7", lw=0.5, shrinkA=0, shrinkB=2))
-        ax.set_title(f"{g} vs the rest", fontsize=10)
-        ax.set_xlabel("term count in the whole corpus (log)")
-    for ax in axes.ravel()[len(groups):]:
-        ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("z-score of weighted log-odds")
-    fig.tight_layout()
-    fig.subplots_adjust(wspace=0.35, right=0.9)
-    return fig
-
-
 def distinctive_contexts(
     scores: pd.DataFrame,
     tokens: pd.DataFrame,
@@ -236,88 +181,3 @@ def distinctive_contexts(
     hits = hits.merge(top[[by, "term"]], on=[by, "term"])  # only the group that the term is distinctive of
     lines = keyword_in_context(hits.drop(columns=by), documents, window=window)
     return lines.rename(columns={"outlet": by}) if by != "outlet" and "outlet" in lines else lines
-
-
-def explorer_iframe(path: str | Path, *, height: int = 520):
-    """Show an HTML file inline (``<iframe srcdoc>``: works offline, in JupyterLab and in exported HTML)."""
-    import html as _html
-    import warnings
-
-    from IPython.display import HTML
-
-    doc = Path(path).read_text(encoding="utf-8")
-    with warnings.catch_warnings():  # IPython suggests IFrame, which needs a served file: not offline-safe
-        warnings.simplefilter("ignore", UserWarning)
-        return HTML(f'<iframe srcdoc="{_html.escape(doc, quote=True)}" style="width:100%;height:{height}px;'
-                    f'border:1px solid #ccc"></iframe>')
-
-
-def term_explorer_html(scores: pd.DataFrame, path: str | Path, *, contexts: pd.DataFrame | None = None,
-                       by: str = "outlet", title: str = "Distinctive terms by outlet") -> Path:
-    """Write a self-contained HTML term explorer (no internet, no JS libraries) and return its path.
-
-    Pick an outlet, filter terms, sort by any column; click a term to see its keyword-in-context lines
-    (``contexts``: a table with ``<by>, term, left, match, right``, e.g. from :func:`analysis.kwic.kwic`
-    with a ``term`` column holding the lemma). Open it in a browser or show it in JupyterLab with
-    ``IPython.display.IFrame``.
-    """
-    cols = [by, "term", "count", "count_rest", "freq", "total", "delta", "z", "rank"]
-    data = scores[cols].round({"freq": 2, "delta": 3, "z": 2}).to_dict(orient="records")
-    ctx = {}
-    if contexts is not None and len(contexts):
-        for (g, t), d in contexts.groupby([by, "term"]):
-            ctx.setdefault(str(g), {})[str(t)] = d[["left", "match", "right"]].astype(str).values.tolist()
-    payload = json.dumps({"rows": data, "ctx": ctx, "by": by}, default=str).replace("</", "<\\/")
-    html = _EXPLORER_TEMPLATE.replace("__TITLE__", title).replace("__DATA__", payload)
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(html, encoding="utf-8")
-    return p
-
-
-_EXPLORER_TEMPLATE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>__TITLE__</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:1em;font-size:14px}
-table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}
-th{cursor:pointer;background:#f3f3f3}td:nth-child(1){text-align:left}
-tr.hot td{background:#fde2e0}tr:hover td{background:#e8f0fe;cursor:pointer}
-#ctx{font-family:monospace;white-space:pre;margin-top:1em;font-size:12px}
-.wrap{display:flex;gap:2em}.left{max-height:80vh;overflow:auto}
-</style></head><body>
-<h3>__TITLE__</h3>
-<p>Weighted log-odds with an informative Dirichlet prior (Monroe et al. 2008), each outlet vs the rest.
-Rows with z &gt; 1.96 are shaded. Click a term for its contexts.</p>
-<label>Outlet <select id="grp"></select></label>
-<label> Filter <input id="q" placeholder="term contains..."></label>
-<label> min count <input id="mc" type="number" value="1" style="width:4em"></label>
-<div class="wrap"><div class="left"><table id="t"><thead><tr></tr></thead><tbody></tbody></table></div>
-<div id="ctx"></div></div>
-<script>
-const D = __DATA__;
-const cols = ["term","count","count_rest","freq","total","delta","z","rank"];
-let sortCol = "z", asc = false;
-const sel = document.getElementById("grp");
-[...new Set(D.rows.map(r => r[D.by]))].sort().forEach(g => {const o=document.createElement("option");o.text=g;sel.add(o);});
-const head = document.querySelector("#t thead tr");
-cols.forEach(c => {const th=document.createElement("th");th.textContent=c;
-  th.onclick=()=>{asc = (sortCol===c) ? !asc : (c==="term"||c==="rank"); sortCol=c; draw();}; head.appendChild(th);});
-function draw(){
-  const g=sel.value, q=document.getElementById("q").value.toLowerCase(), mc=+document.getElementById("mc").value;
-  let rows=D.rows.filter(r=>r[D.by]===g && r.term.includes(q) && r.count>=mc);
-  rows.sort((a,b)=>(a[sortCol]>b[sortCol]?1:a[sortCol]<b[sortCol]?-1:0)*(asc?1:-1));
-  const tb=document.querySelector("#t tbody"); tb.innerHTML="";
-  rows.slice(0,500).forEach(r=>{const tr=document.createElement("tr"); if(r.z>1.96) tr.className="hot";
-    cols.forEach(c=>{const td=document.createElement("td"); td.textContent=r[c]; tr.appendChild(td);});
-    tr.onclick=()=>show(g,r.term); tb.appendChild(tr);});
-}
-function show(g,t){
-  const lines=((D.ctx[g]||{})[t])||[];
-  document.getElementById("ctx").textContent = g+" | "+t+"\\n\\n" + (lines.length ? lines.map(
-    l=>l[0].slice(-50).padStart(50)+" ["+l[1]+"] "+l[2].slice(0,50)).join("\\n") : "(no contexts supplied)");
-}
-["change","input"].forEach(e=>{sel.addEventListener(e,draw);document.getElementById("q").addEventListener(e,draw);
-  document.getElementById("mc").addEventListener(e,draw);});
-draw();
-</script></body></html>
-"""

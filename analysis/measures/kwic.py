@@ -258,37 +258,3 @@ def format_kwic(lines: pd.DataFrame, *, width: int = 50, label: str | None = "ou
         lab = str(getattr(r, label)).ljust(lab_w) if label else ""
         out.append(f"{lab}{left}|{r.match}|{right}".rstrip())
     return "\n".join(out)
-
-
-def plot_term_rates(rates: pd.DataFrame, *, by: str = "outlet", value: str = "rate", min_total: int = 1,
-                    max_groups: int = 12):
-    """Heatmap of term rates (rows: terms grouped by ``group``; columns: outlets), raw counts annotated.
-
-    Terms used fewer than ``min_total`` times in the whole corpus are left out; only the ``max_groups``
-    outlets with most words get a column.
-    """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    size = rates.groupby(by)["n_words"].first().sort_values(ascending=False)
-    rates = rates[rates[by].isin(size.index[:max_groups])]
-    tot = rates.groupby("term")["n"].sum()
-    r = rates[rates["term"].isin(tot[tot >= min_total].index)]
-    order = r.drop_duplicates("term").sort_values(["group", "term"])
-    row_labels = [f"{t}  ({g.replace('_', ' ')})" for g, t in zip(order["group"], order["term"])]
-    val = r.pivot(index="term", columns=by, values=value).loc[order["term"]].astype(float)
-    cnt = r.pivot(index="term", columns=by, values="n").loc[order["term"]]
-    fig, ax = plt.subplots(figsize=(1.6 * val.shape[1] + 3.5, 0.3 * len(val) + 1.5))
-    sns.heatmap(val, annot=cnt.astype(int), fmt="d", cmap="Reds", cbar_kws={"label": f"{value} per 1,000 words"},
-                ax=ax, annot_kws={"fontsize": 8}, linewidths=0.3, linecolor="white")
-    ax.set_yticks(np.arange(len(val)) + 0.5)
-    ax.set_yticklabels(row_labels, fontsize=8)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_xticklabels([t.get_text().replace(" ", "\n") for t in ax.get_xticklabels()], rotation=0, fontsize=9)
-    ax.set_title("Framing-fight terms: colour = rate per 1,000 words, number = raw count", fontsize=10)
-    # horizontal rules between term groups
-    bounds = np.flatnonzero(order["group"].to_numpy()[1:] != order["group"].to_numpy()[:-1]) + 1
-    for b in bounds:
-        ax.axhline(b, color="black", lw=0.8)
-    return fig

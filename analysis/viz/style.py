@@ -1,4 +1,4 @@
-"""Saving figures to the one output folder, with a consistent look.
+"""Saving figures to the one output folder, with a consistent look: theme, colours, sizes, legends.
 
 >>> import matplotlib; matplotlib.use("Agg")
 >>> import matplotlib.pyplot as plt, tempfile, pathlib
@@ -18,6 +18,8 @@ from analysis.config import get_settings
 
 #: One palette per outlet name, so an outlet has the same colour in every notebook.
 PALETTE = "colorblind"
+#: Colours of speakers/actors that could not be named: greys, kept out of every categorical palette.
+UNNAMED_COLORS = {"unresolved": (0.75, 0.75, 0.75), "no speaker found": (0.9, 0.9, 0.9)}
 
 
 def set_style() -> None:
@@ -27,12 +29,83 @@ def set_style() -> None:
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
 
 
-def outlet_colors(outlets) -> dict[str, tuple]:
-    """Stable colour per outlet (sorted names -> colorblind palette)."""
+def distinct_colors(n: int) -> list[tuple]:
+    """``n`` colours that do not repeat: the colourblind palette up to 10, tab20 up to 20, then husl hues.
+
+    >>> len(set(distinct_colors(25)))
+    25
+    """
     import seaborn as sns
 
+    if n <= 10:
+        return list(sns.color_palette(PALETTE, max(n, 1)))[:n]
+    if n <= 20:
+        tab20 = sns.color_palette("tab20", 20)
+        return (tab20[::2] + tab20[1::2])[:n]  # the ten strong colours first, then their pale partners
+    return list(sns.color_palette("husl", n))
+
+
+def outlet_colors(outlets) -> dict[str, tuple]:
+    """Stable colour per outlet (sorted names -> :func:`distinct_colors`); no colour repeats.
+
+    >>> c = outlet_colors([f"outlet {i}" for i in range(12)])
+    >>> len(c), len(set(c.values()))
+    (12, 12)
+    """
     names = sorted({str(o) for o in outlets})
-    return dict(zip(names, sns.color_palette(PALETTE, max(len(names), 1))))
+    return dict(zip(names, distinct_colors(len(names))))
+
+
+def category_colors(categories, *, unnamed: dict | None = None) -> dict[str, tuple]:
+    """Colour per category in the given order; the ``unnamed`` ones (default :data:`UNNAMED_COLORS`) get greys.
+
+    No other category is grey (tab20 without its grey pair), so "nobody named" never looks like a group.
+
+    >>> c = category_colors(["officials", "experts", "unresolved"])
+    >>> c["unresolved"], len(set(c.values()))
+    ((0.75, 0.75, 0.75), 3)
+    """
+    import seaborn as sns
+
+    unnamed = UNNAMED_COLORS if unnamed is None else unnamed
+    named = [c for c in dict.fromkeys(categories) if c not in unnamed]
+    if len(named) <= 18:
+        tab20 = [c for i, c in enumerate(sns.color_palette("tab20", 20)) if i not in (14, 15)]  # 14, 15: greys
+        pool = tab20[::2] + tab20[1::2]
+    else:
+        pool = list(sns.color_palette("husl", len(named)))
+    out = dict(zip(named, pool))
+    out.update({c: unnamed[c] for c in dict.fromkeys(categories) if c in unnamed})
+    return out
+
+
+def row_height(n_rows: int, *, per_row: float = 0.45, base: float = 1.6, minimum: float = 2.5) -> float:
+    """Figure height in inches for ``n_rows`` rows of bars/points/cells (grows with the data).
+
+    >>> row_height(2) < row_height(20)
+    True
+    """
+    return max(minimum, base + per_row * n_rows)
+
+
+def label_with_n(name, n, unit: str = "art.") -> str:
+    """``"Outlet (3 art.)"``: a tick label that carries the sample size.
+
+    >>> label_with_n("Reuters", 3)
+    'Reuters (3 art.)'
+    """
+    return f"{name} ({int(n)} {unit})" if unit else f"{name} ({int(n)})"
+
+
+def words(name: str) -> str:
+    """A column name as words for a label: ``"n_lines"`` -> ``"n lines"``, ``"pearson_r"`` -> ``"Pearson r"``.
+
+    >>> words("pearson_r"), words("kept_lines")
+    ('Pearson r', 'kept lines')
+    """
+    known = {"pearson_r": "Pearson r", "spearman_r": "Spearman rank correlation", "mae": "mean absolute error",
+             "rmse": "root mean squared error", "f1": "F1", "n_lines": "raw lines", "n_tokens": "tokens"}
+    return known.get(name, name.replace("_", " "))
 
 
 def save_figure(fig, name: str, *, out_dir: str | Path | None = None, dpi: int = 150) -> Path:

@@ -1,0 +1,95 @@
+"""Synthesis figures: every measure side by side per outlet, and how much an outlet's own articles differ
+(tables from :mod:`analysis.compare.synthesis`).
+
+>>> import matplotlib; matplotlib.use("Agg")
+>>> import pandas as pd
+>>> per_article = pd.DataFrame({"family": ["tone", "tone", "frames"], "quantity": ["overall", "overall", "conflict"],
+...                             "outlet": ["A", "B", "A"], "spread": [0.2, 0.1, 0.3]})
+>>> [t.get_text() for t in plot_article_spread(per_article).axes[0].get_yticklabels()]
+['tone', 'frames']
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.compare.synthesis import FAMILIES, Synthesis
+from analysis.viz.style import outlet_colors, row_height
+
+def plot_side_by_side(synth: Synthesis, *, families: tuple[str, ...] | None = None, colors: dict | None = None,
+                      max_quantities: int = 6):
+    """Small multiples: one panel per quantity, outlets on the y axis, estimate with its interval.
+
+    Panels come from ``synth.comparison`` (same quantity for every outlet), grouped by family; at most
+    ``max_quantities`` per family (the ones with the largest spread between outlets).
+    """
+    import matplotlib.pyplot as plt
+
+    comp = synth.comparison
+    fams = [f for f in (families or FAMILIES) if f in set(comp.family)]
+    panels = []
+    for f in fams:
+        g = comp[comp.family == f]
+        spread = g.groupby("quantity").estimate.agg(lambda s: s.max() - s.min()).sort_values(ascending=False)
+        panels += [(f, q) for q in spread.index[:max_quantities]]
+    outlets = sorted(comp.outlet.unique())
+    colors = colors or outlet_colors(outlets)
+    ncol = 3
+    nrow = int(np.ceil(len(panels) / ncol)) or 1
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 0.35 * len(outlets) * nrow + 1.3 * nrow), squeeze=False)
+    n_art = synth.claims.drop_duplicates("outlet").set_index("outlet").n_articles
+    for ax, (fam, q) in zip(axes.ravel(), panels):
+        d = comp[(comp.family == fam) & (comp.quantity == q)].set_index("outlet").reindex(outlets)
+        y = np.arange(len(outlets))
+        for i, o in enumerate(outlets):
+            r = d.loc[o]
+            if pd.isna(r.estimate):
+                continue
+            lo, hi = r.estimate - r.ci_low, r.ci_high - r.estimate
+            flat = not (r.ci_high - r.ci_low > 1e-12)  # zero-width: all units alike, no uncertainty shown
+            ax.errorbar(r.estimate, i, xerr=[[max(lo, 0)], [max(hi, 0)]], fmt="o", color=colors[o], capsize=3, ms=5,
+                        mfc="white" if flat else colors[o])
+            ax.annotate(f"n={int(r.n_units)}", (r.estimate, i), xytext=(0, 6), textcoords="offset points",
+                        ha="center", fontsize=6.5, color="0.35")
+        ax.set_yticks(y, [f"{o} ({int(n_art.get(o, 0))})" for o in outlets], fontsize=8)
+        ax.set_ylim(len(outlets) - 0.5, -0.7)
+        if fam in ("tone", "tone about actors"):
+            ax.axvline(0, color="0.6", lw=0.8)
+        title = q if len(q) < 48 else q[:45] + "..."
+        ax.set_title(f"{fam}: {title}", fontsize=8.5, loc="left")
+        ax.tick_params(axis="x", labelsize=7.5)
+    for ax in axes.ravel()[len(panels):]:
+        ax.set_visible(False)
+    unit = "articles" if synth.settings.get("interval") == "articles" else "units (these articles only)"
+    fig.suptitle(f"All measures side by side: dot = estimate, bar = 95% bootstrap interval over {unit}, hollow dot = "
+                 "no interval (all units alike);\nn = units behind the estimate, number of articles in brackets",
+                 fontsize=10, y=1.0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_article_spread(per_article: pd.DataFrame, *, colors: dict | None = None):
+    """One dot per quantity and outlet: the spread (max - min) between the outlet's own articles, by family.
+
+    ``per_article`` is :func:`analysis.compare.synthesis.article_values` (one ``spread`` per family, quantity
+    and outlet); dots are coloured by outlet, families are rows in reading order.
+    """
+    import matplotlib.pyplot as plt
+
+    s = per_article.drop_duplicates(["family", "quantity", "outlet"])
+    fams = [f for f in FAMILIES if f in set(s.family)] + sorted(set(s.family) - set(FAMILIES))
+    outlets = sorted(s.outlet.astype(str).unique())
+    colors = colors or outlet_colors(outlets)
+    fig, ax = plt.subplots(figsize=(8, row_height(len(fams), per_row=0.45, base=1.8)))
+    rng = np.random.default_rng(0)  # vertical jitter only, so equal spreads stay visible
+    for o in outlets:
+        d = s[s.outlet.astype(str) == o]
+        y = d.family.map({f: i for i, f in enumerate(fams)}).to_numpy() + rng.uniform(-0.15, 0.15, len(d))
+        ax.scatter(d.spread, y, s=30, alpha=0.75, color=colors[o], label=o)
+    ax.set_yticks(range(len(fams)), fams)
+    ax.set_ylim(len(fams) - 0.5, -0.5)
+    ax.set_xlabel("spread between an outlet's articles (max - min; shares, tone on its -1..+1 scale)")
+    ax.set_title("How much do an outlet's own articles disagree? (one dot per quantity and outlet)", fontsize=10)
+    ax.legend(title="outlet", loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    fig.tight_layout()
+    return fig

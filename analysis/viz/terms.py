@@ -1,0 +1,129 @@
+"""Term figures: distinctive words per outlet (Monroe et al.'s fightin' words view) and listed-term rates
+(tables from :mod:`analysis.measures.distinctive` and :mod:`analysis.measures.kwic`).
+
+>>> import matplotlib; matplotlib.use("Agg")
+>>> import pandas as pd
+>>> rates = pd.DataFrame({"outlet": ["A", "B"], "group": "g", "term": "ban", "n": [3, 1],
+...                       "n_words": [100, 200], "rate": [30.0, 5.0]})
+>>> plot_term_rates(rates, title="Story terms").axes[0].get_title()
+'Story terms: colour = rate per 1,000 words, number = raw count'
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.viz.style import row_height
+
+def plot_fightin_words(scores: pd.DataFrame, *, by: str = "outlet", n_label: int = 8, z_line: float = 1.96,
+                       colors: dict | None = None, max_groups: int = 8):
+    """Small multiples, one per group: z-score (y) against corpus frequency of the term (x, log scale).
+
+    The ``n_label`` highest-z terms are named (pale: below ``z_line``; solid: above it); grey points are
+    the rest of the vocabulary. This is the view of Monroe et al. (2008), Fig. 1-6. Only the
+    ``max_groups`` groups with most words get a panel (all groups are still in ``scores``).
+    """
+    import matplotlib.pyplot as plt
+
+    size = scores.groupby(by)["count"].sum().sort_values(ascending=False)
+    groups = sorted(size.index[:max_groups])
+    cols = min(len(groups), 2)
+    rows = int(np.ceil(len(groups) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(6.8 * cols, 4.2 * rows), squeeze=False, sharey=True)
+    rng = np.random.default_rng(0)  # jitter only, for readability of tied counts
+    for ax, g in zip(axes.ravel(), groups):
+        s = scores[scores[by] == g]
+        x = s["total"].to_numpy() * np.exp(rng.uniform(-0.08, 0.08, len(s)))
+        hot = (s["z"] > z_line).to_numpy()
+        c = (colors or {}).get(g, "C3")
+        top = s[s["count"] > 0].nlargest(n_label, "z")
+        lab = s.index.isin(top.index)
+        ax.scatter(x[~hot & ~lab], s["z"][~hot & ~lab], s=8, color="0.75", lw=0)
+        ax.scatter(x[lab & ~hot], s["z"][lab & ~hot], s=18, color=c, lw=0, alpha=0.55)
+        ax.scatter(x[hot], s["z"][hot], s=22, color=c, lw=0)
+        ax.axhline(z_line, color="0.4", lw=0.7, ls="--")
+        ax.axhline(-z_line, color="0.4", lw=0.7, ls="--")
+        ax.set_xscale("log")
+        xi = dict(zip(s.index, x))
+        # labels in a column just right of the panel, in z order, pushed apart, joined to their points
+        lo_z, hi_z = float(min(s["z"].min(), -z_line)), float(max(s["z"].max(), z_line))
+        ax.set_ylim(lo_z - 0.3, hi_z + 0.3)
+        gap = 0.065 * (hi_z - lo_z + 0.6)
+        y_prev = np.inf
+        for idx, r in top.sort_values("z", ascending=False).iterrows():
+            y = min(r.z, y_prev - gap)
+            y_prev = y
+            ax.annotate(r.term, (xi[idx], r.z), xytext=(1.02, y), textcoords=("axes fraction", "data"),
+                        fontsize=8, va="center", color="0.05" if r.z > z_line else "0.4", annotation_clip=False,
+                        arrowprops=dict(arrowstyle="-", color="0.7", lw=0.5, shrinkA=0, shrinkB=2))
+        ax.set_title(f"{g} vs the rest", fontsize=10)
+        ax.set_xlabel("term count in the whole corpus (log)")
+    for ax in axes.ravel()[len(groups):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("z-score of weighted log-odds")
+    fig.tight_layout()
+    fig.subplots_adjust(wspace=0.35, right=0.9)
+    return fig
+
+
+def plot_term_rates(rates: pd.DataFrame, *, by: str = "outlet", value: str = "rate", min_total: int = 1,
+                    max_groups: int = 12, title: str = "Listed terms"):
+    """Heatmap of term rates (rows: terms grouped by ``group``; columns: outlets), raw counts annotated.
+
+    Terms used fewer than ``min_total`` times in the whole corpus are left out; only the ``max_groups``
+    outlets with most words get a column. ``title`` names the term list (e.g. the story's framing terms).
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    size = rates.groupby(by)["n_words"].first().sort_values(ascending=False)
+    rates = rates[rates[by].isin(size.index[:max_groups])]
+    tot = rates.groupby("term")["n"].sum()
+    r = rates[rates["term"].isin(tot[tot >= min_total].index)]
+    order = r.drop_duplicates("term").sort_values(["group", "term"])
+    row_labels = [f"{t}  ({g.replace('_', ' ')})" for g, t in zip(order["group"], order["term"])]
+    val = r.pivot(index="term", columns=by, values=value).loc[order["term"]].astype(float)
+    cnt = r.pivot(index="term", columns=by, values="n").loc[order["term"]]
+    fig, ax = plt.subplots(figsize=(1.6 * val.shape[1] + 3.5, row_height(len(val), per_row=0.3, base=1.5)))
+    sns.heatmap(val, annot=cnt.astype(int), fmt="d", cmap="Reds", cbar_kws={"label": f"{value} per 1,000 words"},
+                ax=ax, annot_kws={"fontsize": 8}, linewidths=0.3, linecolor="white")
+    ax.set_yticks(np.arange(len(val)) + 0.5)
+    ax.set_yticklabels(row_labels, fontsize=8)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_xticklabels([t.get_text().replace(" ", "\n") for t in ax.get_xticklabels()], rotation=0, fontsize=9)
+    ax.set_title(f"{title}: colour = rate per 1,000 words, number = raw count", fontsize=10)
+    # horizontal rules between term groups
+    bounds = np.flatnonzero(order["group"].to_numpy()[1:] != order["group"].to_numpy()[:-1]) + 1
+    for b in bounds:
+        ax.axhline(b, color="black", lw=0.8)
+    return fig
+
+
+def plot_term_heatmap(profile: pd.DataFrame, *, by: str = "outlet", value: str = "per_1000_words",
+                      title: str = "Listed terms", cmap: str = "Oranges"):
+    """Outlet x term heatmap: colour = ``value`` (per 1,000 words), number = mentions; terms by mentions overall.
+
+    ``profile`` is a ``<by>, term, n, per_1000_words`` table, e.g. from
+    :func:`analysis.measures.attribution.measure_profile`; ``title`` names what the terms are (the story's
+    names for the contested measure).
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    if profile.empty:
+        raise ValueError("no term was found: nothing to plot")
+    cols = profile.groupby("term")["n"].sum().sort_values(ascending=False, kind="stable").index
+    mat = profile.pivot(index=by, columns="term", values=value).fillna(0)[cols]
+    cnt = profile.pivot(index=by, columns="term", values="n").fillna(0).astype(int)[cols]
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.75 * len(cols) + 3.5),
+                                    row_height(len(mat), per_row=0.5, base=1.9, minimum=3.0)))
+    sns.heatmap(mat, annot=cnt, fmt="d", cmap=cmap, cbar_kws={"label": "per 1,000 words"}, ax=ax,
+                annot_kws={"fontsize": 8})
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_xticks(np.arange(len(cols)) + 0.5, list(cols), rotation=30, ha="right")
+    ax.set_yticks(np.arange(len(mat)) + 0.5, list(mat.index), rotation=0)
+    ax.set_title(f"{title}: colour = per 1,000 words, number = mentions", fontsize=10)
+    return fig
