@@ -271,8 +271,8 @@ def test_whole_collection_runs_on_another_story_into_its_own_folder(tmp_path, mo
     # the outlets differ the way the articles were written: business, conflict, human interest
     for outlet, frame in (("Harbor Ledger", "Economic consequences"), ("Coastline Courier", "Conflict"),
                           ("Riverside Weekly", "Human interest")):
-        assert f"{outlet} (" in outputs["04"] and f"Most salient generic frame: {frame}" in outputs["04"]
-    assert "Largest identified voice: residents" in outputs["04"]
+        assert f"{outlet} (" in outputs["04"] and f"frames (most salient frame): {frame}:" in outputs["04"]
+    assert "voices (largest voice): residents:" in outputs["04"]
     # the synthesis: every outlet gets its claims, and the central actor is one of the main actor groups
     claims = (out / "06_claims.html").read_text(encoding="utf-8")
     assert all(o in claims for o in ("Harbor Ledger", "Riverside Weekly", "Coastline Courier"))

@@ -51,3 +51,52 @@ def test_runner_skips_up_to_date_notebooks(tmp_path):
     assert [r["status"] for r in first] == ["executed"] and [r["status"] for r in second] == ["up to date"]
     stamps = json.loads((tmp_path / "notebooks" / ".stamps.json").read_text())
     assert list(stamps) == ["01_corpus_and_cleaning.ipynb"]
+
+
+def _outputs(path) -> str:
+    executed = nbformat.read(path, as_version=4)
+    parts = []
+    for c in executed.cells:
+        for o in c.get("outputs", []) if c.cell_type == "code" else []:
+            parts.append(o.get("text", ""))
+            for mime in ("text/plain", "text/html"):
+                v = o.get("data", {}).get(mime)
+                parts.append(v if isinstance(v, str) else "".join(v or []))
+    return "\n".join(parts)
+
+
+def _row_cells(html: str, outlet: str) -> list[str]:
+    """The cells of every HTML table row that names ``outlet``."""
+    import re
+
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S) for r in rows if f">{outlet}<" in r]
+
+
+@pytest.mark.slow
+def test_same_quantity_same_value_in_every_notebook(executed_outputs):
+    """Words and sentences per outlet, the verbs, voices and frames behind each claim, and the names for the
+    contested measure: each is one number in the measure store, and every notebook that shows it shows it."""
+    import analysis
+    from analysis.compare import synthesis
+
+    out, _ = executed_outputs
+    text = {p.name[:2]: _outputs(out / "notebooks" / p.name) for p in NOTEBOOKS}
+    study = analysis.open_study(progress=False)
+    cov = study.measure("coverage")
+    for r in cov.itertuples():
+        for nb in ("01", "04"):   # coverage tables: words and sentences in the outlet's row
+            cells = [row for row in _row_cells(text[nb], r.outlet)]
+            assert any(str(r.words) in row and str(r.sentences) in row for row in cells), (nb, r.outlet)
+        assert f"{r.articles} article(s), {r.words:,} words, {r.sentences} sentences" in text["06"]
+    synth = synthesis.synthesize(study, seed=42, progress=False)
+    shared = synth.claims[synth.claims.family.isin(["frames", "agency", "voices", "attribution"])]
+    assert len(shared) == 4 * cov.outlet.nunique()
+    for c in shared.itertuples():   # notebook 04's per-outlet summary and notebook 06's claims: the same lines
+        line = f"  {c.family} ({c.subject}): {c.statement}"
+        assert line in text["04"] and line in text["06"], line
+    rates = study.measure("framing_term_rates")
+    names = rates[(rates.group == study.story.measure_group) & (rates.n > 0)]
+    for outlet, g in names.groupby("outlet"):   # notebook 04 counts the names with notebook 02's lexicon
+        listed = ", ".join(f"{r.term} ({r.n})" for r in g.itertuples())
+        assert f"Names for {study.story.label('measure')}: {listed}" in text["04"], outlet

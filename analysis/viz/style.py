@@ -113,10 +113,31 @@ def save_figure(fig, name: str, *, out_dir: str | Path | None = None, dpi: int =
 
     ``out_dir`` defaults to the settings' figures folder. Names are slugified so they are safe file
     names; the notebook prefix convention is ``NN_description`` (e.g. ``01_lines_removed_by_rule``).
+    The PNG carries the figure's words (titles, axis labels, tick labels, legend entries, annotations) as
+    its ``Description`` text chunk (:func:`figure_text`), so a figure can be searched and checked as text.
     """
     out = Path(out_dir) if out_dir is not None else get_settings().figures_dir
     out.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
     path = out / f"{slug}.png"
-    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    fig.savefig(path, dpi=dpi, bbox_inches="tight",
+                metadata={"Title": slug, "Description": " | ".join(figure_text(fig))})
     return path
+
+
+def figure_text(fig) -> list[str]:
+    """Every non-empty text a figure shows, in drawing order (titles, labels, ticks, legends, annotations).
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_title("Tone"); _ = ax.set_xlabel("outlet")
+    >>> [t for t in figure_text(fig) if t in ("Tone", "outlet")]
+    ['Tone', 'outlet']
+    """
+    from matplotlib.text import Text
+
+    seen = []
+    for artist in fig.findobj(Text):
+        t = artist.get_text().strip()
+        if t and artist.get_visible():
+            seen.append(t)
+    return list(dict.fromkeys(seen))
