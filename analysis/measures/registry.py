@@ -174,7 +174,7 @@ def _topic_model(c, story, *, unit="sent_id", min_df=2, max_df=0.3, k, method="n
     return out.merge(units, on="unit_id", how="left") if "unit_id" in units else out
 
 
-_FRAMES = ("measures/frames.py", "measures/actors.py")
+_FRAMES = ("measures/frames.py", "measures/actors.py", "measures/match.py")
 #: Every measure the notebooks and the synthesis show. Add one here and it is computed, cached and written.
 MEASURES: dict[str, Measure] = {
     "coverage": Measure(_coverage, ("corpus/describe.py",), uses_story=False,
@@ -182,30 +182,30 @@ MEASURES: dict[str, Measure] = {
     "sentence_tone": Measure(_tone, ("measures/tone.py", "data/tone_model.json"), {"methods": None},
                              ("vaderSentiment", "sentence-transformers"), per_document=True, uses_story=False,
                              description="tone of every sentence by each method"),
-    "actor_mentions": Measure(_actors, ("measures/actors.py",), per_document=True,
+    "actor_mentions": Measure(_actors, ("measures/actors.py", "measures/match.py"), per_document=True,
                               description="every mention of a story actor (alias) or other named entity"),
     "term_counts": Measure(_term_counts, ("measures/distinctive.py", "measures/topics.py", "data/stopwords_news.txt"),
                            {"by": "outlet", "min_df": 1}, uses_story=False,
                            description="content-term counts per outlet (distinctive words)"),
-    "framing_term_hits": Measure(_term_hits, ("measures/kwic.py",), {"fields": ["lemma", "lower"]}, per_document=True,
+    "framing_term_hits": Measure(_term_hits, ("measures/kwic.py", "measures/match.py"), {"fields": ["lemma", "lower"]}, per_document=True,
                                  description="every occurrence of a story framing term"),
-    "framing_term_rates": Measure(_term_rates, ("measures/kwic.py",),
+    "framing_term_rates": Measure(_term_rates, ("measures/kwic.py", "measures/match.py"),
                                   {"fields": ["lemma", "lower"], "by": "outlet", "per": 1000},
                                   reuses={"hits": ("framing_term_hits", ("fields",))}, description="framing-term counts and rates per 1,000 words per outlet"),
-    "measure_names": Measure(_measure_names, ("measures/kwic.py",), {"fields": ["lemma", "lower"]}, per_document=True,
+    "measure_names": Measure(_measure_names, ("measures/kwic.py", "measures/match.py"), {"fields": ["lemma", "lower"]}, per_document=True,
                              description="each naming of the contested measure (the story's measure group)"),
     "frame_codes": Measure(_frames, _FRAMES, {"codebook": "semetko_valkenburg"}, per_document=True,
                            data_files=_codebook_file,
                            description="(sentence, frame, question) hits of a codebook with their triggers"),
-    "svo": Measure(_svo, ("measures/agency.py", "measures/actors.py"), per_document=True,
+    "svo": Measure(_svo, ("measures/agency.py", "measures/actors.py", "measures/match.py"), per_document=True,
                    description="agent-verb-patient roles"),
-    "quotes": Measure(_quotes, ("measures/quotes.py", "measures/agency.py", "measures/resources.py",
+    "quotes": Measure(_quotes, ("measures/quotes.py", "measures/agency.py", "measures/resources.py", "measures/match.py",
                                 "data/attribution_markers.yaml"), {"min_words": 4}, per_document=True,
                       description="quotations with speakers"),
-    "attribution_contexts": Measure(_contexts, ("measures/attribution.py", "measures/resources.py",
+    "attribution_contexts": Measure(_contexts, ("measures/attribution.py", "measures/resources.py", "measures/match.py",
                                                 "data/attribution_markers.yaml"), per_document=True,
                                     description="sentences about the accusations/denials and their marker classes"),
-    "attribution_markers": Measure(_markers, ("measures/attribution.py", "measures/resources.py",
+    "attribution_markers": Measure(_markers, ("measures/attribution.py", "measures/resources.py", "measures/match.py",
                                               "data/attribution_markers.yaml"), per_document=True,
                                    description="every distancing, hedge and assertion marker in those sentences"),
     "topic_selection": Measure(_topic_selection, ("measures/topics.py", "data/stopwords_news.txt"),

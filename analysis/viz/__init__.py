@@ -6,28 +6,28 @@ Each ``plot_*`` takes the tidy table a measure returns and returns the matplotli
 >>> callable(save_figure) and callable(plot_outlet_tone)
 True
 """
-from analysis.viz.agency import plot_agents_patients
-from analysis.viz.corpus import plot_lines_by_rule, plot_kept_vs_removed, plot_text_per_outlet, plot_top_entities
-from analysis.viz.explorer import explorer_iframe, term_explorer_html
-from analysis.viz.frames import plot_frame_profile, interval_note, plot_frame_intervals
 from analysis.viz.style import (
-    set_style, distinct_colors, outlet_colors, category_colors, row_height, label_with_n, words, save_figure,
-    figure_text,
+    set_style, distinct_colors, outlet_colors, category_colors, row_height, label_with_n, words, save_figure, figure_text,
+    PALETTE, UNNAMED_COLORS,
 )
-from analysis.viz.synthesis import plot_side_by_side, plot_article_spread
-from analysis.viz.terms import plot_fightin_words, plot_term_rates, plot_term_heatmap
+from analysis.viz.corpus import (plot_lines_by_rule, plot_kept_vs_removed, plot_text_per_outlet, plot_top_entities)
 from analysis.viz.tone import (
     plot_tone_distributions, plot_outlet_tone, plot_actor_heatmap, plot_method_agreement, plot_validation,
 )
-from analysis.viz.topics import plot_model_selection, plot_top_terms, plot_share_heatmap, plot_share_intervals
+from analysis.viz.topics import (plot_model_selection, plot_top_terms, plot_share_heatmap, plot_share_intervals)
+from analysis.viz.terms import (plot_fightin_words, plot_term_rates, plot_term_heatmap)
+from analysis.viz.explorer import (explorer_iframe, term_explorer_html)
+from analysis.viz.frames import (plot_frame_profile, interval_note, plot_frame_intervals)
+from analysis.viz.agency import (plot_agents_patients)
+from analysis.viz.voices import (plot_voices, plot_attribution_markers)
 from analysis.viz.validation import (
     plot_sample_composition, plot_reliability, plot_f1_comparison, plot_calibration, plot_frame_probabilities,
 )
-from analysis.viz.voices import plot_voices, plot_attribution_markers
+from analysis.viz.synthesis import (plot_side_by_side, plot_article_spread)
 
-__all__ = [
-    'category_colors', 'distinct_colors', 'explorer_iframe', 'figure_text', 'interval_note', 'label_with_n',
-    'outlet_colors', 'plot_actor_heatmap', 'plot_agents_patients', 'plot_article_spread',
+__all__ = ['figure_text', 
+    'PALETTE', 'UNNAMED_COLORS', 'category_colors', 'distinct_colors', 'explorer_iframe', 'interval_note',
+    'label_with_n', 'outlet_colors', 'plot_actor_heatmap', 'plot_agents_patients', 'plot_article_spread',
     'plot_attribution_markers', 'plot_calibration', 'plot_f1_comparison', 'plot_fightin_words',
     'plot_frame_intervals', 'plot_frame_probabilities', 'plot_frame_profile', 'plot_kept_vs_removed',
     'plot_lines_by_rule', 'plot_method_agreement', 'plot_model_selection', 'plot_outlet_tone',

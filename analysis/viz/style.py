@@ -126,11 +126,11 @@ def save_figure(fig, name: str, *, out_dir: str | Path | None = None, dpi: int =
 
 
 def figure_text(fig) -> list[str]:
-    """Every non-empty text a figure shows, in drawing order (titles, labels, ticks, legends, annotations).
+    """Every non-empty text a figure shows (titles, axis and tick labels, legends, annotations), once each.
 
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots(); _ = ax.set_title("Tone"); _ = ax.set_xlabel("outlet")
-    >>> [t for t in figure_text(fig) if t in ("Tone", "outlet")]
+    >>> sorted(t for t in figure_text(fig) if t in ("Tone", "outlet"))
     ['Tone', 'outlet']
     """
     from matplotlib.text import Text
