@@ -45,7 +45,8 @@ def child(n_docs: int, n_process: int, path: Path) -> dict:
     import analysis
     from analysis.corpus.clean import clean_corpus
     from analysis.corpus.load import load_corpus
-    from analysis.corpus.parse import ALL_COMPONENTS, release_free_memory, load_model, parse_documents
+    from analysis.corpus.parse import ALL_COMPONENTS, load_model, parse_documents
+    from analysis.corpus.shards import release_free_memory
     from measures import TABLE_MEASURES, run_measures
 
     out: dict = {"docs": n_docs}

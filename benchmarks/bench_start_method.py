@@ -30,7 +30,8 @@ def child(path: Path, n_parse: int) -> dict:
 
     from analysis.corpus.clean import clean_corpus
     from analysis.corpus.load import load_corpus
-    from analysis.corpus.parse import ALL_COMPONENTS, release_free_memory, load_model, parse_documents
+    from analysis.corpus.parse import ALL_COMPONENTS, load_model, parse_documents
+    from analysis.corpus.shards import release_free_memory
 
     load_model(None, ALL_COMPONENTS)
     clean = clean_corpus(load_corpus(path).documents)

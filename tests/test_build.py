@@ -36,7 +36,7 @@ def test_repr_and_subset_do_not_load_the_tables(tmp_path, monkeypatch):
     want = eager.sentences[eager.sentences.doc_id == "b"].reset_index(drop=True)
     pd.testing.assert_frame_equal(sub.sentences, want)
     loaded = eager.subset(["b"])  # loaded tables are filtered, not read again
-    monkeypatch.setattr("analysis.corpus.parse.load_parsed_tables", lambda parsed: 1 / 0)
+    monkeypatch.setattr("analysis.corpus.shards.load_parsed_tables", lambda parsed: 1 / 0)
     pd.testing.assert_frame_equal(loaded.sentences, want)
 
 
@@ -47,7 +47,7 @@ def test_tables_can_be_assigned():
 
 
 def test_docs_stream_shard_by_shard_in_corpus_order(tmp_path, monkeypatch):
-    from analysis.corpus import parse
+    from analysis.corpus import parse, shards
 
     texts = {f"d{i}": f"Sentence number {i} is here. And one more." for i in range(6)}
     docs = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
@@ -56,19 +56,19 @@ def test_docs_stream_shard_by_shard_in_corpus_order(tmp_path, monkeypatch):
     parsed = parse.parse_documents(docs, cache_dir=tmp_path, progress=False)  # d0 d2 d4 | d1 d3 | d5
     assert len(first.shards) == 2 and len(parsed.shards) == 4
     reads = []
-    real = parse._shard_docs
+    real = shards._shard_docs
 
     def counting(shard, vocab):
         reads.append(shard)
         return real(shard, vocab)
 
-    monkeypatch.setattr(parse, "_shard_docs", counting)
-    stream = parse.iter_docs(parsed)
+    monkeypatch.setattr(shards, "_shard_docs", counting)
+    stream = shards.iter_docs(parsed)
     doc_id, doc = next(stream)
     assert (doc_id, doc.text) == ("d0", texts["d0"]) and len(reads) == 1
     rest = list(stream)
     assert [(d, x.text) for d, x in rest] == [(d, texts[d]) for d in list(texts)[1:]]
     assert sorted(reads) == sorted(parsed.shards)  # every shard read once
     reads.clear()
-    assert [d for d, _ in parse.iter_docs(parsed, doc_ids=["d5", "d0", "d5"])] == ["d5", "d0", "d5"]
+    assert [d for d, _ in shards.iter_docs(parsed, doc_ids=["d5", "d0", "d5"])] == ["d5", "d0", "d5"]
     assert len(reads) == 2

@@ -7,7 +7,8 @@ import pytest
 pytest.importorskip("distributed")
 
 from analysis.corpus.distributed import _partitions, dask_client, map_units, model_loads, parse_distributed  # noqa: E402
-from analysis.corpus.parse import parse_documents, read_table  # noqa: E402
+from analysis.corpus.parse import parse_documents  # noqa: E402
+from analysis.corpus.shards import read_table  # noqa: E402
 from analysis.corpus.synthetic import synthetic_corpus  # noqa: E402
 
 SENTENCES = [

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.corpus import parse as parsing
+from analysis.corpus import shards
 from analysis.corpus.parse import ALL_COMPONENTS, ModelNotFoundError, load_model, parse_documents
 
 TEXTS = {
@@ -75,7 +76,7 @@ def test_tables_read_back_in_corpus_order_with_duplicates_and_from_several_shard
             for d in ("z", "b"))
     pd.testing.assert_frame_equal(z, b)  # one parse, its rows given to both documents
     assert sents[sents.doc_id == "b"].sent_id.tolist() == ["b:s0000", "b:s0001", "b:s0002"]
-    empty = parsing._load_tables({}, {})
+    empty = shards.read_tables({}, {})
     assert [len(t) for t in empty] == [0, 0, 0]
     assert list(empty[1].columns) == list(parsed.tokens.columns)
 

@@ -6,7 +6,8 @@ import spacy
 from spacy.tokens import DocBin
 
 from analysis.corpus import parse as parsing
-from analysis.corpus.parse import _docbin_add, load_model, parse_documents, read_table
+from analysis.corpus.parse import load_model, parse_documents
+from analysis.corpus.shards import _docbin_add, read_table
 
 TEXTS = {
     "d1": "Huawei was banned by the US.\n\nWashington said the company helps Beijing spy. Huawei denied it.",

@@ -18,9 +18,12 @@ from analysis.corpus.load import (
     CorpusError, RawCorpus, decode_bytes, looks_like_html, html_to_text, validate_documents, load_corpus,
 )
 from analysis.corpus.parse import (
-    ModelNotFoundError, load_model, models_loaded, attach_stray_punctuation, ParseStats, Parsed,
-    model_meta, text_key, write_shards, ParsePlan, plan_parse, finish_parse, parse_documents, parse_chunk,
-    release_free_memory, read_table, load_parsed_tables, iter_docs, count_rows, clear_cache,
+    ModelNotFoundError, load_model, models_loaded, attach_stray_punctuation, model_meta, text_key,
+    ParsePlan, plan_parse, finish_parse, parse_documents, parse_chunk, clear_cache,
+)
+from analysis.corpus.shards import (
+    ParseStats, Parsed, write_shards, shard_index, release_free_memory, read_table, load_parsed_tables,
+    read_tables, iter_docs, count_rows,
 )
 from analysis.corpus.synthetic import (seed_sentences, synthetic_corpus, write_synthetic_corpus)
 from analysis.corpus.units import (paragraphs_from_text)
@@ -34,7 +37,7 @@ __all__ = [
     'load_corpus', 'load_model', 'load_parsed_tables', 'load_rules', 'looks_like_html', 'map_units',
     'model_loads', 'model_meta', 'models_loaded', 'normalize_line', 'outlet_boilerplate',
     'outlet_summary', 'paragraphs_from_text', 'parse_chunk', 'parse_distributed', 'parse_documents',
-    'plan_parse', 'read_table', 'release_free_memory', 'repeat_threshold', 'seed_sentences',
-    'sentence_lengths', 'short_ids', 'synthetic_corpus', 'text_key', 'top_entities', 'uncleaned',
-    'validate_documents', 'write_shards', 'write_synthetic_corpus',
+    'plan_parse', 'read_table', 'read_tables', 'release_free_memory', 'repeat_threshold',
+    'seed_sentences', 'sentence_lengths', 'shard_index', 'short_ids', 'synthetic_corpus', 'text_key',
+    'top_entities', 'uncleaned', 'validate_documents', 'write_shards', 'write_synthetic_corpus',
 ]

@@ -15,7 +15,8 @@ import pandas as pd
 
 from analysis.corpus.clean import Rules, clean_corpus
 from analysis.corpus.load import load_corpus
-from analysis.corpus.parse import ParseStats, Parsed, release_free_memory, iter_docs, parse_documents
+from analysis.corpus.parse import parse_documents
+from analysis.corpus.shards import ParseStats, Parsed, iter_docs, release_free_memory
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -61,7 +62,7 @@ class Corpus:
         self._build_inputs = (paragraphs, documents)
 
     def _load_tables(self) -> None:
-        from analysis.corpus.parse import load_parsed_tables
+        from analysis.corpus.shards import load_parsed_tables
 
         sentences, tokens, entities = load_parsed_tables(self._parsed)
         if self._sentences is None:
@@ -117,7 +118,7 @@ class Corpus:
 
     def __repr__(self) -> str:
         """Counts without reading the tables: sentences and tokens from the loaded tables or the shards' counts."""
-        from analysis.corpus.parse import count_rows
+        from analysis.corpus.shards import count_rows
 
         counts = {n: len(t) for n, t in (("sentences", self._sentences), ("tokens", self._tokens)) if t is not None}
         if len(counts) < 2 and self._parsed is not None:

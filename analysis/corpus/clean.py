@@ -165,7 +165,6 @@ def _is_byline(i: int, norm: list[str], dec: list, title_i: int | None, rules: R
         return False
     if _BY_PREFIX.match(line):
         return True
-    z = rules.zones
     words = line.split()
     if not all(rules.name_word.match(w) and w.lower() not in rules.non_name_words for w in words):
         return False

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import pandas as pd
 
-from analysis.corpus.parse import Parsed, parse_chunk, finish_parse, load_model, plan_parse
+from analysis.corpus.parse import finish_parse, load_model, parse_chunk, plan_parse
+from analysis.corpus.shards import Parsed
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -94,7 +95,7 @@ def parse_distributed(
     """Like :func:`analysis.parsing.parse_documents`, with the parsing done by Dask workers.
 
     ``scheduler``: ``"local"`` (LocalCluster of ``n_workers`` processes), an address, or a Client.
-    Returns the same :class:`~analysis.corpus.parse.Parsed` (same tables, same cache) as a local parse.
+    Returns the same :class:`~analysis.corpus.shards.Parsed` (same tables, same cache) as a local parse.
     Partitions of ``partition_size`` texts are sent as workers free up, two per worker thread ahead, so
     neither this process nor the cluster holds the whole corpus's texts at once. ``progress``: tqdm bar
     over documents (default: on above 20 documents to parse).

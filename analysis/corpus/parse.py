@@ -9,8 +9,9 @@ spans a heading and the next paragraph. Character offsets are into the clean doc
 For large corpora: token attributes are read with one ``Doc.to_array`` call per document (no
 per-token Python); with ``n_process > 1`` the worker processes parse *and* write their own shards, so
 Docs never travel back to the main process; shards are written as they fill, so memory does not grow
-with the corpus; ``load_tables=False`` with :func:`read_table` keeps the tables on disk. The same
-shards can be written by a Dask cluster (:mod:`analysis.corpus.distributed`). Figures: ``docs/performance.md``.
+with the corpus; ``load_tables=False`` with :func:`analysis.corpus.shards.read_table` keeps the tables on
+disk. The shard format is :mod:`analysis.corpus.shards`; the same shards can be written by a Dask cluster
+(:mod:`analysis.corpus.distributed`). Figures: ``docs/performance.md``.
 
 >>> import pandas as pd, tempfile
 >>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Huawei denied it.\\n\\nThe US disagreed."]})
@@ -29,26 +30,22 @@ import os
 import shutil
 import threading
 import time
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from analysis.config import SPACY_MODEL_INSTALL_HINT, get_settings
+from analysis.corpus.shards import (
+    ENTITY_COLUMNS, SENTENCE_COLUMNS, SHARD_SIZE, TOKEN_COLUMNS, Parsed, ParseStats, read_tables,
+    release_free_memory, shard_index, write_shards,
+)
 
 #: Components of a standard English spaCy pipeline; callers may ask for a subset.
 ALL_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
-TOKEN_COLUMNS = ["doc_id", "sent_id", "token_i", "text", "lemma", "lower", "pos", "tag", "dep", "head_i",
-                 "start_char", "end_char", "is_stop", "is_alpha", "is_punct", "like_num", "ent_type", "ent_iob"]
-SENTENCE_COLUMNS = ["doc_id", "sent_id", "sent_i", "start_char", "end_char", "text", "n_tokens"]
-ENTITY_COLUMNS = ["doc_id", "sent_id", "ent_i", "text", "label", "start_char", "end_char", "root_i"]
-#: Documents per cache shard: bounds memory while parsing large corpora (each parsing process buffers one
-#: shard's tables and DocBin; the memory measured per shard size is in docs/performance.md).
-SHARD_SIZE = 250
 #: Bump when the cached table layout or sentence rules change, so stale caches are not reused.
 #: 3: stray punctuation sentences are joined in the Docs too (:func:`attach_stray_punctuation`).
 CACHE_FORMAT = "3"
@@ -179,26 +176,6 @@ def attach_stray_punctuation(doc):
     return doc
 
 
-@dataclass
-class ParseStats:
-    n_docs: int
-    n_cached: int
-    n_parsed: int
-    seconds: float
-    model: str
-    cache_dir: str
-
-
-@dataclass
-class Parsed:
-    sentences: pd.DataFrame
-    tokens: pd.DataFrame
-    entities: pd.DataFrame
-    stats: ParseStats
-    shards: list[Path] = field(default_factory=list)
-    keys: dict[str, str] = field(default_factory=dict)  # doc_id -> cache key
-
-
 def model_meta(name: str) -> dict:
     """The pipeline's ``meta.json`` without loading its weights (falls back to loading)."""
     import spacy.util
@@ -221,204 +198,6 @@ def _cache_root(cache_dir: Path, meta: dict, components: tuple[str, ...]) -> Pat
 def text_key(text: str) -> str:
     """Cache key of a clean text (SHA-256 of its UTF-8 bytes)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-#: Token attributes read in one ``Doc.to_array`` call (no per-token Python work).
-_ATTR_NAMES = ("ORTH", "LEMMA", "LOWER", "POS", "TAG", "DEP", "HEAD", "IS_STOP", "IS_ALPHA", "IS_PUNCT",
-               "LIKE_NUM", "ENT_TYPE", "ENT_IOB", "IS_SPACE", "IDX", "SENT_START", "LENGTH")
-_A = {n: i for i, n in enumerate(_ATTR_NAMES)}
-_STRING_ATTRS = {"text": "ORTH", "lemma": "LEMMA", "lower": "LOWER", "pos": "POS", "tag": "TAG", "dep": "DEP",
-                 "ent_type": "ENT_TYPE"}
-_FLAG_ATTRS = {"is_stop": "IS_STOP", "is_alpha": "IS_ALPHA", "is_punct": "IS_PUNCT", "like_num": "LIKE_NUM"}
-_IOB = np.array(["", "I", "O", "B"], dtype=object)
-_STRING_COLUMNS = ("key", "text", "lemma", "lower", "pos", "tag", "dep", "label", "ent_type", "ent_iob")
-_SHARD_LAYOUTS = {
-    "sentences": ["key", "sent_i", "start_char", "end_char", "text", "n_tokens"],
-    "tokens": ["key", "sent_i"] + TOKEN_COLUMNS[2:],
-    "entities": ["key", "sent_i", "ent_i", "text", "label", "start_char", "end_char", "root_i"],
-}
-
-
-@lru_cache(maxsize=1)
-def _attr_ids() -> list[int]:
-    import spacy.attrs
-
-    return [getattr(spacy.attrs, n) for n in _ATTR_NAMES]
-
-
-def _doc_arrays(key: str, doc) -> tuple[dict, dict, dict]:
-    """Sentence, token and entity columns of one parsed Doc (token attributes as string hashes)."""
-    a = doc.to_array(_attr_ids())
-    n = len(a)
-    space = a[:, _A["IS_SPACE"]].astype(bool)
-    idx = a[:, _A["IDX"]].astype(np.int64)
-    length = a[:, _A["LENGTH"]].astype(np.int64)
-    starts_mask = a[:, _A["SENT_START"]].astype(np.int64) == 1
-    if n:
-        starts_mask[0] = True
-    starts = np.flatnonzero(starts_mask)
-    ends = np.append(starts[1:], n).astype(np.int64)
-    sent_of = np.full(n, -1, dtype=np.int64)
-    s_start: list[int] = []
-    s_end: list[int] = []
-    s_ntok: list[int] = []
-    for b, e in zip(starts.tolist(), ends.tolist()):
-        words = np.flatnonzero(~space[b:e]) + b
-        if not len(words):
-            continue
-        start, end = int(idx[words[0]]), int(idx[words[-1]] + length[words[-1]])
-        sent_of[b:e] = len(s_start)
-        s_start.append(start), s_end.append(end), s_ntok.append(len(words))
-    text = doc.text
-    sents = {"sent_i": np.arange(len(s_start), dtype=np.int64), "start_char": np.array(s_start, dtype=np.int64),
-             "end_char": np.array(s_end, dtype=np.int64), "n_tokens": np.array(s_ntok, dtype=np.int64),
-             "text": np.array([text[b:e] for b, e in zip(s_start, s_end)], dtype=object)}
-    keep = ~space
-    token_i = np.arange(n, dtype=np.int64)
-    toks = {"sent_i": sent_of[keep], "token_i": token_i[keep],
-            "head_i": (token_i + a[:, _A["HEAD"]].astype(np.int64))[keep],
-            "start_char": idx[keep], "end_char": (idx + length)[keep],
-            "ent_iob": _IOB[a[keep, _A["ENT_IOB"]].astype(np.int64)]}
-    for col, attr in _STRING_ATTRS.items():
-        toks[col] = a[keep, _A[attr]]  # hashes, resolved per shard
-    for col, attr in _FLAG_ATTRS.items():
-        toks[col] = a[keep, _A[attr]].astype(bool)
-    ents: dict[str, list] = {"sent_i": [], "ent_i": [], "text": [], "label": [], "start_char": [], "end_char": [], "root_i": []}
-    for j, ent in enumerate(doc.ents):
-        ents["sent_i"].append(int(sent_of[ent.start])), ents["ent_i"].append(j), ents["text"].append(ent.text)
-        ents["label"].append(ent.label_), ents["start_char"].append(ent.start_char)
-        ents["end_char"].append(ent.end_char), ents["root_i"].append(ent.root.i)
-    return sents, toks, ents
-
-
-_DOCBIN_STRING_ATTRS = ("ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
-
-
-def _docbin_add(bin_, doc, seen: set[int]) -> None:
-    """``DocBin.add`` without its per-token Python loop: the same arrays and the same string set,
-    collected from unique hashes (``seen`` holds hashes already added to this bin)."""
-    import spacy.attrs
-    from spacy.attrs import SPACY
-
-    if doc.spans or doc.user_data:
-        bin_.add(doc)  # rare: span groups or user data, use spaCy's own path
-        return
-    array = doc.to_array(bin_.attrs)
-    if len(array.shape) == 1:
-        array = array.reshape((array.shape[0], 1))
-    bin_.tokens.append(array)
-    bin_.spaces.append(np.asarray(doc.to_array(SPACY).reshape((-1, 1)), dtype=bool))
-    bin_.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
-    hashes = doc.to_array([getattr(spacy.attrs, a) for a in _DOCBIN_STRING_ATTRS])
-    strings = doc.vocab.strings
-    if len(doc):
-        bin_.strings.add("_")  # spaCy adds str(token.morph), "_" when a token has no features
-    for h in np.unique(hashes).tolist():
-        if h not in seen:
-            seen.add(h)
-            bin_.strings.add(strings[h])
-    bin_.cats.append(doc.cats)
-    bin_.span_groups.append(doc.spans.to_bytes())
-
-
-class _ShardWriter:
-    """Buffers the column arrays of up to ``shard_size`` parsed docs and writes immutable shards.
-
-    Docs are not kept: each goes into the shard's ``DocBin`` (compact arrays) as it arrives.
-    """
-
-    def __init__(self, root: Path, *, shard_size: int = SHARD_SIZE):
-        self.root, self.shard_size = root, shard_size
-        self.written: list[tuple[Path, list[str]]] = []
-        self._reset()
-
-    def _reset(self) -> None:
-        from spacy.tokens import DocBin
-
-        self.keys: list[str] = []
-        self.parts: dict[str, list] = {"sentences": [], "tokens": [], "entities": []}
-        self.bin = DocBin(store_user_data=False)
-        self._seen: set[int] = set()
-        self.strings = None
-
-    def add(self, key: str, doc) -> None:
-        sents, toks, ents = _doc_arrays(key, doc)
-        for name, cols in (("sentences", sents), ("tokens", toks), ("entities", ents)):
-            self.parts[name].append((key, cols))
-        _docbin_add(self.bin, doc, self._seen)
-        self.strings = doc.vocab.strings
-        self.keys.append(key)
-        if len(self.keys) >= self.shard_size:
-            self.flush()
-
-    def _frame(self, name: str) -> pd.DataFrame:
-        cols = _SHARD_LAYOUTS[name]
-        parts = self.parts[name]
-        if not parts:
-            return pd.DataFrame(columns=cols).astype({c: "string" for c in _STRING_COLUMNS if c in cols})
-        lengths = [len(p[1]["sent_i"]) for p in parts]
-        data: dict[str, np.ndarray] = {"key": np.repeat(np.array([p[0] for p in parts], dtype=object), lengths)}
-        for c in cols[1:]:
-            data[c] = np.concatenate([np.asarray(p[1][c]) for p in parts]) if parts else np.array([])
-        if name == "tokens":
-            strings = self.strings
-            hashes = np.concatenate([data[c] for c in _STRING_ATTRS]).astype(np.uint64)
-            uniq, inv = np.unique(hashes, return_inverse=True)
-            looked = np.array([strings[int(h)] for h in uniq], dtype=object)[inv]
-            n = len(data["token_i"])
-            for j, c in enumerate(_STRING_ATTRS):
-                data[c] = looked[j * n:(j + 1) * n]
-        for c in ("sent_i", "ent_i", "start_char", "end_char", "n_tokens", "token_i", "head_i", "root_i"):
-            if c in data:
-                data[c] = data[c].astype(np.int64)
-        df = pd.DataFrame(data, columns=cols)
-        return df.astype({c: "string" for c in _STRING_COLUMNS if c in cols})
-
-    def flush(self) -> Path | None:
-        if not self.keys:
-            return None
-        tmp = self.root / f".tmp-{uuid.uuid4().hex}"
-        tmp.mkdir(parents=True)
-        for name in _SHARD_LAYOUTS:
-            self._frame(name).to_parquet(tmp / f"{name}.parquet")
-        self.bin.to_disk(tmp / "docs.spacy")
-        counts = {name: [len(p[1]["sent_i"]) for p in self.parts[name]] for name in ("sentences", "tokens")}
-        (tmp / "counts.json").write_text(json.dumps(counts))
-        (tmp / "keys.json").write_text(json.dumps(self.keys))
-        final = self.root / f"shard-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        os.replace(tmp, final)
-        self.written.append((final, list(self.keys)))
-        self._reset()
-        return final
-
-
-def write_shards(pairs: Iterable[tuple[object, str]], root: str | Path, *, shard_size: int = SHARD_SIZE,
-                 on_doc=None) -> list[tuple[Path, list[str]]]:
-    """Stream ``(Doc, key)`` pairs into immutable cache shards under ``root``; return ``(shard, keys)``.
-
-    Memory stays bounded by one shard's tables: Docs are not held after they are packed.
-    """
-    writer = _ShardWriter(Path(root), shard_size=shard_size)
-    for doc, key in pairs:
-        writer.add(key, doc)
-        if on_doc is not None:
-            on_doc()
-    writer.flush()
-    return writer.written
-
-
-def _shard_index(root: Path) -> dict[str, Path]:
-    index: dict[str, Path] = {}
-    if not root.exists():
-        return index
-    for shard in sorted(root.glob("shard-*")):
-        try:
-            keys = json.loads((shard / "keys.json").read_text())
-        except (OSError, json.JSONDecodeError):
-            continue  # an incomplete shard from an interrupted run is ignored and re-parsed
-        for k in keys:
-            index.setdefault(k, shard)
-    return index
 
 
 def _n_process(n_docs: int, total_chars: int, requested: int | None) -> int:
@@ -493,7 +272,7 @@ def plan_parse(
     root = _cache_root(cache, meta, comps)
     t0 = time.perf_counter()
     keys = {str(d): text_key(str(t)) for d, t in zip(documents["doc_id"], documents["text"])}
-    index = _shard_index(root)
+    index = shard_index(root)
     texts = _Texts(documents["text"], keys.values())
     todo = [k for k in dict.fromkeys(keys.values()) if k not in index]
     return ParsePlan(model=model, components=comps, meta=meta, cache_dir=cache, root=root, keys=keys,
@@ -506,7 +285,7 @@ def finish_parse(plan: ParsePlan, *, load_tables: bool = True) -> Parsed:
     if missing:
         raise RuntimeError(f"{len(missing)} documents are not in the parse cache at {plan.root}")
     if load_tables:
-        sentences, tokens, entities = _load_tables(plan.keys, plan.index)
+        sentences, tokens, entities = read_tables(plan.keys, plan.index)
     else:
         sentences, tokens, entities = (_empty(c) for c in (SENTENCE_COLUMNS, TOKEN_COLUMNS, ENTITY_COLUMNS))
     n_unique = len(set(plan.keys.values()))
@@ -538,7 +317,7 @@ def parse_documents(
     (default: 1 below 50 documents or 200,000 characters, else the number of cores, at most 4).
     ``progress``: tqdm bar (default: on when more than 20 documents need parsing). Parsed documents stream to disk shard by shard, so memory
     does not grow with the corpus; ``load_tables=False`` skips reading the tables back (then
-    :func:`read_table` reads one table, or some columns, from the Parquet shards).
+    :func:`analysis.corpus.shards.read_table` reads one table, or some columns, from the Parquet shards).
     """
     plan = plan_parse(documents, model=model, components=components, cache_dir=cache_dir)
     if plan.todo:
@@ -586,24 +365,6 @@ def parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_si
 def _pool_parse(pairs: list[tuple[str, str]], root: str, model: str, components: tuple[str, ...],
                 batch_size: int) -> list[tuple[Path, list[str]]]:
     return parse_chunk(load_model(model, components), pairs, root, batch_size=batch_size)
-
-
-def release_free_memory() -> None:
-    """Return freed memory to the operating system: Arrow's pool (mimalloc/jemalloc keep freed buffers)
-    and the C heap (glibc ``malloc_trim``; a no-op elsewhere)."""
-    import ctypes
-    import ctypes.util
-
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        if libc is not None and hasattr(libc, "malloc_trim"):
-            libc.malloc_trim(0)
-    except OSError:
-        pass
 
 
 FORK_MAX_CHARS = 5_000_000  # "auto": parses of fewer characters fork, longer ones use the fork server
@@ -712,171 +473,6 @@ def _stop_fork_server() -> None:
     stop = getattr(_fork_server(), "_stop", None)
     if stop is not None:
         stop()
-
-
-def read_table(parsed: Parsed, name: str, *, columns: Sequence[str] | None = None,
-               doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """One table (``"sentences"``, ``"tokens"`` or ``"entities"``) read from the cache's Parquet shards.
-
-    ``columns`` limits what is read (``doc_id`` and ``sent_id`` are always included).
-
-    >>> read_table(parsed, "tokens", columns=["lemma", "pos"])   # doctest: +SKIP
-    """
-    keys = parsed.keys if doc_ids is None else {d: parsed.keys[d] for d in doc_ids}
-    index: dict[str, Path] = {}
-    for shard in parsed.shards:
-        for k in json.loads((shard / "keys.json").read_text()):
-            index.setdefault(k, shard)
-    return _load_tables(keys, index, names=(name,), columns=columns)[0]
-
-
-def load_parsed_tables(parsed: Parsed) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``(sentences, tokens, entities)`` of a :class:`Parsed` read from its Parquet shards (the same tables
-    ``parse_documents(load_tables=True)`` returns)."""
-    index: dict[str, Path] = {}
-    for shard in parsed.shards:
-        for k in json.loads((shard / "keys.json").read_text()):
-            index.setdefault(k, shard)
-    return _load_tables(parsed.keys, index)
-
-
-_TABLE_COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, "entities": ENTITY_COLUMNS}
-_TABLE_ORDER = {"sentences": "sent_i", "tokens": "token_i", "entities": "ent_i"}
-
-
-def _load_tables(keys: dict[str, str], index: dict[str, Path], *,
-                 names: Sequence[str] = ("sentences", "tokens", "entities"),
-                 columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, ...]:
-    """The tables of ``keys`` (doc_id -> parse key) read from the shards in ``index`` (key -> shard).
-
-    Rows come out in corpus order, then sentence/token/entity order. A key shared by several documents
-    (duplicate texts) yields its rows once per document. The Parquet data are concatenated, reordered
-    and de-duplicated in Arrow with one gather, and freed memory is handed back at the end:
-    going through pandas merges and sorts instead needed about 2.7x the tables' size at the peak.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    doc_ids = list(keys)
-    doc_keys = list(keys.values())
-    ukeys = list(dict.fromkeys(doc_keys))
-    by_shard: dict[Path, list[str]] = {}
-    for k in ukeys:
-        by_shard.setdefault(index[k], []).append(k)
-    out = []
-    for name in names:
-        order_col = _TABLE_ORDER[name]
-        read_cols = None
-        if columns is not None:
-            need = {"key", "sent_i", order_col} | set(columns)
-            read_cols = [c for c in _SHARD_LAYOUTS[name] if c in need]
-        parts = [pq.read_table(shard / f"{name}.parquet", columns=read_cols, filters=[("key", "in", ks)])
-                 for shard, ks in sorted(by_shard.items())]
-        cols = _TABLE_COLUMNS[name]
-        if columns is not None:
-            cols = [c for c in cols if c in {"doc_id", "sent_id"} | set(columns)]
-        if not parts:
-            out.append(pd.DataFrame({c: pd.Series(dtype={"doc_id": "str", "sent_id": "string"}.get(c, object))
-                                     for c in cols}))
-            continue
-        table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-        del parts
-        code = pc.index_in(table["key"], value_set=pa.array(ukeys, pa.string())).to_numpy(zero_copy_only=False)
-        rank = table[order_col].to_numpy().astype(np.int64)
-        perm = np.lexsort((rank, code))
-        code, rank = code[perm], rank[perm]
-        first = np.ones(len(perm), dtype=bool)
-        first[1:] = (code[1:] != code[:-1]) | (rank[1:] != rank[:-1])  # a row repeated in a shard counts once
-        perm, code = perm[first], code[first]
-        # rows of key j are perm[start[j]:start[j] + count[j]]; each document takes its key's block, in corpus order
-        count = np.bincount(code, minlength=len(ukeys))
-        start = np.cumsum(count) - count
-        doc_code = pd.Index(ukeys).get_indexer(doc_keys)
-        lengths = count[doc_code]
-        ends = np.cumsum(lengths)
-        rows = perm[np.repeat(start[doc_code] - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)]
-        df = table.drop_columns(["key"]).take(pa.array(rows)).to_pandas()
-        del table, perm, code, rank, rows
-        df.insert(0, "doc_id", pd.array(np.repeat(np.asarray(doc_ids, dtype=object), lengths), dtype="str"))
-        sent_i = df["sent_i"].astype("int64")
-        num = sent_i.abs().astype("string").str.zfill(4)  # same as f"{i:04d}", vectorised
-        num = num.where(sent_i >= 0, "-" + sent_i.abs().astype("string").str.zfill(3))
-        df["sent_id"] = (df["doc_id"].astype("string") + ":s" + num).astype("string")
-        del sent_i, num
-        for c in cols:
-            if c not in df.columns:
-                df[c] = pd.NA
-        out.append(df[cols])
-        del df
-    release_free_memory()
-    return tuple(out)
-
-
-def _shard_docs(shard: Path, vocab) -> Iterator:
-    """The Docs of one shard's DocBin, in the order of its ``keys.json``."""
-    from spacy.tokens import DocBin
-
-    return DocBin().from_disk(shard / "docs.spacy").get_docs(vocab)
-
-
-def iter_docs(parsed: Parsed, *, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, "object"]]:
-    """Yield ``(doc_id, spacy Doc)`` rebuilt from the cache's DocBins, without parsing again.
-
-    Streams in corpus (or ``doc_ids``) order, reading a shard when its first document is due: only the Docs
-    of shards read so far that are still to be yielded are held (one shard when the corpus was parsed in
-    order), not every Doc of the corpus.
-    """
-    import spacy
-
-    wanted = list(doc_ids) if doc_ids is not None else list(parsed.keys)
-    wanted_keys = [parsed.keys[d] for d in wanted]
-    last_use = {k: pos for pos, k in enumerate(wanted_keys)}
-    shard_of: dict[str, Path] = {}
-    for shard in parsed.shards:
-        for k in json.loads((shard / "keys.json").read_text()):
-            if k in last_use:
-                shard_of.setdefault(k, shard)
-    vocab = spacy.blank("en").vocab
-    held: dict[str, object] = {}
-    read: set[Path] = set()
-    for pos, (d, k) in enumerate(zip(wanted, wanted_keys)):
-        if k not in held:
-            shard = shard_of[k]
-            if shard in read:
-                raise RuntimeError(f"document {d!r} (key {k}) is missing from shard {shard}")
-            read.add(shard)
-            keys = json.loads((shard / "keys.json").read_text())
-            for kk, doc in zip(keys, _shard_docs(shard, vocab)):
-                if last_use.get(kk, -1) >= pos and shard_of.get(kk) == shard and kk not in held:
-                    held[kk] = doc
-        doc = held[k] if last_use[k] > pos else held.pop(k)
-        yield d, doc
-
-
-def count_rows(parsed: Parsed) -> dict[str, int] | None:
-    """Rows the ``sentences`` and ``tokens`` tables of ``parsed`` have, from the shards' ``counts.json``
-    (no table is read); ``None`` when a shard has no counts.
-
-    >>> import pandas as pd, tempfile
-    >>> p = parse_documents(pd.DataFrame({"doc_id": ["a"], "text": ["Hi there. Bye."]}), cache_dir=tempfile.mkdtemp(), progress=False)
-    >>> count_rows(p) == {"sentences": len(p.sentences), "tokens": len(p.tokens)}
-    True
-    """
-    per_key: dict[str, tuple[int, int]] = {}
-    for shard in parsed.shards:
-        try:
-            counts = json.loads((shard / "counts.json").read_text())
-        except (OSError, json.JSONDecodeError):
-            return None
-        keys = json.loads((shard / "keys.json").read_text())
-        for k, ns, nt in zip(keys, counts["sentences"], counts["tokens"]):
-            per_key.setdefault(k, (ns, nt))
-    try:
-        rows = [per_key[k] for k in parsed.keys.values()]
-    except KeyError:
-        return None
-    return {"sentences": sum(r[0] for r in rows), "tokens": sum(r[1] for r in rows)}
 
 
 def clear_cache(cache_dir: str | Path | None = None) -> None:
