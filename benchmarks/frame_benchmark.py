@@ -84,9 +84,12 @@ def main(argv=None) -> int:
     if not args.no_indicators:
         t = time.time()
         from analysis.measures.frames import document_frames
+        from analysis.story import discover_story
 
         corpus = build_narrative_corpus(nf, doc_ids=docs.doc_id)
-        ind = document_frames(corpus, "semetko_valkenburg")
+        # not the seeds' story: the actors (for the role conditions) are discovered from this corpus
+        actors = discover_story(corpus, name="narrative_frames").actors
+        ind = document_frames(corpus, "semetko_valkenburg", actor_table=actors)
         s = binary_scores(ind, nf.labels).set_index("frame")
         table["indicators"] = s["f1"]
         print(f"\nCodebook indicators ({time.time() - t:.0f}s incl. parsing):")

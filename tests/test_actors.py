@@ -5,6 +5,9 @@ import pandas as pd
 import pytest
 
 from analysis.measures.actors import ActorTableError, actor_group, find_actor_mentions, load_actor_table, resolve_actor
+from analysis.story import SEEDS_STORY, StoryError, load_story
+
+T = load_story(SEEDS_STORY).actors   # the seeds' story's table, passed explicitly: no function defaults to it
 
 
 def _sents(*texts: str, doc_id: str = "d") -> pd.DataFrame:
@@ -16,10 +19,21 @@ def _sents(*texts: str, doc_id: str = "d") -> pd.DataFrame:
 
 
 def test_table_columns_and_groups():
-    t = load_actor_table()
-    assert {"actor", "group", "alias"} <= set(t.columns)
-    assert not t.duplicated(["key"]).any()
-    assert actor_group("Vladimir Putin") == "Russian government"
+    assert {"actor", "group", "alias"} <= set(T.columns)
+    assert not T.duplicated(["key"]).any()
+    assert actor_group("Vladimir Putin", table=T) == "Russian government"
+    assert actor_group("Vladimir Putin") is None                       # no table: no group
+
+
+def test_load_actor_table_gives_the_story_columns_and_needs_a_path():
+    from analysis.config import PROJECT_ROOT
+
+    t = load_actor_table(PROJECT_ROOT / "tests" / "data" / "byoc" / "actors.yaml")
+    assert t.columns.tolist() == list(T.columns) == ["actor", "group", "role", "alias", "key"]
+    assert len(t) and "Huawei" not in set(t.actor)
+    assert ActorTableError is StoryError
+    with pytest.raises(TypeError):
+        load_actor_table()  # no packaged default table
 
 
 @pytest.mark.parametrize("text, actor", [
@@ -41,12 +55,12 @@ def test_table_columns_and_groups():
     ("", None),
 ])
 def test_resolve_actor(text, actor):
-    assert resolve_actor(text) == actor
+    assert resolve_actor(text, table=T) == actor
 
 
 def test_longest_alias_wins_and_offsets_are_document_offsets():
     s = _sents("Hello.", "The Trump administration put Huawei on a blacklist, Beijing said.")
-    m = find_actor_mentions(s)
+    m = find_actor_mentions(s, table=T)
     assert m.actor.tolist() == ["US government", "Huawei", "Chinese government"]
     assert m.mention.tolist()[0] == "The Trump administration"   # not "Trump" -> Donald Trump
     full = "Hello. " + s.text[1]
@@ -56,7 +70,7 @@ def test_longest_alias_wins_and_offsets_are_document_offsets():
 
 
 def test_no_partial_word_matches():
-    m = find_actor_mentions(_sents("USB sticks from Russian hackers and Xiaomi phones; tell us."))
+    m = find_actor_mentions(_sents("USB sticks from Russian hackers and Xiaomi phones; tell us."), table=T)
     assert m.empty
 
 
@@ -67,9 +81,14 @@ def test_entities_not_in_table_reported_under_own_name():
         "text": ["Acme Corp", "Huawei", "Lagos"], "label": ["ORG", "ORG", "GPE"],
         "start_char": [0, 14, 38], "end_char": [9, 20, 43], "root_i": [1, 3, 9],
     })
-    m = find_actor_mentions(s, entities=ents)
+    m = find_actor_mentions(s, entities=ents, table=T)
     assert m[["actor", "method"]].values.tolist() == [
         ["Acme Corp", "entity"], ["Huawei", "alias"], ["Lagos", "entity"]]
+    # no table: every mention is an entity under its own name, none from the seeds' story
+    m = find_actor_mentions(s, entities=ents)
+    assert m[["actor", "group", "method"]].values.tolist() == [
+        ["Acme Corp", "other organisations", "entity"], ["Huawei", "other organisations", "entity"],
+        ["Lagos", "other places/states", "entity"]]
 
 
 def test_custom_table_works_for_another_corpus(tmp_path):
@@ -102,7 +121,7 @@ def test_real_corpus_offsets_slice_clean_text():
         corpus = analysis.build_corpus()
     except Exception as exc:  # model or seeds unavailable on this machine
         pytest.skip(f"corpus not available: {exc}")
-    m = find_actor_mentions(corpus)
+    m = find_actor_mentions(corpus, table=T)
     text = dict(zip(corpus.documents.doc_id, corpus.documents.text))
     assert len(m) > 0
     assert all(text[r.doc_id][r.start_char:r.end_char] == r.mention for r in m.itertuples())
@@ -125,12 +144,12 @@ def test_an_edited_actor_file_is_read_again_in_the_same_process(tmp_path):
 def test_alias_case_rule_only_the_first_letter_folds():
     from analysis.measures.actors import match_aliases
 
-    assert [a for _s, _e, a, _g in match_aliases("the White House and The White House")] == ["US government"] * 2
-    assert match_aliases("the white house") == []               # case-sensitive after the first character
-    assert match_aliases("the White\nHouse said")[0][:2] == (0, 15)  # a line break counts as a space
-    assert resolve_actor("  the White House ") == "US government"
+    assert [a for _s, _e, a, _g in match_aliases("the White House and The White House", table=T)] == ["US government"] * 2
+    assert match_aliases("the white house", table=T) == []               # case-sensitive after the first character
+    assert match_aliases("the White\nHouse said", table=T)[0][:2] == (0, 15)  # a line break counts as a space
+    assert resolve_actor("  the White House ", table=T) == "US government"
     # aliases are matched on tokens: a compound token such as "U.S.-made" is not a mention of the US
-    assert match_aliases("U.S.-made chips") == [] and match_aliases("U.S. chips")[0][2] == "US government"
+    assert match_aliases("U.S.-made chips", table=T) == [] and match_aliases("U.S. chips", table=T)[0][2] == "US government"
 
 
 def test_tables_with_the_same_aliases_for_different_actors_never_share_a_matcher():
@@ -140,3 +159,23 @@ def test_tables_with_the_same_aliases_for_different_actors_never_share_a_matcher
         t = pd.DataFrame({"actor": [f"A{i}"], "group": ["G"], "alias": ["Acme"], "key": ["acme"]})
         assert match_aliases("Acme said", table=t) == [(0, 4, f"A{i}", "G")]
         del t
+
+
+def test_without_a_table_nothing_comes_from_the_seeds_story():
+    """No actor table means no aliases: only spaCy's entities, under their own names (method "entity")."""
+    from analysis.corpus.parse import load_model
+    from analysis.measures.actors import match_aliases
+
+    text = "Washington banned Huawei."
+    doc = load_model()(text)
+    ents = pd.DataFrame([{"doc_id": "d", "sent_id": "d:s0", "ent_i": i, "text": e.text, "label": e.label_,
+                          "start_char": e.start_char, "end_char": e.end_char, "root_i": e.root.i}
+                         for i, e in enumerate(doc.ents)])
+    m = find_actor_mentions(_sents(text), entities=ents)
+    assert set(m.method) <= {"entity"}
+    seeds_actors = set(T.actor) - set(m.mention)      # an entity may carry its own name, never a canonical one
+    assert not set(m.actor) & seeds_actors and "US government" not in set(m.actor)
+    assert not set(m.group) & set(T.group)
+    assert find_actor_mentions(_sents(text)).empty
+    assert match_aliases(text) == [] and resolve_actor("the White House") is None
+    assert resolve_actor("Washington", table=T) == "US government"   # the same text with the table

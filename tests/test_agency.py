@@ -5,12 +5,15 @@ import pandas as pd
 import pytest
 
 from analysis.measures.agency import actor_roles, extract_svo
+from analysis.story import SEEDS_STORY, load_story
+
+T = load_story(SEEDS_STORY).actors   # the seeds' story's actors, passed explicitly
 
 
 def _svo(*texts, outlet="X"):
     t = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "sent_id": [f"d{i}:s0" for i in range(len(texts))],
                       "outlet": outlet, "text": list(texts)})
-    return extract_svo(t)
+    return extract_svo(t, table=T)
 
 
 def _triples(df):
@@ -92,3 +95,11 @@ def test_relative_pronoun_subject_is_agent_not_patient():
     t = _triples(_svo("The review was done by the NCSC, which believes that the risks can be managed."))
     assert ("UK government", "believe", None) in t
     assert not any(p == "UK government" and v == "believe" for _a, v, p in t)
+
+
+def test_without_a_table_no_actor_of_the_seeds_story_is_resolved():
+    t = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "outlet": "X", "text": ["The White House banned the Chinese tech giant."]})
+    svo = extract_svo(t)
+    assert len(svo) and not set(svo.agent.dropna()) & set(T.actor) and not set(svo.patient.dropna()) & set(T.actor)
+    assert svo.patient.isna().all()          # "the Chinese tech giant" is no entity: unresolved
+    assert _triples(extract_svo(t, table=T)) == {("US government", "ban", "Huawei")}

@@ -1,9 +1,17 @@
-"""Distancing / hedging markers around accusations and denials, and names for the US measures."""
+"""Distancing / hedging markers around accusations and denials, and names for the contested measure.
+
+The seeds' story's lists are passed explicitly (``MK``); ``markers=None`` is the generic lists only.
+"""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from analysis.measures.attribution import attribution_markers, context_sentences, load_markers, marker_profile, measure_terms
+from analysis.measures.resources import markers_for
+from analysis.story import SEEDS_STORY, load_story
+
+MK = markers_for(load_story(SEEDS_STORY))
 
 
 def _t(*texts, outlet="X"):
@@ -12,7 +20,7 @@ def _t(*texts, outlet="X"):
 
 
 def _markers(text):
-    m = attribution_markers(_t(text))
+    m = attribution_markers(_t(text), markers=MK)
     return {(r.context, r.marker_class, r.marker.lower()) for r in m.itertuples()}
 
 
@@ -42,11 +50,11 @@ def test_month_may_is_not_a_hedge():
 def test_denial_context_and_off_topic_sentence():
     m = _markers("Huawei has denied the allegations.")
     assert ("denial", "distancing", "allegations") in m
-    assert attribution_markers(_t("Huawei reportedly sold phones.")).empty   # no accusation / denial topic
+    assert attribution_markers(_t("Huawei reportedly sold phones."), markers=MK).empty   # no accusation / denial topic
 
 
 def test_profile_shares():
-    c = context_sentences(_t("The US claims Huawei spies.", "Huawei is a spying risk.", "Phones sold well."))
+    c = context_sentences(_t("The US claims Huawei spies.", "Huawei is a spying risk.", "Phones sold well."), markers=MK)
     assert c.accusation.tolist() == [True, True, False]
     p = marker_profile(c)
     assert p[["n_sentences", "distancing"]].values.tolist() == [[2, 0.5]]
@@ -54,13 +62,41 @@ def test_profile_shares():
 
 def test_measure_terms_lexical_choice():
     t = measure_terms(_t("Washington's crackdown campaign put Huawei on the entity list amid a trade war.",
-                         "The pressure and sanctions grew; it was banned."))
-    assert t.term.tolist() == ["crackdown", "campaign", "entity list", "trade war", "pressure", "sanctions", "ban"]
+                         "The pressure and sanctions grew; it was banned."), markers=MK)
+    assert t.term.tolist() == ["crackdown", "campaign", "entity list", "pressure", "sanction", "ban"]
 
 
-def test_marker_file_has_sources_and_lists():
+def test_packaged_marker_file_has_only_the_generic_lists():
+    import yaml
+
+    from analysis.measures.attribution import DEFAULT_LABELS, GENERIC_KEYS, MARKERS_PATH
+
+    assert set(yaml.safe_load(MARKERS_PATH.read_text())) == set(GENERIC_KEYS)
     mk = load_markers()
-    assert "say" in mk["reporting_verbs"] and "crackdown" in mk["us_measures"]
+    assert "say" in mk["reporting_verbs"] and mk["measures"] == {}
+    assert not {"accusation_topic", "denial", "us_measures"} & set(mk)
+    assert DEFAULT_LABELS == {"measures_label": "the contested measure", "accusation_label": "the accusations"}
+    assert mk["measures_label"] == "the contested measure" and mk["accusation_label"] == "the accusations"
+
+
+@pytest.mark.parametrize("markers", [None, "generic", "none_of_the_story_parts"])
+def test_markers_without_the_story_parts_give_empty_results(markers):
+    """Generic lists only (or a dict lacking accusation_topic / denial / measures): nothing found, no crash."""
+    from analysis.measures.quotes import extract_quotes
+
+    mk = {"generic": load_markers(), "none_of_the_story_parts": {k: MK[k] for k in ("reporting_verbs",
+          "according_phrases", "distancing", "hedge", "assertion")}, None: None}[markers]
+    texts = _t("The White House claims Huawei spies, but has not provided any proof.",
+               "Huawei denied the allegations; the crackdown and the ban were reportedly unfounded.")
+    assert attribution_markers(texts, markers=mk).empty
+    assert measure_terms(texts, markers=mk).empty
+    ctx = context_sentences(texts, markers=mk)
+    assert len(ctx) == 2 and not ctx.accusation.any() and not ctx.denial.any() and ctx.distancing.all()
+    q = extract_quotes(_t("“We will keep building networks for everyone,” Ryan Ding said."), markers=mk)
+    # no actor table: the speaker is spaCy's entity under its own name, not a group of the seeds' story
+    assert q.quote_type.tolist() == ["direct"] and q.speaker_group.str.startswith("other").all()
+    # the same sentences with the seeds' story lists
+    assert len(attribution_markers(texts, markers=MK)) and len(measure_terms(texts, markers=MK))
 
 
 def test_measure_profile_counts_and_rate_per_1000_words():
@@ -70,7 +106,7 @@ def test_measure_profile_counts_and_rate_per_1000_words():
 
     t = _t("The ban and the ban again.", "A crackdown.", outlet="X")
     t.loc[1, "outlet"] = "Y"
-    terms = measure_terms(t)
+    terms = measure_terms(t, markers=MK)
     corpus = SimpleNamespace(documents=pd.DataFrame({"outlet": ["X", "Y"], "n_words": [500, 1000]}))
     p = measure_profile(terms, corpus).set_index(["outlet", "term"])
     assert p.loc[("X", "ban"), "n"] == 2 and p.loc[("X", "ban"), "per_1000_words"] == 4.0
@@ -94,34 +130,34 @@ def test_a_story_file_replaces_the_story_lists_and_keeps_the_generic_ones(tmp_pa
     mk = load_markers(path)
     packaged = load_markers()
     assert mk["measures_label"] == "the terminal lease" and mk["accusation_label"] == "the accusations"
-    assert packaged["measures_label"] == "the US measures"
-    assert set(mk["measures"]) == {"lease", "sale"} and mk["us_measures"] is mk["measures"]
+    assert packaged["measures_label"] == "the contested measure"
+    assert set(mk["measures"]) == {"lease", "sale"} and "us_measures" not in mk
     for key in ("reporting_verbs", "distancing", "hedge", "assertion"):
         assert mk[key] == packaged[key]
     texts = _t("The union claims the lease was agreed in secret.", "The crackdown on Huawei is a sham sale.")
     assert measure_terms(texts, markers=mk).term.tolist() == ["lease", "sale"]
-    assert measure_terms(texts).term.tolist() == ["crackdown"]  # the packaged (Huawei) list
+    assert measure_terms(texts, markers=MK).term.tolist() == ["crackdown"]  # the seeds' story's names
+    assert measure_terms(texts).empty                                            # no story: no names
     ctx = context_sentences(texts, markers=mk)
     assert ctx.accusation.tolist() == [True, True] and ctx.distancing.tolist() == [True, False]
-    assert not context_sentences(texts).accusation.iloc[0]
+    assert not context_sentences(texts, markers=MK).accusation.iloc[0]
+    assert not context_sentences(texts).accusation.any()
 
 
 def test_a_story_file_must_give_its_own_story_lists(tmp_path):
-    import pytest
-
     path = tmp_path / "partial.yaml"
     path.write_text("measures:\n  lease: {lemmas: [lease]}\n")
     with pytest.raises(ValueError, match="accusation_topic"):
         load_markers(path)
-    both = tmp_path / "both.yaml"
-    both.write_text(STORY + "us_measures:\n  ban: {lemmas: [ban]}\n")
-    with pytest.raises(ValueError, match="not both"):
-        load_markers(both)
+    no_measures = tmp_path / "no_measures.yaml"
+    no_measures.write_text("accusation_topic: {lemmas: [secret]}\ndenial: {lemmas: [deny]}\n")
+    with pytest.raises(ValueError, match="no_measures.yaml: 'measures'"):
+        load_markers(no_measures)
 
 
 def test_fresh_marker_dicts_never_get_another_dicts_matcher():
     """The review's reproduction of the old id()-keyed cache: alternate two marker lists 40 times."""
-    base = load_markers()
+    base = MK
     texts = _t("Huawei spies, the report claims, and reportedly it denied it.")
     for i in range(40):
         word = ["claim", "reportedly"][i % 2]
@@ -133,7 +169,8 @@ def test_fresh_marker_dicts_never_get_another_dicts_matcher():
 
 
 def test_the_longest_marker_wins_where_two_overlap():
-    t = measure_terms(_t("The US effort to lobby allies failed."))
+    mk = {**MK, "measures": {"effort / lobbying": {"lemmas": ["lobby"], "phrases": ["effort to lobby"]}}}
+    t = measure_terms(_t("The US effort to lobby allies failed."), markers=mk)
     assert t[["term", "mention"]].values.tolist() == [["effort / lobbying", "effort to lobby"]]
 
 

@@ -77,8 +77,15 @@ def test_kwic_windows_and_sentences_and_alignment():
     assert len(txt) == 2 and len({line.index("|ban|") for line in txt}) == 1
 
 
-def test_term_list_file_is_valid():
-    t = K.load_term_list()
+def test_the_seeds_story_terms_are_valid_and_no_term_list_is_a_default():
+    from analysis.story import SEEDS_STORY, load_story
+
+    t = load_story(SEEDS_STORY).terms
+    with pytest.raises(TypeError):
+        K.load_term_list()
+    with pytest.raises(TypeError):
+        K.load_kwic_views()
+    assert not hasattr(K, "FRAMING_TERMS_FILE")
     assert not t.term.duplicated().any() and (t.term == t.term.str.lower()).all()
     issue_terms = {"crackdown", "ban", "blacklist", "campaign", "spy", "allegation", "security", "contract"}
     assert issue_terms <= set(t.term)
@@ -87,8 +94,10 @@ def test_term_list_file_is_valid():
 
 def test_seed_corpus_counts_match_a_plain_text_search():
     import analysis
+    from analysis.story import SEEDS_STORY, load_story
+
     c = analysis.build_corpus(progress=False)
-    terms = K.load_term_list()
+    terms = load_story(SEEDS_STORY).terms
     hits = K.find_terms(c.tokens, terms)
     lines = K.keyword_in_context(hits, c.documents, sentences=c.sentences)
     for term, pattern in [("crackdown", r"\bcrackdowns?\b"), ("allegation", r"\ballegations?\b"),
@@ -101,9 +110,11 @@ def test_seed_corpus_counts_match_a_plain_text_search():
 
 
 def test_kwic_views_come_from_the_term_list_file(tmp_path):
-    packaged = K.load_kwic_views()
-    assert [t for t, _ in packaged] == ["How the US measures are named", "How the justification is presented"]
-    assert "crackdown" in packaged[0][1] and "security" in packaged[1][1]
+    from analysis.config import PROJECT_ROOT
+
+    byoc = PROJECT_ROOT / "tests" / "data" / "byoc" / "framing_terms.yaml"
+    views = K.load_kwic_views(byoc)
+    assert views and all(set(terms) <= set(K.load_term_list(byoc).term) for _t, terms in views)
     no_views = tmp_path / "terms.yaml"
     no_views.write_text("groups:\n  a: {description: First group, terms: [ban, trade war]}\n  b: {terms: [war]}\n")
     assert K.load_kwic_views(no_views) == [("First group", ["ban", "trade war"]), ("b", ["war"])]

@@ -118,9 +118,10 @@ def test_table_rows_continue_only_within_a_sentence_and_without_gaps():
 
 
 def test_the_table_path_and_the_doc_path_agree_on_the_seeds(seed_corpus):
-    from analysis.measures.kwic import find_terms, load_term_list
+    from analysis.measures.kwic import find_terms
+    from analysis.story import SEEDS_STORY, load_story
 
-    terms = load_term_list()
+    terms = load_story(SEEDS_STORY).terms
     table = find_terms(seed_corpus.tokens, terms)
     lex = M.term_lexicon(terms.term)
     from_docs = []

@@ -4,12 +4,15 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures.quotes import extract_quotes, find_quote_spans, voices
+from analysis.story import SEEDS_STORY, load_story
+
+T = load_story(SEEDS_STORY).actors   # the seeds' story's actors, passed explicitly
 
 
 def _q(*texts, doc_id="d", outlet="X"):
     t = pd.DataFrame({"doc_id": doc_id, "sent_id": [f"{doc_id}:s{i}" for i in range(len(texts))],
                       "outlet": outlet, "text": list(texts)})
-    return extract_quotes(t)
+    return extract_quotes(t, table=T)
 
 
 def test_direct_quote_with_speaker_after():

@@ -181,7 +181,9 @@ def test_seed_corpus_tone_and_actor_tone(seed_corpus):
     t = S.sentence_tone(seed_corpus.sentences, methods=["vader"])
     assert len(t) == len(seed_corpus.sentences)
     assert t["tone"].between(-1, 1).all()
-    at = S.actor_tone(t, find_actor_mentions(seed_corpus))
+    from analysis.story import SEEDS_STORY, load_story
+
+    at = S.actor_tone(t, find_actor_mentions(seed_corpus, table=load_story(SEEDS_STORY).actors))
     assert {"US government", "Huawei", "Chinese government"} <= set(at["actor"])
     assert set(at["sent_id"]) <= set(seed_corpus.sentences["sent_id"])
     cells = S.actor_outlet_tone(at, n_boot=100)

@@ -11,6 +11,7 @@ from analysis.measures import attribution
 from analysis.measures import frames as framing
 from analysis.measures import quotes
 from analysis.compare import synthesis
+from analysis.measures.resources import markers_for
 from analysis.story import SEEDS_STORY, load_story, with_files
 
 STORY = load_story(SEEDS_STORY)
@@ -46,12 +47,12 @@ def test_evidence_sentences_are_real_and_from_the_claims_outlet(seed_corpus, syn
 
 
 def test_evidence_actually_shows_what_the_claim_says(seed_corpus, synth):
-    table = actors.load_actor_table()
+    table = STORY.actors
     c = synth.claims.set_index("claim_id")
     ev = synth.evidence.merge(c[["subject", "statement"]], left_on="claim_id", right_index=True)
     # frames: each evidence sentence fires the frame named in the claim
     cb = framing.load_codebook("semetko_valkenburg")
-    coded = framing.code_sentences(seed_corpus, cb)
+    coded = framing.code_sentences(seed_corpus, cb, actor_table=table)
     label_to_key = {f.label: k for k, f in cb.frames.items()}
     for _, r in ev[ev.family == "frames"].iterrows():
         frame = label_to_key[r.statement.split(":")[0]]
@@ -70,7 +71,7 @@ def test_evidence_actually_shows_what_the_claim_says(seed_corpus, synth):
     for _, r in ev[ev.family == "voices"].iterrows():
         assert ((qs.sent_id == r.sent_id) & (qs.speaker_group == r.statement.split(":")[0])).any()
     # attribution: the sentence carries a distancing marker around an accusation
-    marks = attribution.attribution_markers(seed_corpus)
+    marks = attribution.attribution_markers(seed_corpus, markers=markers_for(STORY))
     dist = marks[(marks.context == "accusation") & (marks.marker_class == "distancing")]
     assert ev[ev.family == "attribution"].sent_id.isin(dist.sent_id).all()
 

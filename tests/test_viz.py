@@ -206,7 +206,9 @@ def test_fightin_words_panel_per_outlet_and_caps_the_panels():
 
 
 def test_term_rates_title_comes_from_the_caller_and_rows_are_terms(seed_corpus):
-    terms = K.load_term_list()
+    from analysis.story import SEEDS_STORY, load_story
+
+    terms = load_story(SEEDS_STORY).terms
     hits = K.find_terms(seed_corpus.tokens, terms)
     rates = K.term_rates(hits, seed_corpus.tokens, documents=seed_corpus.documents, terms=terms)
     fig = viz.plot_term_rates(rates, min_total=1, title="Names for the lease")

@@ -1,19 +1,22 @@
 """Who is mentioned: an actor alias table (data) and a mention finder shared by sentiment and framing.
 
-The table in ``analysis/data/actors.yaml`` maps surface forms to a canonical actor and its stakeholder
-group, including metonymy ("Washington" -> US government) and descriptions ("the Chinese tech giant" ->
-Huawei). :func:`find_actor_mentions` finds those aliases in sentence text and, optionally, adds spaCy
-entities the table does not know, under their own name, so the same code runs on another corpus.
-Aliases are matched on spaCy tokens by :mod:`analysis.measures.match` with the case rule that
-``actors.yaml`` documents (case-sensitive except the first character; longest alias wins).
+The table is a story's (:attr:`analysis.story.Story.actors`: surface forms -> canonical actor, its
+stakeholder group and role, including metonymy and descriptions), or one read from a separate actor YAML
+with :func:`load_actor_table`. No table is packaged as a default: ``table=None`` means *no actor table*, so
+only spaCy entities are reported (under their own name) and noun phrases stay unresolved; a user's corpus
+never gets another story's actors. :func:`find_actor_mentions` finds aliases in sentence text and adds the
+spaCy entities the table does not know. Aliases are matched on spaCy tokens by :mod:`analysis.measures.match`
+(case-sensitive except the first character; longest alias wins).
 
 >>> import pandas as pd
+>>> from analysis.story import SEEDS_STORY, load_story
+>>> S = load_story(SEEDS_STORY)
 >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "start_char": [0],
 ...                   "text": ["Washington banned the Chinese tech giant."]})
->>> find_actor_mentions(s)[["actor", "mention"]].values.tolist()
+>>> find_actor_mentions(s, table=S.actors)[["actor", "mention"]].values.tolist()
 [['US government', 'Washington'], ['Huawei', 'the Chinese tech giant']]
->>> resolve_actor("the Trump administration")
-'US government'
+>>> resolve_actor("the Trump administration", table=S.actors), resolve_actor("the Trump administration")
+('US government', None)
 """
 from __future__ import annotations
 
@@ -22,42 +25,51 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from analysis.config import PACKAGE_DATA
 from analysis.measures.match import alias_lexicon, match_texts
+from analysis.story import StoryError, alias_key, story_from_dict, with_files
 
-#: Default alias table.
-ACTORS_PATH: Path = PACKAGE_DATA / "actors.yaml"
 MENTION_COLUMNS = ["doc_id", "sent_id", "actor", "group", "mention", "start_char", "end_char", "method"]
+#: Columns of an actor table (those of :attr:`analysis.story.Story.actors`).
+ACTOR_TABLE_COLUMNS = ["actor", "group", "role", "alias", "key"]
 #: spaCy entity labels that can name an actor; others (DATE, MONEY ...) are ignored.
 ACTOR_ENTITY_LABELS = ("ORG", "GPE", "NORP", "PERSON")
 #: Group reported for entities that are not in the table.
 ENTITY_GROUPS = {"ORG": "other organisations", "GPE": "other places/states", "NORP": "nationalities/groups",
                  "PERSON": "other persons"}
 
-
-class ActorTableError(ValueError):
-    """The actor YAML is malformed; the message names the entry."""
-
-
-def _norm(alias: str) -> str:
-    """Key under which two aliases are one (the match rule): first letter lower-cased, one apostrophe, single spaces."""
-    s = re.sub(r"\s+", " ", alias.strip()).replace("\u2019", "'")
-    return s[:1].lower() + s[1:]
+#: A malformed actor YAML (the story layer's error: the message names the file and the entry).
+ActorTableError = StoryError
 
 
-def load_actor_table(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and validate an actor YAML file into one row per (actor, alias).
+def empty_actor_table() -> pd.DataFrame:
+    """The table ``table=None`` stands for: no actors, so nothing resolves and only entities are mentions.
 
-    Columns: ``actor, group, alias, key`` (``key`` is the normalised alias used for matching).
-
-    >>> t = load_actor_table()
-    >>> t.loc[t.alias == "Beijing", ["actor", "group"]].values.tolist()
-    [['Chinese government', 'Chinese government']]
+    >>> empty_actor_table().columns.tolist()
+    ['actor', 'group', 'role', 'alias', 'key']
     """
-    p = Path(path or ACTORS_PATH).resolve()
-    if not p.exists():
+    return pd.DataFrame(columns=ACTOR_TABLE_COLUMNS)
+
+
+def _table(table: pd.DataFrame | None) -> pd.DataFrame:
+    return table if table is not None else empty_actor_table()
+
+
+def load_actor_table(path: str | Path) -> pd.DataFrame:
+    """Read and validate a separate actor YAML file (``actors:`` list) into one row per (actor, alias).
+
+    Columns: ``actor, group, role, alias, key`` as in :attr:`analysis.story.Story.actors` (``key`` is the
+    normalised alias used for matching; a group without a ``role`` gets one guessed from its name). The file
+    is read through the story layer (:func:`analysis.story.with_files`), so a malformed entry raises
+    :class:`ActorTableError` naming the file and the entry.
+
+    >>> from analysis.config import PROJECT_ROOT
+    >>> t = load_actor_table(PROJECT_ROOT / "tests" / "data" / "byoc" / "actors.yaml")
+    >>> t.columns.tolist()
+    ['actor', 'group', 'role', 'alias', 'key']
+    """
+    p = Path(path).resolve()
+    if not p.is_file():
         raise FileNotFoundError(f"actor table not found: {p}")
     st = p.stat()  # an edited file (new mtime or size) is read again in the same process
     return _load_actor_table_cached(str(p), st.st_mtime_ns, st.st_size).copy()
@@ -65,42 +77,8 @@ def load_actor_table(path: str | Path | None = None) -> pd.DataFrame:
 
 @lru_cache(maxsize=8)
 def _load_actor_table_cached(path: str, _mtime_ns: int, _size: int) -> pd.DataFrame:
-    p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ActorTableError(f"{p.name}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
-        raise ActorTableError(f"{p.name}: expected a top-level 'actors:' list")
-    rows, owner = [], {}
-    for i, entry in enumerate(data["actors"]):
-        where = f"{p.name}: actors[{i}]"
-        if not isinstance(entry, dict):
-            raise ActorTableError(f"{where}: each entry must be a mapping with actor, group, aliases")
-        name = entry.get("actor")
-        where = f"{where} (actor {name!r})"
-        if not isinstance(name, str) or not name.strip():
-            raise ActorTableError(f"{where}: 'actor' must be a non-empty string")
-        group = entry.get("group")
-        if not isinstance(group, str) or not group.strip():
-            raise ActorTableError(f"{where}: 'group' must be a non-empty string")
-        aliases = entry.get("aliases")
-        if not isinstance(aliases, list) or not aliases:
-            raise ActorTableError(f"{where}: 'aliases' must be a non-empty list of strings")
-        unknown = set(entry) - {"actor", "group", "aliases", "note"}
-        if unknown:
-            raise ActorTableError(f"{where}: unknown field(s) {sorted(unknown)}")
-        for a in aliases:
-            if not isinstance(a, str) or not a.strip():
-                raise ActorTableError(f"{where}: alias {a!r} is not a non-empty string")
-            key = _norm(a)
-            if key in owner and owner[key] != name:
-                raise ActorTableError(f"{where}: alias {a!r} is already used by actor {owner[key]!r}")
-            if key in owner:
-                continue
-            owner[key] = name
-            rows.append({"actor": name.strip(), "group": group.strip(), "alias": a.strip(), "key": key})
-    return pd.DataFrame(rows, columns=["actor", "group", "alias", "key"])
+    base = story_from_dict({"name": "actor_table", "title": "actor table"}, where=Path(path).name)
+    return with_files(base, actors=path).actors[ACTOR_TABLE_COLUMNS].reset_index(drop=True)
 
 
 def _lexicon(table: pd.DataFrame):
@@ -120,10 +98,14 @@ def _lexicon_cached(rows: tuple):  # keyed on the table's content; called once p
 def match_aliases(text: str, *, table: pd.DataFrame | None = None) -> list[tuple[int, int, str, str]]:
     """Every alias in ``text`` as ``(start, end, actor, group)`` (longest match wins, no overlaps).
 
-    >>> match_aliases("the US move")          # the alias "the US" covers the article too
+    >>> from analysis.story import SEEDS_STORY, load_story
+    >>> S = load_story(SEEDS_STORY)
+    >>> match_aliases("the US move", table=S.actors)   # the alias "the US" covers the article too
     [(0, 6, 'US government', 'US government')]
+    >>> match_aliases("the US move")                   # no table: no aliases
+    []
     """
-    lex, group = _lexicon(table if table is not None else load_actor_table())
+    lex, group = _lexicon(_table(table))
     return [(s, e, actor, group[actor]) for s, e, actor in match_texts([text or ""], lex)[0]]
 
 
@@ -134,12 +116,14 @@ def resolve_actor(text: str, *, table: pd.DataFrame | None = None) -> str | None
     referent first: "Ryan Ding, the head of the Chinese tech giant's carrier business" -> Ryan Ding).
     Pronouns are not resolved here.
 
-    >>> resolve_actor("Huawei was banned"), resolve_actor("he"), resolve_actor("The White House")
+    >>> from analysis.story import SEEDS_STORY, load_story
+    >>> t = load_story(SEEDS_STORY).actors
+    >>> resolve_actor("Huawei was banned", table=t), resolve_actor("he", table=t), resolve_actor("The White House", table=t)
     ('Huawei', None, 'US government')
     """
     if not text or not text.strip():
         return None
-    lex, _group = _lexicon(table if table is not None else load_actor_table())
+    lex, _group = _lexicon(_table(table))
     found = match_texts([text], lex)[0]
     stripped = (len(text) - len(text.lstrip()), len(text.rstrip()))
     for s, e, actor in found:  # an alias that is the whole span
@@ -149,12 +133,13 @@ def resolve_actor(text: str, *, table: pd.DataFrame | None = None) -> str | None
 
 
 def actor_group(actor: str, *, table: pd.DataFrame | None = None) -> str | None:
-    """Stakeholder group of a canonical actor name (``None`` if the actor is not in the table).
+    """Stakeholder group of a canonical actor name (``None`` if the actor is not in the table; no table: ``None``).
 
-    >>> actor_group("Donald Trump")
-    'US government'
+    >>> from analysis.story import SEEDS_STORY, load_story
+    >>> actor_group("Donald Trump", table=load_story(SEEDS_STORY).actors), actor_group("Donald Trump")
+    ('US government', None)
     """
-    t = table if table is not None else load_actor_table()
+    t = _table(table)
     g = t.loc[t.actor == actor, "group"]
     return str(g.iloc[0]) if len(g) else None
 
@@ -174,6 +159,8 @@ def find_actor_mentions(
 ) -> pd.DataFrame:
     """Actor mentions in sentences: aliases from the table, plus unknown spaCy entities.
 
+    Without a ``table`` there are no aliases: only the entities are reported (``method`` ``"entity"``).
+
     ``sentences`` is a sentence table (``doc_id, sent_id, start_char, text``) or a ``Corpus`` (then its
     entity table is used unless ``entities`` is given). Returns ``doc_id, sent_id, actor, group, mention,
     start_char, end_char, method`` with offsets into the clean document text; ``method`` is ``"alias"``
@@ -181,14 +168,17 @@ def find_actor_mentions(
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "start_char": [10], "text": ["Beijing said no."]})
-    >>> find_actor_mentions(s)[["actor", "start_char", "end_char"]].values.tolist()
+    >>> from analysis.story import SEEDS_STORY, load_story
+    >>> find_actor_mentions(s, table=load_story(SEEDS_STORY).actors)[["actor", "start_char", "end_char"]].values.tolist()
     [['Chinese government', 10, 17]]
+    >>> find_actor_mentions(s).empty                 # no table and no entities: nothing
+    True
     """
     if hasattr(sentences, "sentences"):
         if entities is None:
             entities = sentences.entities
         sentences = sentences.sentences
-    lex, group = _lexicon(table if table is not None else load_actor_table())
+    lex, group = _lexicon(_table(table))
     sents = sentences[["doc_id", "sent_id", "start_char", "text"]]
     texts = sents["text"].astype(str).tolist()
     rows = []

@@ -5,20 +5,23 @@ verb="ban", patient="Huawei"``: in a passive the grammatical subject (``nsubjpas
 the ``by``-phrase (``agent``) holds the agent. Conjoined subjects and verbs share their roles; open
 clauses ("the US attempted to push Huawei") inherit the subject of the governing verb; a relative
 clause ("the contract that Huawei won") takes its head noun as the missing role. Noun phrases are
-resolved to actors with the shared alias table (:mod:`analysis.measures.actors`); pronouns and generic nouns
+resolved to actors with the story's alias table (:mod:`analysis.measures.actors`); without one (``table=None``)
+only the names spaCy tags as entities are kept, under their own name. Pronouns and generic nouns
 ("the company") stay unresolved: we do not do coreference.
 
 >>> import pandas as pd
+>>> from analysis.story import SEEDS_STORY, load_story
+>>> S = load_story(SEEDS_STORY)
 >>> s = pd.DataFrame({"doc_id": ["a", "b"], "sent_id": ["a:0", "b:0"],
 ...                   "text": ["The US banned Huawei.", "Huawei was banned by the US."]})
->>> extract_svo(s)[["agent", "verb_lemma", "patient", "voice"]].values.tolist()
+>>> extract_svo(s, table=S.actors)[["agent", "verb_lemma", "patient", "voice"]].values.tolist()
 [['US government', 'ban', 'Huawei', 'active'], ['US government', 'ban', 'Huawei', 'passive']]
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures.actors import load_actor_table, match_aliases
+from analysis.measures.actors import empty_actor_table, match_aliases
 from analysis.measures.frames import iter_sentence_units, is_negated
 
 SVO_COLUMNS = ["doc_id", "outlet", "sent_id", "verb", "verb_lemma", "voice", "negated", "agent_text", "agent",
@@ -80,7 +83,7 @@ def _roles(verb):
         agents = _subjects(verb, ACTIVE_SUBJ)
         patients = [x for c in verb.children if c.dep_ in OBJECT_DEPS for x in (c, *c.conjuncts)]
     # borrow a missing subject from the governing verb (conj / xcomp / participle advcl); through an
-    # xcomp the governing verb's object controls it: "the US urged its allies to ban Huawei" -> allies
+    # xcomp the governing verb's object controls it: "the city urged its allies to ban the firm" -> allies
     head = verb
     hops = 0
     while not (patients if passive else agents) and head.dep_ in INHERIT_SUBJ_DEPS and head.head is not head and hops < 3:
@@ -103,17 +106,17 @@ def _roles(verb):
         else:
             agents = _subjects(head, ACTIVE_SUBJ)
             if not agents and any(c.dep_ in PASSIVE_SUBJ for c in head.children) and verb.dep_ == "xcomp":
-                agents = _subjects(head, PASSIVE_SUBJ)  # "Huawei was able to bag a deal"
+                agents = _subjects(head, PASSIVE_SUBJ)  # "the firm was able to bag a deal"
     # relative clauses: the head noun fills the role expressed by a wh-word (or the missing object)
     if verb.dep_ == "relcl":
         wh_ag = [a for a in agents if a.lower_ in WH_WORDS]
         wh_pat = [p for p in patients if p.lower_ in WH_WORDS]
-        if wh_ag:  # "Huawei, which closed three contracts": Huawei is the agent
+        if wh_ag:  # "the firm, which closed three contracts": the firm is the agent
             agents = [a for a in agents if a not in wh_ag] + [verb.head]
-        elif wh_pat:  # "the contract that Huawei won" / "firms that were banned"
+        elif wh_pat:  # "the contract that the firm won" / "firms that were banned"
             patients = [p for p in patients if p not in wh_pat] + [verb.head]
         elif not patients and agents and not passive and verb.head.pos_ in {"NOUN", "PROPN"}:
-            patients = [verb.head]  # "the contract Huawei won"
+            patients = [verb.head]  # "the contract the firm won"
         elif passive and not patients:
             patients = [verb.head]
     return agents, patients, "passive" if passive else "active"
@@ -127,7 +130,7 @@ def extract_svo(corpus, *, table: pd.DataFrame | None = None, keep_unresolved: b
     when the noun phrase names no known actor); set ``keep_unresolved=False`` to keep only rows where at
     least one role is a resolved actor. ``corpus``: a ``Corpus`` or a sentence table.
     """
-    t = table if table is not None else load_actor_table()
+    t = table if table is not None else empty_actor_table()
     rows = []
     for unit in iter_sentence_units(corpus):
         doc = unit.doc

@@ -1,19 +1,31 @@
 """How claims are attributed: distancing, hedging and assertion around accusations and denials, and the
-words used for the US measures.
+words used for the contested measure.
 
-Marker lists live in ``analysis/data/attribution_markers.yaml`` (sources cited there). A sentence is
-*about the accusations* when it contains an accusation-topic cue (spying, backdoors, security ...), and
-*about the denials* when it contains a denial cue. For those sentences we record every distancing
-marker ("claims", "alleged", "without proof"), hedge ("may", "apparently") and assertion marker
-("clearly", "evidence"). Lexical choice counts each name for the US measures (crackdown, ban, ...).
-Lists are matched by :mod:`analysis.measures.match` (lemma or lowercase form for ``lemmas``, lowercase
-tokens for ``phrases``; the longest marker wins where two overlap).
+Two kinds of lists. The *generic* ones are not about any story and are packaged in
+``analysis/data/attribution_markers.yaml`` (sources cited there): reporting verbs, "according to" phrases,
+distancing, hedge and assertion markers. The *story* ones come from the story: the accusation-topic and
+denial cues (``Story.markers``) and the names for the contested measure (its ``measure_group`` of framing
+terms); :func:`analysis.measures.resources.markers_for` joins both into the dict these functions take.
+``markers=None`` means the generic lists only: no accusation, denial or measure list, so
+:func:`attribution_markers` and :func:`measure_terms` find nothing and :func:`context_sentences` marks no
+sentence as about the accusations or the denials. No story's lists are a default.
+
+A sentence is *about the accusations* when it contains an accusation-topic cue, and *about the denials* when
+it contains a denial cue. For those sentences we record every distancing marker ("claims", "alleged",
+"without proof"), hedge ("may", "apparently") and assertion marker ("clearly", "evidence"). Lexical choice
+counts each name for the measure. Lists are matched by :mod:`analysis.measures.match` (lemma or lowercase
+form for ``lemmas``, lowercase tokens for ``phrases``; the longest marker wins where two overlap).
 
 >>> import pandas as pd
+>>> from analysis.measures.resources import markers_for
+>>> from analysis.story import SEEDS_STORY, load_story
+>>> mk = markers_for(load_story(SEEDS_STORY))
 >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"], "outlet": ["X"],
 ...     "text": ["The White House claims Huawei spies, but has not provided any proof."]})
->>> attribution_markers(s)[["context", "marker_class", "marker"]].values.tolist()
+>>> attribution_markers(s, markers=mk)[["context", "marker_class", "marker"]].values.tolist()
 [['accusation', 'distancing', 'claims'], ['accusation', 'distancing', 'has not provided any proof']]
+>>> attribution_markers(s).empty          # the generic lists alone know no accusation topic
+True
 """
 from __future__ import annotations
 
@@ -27,6 +39,7 @@ from analysis.config import PACKAGE_DATA
 from analysis.measures.frames import iter_sentence_units, sentence_table
 from analysis.measures.match import marker_lexicon, match_doc
 
+#: The packaged generic lists (nothing about one story).
 MARKERS_PATH: Path = PACKAGE_DATA / "attribution_markers.yaml"
 MARKER_CLASSES = ("distancing", "hedge", "assertion")
 CONTEXTS = ("accusation_topic", "denial")
@@ -36,22 +49,22 @@ MEASURE_COLUMNS = ["doc_id", "outlet", "sent_id", "term", "mention", "start_char
 
 #: Lists that are not about one story; a story file that leaves them out gets the packaged ones.
 GENERIC_KEYS = ("reporting_verbs", "according_phrases", "distancing", "hedge", "assertion")
-#: What the packaged lists are about, for titles (a story file sets its own).
-DEFAULT_LABELS = {"measures_label": "the US measures", "accusation_label": "the accusations against Huawei"}
+#: Titles when no story names its measure or accusations.
+DEFAULT_LABELS = {"measures_label": "the contested measure", "accusation_label": "the accusations"}
 
 
 def load_markers(path: str | Path | None = None) -> dict:
     """The marker lists as a dict (validated: each list entry has ``lemmas`` and/or ``phrases``).
 
-    ``path`` is a YAML file for another story. It must give what is story-specific: ``accusation_topic``,
-    ``denial`` and ``measures`` (the names for the contested measure; ``us_measures`` is the same key under
-    its old name), and optionally ``measures_label`` / ``accusation_label`` for titles. The generic lists it
-    leaves out (``GENERIC_KEYS``: reporting verbs, distancing, hedges, assertion) come from the packaged file.
+    Without ``path``: the packaged generic lists (``GENERIC_KEYS``) and the generic labels, with no
+    accusation, denial or measure list (``measures`` is empty). ``path`` is an older-format marker YAML of
+    one story; it must give what is story-specific: ``accusation_topic``, ``denial`` and ``measures`` (the
+    names for the contested measure), and optionally ``measures_label`` / ``accusation_label`` for titles.
+    The generic lists it leaves out come from the packaged file.
 
-    >>> "reportedly" in load_markers()["distancing"]["lemmas"]
-    True
-    >>> load_markers()["measures_label"]
-    'the US measures'
+    >>> mk = load_markers()
+    >>> "reportedly" in mk["distancing"]["lemmas"], mk["measures_label"], mk["measures"], "denial" in mk
+    (True, 'the contested measure', {}, False)
     """
     p = Path(path or MARKERS_PATH).resolve()
     if not p.exists():
@@ -62,34 +75,34 @@ def load_markers(path: str | Path | None = None) -> dict:
 
 
 def _read_yaml(path: Path) -> dict:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path.name}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: expected a mapping of marker lists")
-    if "measures" in data:
-        if "us_measures" in data:
-            raise ValueError(f"{path.name}: give 'measures' or its old name 'us_measures', not both")
-        data["us_measures"] = data.pop("measures")
     return data
 
 
 @lru_cache(maxsize=4)
 def _load_markers(path: str, _stamps: tuple) -> dict:
-    data = _read_yaml(Path(path))
-    if Path(path) != MARKERS_PATH.resolve():  # a story file: the generic lists default to the packaged ones
-        base = _read_yaml(MARKERS_PATH)
-        data = {**{k: base[k] for k in GENERIC_KEYS if k in base},
-                "measures_label": "the measures", "accusation_label": "the accusations", **data}
-    data = {**DEFAULT_LABELS, **data}
+    base = _read_yaml(MARKERS_PATH)
+    generic = {k: base[k] for k in GENERIC_KEYS if k in base}
     name = Path(path).name
-    for key in (*CONTEXTS, *MARKER_CLASSES):
+    if Path(path) == MARKERS_PATH.resolve():
+        data = {**DEFAULT_LABELS, **generic, "measures": {}}
+    else:  # an older-format story file: the generic lists default to the packaged ones
+        data = {**DEFAULT_LABELS, **generic, **_read_yaml(Path(path))}
+        for key in CONTEXTS:
+            _check_entry(data.get(key), f"{name}: {key}")
+        if not isinstance(data.get("measures"), dict) or not data["measures"]:
+            raise ValueError(f"{name}: 'measures' must map a label to lemmas/phrases")
+        for label, entry in data["measures"].items():
+            _check_entry(entry, f"{name}: measures.{label}")
+    for key in MARKER_CLASSES:
         _check_entry(data.get(key), f"{name}: {key}")
-    if not isinstance(data.get("us_measures"), dict) or not data["us_measures"]:
-        raise ValueError(f"{name}: 'measures' must map a label to lemmas/phrases")
-    for label, entry in data["us_measures"].items():
-        _check_entry(entry, f"{name}: measures.{label}")
     if not isinstance(data.get("reporting_verbs"), list) or not data["reporting_verbs"]:
         raise ValueError(f"{name}: 'reporting_verbs' must be a non-empty list")
-    data["measures"] = data["us_measures"]  # the generic name; us_measures is kept for old code
     return data
 
 
@@ -104,8 +117,8 @@ def _check_entry(entry, where: str) -> None:
 
 def _lexicon(kind: str, markers: dict):
     """The marker lists of one kind as a lexicon (compiled once per content and vocab by the match layer)."""
-    entries = {k: markers[k] for k in MARKER_CLASSES} if kind == "classes" else \
-        {k: markers[k] for k in CONTEXTS} if kind == "contexts" else markers["us_measures"]
+    keys = MARKER_CLASSES if kind == "classes" else CONTEXTS if kind == "contexts" else None
+    entries = {k: markers[k] for k in keys if markers.get(k)} if keys else dict(markers.get("measures") or {})
     return marker_lexicon(entries)
 
 
@@ -129,7 +142,7 @@ def attribution_markers(corpus, *, markers: dict | None = None) -> pd.DataFrame:
     "denial"), marker_class, marker, start_char, end_char, text``. A sentence about both contexts
     reports its markers under both. Offsets are document offsets when ``corpus`` is a ``Corpus``.
     """
-    mk = markers or load_markers()
+    mk = markers if markers is not None else load_markers()
     contexts, classes = _lexicon("contexts", mk), _lexicon("classes", mk)
     rows = []
     for r, doc, base in _sentence_spans(corpus):
@@ -154,7 +167,7 @@ def context_sentences(corpus, *, markers: dict | None = None) -> pd.DataFrame:
     Columns: ``doc_id, outlet, sent_id, accusation, denial, distancing, hedge, assertion, text`` (bools).
     The denominator for shares ("x% of accusation sentences carry a distancing marker").
     """
-    mk = markers or load_markers()
+    mk = markers if markers is not None else load_markers()
     contexts, classes = _lexicon("contexts", mk), _lexicon("classes", mk)
     rows = []
     for r, doc, _b in _sentence_spans(corpus):
@@ -184,14 +197,20 @@ def marker_profile(contexts: pd.DataFrame, *, by: str = "outlet", context: str =
 
 
 def measure_terms(corpus, *, markers: dict | None = None) -> pd.DataFrame:
-    """Each naming of a US measure, labelled: ``doc_id, outlet, sent_id, term, mention, start_char, end_char, text``.
+    """Each naming of the contested measure, labelled: ``doc_id, outlet, sent_id, term, mention, start_char,
+    end_char, text``. The names are the story's (``markers["measures"]``); without them nothing is found.
 
     >>> import pandas as pd
+    >>> from analysis.measures.resources import markers_for
+    >>> from analysis.story import SEEDS_STORY, load_story
+    >>> mk = markers_for(load_story(SEEDS_STORY))
     >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"], "text": ["The US put Huawei on the entity list and banned it."]})
-    >>> measure_terms(s)[["term", "mention"]].values.tolist()
+    >>> measure_terms(s, markers=mk)[["term", "mention"]].values.tolist()
     [['entity list', 'entity list'], ['ban', 'banned']]
+    >>> measure_terms(s).empty
+    True
     """
-    mk = markers or load_markers()
+    mk = markers if markers is not None else load_markers()
     measures = _lexicon("measures", mk)
     rows = []
     for r, doc, base in _sentence_spans(corpus):

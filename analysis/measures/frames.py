@@ -355,6 +355,9 @@ def _raw_matches(unit: SentenceUnit, lexicon: Lexicon, by_key: dict):
 def code_sentences(corpus, codebook: Codebook | str | Path, *, actor_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Sentence-level coding: one row per (sentence, frame, question) that fired, with its evidence.
 
+    ``actor_table`` is the story's actor table, for the indicators that condition on an actor's group or
+    role; ``None`` means no actor table: those indicators see no actor and do not fire.
+
     Columns: ``doc_id, outlet, sent_id, frame, question, indicator, trigger, text``; ``indicator`` and
     ``trigger`` list every indicator id and matched word that fired (``"; "``-separated).
     ``corpus`` is a ``Corpus`` or a sentence table (``doc_id, sent_id, text``, optional ``outlet``).
@@ -419,13 +422,15 @@ def code_sentences(corpus, codebook: Codebook | str | Path, *, actor_table: pd.D
     return out
 
 
-def sentence_frame_matrix(corpus, codebook: Codebook | str | Path, *, coded: pd.DataFrame | None = None) -> pd.DataFrame:
+def sentence_frame_matrix(corpus, codebook: Codebook | str | Path, *, coded: pd.DataFrame | None = None,
+                          actor_table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every (sentence, frame) pair with ``fired`` (0/1) and ``n_questions``: the input for bootstraps.
 
-    Columns: ``doc_id, outlet, sent_id, frame, fired, n_questions``.
+    Columns: ``doc_id, outlet, sent_id, frame, fired, n_questions``. Without ``coded`` the sentences are
+    coded here with ``actor_table`` (the story's; ``None``: no actor table, see :func:`code_sentences`).
     """
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    coded = code_sentences(corpus, cb) if coded is None else coded
+    coded = code_sentences(corpus, cb, actor_table=actor_table) if coded is None else coded
     sents = sentence_table(corpus)[["doc_id", "outlet", "sent_id"]]
     grid = sents.merge(pd.DataFrame({"frame": list(cb.frames)}), how="cross")
     nq = coded.groupby(["sent_id", "frame"]).question.nunique().rename("n_questions").reset_index()
@@ -443,6 +448,7 @@ def document_frames(
     min_questions: int = 1,
     min_share: float = 0.0,
     coded: pd.DataFrame | None = None,
+    actor_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Roll sentences up to documents: one row per (doc_id, frame).
 
@@ -450,7 +456,8 @@ def document_frames(
     ``present`` is the rule: at least ``min_sentences`` sentences fired the frame, at least
     ``min_questions`` distinct questions of it fired somewhere in the document, *and* the fired share of
     sentences is at least ``min_share`` (use it for long articles, where a fixed count fires on
-    almost everything). One stray keyword (one sentence) is not enough by default.
+    almost everything). One stray keyword (one sentence) is not enough by default. Without ``coded`` the
+    sentences are coded with ``actor_table`` (the story's; ``None``: no actor table).
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"doc_id": ["d", "d"], "sent_id": ["d:0", "d:1"],
@@ -459,7 +466,7 @@ def document_frames(
     [[2, True]]
     """
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    coded = code_sentences(corpus, cb) if coded is None else coded
+    coded = code_sentences(corpus, cb, actor_table=actor_table) if coded is None else coded
     mat = sentence_frame_matrix(corpus, cb, coded=coded)
     g = mat.groupby(["doc_id", "frame"], sort=False)
     out = g.agg(outlet=("outlet", "first"), n_sentences=("sent_id", "size"), n_sentences_fired=("fired", "sum")).reset_index()

@@ -1,6 +1,8 @@
 """Find listed terms (e.g. the "framing fight" words) in the tokens table, count them, and show them in context.
 
-A term list is data (``analysis/data/framing_terms.yaml``, see that file for its source); matching is on
+A term list is data: a story's (:attr:`analysis.story.Story.terms`, :attr:`analysis.story.Story.kwic_views`)
+or a separate term-list YAML read with :func:`load_term_list` (a path is required: no story's list is
+packaged as a default). Matching is on
 spaCy lemmas or lowercase forms, so ``allegations`` is found by the term ``allegation``. Every hit keeps
 its character offsets into the clean document text, so each count can be read as sentences.
 
@@ -20,10 +22,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.config import PACKAGE_DATA
 from analysis.measures.match import match_tokens, term_lexicon
 
-FRAMING_TERMS_FILE: Path = PACKAGE_DATA / "framing_terms.yaml"
 HIT_COLUMNS = ["doc_id", "sent_id", "token_i", "n_words", "start_char", "end_char", "group", "term"]
 
 
@@ -35,17 +35,18 @@ TERM_LIST_KEYS = ("groups", "kwic")
 GROUP_KEYS = ("description", "terms")
 
 
-def load_term_list(path: str | Path | None = None) -> pd.DataFrame:
+def load_term_list(path: str | Path) -> pd.DataFrame:
     """Read a grouped term list (YAML ``groups: {name: {description, terms: [...]}}``) as a tidy table.
 
     Columns ``group, term, n_words, description``; terms are lowercased and de-duplicated. A malformed
     file raises :class:`TermListError` naming the file and the key.
 
-    >>> t = load_term_list()
-    >>> {"crackdown", "allegation", "contract"} <= set(t.term)
-    True
+    >>> from analysis.config import PROJECT_ROOT
+    >>> t = load_term_list(PROJECT_ROOT / "tests" / "data" / "byoc" / "framing_terms.yaml")
+    >>> t.columns.tolist(), len(t) > 0
+    (['group', 'term', 'n_words', 'description'], True)
     """
-    p = Path(path or FRAMING_TERMS_FILE)
+    p = Path(path)
     data = _read_term_yaml(p)
     rows = []
     for group, spec in data["groups"].items():
@@ -85,17 +86,19 @@ def _read_term_yaml(p: Path) -> dict:
     return data
 
 
-def load_kwic_views(path: str | Path | None = None) -> list[tuple[str, list[str]]]:
+def load_kwic_views(path: str | Path) -> list[tuple[str, list[str]]]:
     """The keyword-in-context views a term list asks for: ``[(title, [term, ...]), ...]``.
 
     A term-list YAML may have a ``kwic:`` list of ``{title, terms}`` (terms from its own ``groups``); without
     one, every group is a view, titled by its description. Terms the list does not define are an error
     (they could never be found).
 
-    >>> [title for title, _ in load_kwic_views()]
-    ['How the US measures are named', 'How the justification is presented']
+    >>> from analysis.config import PROJECT_ROOT
+    >>> views = load_kwic_views(PROJECT_ROOT / "tests" / "data" / "byoc" / "framing_terms.yaml")
+    >>> all(isinstance(title, str) and terms for title, terms in views)
+    True
     """
-    p = Path(path or FRAMING_TERMS_FILE)
+    p = Path(path)
     data = _read_term_yaml(p)
     listed = load_term_list(p)
     spec = data.get("kwic")

@@ -5,18 +5,24 @@
   quotes (nested quotes) stay part of the outer quote.
 * **partial**: shorter quoted fragments inside reported speech ('Huawei was being "unceremoniously"
   pushed out'); scare quotes without a reporting verb are kept with no speaker.
-* **indirect**: a reporting verb (say, claim, warn, ... from ``analysis/data/attribution_markers.yaml``)
-  with a clausal complement or a reported clause beside it, or "according to X".
+* **indirect**: a reporting verb (say, claim, warn, ... from the generic lists in
+  ``analysis/data/attribution_markers.yaml``) with a clausal complement or a reported clause beside it, or
+  "according to X".
 
 The speaker is the subject of the nearest reporting verb outside the quote (inverted "said Ryan Ding"
-works because the parser still marks Ding as subject), resolved with the shared actor table. A pronoun
+works because the parser still marks Ding as subject), resolved with the story's actor table (``table``;
+without one, speakers are resolved only when spaCy tags them as entities, under their own name). The
+reporting verbs are generic (``markers=None`` means the packaged generic lists); nothing here is about one
+story. A pronoun
 speaker ("He added that ...") takes the previous speaker in the same document: a simple heuristic, not
 coreference resolution.
 
 >>> import pandas as pd
+>>> from analysis.story import SEEDS_STORY, load_story
+>>> S = load_story(SEEDS_STORY)
 >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"], "outlet": ["X"],
 ...     "text": ["“We will keep building networks,” Ryan Ding said."]})
->>> extract_quotes(s)[["quote_type", "quote", "speaker"]].values.tolist()
+>>> extract_quotes(s, table=S.actors)[["quote_type", "quote", "speaker"]].values.tolist()
 [['direct', 'We will keep building networks,', 'Ryan Ding']]
 """
 from __future__ import annotations
@@ -25,7 +31,7 @@ import re
 
 import pandas as pd
 
-from analysis.measures.actors import load_actor_table
+from analysis.measures.actors import empty_actor_table
 from analysis.measures.agency import resolve_token
 from analysis.measures.attribution import load_markers
 from analysis.measures.frames import iter_sentence_units
@@ -100,7 +106,7 @@ def extract_quotes(
     ``"unresolved"`` when a speaker phrase names no known actor and ``"no speaker found"`` when no
     speaker phrase was found. ``corpus``: a ``Corpus`` or a sentence table.
     """
-    t = table if table is not None else load_actor_table()
+    t = table if table is not None else empty_actor_table()
     mk = markers or load_markers()
     rverbs = {v.lower() for v in mk["reporting_verbs"]}
     rows = []
@@ -155,7 +161,7 @@ def extract_quotes(
                     continue
                 comp = [c for c in v.children if c.dep_ == "ccomp"]
                 if not comp and v.dep_ == "parataxis":
-                    comp = [v.head]  # "Huawei has won ..., Bloomberg reported"
+                    comp = [v.head]  # "the firm has won ..., a news agency reported"
                     content = [x for x in span if x.i not in {y.i for y in v.subtree}]
                 elif comp:
                     content = list(comp[0].subtree)

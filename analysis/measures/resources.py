@@ -45,7 +45,6 @@ def markers_for(story: Story) -> dict:
     for term in story.measure_terms["term"]:
         measures[term] = {"lemmas": [term]} if " " not in term else {"phrases": [term]}
     mk["measures"] = measures
-    mk["us_measures"] = measures   # the name the attribution module still reads
     mk["measures_label"] = story.label("measure")
     mk["accusation_label"] = story.label("accusation")
     return mk
