@@ -158,17 +158,20 @@ def test_outlet_shares_article_vs_unit_intervals():
     m = T.document_term_matrix(toks, sentences=sents, options=NO_EXTRA)
     model = T.fit_topics(m, k=2, method="nmf", seed=0)
     war_topic = int(model.doc_topic[m.units.outlet.eq("War").to_numpy()].mean(axis=0).argmax()) + 1
-    art = T.outlet_topic_shares(model, n_boot=300, seed=3)
+    art = T.outlet_topic_shares(model, cluster="doc_id", n_boot=300, seed=3)
     unit = T.outlet_topic_shares(model, cluster=None, n_boot=300, seed=3)
     row = art[(art.outlet == "War") & (art.topic == war_topic)].iloc[0]
     assert row.estimate > 0.9 and row.ci_low <= row.estimate <= row.ci_high
     assert row.n_clusters == 2 and row.n_units == 20 and bool(row.small_n)
     # shares of each outlet sum to one across topics
     assert art.groupby("outlet").estimate.sum().to_numpy() == pytest.approx([1, 1])
-    assert set(art.interval) == {"article"} and set(unit.interval) == {"unit"}
-    assert (unit.n_clusters == 20).all()
+    assert set(art.interval) == {"articles"} and set(unit.interval) == {"sentences"}
+    # n_clusters and small_n count articles whichever level is resampled (as in tone and synthesis)
+    assert (unit.n_clusters == 2).all() and unit.small_n.all() and (unit.n_units == 20).all()
+    # by default the interval policy decides per outlet: two articles each -> sentences
+    pd.testing.assert_frame_equal(T.outlet_topic_shares(model, n_boot=300, seed=3), unit)
     # deterministic
-    pd.testing.assert_frame_equal(art, T.outlet_topic_shares(model, n_boot=300, seed=3))
+    pd.testing.assert_frame_equal(art, T.outlet_topic_shares(model, cluster="doc_id", n_boot=300, seed=3))
     both = pd.concat([art, unit])
     assert T.plot_share_heatmap(art) is not None and T.plot_share_intervals(both) is not None
 

@@ -29,7 +29,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from analysis.config import PACKAGE_DATA
-from analysis.compare.stats import bootstrap_ci
+from analysis.compare.stats import IntervalPolicy, interval_policy
 
 #: Default news stop-word list (on top of spaCy's ``is_stop``); see the file for its source.
 NEWS_STOPWORDS_FILE: Path = PACKAGE_DATA / "stopwords_news.txt"
@@ -412,24 +412,35 @@ def outlet_topic_shares(
     model: TopicModel,
     *,
     by: str = "outlet",
-    cluster: str | None = "doc_id",
+    policy: IntervalPolicy | None = None,
+    cluster: str | None = "auto",
     n_boot: int = 2000,
     level: float = 0.95,
     seed: int = 42,
 ) -> pd.DataFrame:
     """Mean topic share of the units of each outlet, with a bootstrap interval (``stats.bootstrap_ci``).
 
-    ``cluster="doc_id"`` resamples whole articles (honest when sentences of one article are not
-    independent; an outlet with one article gets a zero-width interval); ``cluster=None`` resamples
-    units (narrower, assumes independent sentences). Columns: ``outlet, topic, label, estimate,
-    ci_low, ci_high, n_units, n_clusters, small_n, interval`` (``"article"`` or ``"unit"``).
+    ``policy`` (:func:`analysis.compare.stats.interval_policy`, by default built from the model's units)
+    decides per outlet whether to resample whole articles (honest when sentences of one article are not
+    independent) or units (narrower; describes only these articles). ``cluster="doc_id"`` or ``None``
+    forces articles or units for every outlet. Columns: ``outlet, topic, label, estimate, ci_low,
+    ci_high, n_units, n_clusters`` (articles), ``small_n`` (too few articles), ``interval``
+    (``"articles"``, ``"sentences"`` or ``"none"``: nothing to resample).
     """
     long = topic_shares(model)
     if by not in long.columns:
         raise KeyError(f"{by!r} not in the units table; build the matrix with sentences= to get outlets")
-    ci = bootstrap_ci(long, value="share", by=[by, "topic"], cluster=cluster, n_boot=n_boot, level=level, seed=seed)
-    ci.insert(2, "label", np.array(model.labels())[ci["topic"].to_numpy() - 1])
-    ci["interval"] = "article" if cluster == "doc_id" else (cluster or "unit")
+    if cluster != "auto":
+        if policy is not None:
+            raise ValueError("pass either policy= or cluster=, not both")
+        if cluster not in ("doc_id", None):
+            raise ValueError(f"cluster must be 'auto', 'doc_id' or None, not {cluster!r}")
+        policy = interval_policy(long, by=by, resample="articles" if cluster else "units")
+    elif policy is None:
+        policy = interval_policy(long, by=by)
+    unit = "articles" if long["unit_id"].astype(str).eq(long["doc_id"].astype(str)).all() else "sentences"
+    ci = policy.intervals(long, value="share", by=[by, "topic"], unit=unit, n_boot=n_boot, level=level, seed=seed)
+    ci.insert(2, "label", np.array(model.labels())[ci["topic"].to_numpy(dtype=int) - 1])
     return ci
 
 
