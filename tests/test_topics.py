@@ -210,3 +210,34 @@ def test_scales_to_a_large_synthetic_corpus():
     assert m.X.sum() == toks.lemma.isin(set(m.terms)).sum()
     model = T.fit_topics(m, k=5, method="nmf", seed=0, max_iter=50)
     assert model.doc_topic.shape == (n_sent, 5)
+
+
+def test_contradictory_df_bounds_raise_a_clear_error():
+    with pytest.raises(ValueError, match="max_df=2 corresponds to fewer units than min_df=3"):
+        T.VocabOptions(min_df=3, max_df=2)
+    with pytest.raises(ValueError, match=r"max_df=0.2 corresponds to fewer units than min_df=0.5"):
+        T.VocabOptions(min_df=0.5, max_df=0.2)
+    with pytest.raises(ValueError, match=r"must be in \[0.0, 1.0\]"):
+        T.VocabOptions(max_df=1.5)
+    with pytest.raises(TypeError, match="min_df must be an int"):
+        T.VocabOptions(min_df="2")
+    with pytest.raises(ValueError, match="ngram_range"):
+        T.VocabOptions(ngram_range=(2, 1))
+    # an int and a share can only be compared once the number of units is known
+    toks, _ = make_tables([("d1", "X", ["ban huawei", "huawei deal", "ban deal", "spy ban"])])
+    opts = T.VocabOptions(min_df=3, max_df=0.5, extra_stopwords=())
+    with pytest.raises(ValueError, match="max_df=0.5 corresponds to 2 of 4 units, fewer than min_df=3"):
+        T.document_term_matrix(toks, options=opts)
+
+
+def test_too_few_units_for_a_topic_model_is_one_typed_error():
+    toks, _ = make_tables([("d1", "X", ["ban huawei spy", "huawei deal", "ban deal"])])
+    m = T.document_term_matrix(toks, options=NO_EXTRA)
+    assert m.X.shape == (3, 4)
+    with pytest.raises(T.TooFewUnitsError, match=r"k=4 cannot be estimated from 3 unit\(s\) and 4 term\(s\)") as e:
+        T.fit_topics(m, k=4)
+    assert (e.value.n_units, e.value.n_terms, e.value.k) == (3, 4, 4) and isinstance(e.value, ValueError)
+    one = T.document_term_matrix(make_tables([("d", "X", ["ban huawei"])])[0], options=NO_EXTRA)
+    with pytest.raises(T.TooFewUnitsError, match="from 1 unit"):
+        T.model_selection(one, ks=[2], methods=["nmf"], seeds=(0,))
+    assert T.fit_topics(m, k=3).doc_topic.shape == (3, 3)

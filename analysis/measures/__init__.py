@@ -38,15 +38,15 @@ from analysis.measures.tone import (
     plot_actor_heatmap, plot_method_agreement, plot_validation,
 )
 from analysis.measures.topics import (
-    load_stopwords, VocabOptions, DocTermMatrix, content_terms, document_term_matrix, TopicModel,
-    fit_topics, top_terms, npmi_coherence, matched_jaccard, topic_stability, model_selection, choose_k,
+    load_stopwords, VocabOptions, DocTermMatrix, content_terms, document_term_matrix, TooFewUnitsError,
+    TopicModel, fit_topics, top_terms, npmi_coherence, matched_jaccard, topic_stability, model_selection, choose_k,
     topic_shares, outlet_topic_shares, representative_units, compare_models, dominant_topic_agreement,
     plot_model_selection, plot_top_terms, plot_share_heatmap, plot_share_intervals,
 )
 
 __all__ = [
     "MEASURES", 'ActorTableError', 'Codebook', 'CodebookError', 'DocTermMatrix', 'Frame', 'Indicator',
-    'Measure', 'Question', 'SentenceUnit', 'ToneModel', 'TopicModel', 'VocabOptions', 'actor_group',
+    'Measure', 'Question', 'SentenceUnit', 'ToneModel', 'TooFewUnitsError', 'TopicModel', 'VocabOptions', 'actor_group',
     'actor_outlet_tone', 'actor_roles', 'actor_tone', 'attribution_markers', 'available_methods',
     'choose_k', 'clear_measures_cache', 'code_sentences', 'compare_models', 'compute_measures',
     'content_terms', 'context_sentences', 'corpus_fingerprint', 'distinctive_contexts', 'document_frames',

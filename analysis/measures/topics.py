@@ -70,6 +70,38 @@ class VocabOptions:
     min_df: int | float = 2
     max_df: int | float = 1.0
 
+    def __post_init__(self):
+        for name in ("min_df", "max_df"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise TypeError(f"VocabOptions.{name} must be an int (units) or a float (share of units), not {v!r}")
+            if isinstance(v, float) and not 0.0 <= v <= 1.0:
+                raise ValueError(f"VocabOptions.{name} = {v!r}: a float is a share of units and must be in [0.0, 1.0]")
+            if isinstance(v, int) and v < 0:
+                raise ValueError(f"VocabOptions.{name} = {v!r}: a count of units cannot be negative")
+        if type(self.min_df) is type(self.max_df) and self.min_df > self.max_df:
+            raise ValueError(f"VocabOptions: max_df={self.max_df!r} corresponds to fewer units than "
+                             f"min_df={self.min_df!r}; no term could be kept")
+        lo, hi = self.ngram_range
+        if not 1 <= lo <= hi:
+            raise ValueError(f"VocabOptions.ngram_range = {self.ngram_range!r}: need 1 <= lo <= hi")
+
+    def df_bounds(self, n_units: int) -> tuple[float, float]:
+        """``(min_df, max_df)`` as counts of units for a matrix of ``n_units`` units.
+
+        >>> VocabOptions(min_df=2, max_df=0.5).df_bounds(10)
+        (2.0, 5.0)
+        >>> VocabOptions(min_df=5, max_df=0.3).df_bounds(10)
+        Traceback (most recent call last):
+        ...
+        ValueError: VocabOptions: max_df=0.3 corresponds to 3 of 10 units, fewer than min_df=5; no term could be kept
+        """
+        lo, hi = (v * n_units if isinstance(v, float) else float(v) for v in (self.min_df, self.max_df))
+        if hi < lo and n_units > 0:
+            raise ValueError(f"VocabOptions: max_df={self.max_df!r} corresponds to {hi:g} of {n_units} units, fewer "
+                             f"than min_df={self.min_df!r}; no term could be kept")
+        return lo, hi
+
     def stopwords(self) -> frozenset[str]:
         return load_stopwords() if self.extra_stopwords is None else frozenset(w.lower() for w in self.extra_stopwords)
 
@@ -133,10 +165,6 @@ def _ngrams(terms: pd.DataFrame, unit: str, n: int) -> pd.DataFrame:
     return t.loc[ok.fillna(False).astype(bool)].assign(term=gram[ok.fillna(False).astype(bool)])
 
 
-def _df_bound(v: int | float, n_units: int) -> float:
-    return v * n_units if isinstance(v, float) else float(v)
-
-
 def document_term_matrix(
     tokens: pd.DataFrame,
     *,
@@ -148,7 +176,8 @@ def document_term_matrix(
 
     ``unit`` is a tokens column (``sent_id``, ``doc_id``) or a sentences column (``para_id``; then
     pass ``sentences``). Giving ``sentences`` also attaches ``outlet`` and the unit's ``text``.
-    Units left with no term after filtering are dropped.
+    Units left with no term after filtering are dropped. ``min_df``/``max_df`` that contradict each other
+    for this number of units raise ``ValueError``.
 
     >>> toks = pd.DataFrame({"doc_id": ["d"] * 3, "sent_id": ["a", "a", "b"], "token_i": [0, 1, 2],
     ...     "lemma": ["base", "station", "base"], "pos": ["NOUN"] * 3, "is_stop": [False] * 3})
@@ -167,7 +196,8 @@ def document_term_matrix(
     pairs = long.drop_duplicates([unit, "term"])
     n_units = long[unit].nunique()
     df = pairs["term"].value_counts()
-    keep_terms = df[(df >= _df_bound(options.min_df, n_units)) & (df <= _df_bound(options.max_df, n_units))].index
+    min_df, max_df = options.df_bounds(n_units)
+    keep_terms = df[(df >= min_df) & (df <= max_df)].index
     long = long[long["term"].isin(keep_terms)]
     vocab = np.array(sorted(map(str, keep_terms)), dtype=object)
     unit_order = long.drop_duplicates(unit)[["doc_id", unit]].reset_index(drop=True)
@@ -188,6 +218,16 @@ def document_term_matrix(
         cols = [c for c in ("outlet", "text") if c in meta.columns]
         units = units.merge(meta[[unit, *cols]].rename(columns={unit: "unit_id"}), on="unit_id", how="left")
     return DocTermMatrix(X=X, terms=vocab, units=units, unit=unit, options=options)
+
+
+class TooFewUnitsError(ValueError):
+    """The matrix has too few units or terms for a topic model with ``k`` topics (``n_units``, ``n_terms``, ``k``)."""
+
+    def __init__(self, *, n_units: int, n_terms: int, k: int):
+        self.n_units, self.n_terms, self.k = n_units, n_terms, k
+        super().__init__(f"a topic model with k={k} cannot be estimated from {n_units} unit(s) and {n_terms} term(s): "
+                         f"it needs at least max(2, k) units and k terms (lower min_df, use smaller units, or "
+                         "add documents)")
 
 
 @dataclass
@@ -236,7 +276,8 @@ def fit_topics(
     different seeds give different solutions (that is what :func:`topic_stability` measures). LDA
     (batch variational Bayes) models raw counts as mixtures of topic word distributions.
     ``max_iter`` defaults to 1000 (NMF, stops earlier at convergence) and 20 (LDA: passes over the
-    data; on ~3,000 sentences one LDA fit takes a few seconds, NMF well under one).
+    data; on ~3,000 sentences one LDA fit takes a few seconds, NMF well under one). Fewer than max(2, k)
+    units or fewer than k terms raise :class:`TooFewUnitsError`, which names the numbers.
 
     >>> toks = pd.DataFrame({"doc_id": ["d"] * 4, "sent_id": ["a", "a", "b", "b"], "token_i": range(4),
     ...     "lemma": ["ban", "spy", "deal", "contract"], "pos": ["NOUN"] * 4, "is_stop": [False] * 4})
@@ -244,6 +285,11 @@ def fit_topics(
     >>> m.doc_topic.shape, m.topic_term.shape
     ((2, 2), (2, 4))
     """
+    if int(k) < 1:
+        raise ValueError(f"k must be at least 1, not {k!r}")
+    n_units, n_terms = dtm.X.shape
+    if n_units < max(2, k) or n_terms < k:
+        raise TooFewUnitsError(n_units=n_units, n_terms=n_terms, k=k)
     X = dtm.X.astype(float)
     if method == "nmf":
         from sklearn.decomposition import NMF
