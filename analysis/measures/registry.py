@@ -224,13 +224,13 @@ def compute_measures(
     params: Mapping[str, Mapping] | None = None,
     progress: bool | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """``name -> tidy table`` for ``which`` measures (default: all of :data:`MEASURES`), from the cache
+    """``name -> tidy table`` for ``which`` measures (``None``: all of :data:`MEASURES`; ``[]``: none), from the cache
     when the corpus, the parameters, the measure's code and its data files are unchanged.
 
     ``params``: ``{name: {parameter: value}}`` overriding :data:`MEASURES` defaults (part of the key).
     ``progress``: a bar over the measures (default: on above 1,000 documents).
     """
-    names = list(which or MEASURES)
+    names = list(MEASURES) if which is None else list(which)
     unknown = sorted(set(names) - set(MEASURES))
     if unknown:
         raise KeyError(f"unknown measure(s) {unknown}; available: {sorted(MEASURES)}")

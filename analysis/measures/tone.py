@@ -294,7 +294,8 @@ def sentence_tone(
     model: ToneModel | None = None,
 ) -> pd.DataFrame:
     """Long table of sentence tone: ``doc_id, outlet, sent_id, method, tone, text`` (one row per
-    sentence and method). ``methods`` defaults to :func:`available_methods`.
+    sentence and method). ``methods=None`` means every one of :func:`available_methods`; an empty list
+    means none (an empty table).
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"doc_id": ["d", "d"], "outlet": ["X", "X"], "sent_id": ["d:s0", "d:s1"],
@@ -302,7 +303,7 @@ def sentence_tone(
     >>> sentence_tone(s, methods=["vader"])["tone"].gt(0).tolist()
     [True, False]
     """
-    methods = list(methods or available_methods())
+    methods = list(available_methods() if methods is None else methods)
     if not {"doc_id", "sent_id", "text"} <= set(sentences.columns):
         raise KeyError("sentences need doc_id, sent_id and text columns")
     base = sentences[["doc_id", "sent_id", "text"]].copy()
