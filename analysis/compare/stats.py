@@ -151,7 +151,8 @@ class IntervalPolicy:
         >>> df = pd.DataFrame({"outlet": ["a"] * 6 + ["b"] * 3, "doc_id": list("pqrstu") + ["v"] * 3,
         ...                    "tone": [1.0, 2, 3, 4, 5, 6, -1, -2, -3]})
         >>> pol = interval_policy(df, min_articles=5)
-        >>> pol.intervals(df, value="tone", by=["outlet"], n_boot=100)[["outlet", "interval", "n_clusters", "small_n"]].values.tolist()
+        >>> ci = pol.intervals(df, value="tone", by=["outlet"], n_boot=100)
+        >>> ci[["outlet", "interval", "n_clusters", "small_n"]].values.tolist()
         [['a', 'articles', 6, False], ['b', 'sentences', 1, True]]
         """
         by_cols = list(by)

@@ -444,7 +444,8 @@ def synthesize(
     claims = pd.DataFrame(B.claims, columns=CLAIM_COLUMNS)
     evidence = pd.DataFrame(B.evidence, columns=EVIDENCE_COLUMNS)
     settings = {"seed": seed, "tone_method": method, "codebook": cb.name, "n_topics": int(k),
-                "interval": {"articles": "articles", "sentences": "units"}.get(pol.describe(), "articles or units (per outlet)"),
+                "interval": {"articles": "articles", "units": "units"}.get(pol.describe(unit="units"),
+                                                                          "articles or units (per outlet)"),
                 "interval_policy": [{"outlet": r.outlet, "n_articles": int(r.n_articles), "resample": r.resample}
                                     for r in pol.table.itertuples()],
                 "min_articles": pol.min_articles, "n_boot": n_boot, "actor_groups": focus,
