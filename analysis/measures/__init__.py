@@ -38,14 +38,14 @@ from analysis.measures.tone import (
     plot_actor_heatmap, plot_method_agreement, plot_validation,
 )
 from analysis.measures.topics import (
-    load_stopwords, VocabOptions, DocTermMatrix, content_terms, document_term_matrix, TooFewUnitsError,
-    TopicModel, fit_topics, top_terms, npmi_coherence, matched_jaccard, topic_stability, model_selection, choose_k,
+    DocTermMatrix, document_term_matrix, TooFewUnitsError, TopicModel, fit_topics, top_terms, npmi_coherence, matched_jaccard, topic_stability, model_selection, choose_k,
     topic_shares, outlet_topic_shares, representative_units, compare_models, dominant_topic_agreement,
     plot_model_selection, plot_top_terms, plot_share_heatmap, plot_share_intervals,
 )
+from analysis.measures.vocab import (NEWS_STOPWORDS_FILE, VocabOptions, content_terms, load_stopwords, ngrams)
 
 __all__ = [
-    "MEASURES", 'ActorTableError', 'Codebook', 'CodebookError', 'DocTermMatrix', 'Frame', 'Indicator',
+    "MEASURES", 'NEWS_STOPWORDS_FILE', 'ActorTableError', 'Codebook', 'CodebookError', 'DocTermMatrix', 'Frame', 'Indicator',
     'Measure', 'Question', 'SentenceUnit', 'ToneModel', 'TooFewUnitsError', 'TopicModel', 'VocabOptions', 'actor_group',
     'actor_outlet_tone', 'actor_roles', 'actor_tone', 'attribution_markers', 'available_methods',
     'choose_k', 'clear_measures_cache', 'code_sentences', 'compare_models', 'compute_measures',
@@ -57,7 +57,7 @@ __all__ = [
     'iter_sentence_units', 'kwic', 'load_actor_table', 'load_codebook', 'load_embedding_model',
     'load_kwic_views', 'load_markers', 'load_stopwords', 'load_term_list', 'load_tone_model',
     'log_odds_dirichlet', 'marker_profile', 'match_aliases', 'matched_jaccard', 'measure_cache_path',
-    'measure_profile', 'measure_terms', 'method_agreement', 'model_selection', 'npmi_coherence',
+    'measure_profile', 'measure_terms', 'method_agreement', 'model_selection', 'ngrams', 'npmi_coherence',
     'outlet_frame_profile', 'outlet_tone', 'outlet_topic_shares', 'per_document_cache_root',
     'plot_actor_heatmap', 'plot_fightin_words', 'plot_method_agreement', 'plot_model_selection',
     'plot_outlet_tone', 'plot_share_heatmap', 'plot_share_intervals', 'plot_term_rates',
