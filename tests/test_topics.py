@@ -150,7 +150,16 @@ def test_stability_and_model_selection_on_planted_corpus():
     # two true themes: the k=2 topics are more coherent than k=3 ones (a theme gets split)
     nm = sel[sel.method == "nmf"].groupby("k").npmi.mean()
     assert nm[2] > nm[3]
-    assert T.plot_model_selection(sel) is not None
+    fig = T.plot_model_selection(sel)
+    assert [ax.get_title() for ax in fig.axes] == ["Coherence: mean NPMI of top words",
+                                                   "Stability: top-word overlap across seeds"]
+    means = sel.groupby(["method", "k"])[["npmi", "stability"]].mean()
+    for ax, col in zip(fig.axes, ["npmi", "stability"]):
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        assert sorted(lines) == ["LDA", "NMF"] and ax.get_xlabel() == "number of topics k"
+        for method in ("lda", "nmf"):  # one line per method: the mean over seeds at each k
+            assert list(lines[method.upper()].get_xdata()) == [2, 3]
+            np.testing.assert_allclose(lines[method.upper()].get_ydata(), means.loc[method, col].to_numpy())
 
 
 def test_outlet_shares_article_vs_unit_intervals():
@@ -173,7 +182,29 @@ def test_outlet_shares_article_vs_unit_intervals():
     # deterministic
     pd.testing.assert_frame_equal(art, T.outlet_topic_shares(model, cluster="doc_id", n_boot=300, seed=3))
     both = pd.concat([art, unit])
-    assert T.plot_share_heatmap(art) is not None and T.plot_share_intervals(both) is not None
+    labels = sorted(art.label.unique())
+    heat = T.plot_share_heatmap(art)
+    ax = heat.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Farm", "War"]
+    assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == labels
+    # one annotation per outlet x topic cell: the estimate and its interval, rounded
+    want = [f"{round(r.estimate, 2)}\n[{round(r.ci_low, 2)}, {round(r.ci_high, 2)}]"
+            for r in art.sort_values(["outlet", "label"]).itertuples()]
+    assert [t.get_text() for t in ax.texts] == want
+    assert heat.axes[1].get_ylabel() == "mean topic share"
+    fig = T.plot_share_intervals(both)
+    assert [a.get_title().replace("\n", " ") for a in fig.axes] == labels
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Farm", "War"]
+    for a, lab in zip(fig.axes, labels):
+        # per outlet and interval kind: a bar from ci_low to ci_high and a dot at the estimate
+        assert len(a.get_lines()) == 2 * 2 * 2
+        bars = sorted(tuple(line.get_xdata()) for line in a.get_lines() if len(line.get_xdata()) == 2)
+        rows = both[both.label == lab]
+        np.testing.assert_allclose(bars, sorted(zip(rows.ci_low, rows.ci_high)))
+        dots = sorted(float(line.get_xdata()[0]) for line in a.get_lines() if len(line.get_xdata()) == 1)
+        np.testing.assert_allclose(dots, sorted(rows.estimate))
+    assert [t.get_text() for lg in fig.legends for t in lg.get_texts()] == [
+        "articles-level 95% interval", "sentences-level 95% interval"]
 
 
 def test_compare_nmf_and_lda_on_planted_themes():
