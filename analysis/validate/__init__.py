@@ -21,7 +21,7 @@ from analysis.validate.reliability import (
 )
 from analysis.validate.tone_validation import (
     read_vader_file, read_vader_rater_file, load_vader_ground_truth, load_rated_file, evaluate_scores,
-    evaluate_method, rater_reliability, leave_one_domain_out,
+    evaluate_method, rater_reliability, leave_one_domain_out, rating_matrix,
 )
 
 __all__ = [
@@ -32,7 +32,7 @@ __all__ = [
     'evaluate_scores', 'export_coding_sheet', 'frame_codes', 'frame_mapping', 'human_labels',
     'krippendorff_alpha', 'leave_one_domain_out', 'load_narrative_frames', 'load_rated_file',
     'load_vader_ground_truth', 'normalize_outlets', 'parse_bool', 'percent_agreement', 'question_table',
-    'rater_reliability', 'read_coding_sheets', 'read_labels', 'read_vader_file',
+    'rater_reliability', 'rating_matrix', 'read_coding_sheets', 'read_labels', 'read_vader_file',
     'read_vader_rater_file', 'reliability_matrix', 'reliability_table', 'sample_units',
     'train_frame_classifier',
 ]
