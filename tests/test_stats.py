@@ -61,6 +61,9 @@ def test_policy_is_decided_per_outlet():
     assert t.loc["a", "n_articles"] == 6 and t.loc["b", "n_articles"] == 1
     assert not t.loc["a", "small_n"] and t.loc["b", "small_n"]
     assert pol.describe() == "articles or sentences (per outlet)"
+    assert pol.resample("a") == "articles" and pol.resample("b") == "units"
+    with pytest.raises(KeyError, match="'c' is not in the interval policy"):
+        pol.resample("c")
     assert interval_policy(_mixed(), min_articles=7).describe() == "sentences"
     assert interval_policy(_mixed(), resample="articles").describe() == "articles"
 

@@ -99,7 +99,7 @@ def bootstrap_ci(
     return pd.DataFrame(rows, columns=[*by_cols, "estimate", "ci_low", "ci_high", "n_units", "n_clusters", "small_n"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a table field: compare .table, not policies
 class IntervalPolicy:
     """Per outlet: whether intervals resample articles or units (sentences), and whether ``small_n``.
 
