@@ -165,3 +165,16 @@ def test_disagreements_show_the_evidence_sentences():
     assert d.loc["a", "evidence"] == "They fought over it. | A battle of words."
     assert d.loc["b", "kind"] == "false_negative" and d.loc["b", "evidence"] == ""
     assert "c" not in d.index
+
+
+def test_codebook_questions_takes_a_path_and_rejects_other_objects():
+    from analysis.measures.frames import CODEBOOK_DIR
+
+    by_path = codebook_questions(CODEBOOK_DIR / "semetko_valkenburg.yaml")
+    pd.testing.assert_frame_equal(by_path, codebook_questions("semetko_valkenburg"))
+
+    class LooksLikeACodebook:
+        frames = {"x": {"questions": [{"id": "Q1", "text": "?"}]}}
+
+    with pytest.raises(TypeError, match="cannot read questions from a codebook of type LooksLikeACodebook"):
+        codebook_questions(LooksLikeACodebook())

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import viz
+
 from analysis.measures import distinctive as D
 from analysis.measures.topics import VocabOptions
 
@@ -114,6 +116,25 @@ def test_term_counts_document_frequency_filter():
     counts = D.term_counts(toks, documents=documents, options=VocabOptions(min_df=3, extra_stopwords=()))
     assert "crackdown" not in set(counts.term)  # in 2 documents only
     assert counts.loc[(counts.outlet == "C") & (counts.term == "phone"), "count"].item() == 6 + 8
+
+
+def test_plot_and_offline_html_explorer(tmp_path):
+    toks, documents = three_outlets()
+    s = D.log_odds_dirichlet(D.term_counts(toks, documents=documents, options=VocabOptions(min_df=1, extra_stopwords=())))
+    fig = viz.plot_fightin_words(s, n_label=2)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    outlets = sorted(s.outlet.unique())
+    assert [ax.get_title() for ax in shown] == [f"{o} vs the rest" for o in outlets]
+    for ax, o in zip(shown, outlets):
+        # the two highest-z words used by the outlet are named
+        top = s[(s.outlet == o) & (s["count"] > 0)].nlargest(2, "z").term.tolist()
+        assert sorted(t.get_text() for t in ax.texts) == sorted(top)
+        assert sum(len(c.get_offsets()) for c in ax.collections) == (s.outlet == o).sum()  # every term is a dot
+    ctx = pd.DataFrame({"outlet": ["A"], "term": ["crackdown"], "left": ["the US"], "match": ["crackdown"], "right": ["on"]})
+    p = viz.term_explorer_html(s, tmp_path / "x.html", contexts=ctx)
+    html = p.read_text()
+    assert "crackdown" in html and "<script>" in html
+    assert "http://" not in html and "https://" not in html and "src=" not in html  # nothing fetched
 
 
 def test_seed_corpus_exclusive_word_is_positive_only_for_its_outlet():

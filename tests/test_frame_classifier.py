@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 
 from analysis.config import validation_path
+from analysis.validate import frame_classifier as FC
 from analysis.validate.frame_classifier import (
-    best_threshold,
+    THRESHOLD_GRID,
+    ClassifierOptions,
     calibration_table,
     cross_validate_frames,
     embed_documents,
@@ -98,12 +100,44 @@ def test_calibrated_probabilities_track_observed_rates():
     assert cv.scores.brier.lt(0.2).all()
 
 
-def test_best_threshold_maximises_f1():
-    y = np.array([0, 0, 0, 1, 1, 1])
-    p = np.array([0.1, 0.2, 0.6, 0.62, 0.7, 0.9])
-    t = best_threshold(y, p)
-    assert 0.6 < t <= 0.62  # the cut that separates perfectly
-    assert best_threshold(np.array([1, 1]), np.array([0.2, 0.3])) <= 0.2  # all positive: cut below both
+def test_the_fitted_model_predicts_with_its_tuned_threshold():
+    docs, labels = make_docs(80, 0.3, seed=7)
+    clf = train_frame_classifier(docs, labels, features=("tfidf",), seed=0)
+    new, _ = make_docs(40, 0.3, seed=8)
+    p = clf.predict_proba(new)
+    for f in clf.frames:
+        model = clf.models[f]
+        # the threshold reported is the one scikit-learn tuned for F1 and predicts with
+        assert clf.thresholds[f] == model.best_threshold_ and clf.thresholds[f] in THRESHOLD_GRID
+        got = p[p.frame == f]
+        np.testing.assert_array_equal(got.present.to_numpy(), model.predict(new[["text"]]).astype(bool))
+        assert (got.threshold == clf.thresholds[f]).all()
+    assert clf.summary().threshold.tolist() == [clf.thresholds[f] for f in clf.frames]
+    fixed = train_frame_classifier(docs, labels, features=("tfidf",), seed=0, tune_threshold=False)
+    assert set(fixed.thresholds.values()) == {0.5}
+
+
+def test_train_and_cross_validate_share_one_options_object():
+    docs, labels = make_docs(60, 0.5, seed=9)
+    opts = ClassifierOptions(features=("tfidf",), seed=3, inner_cv=2)
+    a = cross_validate_frames(docs, labels, n_splits=3, options=opts)
+    b = cross_validate_frames(docs, labels, n_splits=3, features=("tfidf",), seed=3, inner_cv=2)
+    pd.testing.assert_frame_equal(a.predictions, b.predictions)
+    c = train_frame_classifier(docs, labels, options=opts, frames=["economic"])  # keywords override options
+    assert c.frames == ["economic"] and c.params["seed"] == 3
+    with pytest.raises(TypeError, match=r"unknown classifier option\(s\) \['n_folds'\]"):
+        train_frame_classifier(docs, labels, n_folds=3)
+    with pytest.raises(ValueError, match="features must be"):
+        ClassifierOptions(features=("bert",))
+
+
+def test_a_frame_with_too_few_documents_of_a_class_is_a_clear_error():
+    docs, labels = make_docs(40, 0.5, seed=4)
+    rare = labels.copy()
+    conflict = rare.frame == "conflict"
+    rare.loc[conflict, "present"] = rare.loc[conflict, "doc_id"].isin(["d000", "d001", "d002"])
+    with pytest.raises(ValueError, match="frame 'conflict' has only 3 training document"):
+        train_frame_classifier(docs, rare, features=("tfidf",))
 
 
 def test_missing_frame_label_and_single_class_errors():
@@ -126,6 +160,35 @@ def test_embeddings_are_cached_and_meaningful(tmp_path):
     np.testing.assert_allclose(e2[0], e[0])
     cos = e @ e.T / np.outer(np.linalg.norm(e, axis=1), np.linalg.norm(e, axis=1))
     assert cos[0, 1] > cos[0, 2]  # the two conflict sentences are closer than conflict vs economy
+
+
+class _FakeEncoder:
+    """An 8-dimensional stand-in for the sentence-embedding model; counts the texts it encodes."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def get_embedding_dimension(self):
+        return 8
+
+    def encode(self, texts, **kw):
+        self.calls += len(texts)
+        return np.array([[len(t) % (i + 2) for i in range(8)] for t in texts], dtype=float) + 1.0
+
+
+def test_the_embedding_size_comes_from_the_model_not_a_constant(tmp_path, monkeypatch):
+    fake = _FakeEncoder()
+    monkeypatch.setattr(FC, "_encoder", lambda: fake)
+    texts = ["Prices rose sharply.", "The parties clashed.", "A quiet day."]
+    e = embed_documents(texts, cache_dir=tmp_path)
+    assert e.shape == (3, 8) and fake.calls == 3
+    again = embed_documents(texts, cache_dir=tmp_path)  # all from the cache: nothing encoded again
+    np.testing.assert_array_equal(again, e)
+    assert fake.calls == 3
+    assert embed_documents([], cache_dir=tmp_path).shape == (0, 8)
+    docs, labels = make_docs(40, 0.5, seed=5)
+    clf = train_frame_classifier(docs, labels, features=("embedding",), cache_dir=tmp_path, seed=0)
+    assert clf.predict_proba(docs.head(3)).probability.between(0, 1).all()
 
 
 def test_a_truncated_embedding_cache_file_is_rebuilt_not_raised(tmp_path):

@@ -10,6 +10,8 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
+from analysis import viz
+
 from analysis.measures import kwic as K
 
 
@@ -107,6 +109,19 @@ def test_seed_corpus_counts_match_a_plain_text_search():
         assert lines[lines.term == term].match.str.lower().str.startswith(term).all()
     # every line quotes the sentence it came from
     assert all(m in s for m, s in zip(lines.match, lines.sentence))
+    rates = K.term_rates(hits, c.tokens, documents=c.documents, terms=terms)
+    fig = viz.plot_term_rates(rates)
+    ax = fig.axes[0]
+    used = rates.groupby("term").n.sum()
+    used = used[used >= 1]
+    assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == sorted(rates.outlet.unique())
+    rows = [t.get_text() for t in ax.get_yticklabels()]  # "term  (group)", terms used at least once
+    assert len(rows) == len(used) and {r.split("  (")[0] for r in rows} == set(used.index)
+    # every cell is annotated with its raw count; together they are every hit
+    assert len(ax.texts) == len(used) * rates.outlet.nunique()
+    assert sum(int(t.get_text()) for t in ax.texts) == rates.n.sum() == len(hits)
+    assert len(ax.lines) == rates[rates.term.isin(used.index)].group.nunique() - 1  # rules between groups
+    assert fig.axes[1].get_ylabel() == "rate per 1,000 words"
 
 
 def test_kwic_views_come_from_the_term_list_file(tmp_path):

@@ -136,14 +136,37 @@ def test_actor_tone_dedupes_and_exclusive(toy_tone):
 
 
 def test_outlet_tone_counts_articles_and_clusters(toy_tone):
-    by_doc = S.outlet_tone(toy_tone, n_boot=200).set_index("outlet")
+    by_doc = S.outlet_tone(toy_tone, cluster="doc_id", n_boot=200).set_index("outlet")
     assert by_doc.loc["P", "n_docs"] == 2 and by_doc.loc["Q", "n_docs"] == 1
     assert by_doc.loc["Q", "estimate"] == pytest.approx(-0.4333, abs=1e-3)
     # one article: nothing to resample when clustering by article
-    assert by_doc.loc["Q", "ci_low"] == by_doc.loc["Q", "ci_high"]
+    assert by_doc.loc["Q", "ci_low"] == by_doc.loc["Q", "ci_high"] and by_doc.loc["Q", "interval"] == "none"
+    assert by_doc.loc["P", "interval"] == "articles"
     by_sent = S.outlet_tone(toy_tone, cluster=None, n_boot=200).set_index("outlet")
     assert by_sent.loc["Q", "ci_low"] < by_sent.loc["Q", "ci_high"]
-    assert by_sent["small_n"].all()                               # < 5 articles everywhere
+    assert by_sent["small_n"].all() and (by_sent["interval"] == "sentences").all()   # < 5 articles everywhere
+    assert by_sent["n_clusters"].to_dict() == {"P": 2, "Q": 1}                       # articles, not sentences
+    # by default the policy decides per outlet: two and one article -> sentences for both
+    pd.testing.assert_frame_equal(S.outlet_tone(toy_tone, n_boot=200).set_index("outlet"), by_sent)
+
+
+def test_outlet_tone_policy_is_per_outlet():
+    """One outlet with a single article must not switch the others to sentence-level intervals."""
+    from analysis.compare.stats import interval_policy
+
+    big = pd.DataFrame({"doc_id": [f"p{i // 3}" for i in range(15)] + ["q0"] * 3, "outlet": ["P"] * 15 + ["Q"] * 3,
+                        "sent_id": [f"s{i}" for i in range(18)], "method": "vader",
+                        "tone": np.linspace(-0.9, 0.9, 18), "text": ""})
+    ci = S.outlet_tone(big, n_boot=200).set_index("outlet")
+    assert ci["interval"].to_dict() == {"P": "articles", "Q": "sentences"}
+    assert ci["n_clusters"].to_dict() == {"P": 5, "Q": 1} and ci["small_n"].to_dict() == {"P": False, "Q": True}
+    # the same policy drives the actor cells: an actor named in two of P's articles is resampled by article
+    at = big.assign(actor="A").iloc[[0, 1, 3, 15, 16]]
+    cells = S.actor_outlet_tone(at, policy=interval_policy(big), n_boot=100).set_index("outlet")
+    assert cells["interval"].to_dict() == {"P": "articles", "Q": "sentences"}
+    assert cells["n_clusters"].to_dict() == {"P": 2, "Q": 1} and cells["small_n"].all()
+    with pytest.raises(ValueError, match="either policy= or cluster="):
+        S.outlet_tone(big, policy=interval_policy(big), cluster=None)
 
 
 def test_actor_outlet_tone_min_sentences(toy_tone):

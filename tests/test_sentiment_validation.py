@@ -18,7 +18,7 @@ from analysis.validate.tone_validation import (
     read_vader_file,
     read_vader_rater_file,
     rater_reliability,
-    reliability_matrix,
+    rating_matrix,
 )
 
 
@@ -142,10 +142,20 @@ def test_evaluate_method_per_domain():
 
 
 # ---------------------------------------------------------------- reliability
-def test_reliability_matrix_pads_with_nan():
-    m = reliability_matrix([[1, 2, 3], [4], None])
+def test_rating_matrix_pads_with_nan():
+    m = rating_matrix([[1, 2, 3], [4], None])
     assert m.shape == (3, 3)
     assert np.isnan(m[1:, 1]).all() and np.isnan(m[:, 2]).all()
+
+
+def test_one_name_one_meaning_for_reliability_matrix():
+    """``reliability_matrix`` is the coder x unit table of codes; the ratings padder is ``rating_matrix``."""
+    from analysis import validate
+    from analysis.validate import reliability, tone_validation
+
+    assert not hasattr(tone_validation, "reliability_matrix")
+    assert validate.reliability_matrix is reliability.reliability_matrix
+    assert validate.rating_matrix is tone_validation.rating_matrix
 
 
 def test_rater_reliability_identical_vs_random_raters():

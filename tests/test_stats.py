@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pandas as pd
 
-from analysis.compare.stats import bootstrap_ci
+from analysis.compare.stats import bootstrap_ci, interval_policy
 
 
 def _df():
@@ -42,3 +43,59 @@ def test_single_cluster_gives_a_degenerate_interval():
     df = pd.DataFrame({"g": ["x"] * 5, "doc_id": ["d"] * 5, "v": [1.0, 2, 3, 4, 5]})
     ci = bootstrap_ci(df, value="v", by="g", cluster="doc_id", n_boot=100).iloc[0]
     assert ci.estimate == ci.ci_low == ci.ci_high == 3.0 and ci.small_n
+
+
+# ------------------------------------------------------------------------- interval policy (one per outlet)
+def _mixed():
+    """Outlet a: six articles of ten sentences; outlet b: one article of ten sentences."""
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({"outlet": ["a"] * 60 + ["b"] * 10,
+                         "doc_id": [f"a{i // 10}" for i in range(60)] + ["b0"] * 10,
+                         "tone": rng.normal(0, 1, 70)})
+
+
+def test_policy_is_decided_per_outlet():
+    pol = interval_policy(_mixed())
+    t = pol.table.set_index("outlet")
+    assert t.loc["a", "resample"] == "articles" and t.loc["b", "resample"] == "units"
+    assert t.loc["a", "n_articles"] == 6 and t.loc["b", "n_articles"] == 1
+    assert not t.loc["a", "small_n"] and t.loc["b", "small_n"]
+    assert pol.describe() == "articles or sentences (per outlet)"
+    assert pol.resample("a") == "articles" and pol.resample("b") == "units"
+    with pytest.raises(KeyError, match="'c' is not in the interval policy"):
+        pol.resample("c")
+    assert interval_policy(_mixed(), min_articles=7).describe() == "sentences"
+    assert interval_policy(_mixed(), resample="articles").describe() == "articles"
+
+
+def test_policy_intervals_resample_each_outlet_at_its_level():
+    df = _mixed()
+    ci = interval_policy(df).intervals(df, value="tone", by=["outlet"], n_boot=300, seed=3).set_index("outlet")
+    assert ci.loc["a", "interval"] == "articles" and ci.loc["b", "interval"] == "sentences"
+    # n_clusters and small_n count articles whatever was resampled
+    assert ci.loc["a", "n_clusters"] == 6 and ci.loc["b", "n_clusters"] == 1
+    assert ci["small_n"].tolist() == [False, True]
+    # outlet a is exactly the article-level bootstrap, outlet b the sentence-level one
+    art = bootstrap_ci(df[df.outlet == "a"], value="tone", by="outlet", cluster="doc_id", n_boot=300, seed=3)
+    sen = bootstrap_ci(df[df.outlet == "b"], value="tone", by="outlet", n_boot=300, seed=3)
+    assert ci.loc["a", "ci_low"] == art.ci_low.iloc[0] and ci.loc["b", "ci_high"] == sen.ci_high.iloc[0]
+    assert ci.loc["b", "ci_low"] < ci.loc["b", "ci_high"]  # one article still gets a sentence-level interval
+
+
+def test_policy_marks_rows_with_nothing_to_resample():
+    df = _mixed()
+    ci = interval_policy(df, min_articles=1).intervals(df, value="tone", by=["outlet"], n_boot=100)
+    b = ci.set_index("outlet").loc["b"]
+    assert b.interval == "none" and b.ci_low == b.ci_high == b.estimate and not b.small_n
+
+
+def test_policy_errors_name_the_problem():
+    df = _mixed()
+    with pytest.raises(KeyError, match="'b' is not in the interval policy"):
+        interval_policy(df[df.outlet == "a"]).intervals(df, value="tone", by=["outlet"], n_boot=10)
+    with pytest.raises(ValueError, match="must start with the policy's column 'outlet'"):
+        interval_policy(df).intervals(df, value="tone", by=["doc_id"], n_boot=10)
+    with pytest.raises(ValueError, match="resample must be"):
+        interval_policy(df, resample="docs")
+    with pytest.raises(KeyError, match="'doc_id'"):
+        interval_policy(df.drop(columns="doc_id"))

@@ -5,6 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import viz
+
 from analysis.measures import actors
 from analysis.measures import agency
 from analysis.measures import attribution
@@ -143,10 +145,15 @@ def test_deterministic(seed_corpus, synth):
 
 
 def test_outputs_render(synth, tmp_path):
-    from analysis.viz import plot_side_by_side
-
-    fig = plot_side_by_side(synth)
-    assert len([a for a in fig.axes if a.get_visible()]) >= 8
+    fig = viz.plot_side_by_side(synth)
+    comp = synth.comparison
+    shown = [a for a in fig.axes if a.get_visible()]
+    # one panel per quantity, at most six per family, titled "<family>: <quantity>"
+    assert len(shown) == sum(min(g.quantity.nunique(), 6) for _, g in comp.groupby("family")) >= 8
+    assert {a.get_title(loc="left").split(": ")[0] for a in shown} == set(comp.family)
+    n_art = synth.claims.drop_duplicates("outlet").set_index("outlet").n_articles
+    assert [t.get_text() for t in shown[0].get_yticklabels()] == [f"{o} ({n_art[o]})" for o in sorted(n_art.index)]
+    assert n_art.sum() == 5 and "units (these articles only)" in fig.get_suptitle()
     html = synthesis.claims_html(synth)
     assert html.count("<details>") == synth.evidence.claim_id.nunique()
     assert "<script" not in html and "&lt;" not in html.split("<h4>")[0]
@@ -176,3 +183,29 @@ def test_story_markers_replace_the_accusation_lists(seed_corpus, synth, tmp_path
     acc = s.tables["attribution_contexts"].query("accusation")
     assert len(acc) and acc.text.str.contains(r"\bcontract", case=False).all()
     assert set(acc.sent_id) != set(synth.tables["attribution_contexts"].query("accusation").sent_id)
+
+
+def test_one_small_outlet_does_not_switch_the_others_to_unit_intervals(tmp_path):
+    import analysis
+    from analysis.corpus.synthetic import synthetic_corpus
+
+    df = synthetic_corpus(25, seed=7, sentences_per_doc=(5, 8))
+    small = sorted(df.outlet.unique())[0]
+    keep = df[df.outlet == small].index[1:]
+    df = df.drop(index=keep).reset_index(drop=True)  # that outlet keeps a single article
+    corp = analysis.build_corpus(df, cache_dir=tmp_path / "cache", progress=False)
+    s = synthesis.synthesize(corp, tone_method="vader", n_topics=3, n_boot=100, progress=False)
+    comp = s.comparison
+    big = comp[comp.outlet != small]
+    assert (big.interval == "articles").all()
+    assert (big.small_n == (big.n_clusters < 5)).all()  # per row: the articles behind that quantity
+    tone = big[big.family == "tone"]
+    assert len(tone) == 4 and (tone.n_clusters == 5).all() and not tone.small_n.any()
+    mine = comp[comp.outlet == small]
+    assert set(mine.interval) <= {"sentences", "quotations", "verb roles", "none"} and "sentences" in set(mine.interval)
+    assert (mine.n_clusters <= 1).all() and mine.small_n.all()
+    assert s.settings["interval"] == "articles or units (per outlet)"
+    policy = {r["outlet"]: r["resample"] for r in s.settings["interval_policy"]}
+    assert policy.pop(small) == "units" and set(policy.values()) == {"articles"}
+    claims = s.claims[s.claims.family == "tone"].set_index("outlet").interval
+    assert claims[small] == "sentences" and (claims.drop(small) == "articles").all()

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import viz
+
 from analysis.measures import topics as T
 
 NO_EXTRA = T.VocabOptions(min_df=1, extra_stopwords=())
@@ -150,6 +152,16 @@ def test_stability_and_model_selection_on_planted_corpus():
     # two true themes: the k=2 topics are more coherent than k=3 ones (a theme gets split)
     nm = sel[sel.method == "nmf"].groupby("k").npmi.mean()
     assert nm[2] > nm[3]
+    fig = viz.plot_model_selection(sel)
+    assert [ax.get_title() for ax in fig.axes] == ["Coherence: mean NPMI of top words",
+                                                   "Stability: top-word overlap across seeds"]
+    means = sel.groupby(["method", "k"])[["npmi", "stability"]].mean()
+    for ax, col in zip(fig.axes, ["npmi", "stability"]):
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        assert sorted(lines) == ["LDA", "NMF"] and ax.get_xlabel() == "number of topics k"
+        for method in ("lda", "nmf"):  # one line per method: the mean over seeds at each k
+            assert list(lines[method.upper()].get_xdata()) == [2, 3]
+            np.testing.assert_allclose(lines[method.upper()].get_ydata(), means.loc[method, col].to_numpy())
 
 
 def test_outlet_shares_article_vs_unit_intervals():
@@ -157,17 +169,44 @@ def test_outlet_shares_article_vs_unit_intervals():
     m = T.document_term_matrix(toks, sentences=sents, options=NO_EXTRA)
     model = T.fit_topics(m, k=2, method="nmf", seed=0)
     war_topic = int(model.doc_topic[m.units.outlet.eq("War").to_numpy()].mean(axis=0).argmax()) + 1
-    art = T.outlet_topic_shares(model, n_boot=300, seed=3)
+    art = T.outlet_topic_shares(model, cluster="doc_id", n_boot=300, seed=3)
     unit = T.outlet_topic_shares(model, cluster=None, n_boot=300, seed=3)
     row = art[(art.outlet == "War") & (art.topic == war_topic)].iloc[0]
     assert row.estimate > 0.9 and row.ci_low <= row.estimate <= row.ci_high
     assert row.n_clusters == 2 and row.n_units == 20 and bool(row.small_n)
     # shares of each outlet sum to one across topics
     assert art.groupby("outlet").estimate.sum().to_numpy() == pytest.approx([1, 1])
-    assert set(art.interval) == {"article"} and set(unit.interval) == {"unit"}
-    assert (unit.n_clusters == 20).all()
+    assert set(art.interval) == {"articles"} and set(unit.interval) == {"sentences"}
+    # n_clusters and small_n count articles whichever level is resampled (as in tone and synthesis)
+    assert (unit.n_clusters == 2).all() and unit.small_n.all() and (unit.n_units == 20).all()
+    # by default the interval policy decides per outlet: two articles each -> sentences
+    pd.testing.assert_frame_equal(T.outlet_topic_shares(model, n_boot=300, seed=3), unit)
     # deterministic
-    pd.testing.assert_frame_equal(art, T.outlet_topic_shares(model, n_boot=300, seed=3))
+    pd.testing.assert_frame_equal(art, T.outlet_topic_shares(model, cluster="doc_id", n_boot=300, seed=3))
+    both = pd.concat([art, unit])
+    labels = sorted(art.label.unique())
+    heat = viz.plot_share_heatmap(art)
+    ax = heat.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Farm", "War"]
+    assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == labels
+    # one annotation per outlet x topic cell: the estimate and its interval, rounded
+    want = [f"{round(r.estimate, 2)}\n[{round(r.ci_low, 2)}, {round(r.ci_high, 2)}]"
+            for r in art.sort_values(["outlet", "label"]).itertuples()]
+    assert [t.get_text() for t in ax.texts] == want
+    assert heat.axes[1].get_ylabel() == "mean topic share"
+    fig = viz.plot_share_intervals(both)
+    assert [a.get_title().replace("\n", " ") for a in fig.axes] == labels
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Farm", "War"]
+    for a, lab in zip(fig.axes, labels):
+        # per outlet and interval kind: a bar from ci_low to ci_high and a dot at the estimate
+        assert len(a.get_lines()) == 2 * 2 * 2
+        bars = sorted(tuple(line.get_xdata()) for line in a.get_lines() if len(line.get_xdata()) == 2)
+        rows = both[both.label == lab]
+        np.testing.assert_allclose(bars, sorted(zip(rows.ci_low, rows.ci_high)))
+        dots = sorted(float(line.get_xdata()[0]) for line in a.get_lines() if len(line.get_xdata()) == 1)
+        np.testing.assert_allclose(dots, sorted(rows.estimate))
+    assert [t.get_text() for lg in fig.legends for t in lg.get_texts()] == [
+        "articles-level 95% interval", "sentences-level 95% interval"]
 
 
 def test_compare_nmf_and_lda_on_planted_themes():
@@ -204,3 +243,34 @@ def test_scales_to_a_large_synthetic_corpus():
     assert m.X.sum() == toks.lemma.isin(set(m.terms)).sum()
     model = T.fit_topics(m, k=5, method="nmf", seed=0, max_iter=50)
     assert model.doc_topic.shape == (n_sent, 5)
+
+
+def test_contradictory_df_bounds_raise_a_clear_error():
+    with pytest.raises(ValueError, match="max_df=2 corresponds to fewer units than min_df=3"):
+        T.VocabOptions(min_df=3, max_df=2)
+    with pytest.raises(ValueError, match=r"max_df=0.2 corresponds to fewer units than min_df=0.5"):
+        T.VocabOptions(min_df=0.5, max_df=0.2)
+    with pytest.raises(ValueError, match=r"must be in \[0.0, 1.0\]"):
+        T.VocabOptions(max_df=1.5)
+    with pytest.raises(TypeError, match="min_df must be an int"):
+        T.VocabOptions(min_df="2")
+    with pytest.raises(ValueError, match="ngram_range"):
+        T.VocabOptions(ngram_range=(2, 1))
+    # an int and a share can only be compared once the number of units is known
+    toks, _ = make_tables([("d1", "X", ["ban huawei", "huawei deal", "ban deal", "spy ban"])])
+    opts = T.VocabOptions(min_df=3, max_df=0.5, extra_stopwords=())
+    with pytest.raises(ValueError, match="max_df=0.5 corresponds to 2 of 4 units, fewer than min_df=3"):
+        T.document_term_matrix(toks, options=opts)
+
+
+def test_too_few_units_for_a_topic_model_is_one_typed_error():
+    toks, _ = make_tables([("d1", "X", ["ban huawei spy", "huawei deal", "ban deal"])])
+    m = T.document_term_matrix(toks, options=NO_EXTRA)
+    assert m.X.shape == (3, 4)
+    with pytest.raises(T.TooFewUnitsError, match=r"k=4 cannot be estimated from 3 unit\(s\) and 4 term\(s\)") as e:
+        T.fit_topics(m, k=4)
+    assert (e.value.n_units, e.value.n_terms, e.value.k) == (3, 4, 4) and isinstance(e.value, ValueError)
+    one = T.document_term_matrix(make_tables([("d", "X", ["ban huawei"])])[0], options=NO_EXTRA)
+    with pytest.raises(T.TooFewUnitsError, match="from 1 unit"):
+        T.model_selection(one, ks=[2], methods=["nmf"], seeds=(0,))
+    assert T.fit_topics(m, k=3).doc_topic.shape == (3, 3)

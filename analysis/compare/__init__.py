@@ -4,9 +4,10 @@
 >>> callable(bootstrap_ci)
 True
 """
-from analysis.compare.stats import bootstrap_ci
+from analysis.compare.stats import bootstrap_ci, IntervalPolicy, interval_policy
 from analysis.compare.synthesis import Synthesis, synthesize, article_values, claims_html, limits_table
 
 __all__ = [
-    'Synthesis', 'article_values', 'bootstrap_ci', 'claims_html', 'limits_table', 'synthesize',
+    'IntervalPolicy', 'Synthesis', 'article_values', 'bootstrap_ci', 'claims_html', 'interval_policy',
+    'limits_table', 'synthesize',
 ]

@@ -11,9 +11,10 @@
   value, interval, ``n`` and a computed ``caveat`` that says where the corpus is too small to carry it.
 * ``evidence``: the sentences behind every claim (``claim_id`` -> ``sent_id``, text, why it was picked).
 
-Intervals resample whole articles when every outlet has at least :data:`analysis.compare.stats.SMALL_N` articles
-(``cluster="auto"``); otherwise they resample units (sentences, quotes, verb roles) and then describe only
-*these* articles, which the ``interval`` column says.
+Intervals follow :func:`analysis.compare.stats.interval_policy`, decided per outlet: an outlet with at least
+:data:`analysis.compare.stats.SMALL_N` articles resamples whole articles; one with fewer resamples units
+(sentences, quotes, verb roles), whose intervals then describe only *these* articles. The ``interval``
+column says which was used per row, and ``small_n``/``n_clusters`` count articles.
 
 >>> from analysis.compare.synthesis import FAMILIES
 >>> FAMILIES[:3]
@@ -28,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.compare.stats import SMALL_N, bootstrap_ci
+from analysis.compare.stats import IntervalPolicy, interval_policy
 
 #: Measure families in reading order (rows of the side-by-side table).
 FAMILIES = ("coverage", "topics", "distinctive words", "tone", "tone about actors", "frames", "agency",
@@ -87,49 +88,45 @@ class Synthesis:
 
 
 # ----------------------------------------------------------------------------------------------- helpers
-def _cluster_for(documents: pd.DataFrame, cluster: str | None) -> str | None:
-    if cluster != "auto":
-        return cluster
-    per_outlet = documents.groupby("outlet")["doc_id"].nunique()
-    return "doc_id" if len(per_outlet) and per_outlet.min() >= SMALL_N else None
-
-
-def _ci(df: pd.DataFrame, *, value: str, by: list[str], cluster: str | None, n_boot: int, seed: int) -> pd.DataFrame:
-    ci = bootstrap_ci(df, value=value, by=by, cluster=cluster, n_boot=n_boot, seed=seed)
-    if cluster is None:  # small_n should still count articles, not units
-        arts = df.groupby(by)["doc_id"].nunique().rename("n_clusters").reset_index()
-        ci = ci.drop(columns="n_clusters").merge(arts, on=by, how="left")
-        ci["small_n"] = ci["n_clusters"] < SMALL_N
-    return ci
+def _policy_for(documents: pd.DataFrame, cluster: str | None, policy: IntervalPolicy | None) -> IntervalPolicy:
+    """The interval policy of a synthesis: ``policy``, or per outlet (``"auto"``), or forced by ``cluster``."""
+    if policy is not None:
+        if cluster != "auto":
+            raise ValueError("pass either policy= or cluster=, not both")
+        return policy
+    if cluster == "auto":
+        return interval_policy(documents)
+    if cluster not in ("doc_id", None):
+        raise ValueError(f"cluster must be 'auto', 'doc_id' or None, not {cluster!r}")
+    return interval_policy(documents, resample="articles" if cluster else "units")
 
 
 class _Collector:
     """Keeps the unit-level values behind every compared quantity and their per-outlet intervals."""
 
-    def __init__(self, *, cluster: str | None, n_boot: int, seed: int):
-        self.cluster, self.n_boot, self.seed = cluster, n_boot, seed
+    def __init__(self, *, policy: IntervalPolicy, n_boot: int, seed: int):
+        self.policy, self.n_boot, self.seed = policy, n_boot, seed
         self.units: list[pd.DataFrame] = []
         self.comparison: list[pd.DataFrame] = []
 
     def measure(self, df: pd.DataFrame, *, value: str, by: list[str], family: str, quantity: str,
                 unit: str, fixed_quantity: bool = False) -> pd.DataFrame:
         """Interval per ``by`` group; ``quantity`` is a column of ``df`` (or a fixed name if ``fixed_quantity``)."""
-        ci = _ci(df, value=value, by=by, cluster=self.cluster, n_boot=self.n_boot, seed=self.seed)
+        ci = self.policy.intervals(df, value=value, by=by, unit=unit, n_boot=self.n_boot, seed=self.seed)
         q = (lambda d: quantity) if fixed_quantity else (lambda d: d[quantity])
         u = pd.DataFrame({"family": family, "quantity": q(df), "outlet": df["outlet"], "doc_id": df["doc_id"],
                           "value": df[value].astype(float), "unit": unit})
         self.units.append(u)
-        out = ci.assign(family=family, quantity=q(ci), unit=unit,
-                        interval="articles" if self.cluster else unit)
+        out = ci.assign(family=family, quantity=q(ci), unit=unit)
         self.comparison.append(out[COMPARISON_COLUMNS])
         return ci
 
 
-def _caveat(*, n_articles: int, n: float, unit: str = "", extra: str = "") -> str:
+def _caveat(*, n_articles: int, min_articles: int, n: float, unit: str = "", extra: str = "") -> str:
     notes = []
     if n_articles == 1:
         notes.append("one article: describes this article, not the outlet")
-    elif n_articles < SMALL_N:
+    elif n_articles < min_articles:
         notes.append(f"only {n_articles} articles")
     if not pd.isna(n) and n < MIN_EVIDENCE:
         notes.append(f"only {int(n)} {unit or 'units'}")
@@ -155,7 +152,8 @@ def _fmt_ci(est: float, lo: float, hi: float, *, pct: bool = False) -> str:
 class _Builder:
     """Accumulates claims and evidence rows."""
 
-    def __init__(self, documents: pd.DataFrame):
+    def __init__(self, documents: pd.DataFrame, *, min_articles: int):
+        self.min_articles = min_articles
         self.claims: list[dict] = []
         self.evidence: list[dict] = []
         self.n_articles = documents.groupby("outlet")["doc_id"].nunique().to_dict()
@@ -168,7 +166,8 @@ class _Builder:
         self.claims.append({"claim_id": claim_id, "outlet": outlet, "family": family, "subject": subject,
                             "statement": statement, "value": value, "ci_low": ci_low, "ci_high": ci_high, "n": n,
                             "unit": unit, "interval": interval, "n_articles": na,
-                            "caveat": _caveat(n_articles=na, n=n, unit=unit, extra=extra)})
+                            "caveat": _caveat(n_articles=na, min_articles=self.min_articles, n=n, unit=unit,
+                                              extra=extra)})
         if evidence is not None and len(evidence):
             for rank, (_, r) in enumerate(evidence.iterrows(), start=1):
                 self.evidence.append({"claim_id": claim_id, "outlet": outlet, "family": family, "rank": rank,
@@ -190,6 +189,7 @@ def synthesize(
     n_voice_groups: int = 3,
     n_evidence: int = 2,
     cluster: str | None = "auto",
+    policy: IntervalPolicy | None = None,
     n_boot: int = 2000,
     progress: bool | None = None,
 ) -> Synthesis:
@@ -202,8 +202,9 @@ def synthesize(
     rule (:func:`analysis.measures.topic_plan`, NMF, coherence among stable ``k``).
     ``n_actor_groups`` actor groups (the most mentioned
     through the actor table) get a tone-about-actor claim and an agency quantity; ``n_voice_groups`` speaker
-    groups get a voice-share quantity. ``cluster="auto"`` picks article- or unit-level intervals (see module
-    docstring); pass ``"doc_id"`` or ``None`` to force one. ``progress``: a bar over the nine steps (default: on
+    groups get a voice-share quantity. ``cluster="auto"`` picks article- or unit-level intervals per outlet
+    (``policy``, default ``interval_policy(corpus.documents)``; see module docstring); pass ``"doc_id"`` or
+    ``None`` to force one level for every outlet. ``progress``: a bar over the nine steps (default: on
     above 200 documents).
     """
     from analysis.measures import distinctive
@@ -219,10 +220,10 @@ def synthesize(
             raise TypeError("synthesize needs an analysis.Study, or a Corpus and story=")
         corpus, store = study, MeasureStore(study, story)
     docs, sents = corpus.documents, corpus.sentences
-    clu = _cluster_for(docs, cluster)
+    pol = _policy_for(docs, cluster, policy)
     method = tone_method or ("hybrid" if "hybrid" in sentiment.available_methods() else "vader")
-    B = _Builder(docs)
-    C = _Collector(cluster=clu, n_boot=n_boot, seed=seed)
+    B = _Builder(docs, min_articles=pol.min_articles)
+    C = _Collector(policy=pol, n_boot=n_boot, seed=seed)
     tables: dict[str, pd.DataFrame] = {}
     outlets = sorted(docs["outlet"].unique())
     show = progress if progress is not None else len(docs) > 200
@@ -259,7 +260,7 @@ def synthesize(
         B.claim(o, "topics", "largest topic",
                 f"{top.label}: {_fmt_ci(top.estimate, top.ci_low, top.ci_high, pct=True)} of its sentences' topic weight",
                 value=top.estimate, ci_low=top.ci_low, ci_high=top.ci_high, n=top.n_units, unit="sentences",
-                interval="articles" if clu else "sentences", evidence=ev,
+                interval=top.interval, evidence=ev,
                 why=lambda r, lab=top.label: f"{r['share']:.0%} {lab.split(' ')[0]}")
     steps.update()
 
@@ -296,7 +297,7 @@ def synthesize(
         B.claim(r.outlet, "tone", "all sentences",
                 f"mean sentence tone {_fmt_ci(r.estimate, r.ci_low, r.ci_high)} ({method}, -1 to +1)",
                 value=r.estimate, ci_low=r.ci_low, ci_high=r.ci_high, n=r.n_units, unit="sentences",
-                interval="articles" if clu else "sentences", evidence=ev,
+                interval=r.interval, evidence=ev,
                 why=lambda e: f"{e['polarity']} ({e['tone']:+.2f})")
     steps.update()
 
@@ -318,7 +319,7 @@ def synthesize(
             B.claim(r.outlet, "tone about actors", r.actor,
                     f"{_fmt_ci(r.estimate, r.ci_low, r.ci_high)} in {int(r.n_units)} sentences naming {r.actor}",
                     value=r.estimate, ci_low=r.ci_low, ci_high=r.ci_high, n=r.n_units, unit="sentences",
-                    interval="articles" if clu else "sentences", evidence=ev,
+                    interval=r.interval, evidence=ev,
                     why=lambda e: f"tone {e['tone']:+.2f}")
     steps.update()
 
@@ -340,7 +341,7 @@ def synthesize(
                 f"{top.label}: {_fmt_ci(top.estimate, top.ci_low, top.ci_high, pct=True)} of sentences "
                 f"({n_fired} fire it)",
                 value=top.estimate, ci_low=top.ci_low, ci_high=top.ci_high, n=float(n_fired), unit="sentences",
-                interval="articles" if clu else "sentences", evidence=ev,
+                interval=top.interval, evidence=ev,
                 why=lambda e: f"questions {e['questions']}")
     steps.update()
 
@@ -440,7 +441,11 @@ def synthesize(
     claims = pd.DataFrame(B.claims, columns=CLAIM_COLUMNS)
     evidence = pd.DataFrame(B.evidence, columns=EVIDENCE_COLUMNS)
     settings = {"seed": seed, "tone_method": method, "codebook": cb.name, "n_topics": int(k),
-                "interval": "articles" if clu else "units", "n_boot": n_boot, "actor_groups": focus,
+                "interval": {"articles": "articles", "units": "units"}.get(pol.describe(unit="units"),
+                                                                          "articles or units (per outlet)"),
+                "interval_policy": [{"outlet": r.outlet, "n_articles": int(r.n_articles), "resample": r.resample}
+                                    for r in pol.table.itertuples()],
+                "min_articles": pol.min_articles, "n_boot": n_boot, "actor_groups": focus,
                 "voice_groups": list(vfocus)}
     return Synthesis(comparison=comparison, claims=claims, evidence=evidence, settings=settings, tables=tables)
 

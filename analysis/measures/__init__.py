@@ -20,7 +20,7 @@ from analysis.measures.match import (
     match_tokens,
 )
 from analysis.measures.actors import (
-    ActorTableError, load_actor_table, match_aliases, resolve_actor, actor_group, find_actor_mentions,
+    empty_actor_table, load_actor_table, match_aliases, resolve_actor, actor_group, find_actor_mentions,
 )
 from analysis.measures.agency import resolve_token, extract_svo, actor_roles
 from analysis.measures.attribution import (
@@ -46,33 +46,34 @@ from analysis.measures.tone import (
     extreme_sentences, tone_model_validation,
 )
 from analysis.measures.topics import (
-    load_stopwords, VocabOptions, DocTermMatrix, content_terms, document_term_matrix, TopicModel, fit_topics,
-    top_terms, npmi_coherence, matched_jaccard, topic_stability, model_selection, choose_k, topic_shares,
-    outlet_topic_shares, representative_units, compare_models, dominant_topic_agreement,
+    DocTermMatrix, document_term_matrix, TooFewUnitsError, TopicModel, fit_topics, top_terms, npmi_coherence,
+    matched_jaccard, topic_stability, model_selection, choose_k, topic_shares, outlet_topic_shares,
+    representative_units, compare_models, dominant_topic_agreement,
 )
+from analysis.measures.vocab import NEWS_STOPWORDS_FILE, VocabOptions, content_terms, load_stopwords, ngrams
 
 __all__ = [
-    'ActorTableError', 'Codebook', 'CodebookError', 'CompiledLexicon', 'DocTermMatrix', 'Frame', 'Indicator',
-    'Lexicon', 'MEASURES', 'MEASURES_CACHE_FORMAT', 'Match', 'Measure', 'MeasureStore', 'Question',
-    'SentenceUnit', 'TermListError', 'ToneModel', 'TopicModel', 'VocabOptions', 'actor_group',
-    'actor_outlet_tone', 'actor_roles', 'actor_table', 'actor_tone', 'alias_lexicon', 'attribution_markers',
-    'available_methods', 'cache_root', 'choose_k', 'clear_matcher_cache', 'clear_measures_cache',
-    'code_sentences', 'compare_models', 'compile_lexicon', 'compute_measures', 'content_terms',
-    'context_sentences', 'corpus_fingerprint', 'distinctive_contexts', 'document_frames', 'document_keys',
-    'document_term_matrix', 'document_tone', 'dominant_topic_agreement', 'embed_texts',
-    'embedding_model_path', 'embeddings_available', 'exclusive_word_evidence', 'extract_quotes',
-    'extract_svo', 'extreme_sentences', 'files_digest', 'find_actor_mentions', 'find_quote_spans',
-    'find_terms', 'fit_tone_model', 'fit_topics', 'format_kwic', 'format_kwic_views', 'generic_markers',
-    'has_markers', 'in_corpus_order', 'is_negated', 'iter_sentence_units', 'keyword_in_context',
-    'lexicon_rule', 'load_actor_table', 'load_codebook', 'load_embedding_model', 'load_kwic_views',
-    'load_markers', 'load_stopwords', 'load_term_list', 'load_tone_model', 'log_odds_dirichlet',
-    'longest_first', 'marker_lexicon', 'marker_profile', 'markers_for', 'match_aliases', 'match_doc',
-    'match_texts', 'match_tokens', 'matched_jaccard', 'matcher_cache_info', 'measure_profile',
-    'measure_terms', 'method_agreement', 'model_selection', 'npmi_coherence', 'outlet_frame_profile',
-    'outlet_tone', 'outlet_topic_shares', 'params_digest', 'parser_id', 'per_document', 'per_document_root',
-    'representative_units', 'resolve_actor', 'resolve_token', 'save_tone_model', 'score_texts',
-    'sentence_frame_matrix', 'sentence_table', 'sentence_tone', 'term_counts', 'term_lexicon', 'term_list',
-    'term_rates', 'tone_features', 'tone_model_validation', 'top_distinctive', 'top_evidence', 'top_terms',
-    'topic_model_from_table', 'topic_plan', 'topic_shares', 'topic_stability', 'vader_scores', 'voices',
-    'write_measures',
+    'Codebook', 'CodebookError', 'CompiledLexicon', 'DocTermMatrix', 'Frame', 'Indicator', 'Lexicon',
+    'MEASURES', 'MEASURES_CACHE_FORMAT', 'Match', 'Measure', 'MeasureStore', 'NEWS_STOPWORDS_FILE',
+    'Question', 'SentenceUnit', 'TermListError', 'ToneModel', 'TooFewUnitsError', 'TopicModel',
+    'VocabOptions', 'actor_group', 'actor_outlet_tone', 'actor_roles', 'actor_table', 'actor_tone',
+    'alias_lexicon', 'attribution_markers', 'available_methods', 'cache_root', 'choose_k',
+    'clear_matcher_cache', 'clear_measures_cache', 'code_sentences', 'compare_models', 'compile_lexicon',
+    'compute_measures', 'content_terms', 'context_sentences', 'corpus_fingerprint', 'distinctive_contexts',
+    'document_frames', 'document_keys', 'document_term_matrix', 'document_tone', 'dominant_topic_agreement',
+    'embed_texts', 'embedding_model_path', 'embeddings_available', 'empty_actor_table',
+    'exclusive_word_evidence', 'extract_quotes', 'extract_svo', 'extreme_sentences', 'files_digest',
+    'find_actor_mentions', 'find_quote_spans', 'find_terms', 'fit_tone_model', 'fit_topics', 'format_kwic',
+    'format_kwic_views', 'generic_markers', 'has_markers', 'in_corpus_order', 'is_negated',
+    'iter_sentence_units', 'keyword_in_context', 'lexicon_rule', 'load_actor_table', 'load_codebook',
+    'load_embedding_model', 'load_kwic_views', 'load_markers', 'load_stopwords', 'load_term_list',
+    'load_tone_model', 'log_odds_dirichlet', 'longest_first', 'marker_lexicon', 'marker_profile',
+    'markers_for', 'match_aliases', 'match_doc', 'match_texts', 'match_tokens', 'matched_jaccard',
+    'matcher_cache_info', 'measure_profile', 'measure_terms', 'method_agreement', 'model_selection', 'ngrams',
+    'npmi_coherence', 'outlet_frame_profile', 'outlet_tone', 'outlet_topic_shares', 'params_digest',
+    'parser_id', 'per_document', 'per_document_root', 'representative_units', 'resolve_actor',
+    'resolve_token', 'save_tone_model', 'score_texts', 'sentence_frame_matrix', 'sentence_table',
+    'sentence_tone', 'term_counts', 'term_lexicon', 'term_list', 'term_rates', 'tone_features',
+    'tone_model_validation', 'top_distinctive', 'top_evidence', 'top_terms', 'topic_model_from_table',
+    'topic_plan', 'topic_shares', 'topic_stability', 'vader_scores', 'voices', 'write_measures',
 ]

