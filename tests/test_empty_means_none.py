@@ -12,7 +12,7 @@ from analysis.measures.registry import compute_measures
 def test_compute_measures_with_an_empty_selection_computes_nothing():
     # a corpus with nothing but an (empty) documents table: computing any measure on it would fail
     corpus = SimpleNamespace(documents=pd.DataFrame(columns=["doc_id", "outlet"]))
-    assert compute_measures(corpus, which=[], cache=False, progress=False) == {}
+    assert compute_measures(corpus, story=None, which=[], cache=False, progress=False) == {}
 
 
 def test_sentence_tone_with_no_methods_is_an_empty_table():

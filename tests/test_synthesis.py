@@ -194,7 +194,7 @@ def test_one_small_outlet_does_not_switch_the_others_to_unit_intervals(tmp_path)
     keep = df[df.outlet == small].index[1:]
     df = df.drop(index=keep).reset_index(drop=True)  # that outlet keeps a single article
     corp = analysis.build_corpus(df, cache_dir=tmp_path / "cache", progress=False)
-    s = synthesis.synthesize(corp, tone_method="vader", n_topics=3, n_boot=100, progress=False)
+    s = synthesis.synthesize(corp, story=STORY, tone_method="vader", n_topics=3, n_boot=100, progress=False)
     comp = s.comparison
     big = comp[comp.outlet != small]
     assert (big.interval == "articles").all()

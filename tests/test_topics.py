@@ -206,7 +206,7 @@ def test_outlet_shares_article_vs_unit_intervals():
         dots = sorted(float(line.get_xdata()[0]) for line in a.get_lines() if len(line.get_xdata()) == 1)
         np.testing.assert_allclose(dots, sorted(rows.estimate))
     assert [t.get_text() for lg in fig.legends for t in lg.get_texts()] == [
-        "articles-level 95% interval", "sentences-level 95% interval"]
+        "95% interval, resampling articles", "95% interval, resampling sentences"]
 
 
 def test_compare_nmf_and_lda_on_planted_themes():

@@ -175,7 +175,7 @@ def test_top_terms_one_panel_per_topic_with_n_bars(seed_topics):
 def test_share_heatmap_and_intervals_show_every_outlet(seed_topics, seed_corpus):
     _, model = seed_topics
     outlets = sorted(seed_corpus.documents.outlet.unique())
-    art = T.outlet_topic_shares(model, n_boot=100, seed=0)
+    art = T.outlet_topic_shares(model, cluster="doc_id", n_boot=100, seed=0)
     unit = T.outlet_topic_shares(model, cluster=None, n_boot=100, seed=0)
     heat = viz.plot_share_heatmap(art)
     assert sorted(ytick_labels(heat.axes[0])) == outlets
@@ -185,6 +185,13 @@ def test_share_heatmap_and_intervals_show_every_outlet(seed_topics, seed_corpus)
     assert len(panels) == 3 and ytick_labels(panels[0]) == outlets
     markers = [line for line in panels[0].get_lines() if line.get_marker() in ("o", "D")]
     assert len(markers) == 2 * len(outlets)  # an article-level and a unit-level estimate per outlet
+    # a one-article outlet has no article-level interval: a dot and a note, no bar
+    first = sorted(art.label.unique(), key=lambda lab: art.loc[art.label == lab, "topic"].iloc[0])[0]
+    one = art[(art.interval == "none") & (art.label == first)]
+    notes = [t.get_text() for t in panels[0].texts]
+    assert notes.count("1 article: no interval") == len(one)
+    bars = [line for line in panels[0].get_lines() if len(line.get_xdata()) == 2]
+    assert len(bars) == 2 * len(outlets) - len(one)
 
 
 # ------------------------------------------------------------------------------------------------ terms

@@ -370,11 +370,13 @@ def compute_measures(corpus, *, story: Story, which: Sequence[str] | None = None
 
     ``params``: ``{name: {parameter: value}}`` overriding :data:`MEASURES` defaults (part of the key).
     """
-    store = MeasureStore(corpus, story, cache=cache, cache_dir=cache_dir)
     names = list(MEASURES) if which is None else list(which)
     unknown = sorted(set(names) - set(MEASURES))
     if unknown:
         raise KeyError(f"unknown measure(s) {unknown}; available: {sorted(MEASURES)}")
+    if not names:
+        return {}
+    store = MeasureStore(corpus, story, cache=cache, cache_dir=cache_dir)
     params = params or {}
     out = {}
     for n in names:

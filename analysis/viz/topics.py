@@ -100,24 +100,29 @@ def plot_share_intervals(shares: pd.DataFrame, *, by: str = "outlet", colors: di
     labels = list(dict.fromkeys(shares.sort_values("topic")["label"]))
     size = shares.groupby(by)["n_units"].max().sort_values(ascending=False)
     groups = sorted(size.index[:max_groups])
-    kinds = list(dict.fromkeys(shares["interval"]))
+    # the resampling level of each row: "articles" (a row of "none" is an outlet with one article, which has
+    # no article-level interval: a dot and a note, no bar) or "sentences"
+    level = shares["interval"].map(lambda v: "sentences" if v in ("sentences", "unit") else "articles")
+    shares = shares.assign(_level=level)
+    kinds = [k for k in ("articles", "sentences") if k in set(level)]
     colors = {**outlet_colors(groups), **(colors or {})}
     fig, axes = plt.subplots(1, len(labels), figsize=(2.6 * len(labels) + 1.5, 0.55 * len(groups) + 1.6),
                              sharey=True, squeeze=False)
     for ax, lab in zip(axes[0], labels):
         for gi, g in enumerate(groups):
             for ki, kind in enumerate(kinds):
-                row = shares[(shares["label"] == lab) & (shares[by] == g) & (shares["interval"] == kind)]
+                row = shares[(shares["label"] == lab) & (shares[by] == g) & (shares["_level"] == kind)]
                 if row.empty:
                     continue
                 y = gi + (ki - (len(kinds) - 1) / 2) * 0.25
                 r = row.iloc[0]
                 c = colors[g]
-                ax.plot([r.ci_low, r.ci_high], [y, y], color=c, lw=3 if ki == 0 else 1.2, alpha=0.9)
+                if r.interval != "none":
+                    ax.plot([r.ci_low, r.ci_high], [y, y], color=c, lw=3 if ki == 0 else 1.2, alpha=0.9)
                 ax.plot(r.estimate, y, "o" if ki == 0 else "D", color=c, ms=6 if ki == 0 else 4,
                         mfc=c if ki == 0 else "white")
-                if r.n_clusters == 1 and kind != "unit":
-                    ax.annotate("1 article", (r.estimate, y), xytext=(6, 0), textcoords="offset points",
+                if r.interval == "none":
+                    ax.annotate("1 article: no interval", (r.estimate, y), xytext=(6, 0), textcoords="offset points",
                                 fontsize=7, color="0.4", va="center")
         ax.set_title(_wrap_label(lab, width=24), fontsize=9)
         ax.set_xlim(-0.02, min(1.0, float(shares["ci_high"].max()) + 0.12))
@@ -126,7 +131,8 @@ def plot_share_intervals(shares: pd.DataFrame, *, by: str = "outlet", colors: di
     axes[0][0].set_yticklabels(groups)
     axes[0][0].invert_yaxis()
     handles = [plt.Line2D([], [], color="grey", lw=3 if i == 0 else 1.2, marker="o" if i == 0 else "D",
-                          mfc="grey" if i == 0 else "white", label=f"{k}-level 95% interval") for i, k in enumerate(kinds)]
+                          mfc="grey" if i == 0 else "white", label=f"95% interval, resampling {k}")
+               for i, k in enumerate(kinds)]
     fig.legend(handles=handles, loc="lower center", ncol=len(kinds), bbox_to_anchor=(0.5, -0.08), frameon=False)
     fig.supxlabel("mean topic share of the outlet's units", fontsize=9, y=0.02)
     fig.tight_layout()
