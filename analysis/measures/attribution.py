@@ -33,11 +33,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.config import PACKAGE_DATA
 from analysis.measures.frames import iter_sentence_units, sentence_table
 from analysis.measures.match import marker_lexicon, match_doc
+from analysis.story.story import read_yaml_mapping
 
 #: The packaged generic lists (nothing about one story).
 MARKERS_PATH: Path = PACKAGE_DATA / "attribution_markers.yaml"
@@ -75,13 +75,7 @@ def load_markers(path: str | Path | None = None) -> dict:
 
 
 def _read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path.name}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ValueError(f"{path.name}: expected a mapping of marker lists")
-    return data
+    return read_yaml_mapping(path, error=ValueError, what="a mapping of marker lists", label=path.name)
 
 
 @lru_cache(maxsize=4)

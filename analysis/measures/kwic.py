@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from analysis.measures.match import match_tokens, term_lexicon
+from analysis.story.story import read_yaml_mapping
 
 HIT_COLUMNS = ["doc_id", "sent_id", "token_i", "n_words", "start_char", "end_char", "group", "term"]
 
@@ -59,12 +59,7 @@ def load_term_list(path: str | Path) -> pd.DataFrame:
 
 
 def _read_term_yaml(p: Path) -> dict:
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise TermListError(f"{p.name}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise TermListError(f"{p.name}: expected a mapping with a 'groups:' key, got {type(data).__name__}")
+    data = read_yaml_mapping(p, error=TermListError, what="a mapping with a 'groups:' key", label=p.name)
     unknown = sorted(set(data) - set(TERM_LIST_KEYS))
     if unknown:
         raise TermListError(f"{p.name}: unknown key(s) {unknown}; allowed {list(TERM_LIST_KEYS)}")

@@ -6,7 +6,7 @@
 """
 from analysis.story.discover import discover_story, guess_role, mentions_table
 from analysis.story.story import (
-    DEFAULT_LABELS, ROLES, SEEDS_STORY, Story, StoryError, alias_key, load_story, normalise_term,
+    DEFAULT_LABELS, ROLES, SEEDS_STORY, Story, StoryError, alias_key, load_story, normalise_term, read_yaml_mapping,
     story_digest, story_from_dict,
 )
 from analysis.story.resolve import resolve_story, with_files

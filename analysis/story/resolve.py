@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from analysis.story.discover import discover_story, guess_role
-from analysis.story.story import SEEDS_STORY, Story, StoryError, load_story, story_from_dict
+from analysis.story.story import SEEDS_STORY, Story, StoryError, load_story, read_yaml_mapping, story_from_dict
 
 
 def resolve_story(story: Story | str | Path | None = None, *, corpus=None, source=None,
@@ -45,13 +43,7 @@ def _read(path, what: str) -> dict:
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"{what} file not found: {p}")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise StoryError(f"{p.name}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise StoryError(f"{p.name}: expected a mapping")
-    return data
+    return read_yaml_mapping(p, label=p.name)
 
 
 def with_files(story: Story, *, actors=None, framing_terms=None, markers=None) -> Story:

@@ -352,6 +352,31 @@ def story_digest(story: Story) -> str:
     return hashlib.sha256(json.dumps(story.to_dict(), sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+def read_yaml_mapping(path: str | Path, *, error: type[Exception] = StoryError, what: str = "a mapping",
+                      label: str | None = None) -> dict:
+    """The YAML mapping in ``path``; malformed YAML, non-UTF-8 bytes or another top-level type raise ``error``
+    naming the file as ``label`` (default: its path). Every story, actor, term and marker file is read here.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.yaml"; _ = p.write_text("- a list")
+    >>> read_yaml_mapping(p)
+    Traceback (most recent call last):
+    ...
+    analysis.story.story.StoryError: ...x.yaml: expected a mapping, got list
+    """
+    p = Path(path)
+    name = label or str(p)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise error(f"{name}: not valid YAML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8") from exc
+    if not isinstance(data, dict):
+        raise error(f"{name}: expected {what}, got {type(data).__name__}")
+    return data
+
+
 def load_story(path: str | Path) -> Story:
     """Read and validate a story file (a YAML file, or a folder holding ``story.yaml``).
 
@@ -368,10 +393,5 @@ def load_story(path: str | Path) -> Story:
         p = p / "story.yaml"
     if not p.is_file():
         raise FileNotFoundError(f"story file not found: {p}")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise StoryError(f"{p}: not valid YAML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise StoryError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8") from exc
+    data = read_yaml_mapping(p, what="a mapping (name, title, actors, framing_terms, markers, ...)")
     return story_from_dict(data, where=str(p), path=str(p.resolve()))
