@@ -8,6 +8,7 @@ True
 """
 from analysis.viz.style import (
     set_style, distinct_colors, outlet_colors, category_colors, row_height, label_with_n, words, save_figure, figure_text,
+    escaped_style,
     PALETTE, UNNAMED_COLORS,
 )
 from analysis.viz.corpus import (plot_lines_by_rule, plot_kept_vs_removed, plot_text_per_outlet, plot_top_entities)
@@ -25,7 +26,7 @@ from analysis.viz.validation import (
 )
 from analysis.viz.synthesis import (plot_side_by_side, plot_article_spread)
 
-__all__ = ['figure_text', 
+__all__ = ['escaped_style', 'figure_text', 
     'PALETTE', 'UNNAMED_COLORS', 'category_colors', 'distinct_colors', 'explorer_iframe', 'interval_note',
     'label_with_n', 'outlet_colors', 'plot_actor_heatmap', 'plot_agents_patients', 'plot_article_spread',
     'plot_attribution_markers', 'plot_calibration', 'plot_f1_comparison', 'plot_fightin_words',

@@ -141,3 +141,21 @@ def figure_text(fig) -> list[str]:
         if t and artist.get_visible():
             seen.append(t)
     return list(dict.fromkeys(seen))
+
+
+def escaped_style(df, **css):
+    """A pandas Styler of ``df`` whose cells and index/column labels are HTML-escaped.
+
+    A Styler renders cell text as raw HTML, so an outlet or a title read from a user's corpus
+    (``<img src=x onerror=...>``) would run as markup in a notebook or the report; this escapes it.
+    ``css``: properties for every cell (``text_align="left"`` becomes ``text-align: left``).
+
+    >>> import pandas as pd
+    >>> html = escaped_style(pd.DataFrame({"<b>o</b>": ["<img src=x onerror=alert(1)>"]})).to_html()
+    >>> "<img" in html, "&lt;img" in html, "&lt;b&gt;" in html
+    (False, True, True)
+    """
+    styler = df.style.format(escape="html").format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    if css:
+        styler = styler.set_properties(**{k.replace("_", "-"): v for k, v in css.items()})
+    return styler
