@@ -46,6 +46,9 @@ class Measure:
     #: ``keyword -> (measure, shared params)``: computed for the whole corpus, ``fn`` is handed that measure's
     #: table (with the same values of the shared params) instead of computing it again
     reuses: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: ``(store, params) -> params`` that turns ``None``/``"auto"`` defaults into the values computed with
+    #: (they, not the defaults, are the cache key)
+    resolve: Callable[["MeasureStore", dict], dict] | None = None
     description: str = ""
 
 
@@ -105,9 +108,43 @@ def _measure_names(c, story, *, fields=("lemma", "lower")):
 
 
 def _codebook_file(params: Mapping) -> list[Path]:
+    return [Path(params["codebook"])]   # resolved to the codebook's file by _resolve_codebook
+
+
+def _resolve_codebook(store, kw: dict) -> dict:
+    """A codebook name, path or ``Codebook``: keyed by the file it resolves to."""
     from analysis.measures.frames import load_codebook
 
-    return [Path(load_codebook(params["codebook"]).path)]
+    cb = kw["codebook"]
+    return {**kw, "codebook": str(cb.path if hasattr(cb, "frames") else load_codebook(cb).path)}
+
+
+def _resolve_methods(store, kw: dict) -> dict:
+    """``methods=None``: every tone method installed here; an empty list is an error."""
+    from analysis.measures.tone import available_methods
+
+    methods = list(available_methods() if kw["methods"] is None else kw["methods"])
+    if not methods:
+        raise ValueError("sentence_tone needs at least one method")
+    return {**kw, "methods": methods}
+
+
+def _resolve_topic_plan(store, kw: dict) -> dict:
+    """``"auto"`` candidate k, methods and restarts from :func:`topic_plan`, sized to the number of units."""
+    n_units = store.corpus.sentences.shape[0] if kw["unit"] == "sent_id" else len(store.corpus.documents)
+    plan = topic_plan(n_units, seed=kw["seed"])
+    return {**kw, **{k: plan[k] for k in ("ks", "methods", "seeds") if kw[k] == "auto"}}
+
+
+def _resolve_k(store, kw: dict) -> dict:
+    """``k="auto"``: :func:`analysis.measures.topics.choose_k` on the stored topic selection."""
+    if kw["k"] != "auto":
+        return kw
+    from analysis.measures.topics import choose_k
+
+    sel = store.get("topic_selection", unit=kw["unit"], min_df=kw["min_df"], max_df=kw["max_df"], seed=kw["seed"])
+    method = kw["method"] if kw["method"] in set(sel["method"]) else "nmf"
+    return {**kw, "k": choose_k(sel, method=method, min_stability=0.8)}
 
 
 def _frames(c, story, *, codebook="semetko_valkenburg"):
@@ -180,7 +217,7 @@ MEASURES: dict[str, Measure] = {
     "coverage": Measure(_coverage, ("corpus/describe.py",), uses_story=False,
                         description="articles, paragraphs, sentences, words (non-punctuation tokens), entities per outlet"),
     "sentence_tone": Measure(_tone, ("measures/tone.py", "data/tone_model.json"), {"methods": None},
-                             ("vaderSentiment", "sentence-transformers"), per_document=True, uses_story=False,
+                             ("vaderSentiment", "sentence-transformers"), per_document=True, uses_story=False, resolve=_resolve_methods,
                              description="tone of every sentence by each method"),
     "actor_mentions": Measure(_actors, ("measures/actors.py", "measures/match.py"), per_document=True,
                               description="every mention of a story actor (alias) or other named entity"),
@@ -195,7 +232,7 @@ MEASURES: dict[str, Measure] = {
     "measure_names": Measure(_measure_names, ("measures/kwic.py", "measures/match.py"), {"fields": ["lemma", "lower"]}, per_document=True,
                              description="each naming of the contested measure (the story's measure group)"),
     "frame_codes": Measure(_frames, _FRAMES, {"codebook": "semetko_valkenburg"}, per_document=True,
-                           data_files=_codebook_file,
+                           data_files=_codebook_file, resolve=_resolve_codebook,
                            description="(sentence, frame, question) hits of a codebook with their triggers"),
     "svo": Measure(_svo, ("measures/agency.py", "measures/actors.py", "measures/match.py"), per_document=True,
                    description="agent-verb-patient roles"),
@@ -211,10 +248,11 @@ MEASURES: dict[str, Measure] = {
     "topic_selection": Measure(_topic_selection, ("measures/topics.py", "data/stopwords_news.txt"),
                                {"unit": "sent_id", "min_df": 2, "max_df": 0.3, "ks": "auto", "methods": "auto",
                                 "seeds": "auto", "n_top": 10, "seed": 42}, uses_story=False,
+                               resolve=_resolve_topic_plan,
                                description="coherence and stability of every (method, k, seed) topic model"),
     "topic_model": Measure(_topic_model, ("measures/topics.py", "data/stopwords_news.txt"),
                            {"unit": "sent_id", "min_df": 2, "max_df": 0.3, "k": "auto", "method": "nmf", "seed": 42},
-                           uses_story=False,
+                           uses_story=False, resolve=_resolve_k,
                            description="unit-topic shares (kind 'unit') and topic-term weights (kind 'term')"),
 }
 
@@ -286,31 +324,8 @@ class MeasureStore:
         if unknown:
             raise TypeError(f"measure {name!r} has no parameter(s) {unknown}; it takes {sorted(MEASURES[name].params)}")
         kw = {**MEASURES[name].params, **params}
-        if name == "sentence_tone" and kw["methods"] is None:
-            from analysis.measures.tone import available_methods
-
-            kw["methods"] = available_methods()
-        if name == "sentence_tone":
-            kw["methods"] = list(kw["methods"])
-            if not kw["methods"]:
-                raise ValueError("sentence_tone needs at least one method")
-        if name == "topic_selection":
-            n_units = self.corpus.sentences.shape[0] if kw["unit"] == "sent_id" else len(self.corpus.documents)
-            plan = topic_plan(n_units, seed=kw["seed"])
-            kw.update({k: plan[k] for k in ("ks", "methods", "seeds") if kw[k] == "auto"})
-        if name == "topic_model" and kw["k"] == "auto":
-            from analysis.measures.topics import choose_k
-
-            sel = self.get("topic_selection", unit=kw["unit"], min_df=kw["min_df"], max_df=kw["max_df"],
-                           seed=kw["seed"])
-            kw["k"] = choose_k(sel, method=kw["method"] if kw["method"] in set(sel["method"]) else "nmf",
-                               min_stability=0.8)
-        if name == "frame_codes":  # a name, a path or a Codebook: keyed by the file it resolves to
-            from analysis.measures.frames import load_codebook
-
-            cb = kw["codebook"]
-            kw["codebook"] = str(cb.path if hasattr(cb, "frames") else load_codebook(cb).path)
-        return kw
+        hook = MEASURES[name].resolve
+        return hook(self, kw) if hook is not None else kw
 
     def key(self, name: str, kw: Mapping) -> str:
         """The part of the cache key that is not the corpus: parameters, story, code and data files."""
