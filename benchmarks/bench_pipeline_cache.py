@@ -43,9 +43,6 @@ def _story():
     return load_story(SEEDS_STORY)
 
 
-STORY = None
-
-
 def _run(path: Path, cache: str, n_process: int | None, *, read_tables: bool = False) -> dict:
     import analysis
     from dataclasses import replace
@@ -54,8 +51,6 @@ def _run(path: Path, cache: str, n_process: int | None, *, read_tables: bool = F
     from analysis.corpus import build as pipeline
     from analysis.measures.registry import compute_measures
 
-    global STORY
-    STORY = STORY or _story()
     cleaned: list[int] = []
     measured: list[int] = []  # documents given to each per-document measure
     real = pipeline.clean_corpus
@@ -79,7 +74,7 @@ def _run(path: Path, cache: str, n_process: int | None, *, read_tables: bool = F
         t0 = time.perf_counter()
         c = analysis.build_corpus(path, cache_dir=cache, n_process=n_process, progress=False)
         t_build = time.perf_counter() - t0
-        tables = compute_measures(c, story=STORY, which=BENCH_MEASURES, params=BENCH_PARAMS, cache_dir=cache,
+        tables = compute_measures(c, story=_story(), which=BENCH_MEASURES, params=BENCH_PARAMS, cache_dir=cache,
                                   progress=False)
         t_all = time.perf_counter() - t0
         loaded_by_measures = c.tables_loaded
