@@ -194,3 +194,72 @@ def test_script_without_main_guard_gets_a_clear_error_with_the_fork_server(tmp_p
     assert proc.returncode != 0
     assert "RuntimeError: a parse worker process died (start method 'forkserver')" in proc.stderr
     assert "if __name__ == '__main__':" in proc.stderr
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (a /proc scan: the workers, and a fork server's workers)."""
+    from pathlib import Path
+
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if fields[0] not in ("Z", "X"):
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            if c not in found:
+                found.add(c)
+                todo.append(c)
+    return found
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="finds the workers through /proc")
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_parse_workers_exit_when_the_parent_is_killed(tmp_path, method):
+    # kill -9 of the process that started a 2-worker parse: the workers (each holding a model) must not
+    # keep running or wait forever for work from a parent that is gone.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from analysis.config import PROJECT_ROOT
+    from analysis.corpus.parse import process_alive
+
+    script = tmp_path / "parse_long.py"
+    script.write_text(
+        f"import sys\nsys.path.insert(0, {str(PROJECT_ROOT)!r})\n"
+        "from analysis.corpus.parse import parse_documents\nfrom analysis.corpus.synthetic import synthetic_corpus\n"
+        "if __name__ == '__main__':\n"
+        "    docs = synthetic_corpus(3000, seed=1)\n"  # minutes of parsing on two workers: killed long before
+        f"    parse_documents(docs, cache_dir={str(tmp_path / 'cache')!r}, n_process=2, progress=False)\n")
+    env = {**os.environ, "ANALYSIS_START_METHOD": method}
+    proc = subprocess.Popen([sys.executable, str(script)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers: set[int] = set()
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline and len(workers) < 2 + (method == "forkserver"):
+            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+            time.sleep(0.5)
+            workers = _descendants(proc.pid)
+        assert len(workers) >= 2, f"no workers started: {workers}"
+        time.sleep(3)  # workers loaded and busy parsing their first chunks
+        workers = _descendants(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        t0 = time.time()
+        while time.time() - t0 < 10 and any(process_alive(w) for w in workers):
+            time.sleep(0.2)
+        left = [w for w in workers if process_alive(w)]
+        assert not left, f"{len(left)} of {len(workers)} worker processes still running 10 s after the parent died"
+        print(f"{method}: {len(workers)} processes gone {time.time() - t0:.1f} s after kill -9")
+    finally:
+        for w in _descendants(proc.pid) | workers:
+            if process_alive(w):
+                os.kill(w, signal.SIGKILL)  # only the processes this test started
+        if proc.poll() is None:
+            proc.kill()

@@ -19,7 +19,7 @@ from analysis.corpus.load import (
 )
 from analysis.corpus.parse import (
     ModelNotFoundError, load_model, models_loaded, attach_stray_punctuation, model_meta, text_key,
-    ParsePlan, plan_parse, finish_parse, parse_documents, parse_chunk, clear_cache,
+    ParsePlan, plan_parse, finish_parse, parse_documents, parse_chunk, clear_cache, exit_with_parent, process_alive,
 )
 from analysis.corpus.shards import (
     ParseStats, Parsed, write_shards, shard_index, release_free_memory, read_table, load_parsed_tables,
@@ -36,6 +36,7 @@ __all__ = [
     'decode_bytes', 'finish_documents', 'finish_parse', 'html_to_text', 'iter_docs', 'kept_share',
     'load_corpus', 'load_model', 'load_parsed_tables', 'load_rules', 'looks_like_html', 'map_units',
     'model_loads', 'model_meta', 'models_loaded', 'normalize_line', 'outlet_boilerplate',
+    'exit_with_parent', 'process_alive',
     'outlet_summary', 'paragraphs_from_text', 'parse_chunk', 'parse_distributed', 'parse_documents',
     'plan_parse', 'read_table', 'read_tables', 'release_free_memory', 'repeat_threshold',
     'seed_sentences', 'sentence_lengths', 'shard_index', 'short_ids', 'synthetic_corpus', 'text_key',

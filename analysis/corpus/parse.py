@@ -344,8 +344,58 @@ def parse_documents(
     return finish_parse(plan, load_tables=load_tables)
 
 
-def _pool_init(model: str, components: tuple[str, ...]) -> None:
+def _pool_init(model: str, components: tuple[str, ...], parent_pid: int | None = None) -> None:
+    if parent_pid is not None:
+        exit_with_parent(parent_pid)  # before the model load: a parent killed meanwhile is noticed too
     load_model(model, components)  # once per worker (already loaded if inherited from the parent or the fork server)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, dead but not yet reaped, counts as gone).
+
+    >>> process_alive(os.getpid())
+    True
+    """
+    stat = Path(f"/proc/{pid}/stat")
+    if Path("/proc/self/stat").exists():  # Linux: the state letter follows the command name in parentheses
+        try:
+            return stat.read_text().rpartition(")")[2].split()[0] not in ("Z", "X")
+        except (OSError, IndexError):
+            return False
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def exit_with_parent(parent_pid: int, *, interval: float = 0.5) -> threading.Thread:
+    """Start a daemon thread that ends this (worker) process as soon as ``parent_pid`` has died.
+
+    A parse worker whose parent is killed (``kill -9``, an out-of-memory kill) would otherwise keep its
+    model in memory and wait forever on a queue whose writer is gone. Checked every ``interval`` seconds:
+    this process was re-parented (``os.getppid()`` changed: the process that started it, the parent or
+    the fork server, exited) or ``parent_pid`` is no longer a running process. Works with every start
+    method, on Linux, macOS and (by the parent-pid check) Windows.
+
+    >>> exit_with_parent(os.getppid(), interval=60).daemon
+    True
+    """
+    first_ppid = os.getppid()
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != first_ppid or not process_alive(parent_pid):
+                os._exit(70)  # no cleanup: the parent that would collect results is gone
+            time.sleep(interval)
+
+    t = threading.Thread(target=watch, name=f"exit-with-parent-{parent_pid}", daemon=True)
+    t.start()
+    return t
 
 
 def parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_size: int,
@@ -422,7 +472,7 @@ def _parse_in_pool(plan: "ParsePlan", *, n_process: int, batch_size: int, total_
         gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_pool_init,
-                                 initargs=(plan.model, plan.components)) as pool:
+                                 initargs=(plan.model, plan.components, os.getpid())) as pool:
             def submit_next(pending: set) -> None:
                 i = next(starts, None)  # texts are read chunk by chunk, a few chunks ahead of the workers
                 if i is not None:
