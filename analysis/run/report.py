@@ -5,6 +5,10 @@
 notebook's sections and a gallery of its figures) plus one page per notebook. Scripts and styles that
 nbconvert would load from a CDN (require.js, MathJax, mermaid) are removed, so a page makes no external
 request; figures are embedded in the notebook pages and copied next to the index.
+
+Every string on the index (story title, headings, figure names) is HTML-escaped, and every page carries a
+Content-Security-Policy (:data:`REPORT_CSP`, :data:`NOTEBOOK_PAGE_CSP`): no network, no script except the
+term explorer's own (allowed by its hash), so a corpus string that reached a page as markup could not run.
 """
 from __future__ import annotations
 
@@ -14,6 +18,18 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
+
+from analysis.viz.explorer import EXPLORER_SCRIPT_HASH
+
+#: The index page's policy: local figures and inline styles, no script, nothing from the network.
+REPORT_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; "
+              "form-action 'none'")
+#: A notebook page's policy: embedded figures and styles, and only the term explorer's script (in its
+#: sandboxed ``srcdoc`` frame, which inherits this policy); nbconvert's inline scripts are not executable
+#: (MathJax configuration) or removed.
+NOTEBOOK_PAGE_CSP = (f"default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                     f"script-src {EXPLORER_SCRIPT_HASH}; base-uri 'none'; form-action 'none'")
 
 _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']https?://""", re.I)
 
@@ -41,6 +57,26 @@ def strip_external_resources(page: str) -> str:
 
     page = re.sub(r"<script\b[^>]*>.*?</script>", _drop_cdn_script, page, flags=re.I | re.S)
     return page
+
+
+def add_csp(page: str, policy: str) -> str:
+    """Put a ``<meta http-equiv="Content-Security-Policy">`` first in the page's ``<head>`` (before any
+    script or style), replacing one that is there.
+
+    >>> add_csp("<html><head><title>t</title></head></html>", "default-src 'none'")
+    '<html><head><meta http-equiv="Content-Security-Policy" content="default-src &#x27;none&#x27;"><title>t</title></head></html>'
+    """
+    page = re.sub(r"<meta\s+http-equiv=[\"']Content-Security-Policy[\"'][^>]*>", "", page, flags=re.I)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">'
+    new, n = re.subn(r"(<head\b[^>]*>)", lambda m: m.group(1) + meta, page, count=1, flags=re.I)
+    if not n:
+        raise ValueError("page has no <head> to put the Content-Security-Policy in")
+    return new
+
+
+def _href(name: str) -> str:
+    """A file name as an escaped relative URL (``#``, ``?``, quotes and markup cannot leave the attribute)."""
+    return html.escape(quote(name))
 
 
 def _page_info(nb, name: str, figures: list[str]) -> PageInfo:
@@ -73,15 +109,19 @@ ol.toc>li{margin:.6rem 0} ol.toc ul{margin:.2rem 0 .2rem 1rem;font-size:.95rem}
 def _index(pages: list[PageInfo], *, title: str, note: str) -> str:
     toc, gallery = [], []
     for p in pages:
-        subs = "".join(f'<li><a href="{p.name}.html#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t in p.sections)
-        toc.append(f'<li><a href="{p.name}.html">{html.escape(p.title)}</a><ul>{subs}</ul></li>')
+        page = _href(p.name + ".html")
+        subs = "".join(f'<li><a href="{page}#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t in p.sections)
+        toc.append(f'<li><a href="{page}">{html.escape(p.title)}</a><ul>{subs}</ul></li>')
         figs = "".join(
-            f'<figure><a href="figures/{f}"><img src="figures/{f}" alt="{html.escape(f)}"></a><figcaption>{html.escape(f)}</figcaption></figure>'
+            f'<figure><a href="figures/{_href(f)}"><img src="figures/{_href(f)}" alt="{html.escape(f)}"></a>'
+            f'<figcaption>{html.escape(f)}</figcaption></figure>'
             for f in p.figures
         )
-        gallery.append(f'<h3><a href="{p.name}.html">{html.escape(p.title)}</a></h3><div class="gallery">{figs or "<p>no figures</p>"}</div>')
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1><p>{note}</p>"
+        gallery.append(f'<h3><a href="{page}">{html.escape(p.title)}</a></h3><div class="gallery">{figs or "<p>no figures</p>"}</div>')
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<meta http-equiv='Content-Security-Policy' content=\"{html.escape(REPORT_CSP)}\">"
+            f"<title>{html.escape(title)}</title>"
+            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1><p>{html.escape(note)}</p>"
             f"<h2 id='contents'>Contents</h2><ol class='toc'>{''.join(toc)}</ol>"
             f"<h2 id='figures'>Figures</h2>{''.join(gallery)}</body></html>")
 
@@ -123,7 +163,7 @@ def build_report(output_dir: str | Path, *, title: str | None = None) -> Path:
         nb = nbformat.read(path, as_version=4)
         info = _page_info(nb, path.stem, [])
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{info.title} · {title}"}})
-        body = strip_external_resources(body)
+        body = add_csp(strip_external_resources(body), NOTEBOOK_PAGE_CSP)
         nav = (f'<nav style="padding:.5rem 1rem;font-family:sans-serif"><a href="index.html">&larr; all notebooks</a></nav>')
         body = body.replace("<body", "<body", 1)
         body = re.sub(r"(<body[^>]*>)", r"\1" + nav, body, count=1)

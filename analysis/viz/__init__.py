@@ -18,6 +18,7 @@ from analysis.viz.tone import (
 from analysis.viz.topics import (plot_model_selection, plot_top_terms, plot_share_heatmap, plot_share_intervals)
 from analysis.viz.terms import (plot_fightin_words, plot_term_rates, plot_term_heatmap)
 from analysis.viz.explorer import (explorer_iframe, term_explorer_html)
+from analysis.viz.explorer import EXPLORER_CSP, EXPLORER_SCRIPT_HASH, json_for_html, script_hash
 from analysis.viz.frames import (plot_frame_profile, interval_note, plot_frame_intervals)
 from analysis.viz.agency import (plot_agents_patients)
 from analysis.viz.voices import (plot_voices, plot_attribution_markers)
@@ -36,4 +37,5 @@ __all__ = ['escaped_style', 'figure_text',
     'plot_side_by_side', 'plot_term_heatmap', 'plot_term_rates', 'plot_text_per_outlet',
     'plot_tone_distributions', 'plot_top_entities', 'plot_top_terms', 'plot_validation', 'plot_voices',
     'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words',
+    'EXPLORER_CSP', 'EXPLORER_SCRIPT_HASH', 'json_for_html', 'script_hash',
 ]

@@ -6,17 +6,28 @@
 >>> p = term_explorer_html(s, pathlib.Path(tempfile.mkdtemp()) / "x.html", title="Terms")
 >>> "<title>Terms</title>" in p.read_text()
 True
+
+Every corpus string (outlets, terms, contexts, the title) reaches the page as text: the title is
+HTML-escaped and the data sit in a ``<script type="application/json">`` block that the one fixed script
+reads with ``JSON.parse`` and writes with ``textContent``. The page carries a Content-Security-Policy that
+allows only that script (by its hash, :data:`EXPLORER_SCRIPT_HASH`) and inline styles.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import html as _html
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 
 def explorer_iframe(path: str | Path, *, height: int = 520):
-    """Show an HTML file inline (``<iframe srcdoc>``: works offline, in JupyterLab and in exported HTML)."""
-    import html as _html
+    """Show an HTML file inline (``<iframe srcdoc>``: works offline, in JupyterLab and in exported HTML).
+
+    The frame is sandboxed (scripts allowed, no same-origin access to the notebook page).
+    """
     import warnings
 
     from IPython.display import HTML
@@ -24,7 +35,7 @@ def explorer_iframe(path: str | Path, *, height: int = 520):
     doc = Path(path).read_text(encoding="utf-8")
     with warnings.catch_warnings():  # IPython suggests IFrame, which needs a served file: not offline-safe
         warnings.simplefilter("ignore", UserWarning)
-        return HTML(f'<iframe srcdoc="{_html.escape(doc, quote=True)}" style="width:100%;height:{height}px;'
+        return HTML(f'<iframe sandbox="allow-scripts" srcdoc="{_html.escape(doc, quote=True)}" style="width:100%;height:{height}px;'
                     f'border:1px solid #ccc"></iframe>')
 
 
@@ -38,13 +49,14 @@ def term_explorer_html(scores: pd.DataFrame, path: str | Path, *, contexts: pd.D
     ``IPython.display.IFrame``.
     """
     cols = [by, "term", "count", "count_rest", "freq", "total", "delta", "z", "rank"]
-    data = scores[cols].round({"freq": 2, "delta": 3, "z": 2}).to_dict(orient="records")
+    data = json.loads(scores[cols].round({"freq": 2, "delta": 3, "z": 2}).to_json(orient="records"))  # NaN -> null
     ctx = {}
     if contexts is not None and len(contexts):
         for (g, t), d in contexts.groupby([by, "term"]):
             ctx.setdefault(str(g), {})[str(t)] = d[["left", "match", "right"]].astype(str).values.tolist()
-    payload = json.dumps({"rows": data, "ctx": ctx, "by": by}, default=str).replace("</", "<\\/")
-    html = _EXPLORER_TEMPLATE.replace("__TITLE__", title).replace("__DATA__", payload)
+    payload = json_for_html({"rows": data, "ctx": ctx, "by": by})
+    fill = {"CSP": EXPLORER_CSP, "TITLE": _html.escape(str(title)), "SCRIPT": _EXPLORER_SCRIPT, "DATA": payload}
+    html = re.sub(r"__(CSP|TITLE|SCRIPT|DATA)__", lambda m: fill[m.group(1)], _EXPLORER_TEMPLATE)  # one pass
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(html, encoding="utf-8")
@@ -52,7 +64,9 @@ def term_explorer_html(scores: pd.DataFrame, path: str | Path, *, contexts: pd.D
 
 
 _EXPLORER_TEMPLATE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>__TITLE__</title>
+<html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="__CSP__">
+<title>__TITLE__</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:1em;font-size:14px}
 table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}
@@ -69,8 +83,12 @@ Rows with z &gt; 1.96 are shaded. Click a term for its contexts.</p>
 <label> min count <input id="mc" type="number" value="1" style="width:4em"></label>
 <div class="wrap"><div class="left"><table id="t"><thead><tr></tr></thead><tbody></tbody></table></div>
 <div id="ctx"></div></div>
-<script>
-const D = __DATA__;
+<script type="application/json" id="explorer-data">__DATA__</script>
+<script>__SCRIPT__</script></body></html>
+"""
+
+_EXPLORER_SCRIPT = """
+const D = JSON.parse(document.getElementById("explorer-data").textContent);
 const cols = ["term","count","count_rest","freq","total","delta","z","rank"];
 let sortCol = "z", asc = false;
 const sel = document.getElementById("grp");
@@ -95,5 +113,30 @@ function show(g,t){
 ["change","input"].forEach(e=>{sel.addEventListener(e,draw);document.getElementById("q").addEventListener(e,draw);
   document.getElementById("mc").addEventListener(e,draw);});
 draw();
-</script></body></html>
 """
+
+
+def script_hash(script: str) -> str:
+    """The CSP source (``'sha256-...'``) that allows exactly this inline script.
+
+    >>> script_hash("")
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    """
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+
+
+def json_for_html(value) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element: ``<``, ``>`` and ``&`` as ``\\u`` escapes,
+    so no string in it can close the element or open a comment.
+
+    >>> json_for_html({"o": "</script><img src=x>"})
+    '{"o": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e"}'
+    """
+    text = json.dumps(value, default=str)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+#: The CSP source of the explorer's one script; a page that embeds the explorer (the report) allows it.
+EXPLORER_SCRIPT_HASH = script_hash(_EXPLORER_SCRIPT)
+#: The explorer page's Content-Security-Policy: its own script, inline styles, nothing else.
+EXPLORER_CSP = f"default-src 'none'; style-src 'unsafe-inline'; script-src {EXPLORER_SCRIPT_HASH}"
