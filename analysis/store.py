@@ -3,18 +3,76 @@
 Writes go to a temporary file in the same folder and are then renamed into place, so a reader in
 another process (a second notebook kernel, a pytest-xdist worker, a Dask worker) sees either no
 file or a complete one, never a half-written array.
+
+Every array and table gets a check file next to it (``<file>.check.json``: the entry's name, its byte
+size, SHA-256 and row count), written after the entry. Reading verifies it: an entry whose check file is
+missing (an interrupted write, or an older cache) is a miss and is rebuilt; an entry that is truncated,
+corrupted, or holds another entry's data is removed with a warning naming it, and rebuilt. Nothing is
+ever unpickled: arrays are read with ``allow_pickle=False`` and tables are Parquet.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_array", "read_json", "read_table", "save_array", "write_json", "write_table"]
+__all__ = ["CacheDamageWarning", "check_path", "load_array", "read_json", "read_table", "save_array", "write_json",
+           "write_table"]
+
+
+class CacheDamageWarning(UserWarning):
+    """A cache entry failed its check (truncated, corrupted or another entry's data) and is rebuilt."""
+
+
+def check_path(path: str | Path) -> Path:
+    """The check file of a cache entry: ``<entry>.check.json`` next to it.
+
+    >>> check_path("/c/t.parquet").name
+    't.parquet.check.json'
+    """
+    path = Path(path)
+    return path.with_name(path.name + ".check.json")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _discard(path: Path, why: str) -> None:
+    warnings.warn(f"cache entry {path} is damaged ({why}); it is removed and rebuilt", CacheDamageWarning,
+                  stacklevel=3)
+    path.unlink(missing_ok=True)
+    check_path(path).unlink(missing_ok=True)
+
+
+def _verified(path: Path) -> dict | None:
+    """The check record of ``path`` when the file matches it; None (entry removed when damaged) otherwise."""
+    if not path.exists():
+        return None
+    check = read_json(check_path(path))
+    if not isinstance(check, dict):
+        return None  # written without a check (interrupted, or an older cache): a miss, rewritten
+    if check.get("entry") != path.name:
+        _discard(path, f"its check names another entry, {check.get('entry')!r}")
+        return None
+    size = path.stat().st_size
+    if size != check.get("bytes"):
+        _discard(path, f"{size} bytes, {check.get('bytes')} written")
+        return None
+    if _sha256(path) != check.get("sha256"):
+        _discard(path, "checksum mismatch")
+        return None
+    return check
 
 
 def save_array(path: str | Path, array: np.ndarray) -> Path:
@@ -28,26 +86,40 @@ def save_array(path: str | Path, array: np.ndarray) -> Path:
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with open(tmp, "wb") as fh:
-            np.save(fh, array)
+            np.save(fh, array, allow_pickle=False)
+        check_path(path).unlink(missing_ok=True)
+        rows = len(array) if np.ndim(array) else 1
+        size, digest = tmp.stat().st_size, _sha256(tmp)
         os.replace(tmp, path)
+        write_json(check_path(path), {"entry": path.name, "bytes": size, "sha256": digest, "rows": int(rows)})
     finally:
         tmp.unlink(missing_ok=True)
     return path
 
 
 def load_array(path: str | Path) -> np.ndarray | None:
-    """The array stored at ``path``, or None when the file is missing or unreadable (then recompute).
+    """The array stored at ``path`` by :func:`save_array`, or None when it is missing, unchecked or damaged
+    (then recompute; a damaged file is removed with a :class:`CacheDamageWarning`). Object arrays (which
+    would need unpickling) are refused.
 
-    A truncated file left by an interrupted older writer is removed, so it is rebuilt once.
+    >>> import tempfile
+    >>> p = save_array(Path(tempfile.mkdtemp()) / "a.npy", np.arange(3))
+    >>> load_array(p).tolist()
+    [0, 1, 2]
     """
     path = Path(path)
-    if not path.exists():
+    check = _verified(path)
+    if check is None:
         return None
     try:
-        return np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError):
-        path.unlink(missing_ok=True)
+        array = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        _discard(path, f"unreadable: {exc}")
         return None
+    if (len(array) if np.ndim(array) else 1) != check.get("rows"):
+        _discard(path, f"{len(array)} rows, {check.get('rows')} written")
+        return None
+    return array
 
 
 _OBJECT_KEY = b"analysis.measures.object_columns"
@@ -89,7 +161,10 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
             _JSON_KEY: json.dumps([str(c) for c in json_cols]).encode()}
     try:
         pq.write_table(table.replace_schema_metadata(meta), tmp)
+        check_path(path).unlink(missing_ok=True)
+        size, digest = tmp.stat().st_size, _sha256(tmp)
         os.replace(tmp, path)
+        write_json(check_path(path), {"entry": path.name, "bytes": size, "sha256": digest, "rows": len(df)})
     finally:
         tmp.unlink(missing_ok=True)
     return path
@@ -106,18 +181,22 @@ def _arrow_ok(col: pd.Series) -> bool:
 
 
 def read_table(path: str | Path) -> pd.DataFrame | None:
-    """The table stored at ``path`` by :func:`write_table`, or None when it is missing or unreadable
-    (a damaged file is removed, so it is rebuilt once)."""
+    """The table stored at ``path`` by :func:`write_table`, or None when it is missing, unchecked or damaged
+    (a damaged file is removed with a :class:`CacheDamageWarning`, so it is rebuilt once)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(path)
-    if not path.exists():
+    check = _verified(path)
+    if check is None:
         return None
     try:
         table = pq.read_table(path)
-    except (pa.ArrowException, OSError, ValueError):
-        path.unlink(missing_ok=True)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        _discard(path, f"unreadable: {exc}")
+        return None
+    if table.num_rows != check.get("rows"):
+        _discard(path, f"{table.num_rows} rows, {check.get('rows')} written")
         return None
     df = table.to_pandas()
     meta = table.schema.metadata or {}

@@ -25,6 +25,8 @@ from analysis.corpus.shards import (
     ParseStats, Parsed, write_shards, shard_index, release_free_memory, read_table, load_parsed_tables,
     read_tables, iter_docs, count_rows,
 )
+from analysis.corpus.shards import SHARD_FILES, drop_damaged_shards, verify_shard
+
 from analysis.corpus.synthetic import (seed_sentences, synthetic_corpus, write_synthetic_corpus)
 from analysis.corpus.units import (paragraphs_from_text)
 
@@ -36,7 +38,7 @@ __all__ = [
     'decode_bytes', 'finish_documents', 'finish_parse', 'html_to_text', 'iter_docs', 'kept_share',
     'load_corpus', 'load_model', 'load_parsed_tables', 'load_rules', 'looks_like_html', 'map_units',
     'model_loads', 'model_meta', 'models_loaded', 'normalize_line', 'outlet_boilerplate',
-    'exit_with_parent', 'process_alive',
+    'exit_with_parent', 'process_alive', 'SHARD_FILES', 'drop_damaged_shards', 'verify_shard',
     'outlet_summary', 'paragraphs_from_text', 'parse_chunk', 'parse_distributed', 'parse_documents',
     'plan_parse', 'read_table', 'read_tables', 'release_free_memory', 'repeat_threshold',
     'seed_sentences', 'sentence_lengths', 'shard_index', 'short_ids', 'synthetic_corpus', 'text_key',

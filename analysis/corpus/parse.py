@@ -40,15 +40,16 @@ import pandas as pd
 
 from analysis.config import SPACY_MODEL_INSTALL_HINT, get_settings
 from analysis.corpus.shards import (
-    ENTITY_COLUMNS, SENTENCE_COLUMNS, SHARD_SIZE, TOKEN_COLUMNS, Parsed, ParseStats, read_tables,
-    release_free_memory, shard_index, write_shards,
+    ENTITY_COLUMNS, SENTENCE_COLUMNS, SHARD_SIZE, TOKEN_COLUMNS, Parsed, ParseStats, drop_damaged_shards,
+    read_tables, release_free_memory, shard_index, write_shards,
 )
 
 #: Components of a standard English spaCy pipeline; callers may ask for a subset.
 ALL_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 #: Bump when the cached table layout or sentence rules change, so stale caches are not reused.
 #: 3: stray punctuation sentences are joined in the Docs too (:func:`attach_stray_punctuation`).
-CACHE_FORMAT = "3"
+#: 4: every shard has a ``checksums.json`` (:func:`analysis.corpus.shards.verify_shard`).
+CACHE_FORMAT = "4"
 _ZONE_LOCK = threading.Lock()  # one spaCy memory zone at a time per process
 
 
@@ -272,7 +273,7 @@ def plan_parse(
     root = _cache_root(cache, meta, comps)
     t0 = time.perf_counter()
     keys = {str(d): text_key(str(t)) for d, t in zip(documents["doc_id"], documents["text"])}
-    index = shard_index(root)
+    index = drop_damaged_shards(root, shard_index(root), keys.values())  # damaged shards: removed, parsed again
     texts = _Texts(documents["text"], keys.values())
     todo = [k for k in dict.fromkeys(keys.values()) if k not in index]
     return ParsePlan(model=model, components=comps, meta=meta, cache_dir=cache, root=root, keys=keys,

@@ -2,8 +2,12 @@
 
 A shard is a folder ``shard-<time>-<id>/`` holding ``sentences.parquet``, ``tokens.parquet`` and
 ``entities.parquet`` (rows keyed by the text's cache key), ``docs.spacy`` (a ``DocBin`` with the Docs),
-``counts.json`` (sentence and token rows per key) and ``keys.json`` (the keys, written last: a shard
-counts once it exists). :mod:`analysis.corpus.parse` decides what to parse; this module knows the format.
+``counts.json`` (sentence and token rows per key), ``checksums.json`` (byte size and SHA-256 of every
+file, the rows of every table and a hash of the key list) and ``keys.json`` (the keys, written last: a shard
+counts once it exists). :func:`verify_shard` checks a shard against its checksums, and
+:func:`drop_damaged_shards` removes the shards that fail (with a warning naming each) so the documents
+in them are parsed again; :func:`iter_docs` also checks that every Doc's text is the text its key names.
+:mod:`analysis.corpus.parse` decides what to parse; this module knows the format.
 
 >>> import pandas as pd, tempfile
 >>> from analysis.corpus.parse import parse_documents
@@ -13,10 +17,13 @@ counts once it exists). :mod:`analysis.corpus.parse` decides what to parse; this
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import time
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -213,7 +220,10 @@ class _ShardWriter:
         self.bin.to_disk(tmp / "docs.spacy")
         counts = {name: [len(p[1]["sent_i"]) for p in self.parts[name]] for name in ("sentences", "tokens")}
         (tmp / "counts.json").write_text(json.dumps(counts))
-        (tmp / "keys.json").write_text(json.dumps(self.keys))
+        keys_text = json.dumps(self.keys)
+        rows = {name: sum(len(p[1]["sent_i"]) for p in self.parts[name]) for name in _SHARD_LAYOUTS}
+        (tmp / "checksums.json").write_text(json.dumps(_checksums(tmp, keys_text, rows, len(self.keys))))
+        (tmp / "keys.json").write_text(keys_text)
         final = self.root / f"shard-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         os.replace(tmp, final)
         self.written.append((final, list(self.keys)))
@@ -234,6 +244,99 @@ def write_shards(pairs: Iterable[tuple[object, str]], root: str | Path, *, shard
             on_doc()
     writer.flush()
     return writer.written
+
+
+#: The files of a shard that ``checksums.json`` covers (``keys.json`` by the hash of its text).
+SHARD_FILES = ("sentences.parquet", "tokens.parquet", "entities.parquet", "docs.spacy", "counts.json")
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _checksums(folder: Path, keys_text: str, rows: dict[str, int], n_docs: int) -> dict:
+    return {"files": {f: {"bytes": (folder / f).stat().st_size, "sha256": _file_sha256(folder / f)}
+                      for f in SHARD_FILES},
+            "keys_sha256": hashlib.sha256(keys_text.encode("utf-8")).hexdigest(), "rows": rows, "docs": n_docs}
+
+
+_VERIFIED: dict[str, tuple] = {}  # shard -> (size, mtime) of its files when it last passed :func:`verify_shard`
+
+
+def verify_shard(shard: str | Path) -> str | None:
+    """Why ``shard`` fails its checks, or None when every file has the size and SHA-256 written in its
+    ``checksums.json`` and the key list is the one written (a shard that passed is not hashed again in
+    this process until one of its files changes).
+
+    >>> verify_shard("/no/such/shard")
+    'keys.json: missing or unreadable'
+    """
+    shard = Path(shard)
+    try:
+        keys_text = (shard / "keys.json").read_text(encoding="utf-8")
+        if not isinstance(json.loads(keys_text), list):
+            return "keys.json: not a list of keys"
+    except (OSError, ValueError):
+        return "keys.json: missing or unreadable"
+    try:
+        stamp = tuple((st.st_size, st.st_mtime_ns) for st in
+                      (os.stat(shard / f) for f in (*SHARD_FILES, "keys.json", "checksums.json")))
+    except OSError as exc:
+        return f"{Path(exc.filename).name if exc.filename else 'a file'}: missing"
+    if _VERIFIED.get(str(shard)) == stamp:
+        return None
+    try:
+        sums = json.loads((shard / "checksums.json").read_text(encoding="utf-8"))
+        files = sums["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "checksums.json: missing or unreadable"
+    if hashlib.sha256(keys_text.encode("utf-8")).hexdigest() != sums.get("keys_sha256"):
+        return "keys.json: not the key list the shard was written with"
+    for name in SHARD_FILES:
+        want = files.get(name) or {}
+        size = (shard / name).stat().st_size
+        if size != want.get("bytes"):
+            return f"{name}: {size} bytes, {want.get('bytes')} written"
+        if _file_sha256(shard / name) != want.get("sha256"):
+            return f"{name}: checksum mismatch"
+    _VERIFIED[str(shard)] = stamp
+    return None
+
+
+def drop_damaged_shards(root: Path, index: dict[str, Path], keys: Iterable[str]) -> dict[str, Path]:
+    """Verify the shards of ``index`` (key -> shard) that hold ``keys``; remove each damaged one with a
+    :class:`~analysis.store.CacheDamageWarning` naming it and why, and return the index of what is left
+    (a key held only by a removed shard is missing from it, so it is parsed again).
+
+    >>> drop_damaged_shards(Path("/no/such/cache"), {}, ["k"])
+    {}
+    """
+    from analysis.store import CacheDamageWarning
+
+    wanted = set(keys)
+    while True:
+        damaged = {}
+        for shard in sorted({index[k] for k in wanted if k in index}):
+            why = verify_shard(shard)
+            if why is not None:
+                damaged[shard] = why
+        if not damaged:
+            return index
+        for shard, why in damaged.items():
+            warnings.warn(f"parse cache shard {shard} is damaged ({why}); it is removed and its documents "
+                          "are parsed again", CacheDamageWarning, stacklevel=2)
+            _VERIFIED.pop(str(shard), None)
+            trash = shard.with_name(f".damaged-{shard.name}-{uuid.uuid4().hex[:8]}")
+            try:
+                os.replace(shard, trash)  # out of every reader's index at once, then deleted
+            except OSError:
+                trash = shard
+            shutil.rmtree(trash, ignore_errors=True)
+        index = shard_index(root)  # another shard may hold some of the keys
 
 
 def shard_index(root: Path) -> dict[str, Path]:
@@ -406,11 +509,28 @@ def iter_docs(parsed: Parsed, *, doc_ids: Iterable[str] | None = None) -> Iterat
                 raise RuntimeError(f"document {d!r} (key {k}) is missing from shard {shard}")
             read.add(shard)
             keys = json.loads((shard / "keys.json").read_text())
+            n_docs = 0
             for kk, doc in zip(keys, _shard_docs(shard, vocab)):
+                n_docs += 1
                 if last_use.get(kk, -1) >= pos and shard_of.get(kk) == shard and kk not in held:
+                    if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != kk:
+                        _forget(shard)
+                        raise RuntimeError(f"parse cache shard {shard}: its DocBin holds another text for document "
+                                           f"{d!r} than the one it was parsed from; the shard is dropped, run again "
+                                           "to parse its documents anew")
                     held[kk] = doc
+            if n_docs != len(keys):
+                _forget(shard)
+                raise RuntimeError(f"parse cache shard {shard}: its DocBin holds {n_docs} documents, its keys.json "
+                                   f"{len(keys)}; the shard is dropped, run again to parse its documents anew")
         doc = held[k] if last_use[k] > pos else held.pop(k)
         yield d, doc
+
+
+def _forget(shard: Path) -> None:
+    """Make a shard incomplete (no ``keys.json``), so the next parse re-parses its documents."""
+    _VERIFIED.pop(str(shard), None)
+    (shard / "keys.json").unlink(missing_ok=True)
 
 
 def count_rows(parsed: Parsed) -> dict[str, int] | None:

@@ -13,12 +13,13 @@ import hashlib
 import json
 import os
 import uuid
+import warnings
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from analysis.store import read_table, write_table
+from analysis.store import CacheDamageWarning, read_table, write_table
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: Bump when the cache layout changes.
@@ -111,12 +112,14 @@ def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame]) 
 
     Each computing run appends ``<batch>.parquet`` (its rows plus ``_doc_key``) and then ``<batch>.keys.json``
     (every document it computed, including those without rows); a batch counts once its key list exists, so
-    an interrupted run is recomputed, never half-read. A batch whose table is missing or damaged is dropped
-    and its documents computed again.
+    an interrupted run is recomputed, never half-read. A batch whose table is missing, fails its check
+    (:mod:`analysis.store`: checksum and row count) or holds rows of documents its key list does not name
+    is dropped, with a warning naming it, and its documents computed again.
     """
     doc_ids = corpus.documents["doc_id"].astype(str).tolist()
     keys = document_keys(corpus)
     index: dict[str, str] = {}
+    batches: dict[str, set[str]] = {}
     for kf in sorted(root.glob("*.keys.json")) if root.exists() else []:
         stem = kf.name[: -len(".keys.json")]
         try:
@@ -126,6 +129,7 @@ def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame]) 
         if not (root / f"{stem}.parquet").exists():
             kf.unlink(missing_ok=True)
             continue
+        batches[stem] = set(batch_keys)
         for k in batch_keys:
             index.setdefault(k, stem)
     parts: list[pd.DataFrame] = []
@@ -134,9 +138,15 @@ def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame]) 
         if k in index:
             wanted.setdefault(index[k], set()).add(k)
     for stem, ks in sorted(wanted.items()):
-        t = read_table(root / f"{stem}.parquet")
-        if t is None or "_doc_key" not in t.columns:  # damaged: forget the batch, recompute its documents
+        t = read_table(root / f"{stem}.parquet")  # checked against its checksum and row count
+        if t is not None and ("_doc_key" not in t.columns or not set(t["_doc_key"]) <= batches[stem]):
+            warnings.warn(f"cache entry {root / stem}.parquet holds rows of documents its key list "
+                          f"{stem}.keys.json does not name; it is removed and rebuilt", CacheDamageWarning,
+                          stacklevel=2)
+            t = None
+        if t is None:  # damaged or another batch's rows: forget the batch, recompute its documents
             (root / f"{stem}.keys.json").unlink(missing_ok=True)
+            (root / f"{stem}.parquet").unlink(missing_ok=True)
             for k in ks:
                 index.pop(k, None)
             continue
