@@ -78,7 +78,7 @@ def test_changing_the_environment_reruns_the_notebooks(tmp_path, monkeypatch, fa
     R.run_all(output_dir=out, notebook_dir=folder)
     assert calls == ["01_a.ipynb", "02_b.ipynb"]  # the second run skipped both
     if change == "spacy_model":
-        monkeypatch.setenv("ANALYSIS_SPACY_MODEL", "en_core_web_md")
+        monkeypatch.setenv("ANALYSIS_SPACY_MODEL", str(_model_folder(tmp_path / "other_model", "3.8.0")))
     elif change == "validation_dir":
         monkeypatch.setenv("ANALYSIS_VALIDATION_DIR", str(tmp_path / "other"))
     elif change == "validation_dir_created":
@@ -89,11 +89,61 @@ def test_changing_the_environment_reruns_the_notebooks(tmp_path, monkeypatch, fa
     assert calls == ["01_a.ipynb", "02_b.ipynb"] * 2
 
 
+def _model_folder(path, version):
+    """A spaCy pipeline folder as far as the stamps look: its meta.json."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "meta.json").write_text(json.dumps({"lang": "en", "name": "core_test", "version": version,
+                                                "pipeline": ["tok2vec", "parser"]}))
+    return path
+
+
 def test_environment_key_says_whether_the_model_is_installed(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_SPACY_MODEL", "no_such_model_xyz")
     assert R.environment_key()["spacy_model"] == {"name": "no_such_model_xyz", "installed": False}
-    monkeypatch.setenv("ANALYSIS_SPACY_MODEL", str(tmp_path))  # a model folder counts as installed
+    monkeypatch.setenv("ANALYSIS_SPACY_MODEL", str(tmp_path))  # a folder without a pipeline's meta.json is not one
+    assert R.environment_key()["spacy_model"]["installed"] is False
+    monkeypatch.setenv("ANALYSIS_SPACY_MODEL", str(_model_folder(tmp_path / "m", "1.0.0")))  # a model folder is
     assert R.environment_key()["spacy_model"]["installed"] is True
+    monkeypatch.delenv("ANALYSIS_SPACY_MODEL")
+    assert R.environment_key()["spacy_model"]["version"] == "3.8.0"  # the installed default pipeline's
+
+
+def test_a_missing_spacy_model_stops_the_run_instead_of_skipping(tmp_path, monkeypatch, fake_books, capsys):
+    folder, calls = fake_books
+    out = tmp_path / "out"
+    R.run_all(output_dir=out, notebook_dir=folder)
+    capsys.readouterr()
+    monkeypatch.setenv("ANALYSIS_SPACY_MODEL", "no_such_model_xyz")
+    from analysis.corpus.parse import ModelNotFoundError
+
+    with pytest.raises(ModelNotFoundError, match=r"'no_such_model_xyz' \(ANALYSIS_SPACY_MODEL\) is not installed: pip install"):
+        R.run_all(output_dir=out, notebook_dir=folder)
+    assert "[skip]" not in capsys.readouterr().out and calls == ["01_a.ipynb", "02_b.ipynb"]
+    # the command line says so and exits with an error, before any notebook
+    monkeypatch.setattr(R, "write_corpus_report", lambda corpus, out: {"documents": 5, "rejected": 0, "warnings": 0,
+                                                                       "reasons": {}, "rejects": None})
+    assert R.main(["--output-dir", str(out), "--no-report"]) == 2
+    assert "error: spaCy model 'no_such_model_xyz' (ANALYSIS_SPACY_MODEL) is not installed" in capsys.readouterr().err
+
+
+def test_model_version_and_other_result_settings_rerun_the_notebooks(tmp_path, monkeypatch, fake_books):
+    folder, calls = fake_books
+    out = tmp_path / "out"
+    model = _model_folder(tmp_path / "model", "1.0.0")
+    monkeypatch.setenv("ANALYSIS_SPACY_MODEL", str(model))
+    R.run_all(output_dir=out, notebook_dir=folder)
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert len(calls) == 2  # up to date
+    _model_folder(model, "1.1.0")  # same name, new version
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert len(calls) == 4
+    monkeypatch.setenv("ANALYSIS_N_PROCESS", "2")  # speed only: still up to date
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "elsewhere"))
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert len(calls) == 4
+    monkeypatch.setenv("ANALYSIS_MAX_DOC_CHARS", "5000")  # a setting the runner does not know: counts
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert len(calls) == 6
 
 
 def test_runner_prints_each_notebooks_time_and_share(tmp_path, monkeypatch, fake_books, capsys):

@@ -15,8 +15,9 @@ run (a stamp per notebook, like spaCy projects' steps); ``--force`` reruns every
 The seeds' results go to ``ANALYSIS_OUTPUT_DIR`` (default ``outputs/``). With ``--corpus`` and no
 ``--output-dir``, everything goes to ``<that folder>/<corpus name>/``, so the seeds' results are never
 overwritten (an explicit ``--output-dir`` naming the seeds' folder with ``--corpus`` is refused). The skip
-stamps also cover the environment (:func:`environment_key`): another spaCy model, validation data or an
-installed embedding model reruns the notebooks. At the end each executed notebook's time and share of the
+stamps also cover the environment (:func:`environment_key`): another spaCy model or model version,
+other validation data, an installed embedding model or any other ``ANALYSIS_*`` setting that can change a
+result reruns the notebooks; a spaCy model that is not installed stops the run with the install command. At the end each executed notebook's time and share of the
 run are printed. Before any notebook runs, the corpus is loaded once and ``<output-dir>/rejects.csv`` (every input
 row or file left out, and why) and ``issues.csv`` (every warning) are written and summarised.
 """
@@ -67,31 +68,79 @@ def _digest(paths: list[Path], extra: str) -> str:
     return h.hexdigest()
 
 
+#: ``ANALYSIS_*`` settings that change where things go or how fast, never a result: left out of the stamps.
+RESULT_NEUTRAL_SETTINGS = frozenset({"ANALYSIS_CACHE_DIR", "ANALYSIS_OUTPUT_DIR", "ANALYSIS_N_PROCESS",
+                                     "ANALYSIS_START_METHOD"})
+
+
+def _model_meta(model: str) -> dict | None:
+    """The spaCy pipeline's ``meta.json`` (installed package or folder), or None when there is none."""
+    try:
+        import spacy.util
+
+        path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model).expanduser()
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, ImportError, TypeError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _folder_listing(folder: Path) -> str:
+    """Hash of a folder's file names, sizes and modification times (not the bytes: cheap for large data)."""
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if f.is_file():
+            st = f.stat()
+            h.update(f"{f.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
 def environment_key() -> dict:
-    """What of the environment changes a notebook's output: the spaCy model (``ANALYSIS_SPACY_MODEL``, and
-    whether and in which version it is installed), the validation data folder (``ANALYSIS_VALIDATION_DIR``,
-    and whether it exists) and whether the optional embedding model is installed. Part of the skip stamps.
+    """What of the environment changes a notebook's output, part of the skip stamps: the spaCy model
+    (``ANALYSIS_SPACY_MODEL``: whether it is installed, its version and pipeline from its ``meta.json``, and
+    spaCy's version), the validation data folder (``ANALYSIS_VALIDATION_DIR``: whether it exists, and its
+    files' names, sizes and times), whether the optional embedding model is installed, and every other
+    ``ANALYSIS_*`` setting except those in :data:`RESULT_NEUTRAL_SETTINGS` (a new setting counts by default).
 
     >>> sorted(environment_key())
-    ['embeddings', 'spacy_model', 'validation_dir']
+    ['embeddings', 'settings', 'spacy_model', 'validation_dir']
     """
-    from importlib import metadata
-    from importlib.util import find_spec
+    import os
 
     settings = get_settings()
     model = settings.spacy_model
-    try:
-        installed = Path(model).expanduser().exists() or find_spec(model) is not None
-    except (ImportError, ValueError):  # a name that is not a module name
-        installed = False
-    spacy_model = {"name": model, "installed": installed}
-    try:
-        spacy_model["version"] = metadata.version(model)
-    except (metadata.PackageNotFoundError, ValueError):
-        pass
+    meta = _model_meta(model)
+    spacy_model: dict = {"name": model, "installed": meta is not None}
+    if meta is not None:
+        import spacy
+
+        spacy_model.update(version=meta.get("version"), pipeline=meta.get("pipeline"),
+                           model_name=f"{meta.get('lang', '')}_{meta.get('name', '')}", spacy=spacy.__version__)
+    vdir = settings.validation_dir
     return {"spacy_model": spacy_model,
-            "validation_dir": {"path": str(settings.validation_dir), "exists": settings.validation_dir.exists()},
-            "embeddings": embeddings_available()}
+            "validation_dir": {"path": str(vdir), "exists": vdir.exists(), "files": _folder_listing(vdir)},
+            "embeddings": embeddings_available(),
+            "settings": {k: v for k, v in sorted(os.environ.items())
+                         if k.startswith("ANALYSIS_") and k not in RESULT_NEUTRAL_SETTINGS
+                         and k not in ("ANALYSIS_SPACY_MODEL", "ANALYSIS_VALIDATION_DIR")}}
+
+
+def check_environment(env: dict | None = None) -> None:
+    """Raise :class:`~analysis.corpus.parse.ModelNotFoundError` naming ``ANALYSIS_SPACY_MODEL`` and the
+    install command when the configured spaCy model is not installed (before any notebook runs or is skipped).
+
+    >>> check_environment({"spacy_model": {"name": "no_such_model", "installed": False}})
+    Traceback (most recent call last):
+    ...
+    analysis.corpus.parse.ModelNotFoundError: spaCy model 'no_such_model' (ANALYSIS_SPACY_MODEL) is not installed: ...
+    """
+    from analysis.config import SPACY_MODEL_INSTALL_HINT
+    from analysis.corpus.parse import ModelNotFoundError
+
+    model = (env or environment_key())["spacy_model"]
+    if not model["installed"]:
+        raise ModelNotFoundError(f"spaCy model {model['name']!r} (ANALYSIS_SPACY_MODEL) is not installed: "
+                                 f"{SPACY_MODEL_INSTALL_HINT}")
 
 
 def declared_parameters(nb: Path) -> set[str]:
@@ -223,6 +272,7 @@ def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only
     inputs = [PROJECT_ROOT / "analysis"] + ([Path(corpus)] if corpus else [PROJECT_ROOT / "seeds"])
     inputs += [Path(v) for v in params.values() if isinstance(v, str) and Path(v).exists()]
     env = environment_key()
+    check_environment(env)  # a missing model fails here, not as "[skip] up to date" or deep in a notebook
     records = []
     for nb in list_notebooks(notebook_dir, only):
         key = _digest([nb, *inputs], json.dumps([corpus, seed, params, env], sort_keys=True, default=str))
@@ -286,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         params[name] = str(path / "story.yaml" if name == "story" and path.is_dir() else path)
     t0 = time.perf_counter()
     from analysis.corpus.load import CorpusError
+    from analysis.corpus.parse import ModelNotFoundError
 
     try:
         rep = write_corpus_report(corpus, Path(args.output_dir))
@@ -296,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         recs = run_all(output_dir=args.output_dir, corpus=corpus, seed=args.seed, only=args.only, force=args.force,
                        params=params)
-    except ValueError as exc:
+    except (ValueError, ModelNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     figs = sorted((Path(args.output_dir) / "figures").glob("*.png"))
