@@ -50,7 +50,7 @@ def _sha256(path: Path) -> str:
 
 def _discard(path: Path, why: str) -> None:
     warnings.warn(f"cache entry {path} is damaged ({why}); it is removed and rebuilt", CacheDamageWarning,
-                  stacklevel=3)
+                  stacklevel=4)  # the caller of read_table / load_array
     path.unlink(missing_ok=True)
     check_path(path).unlink(missing_ok=True)
 
