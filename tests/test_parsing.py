@@ -252,10 +252,10 @@ def test_parse_workers_exit_when_the_parent_is_killed(tmp_path, method):
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         t0 = time.time()
-        while time.time() - t0 < 10 and any(process_alive(w) for w in workers):
+        while time.time() - t0 < 5 and any(process_alive(w) for w in workers):
             time.sleep(0.2)
         left = [w for w in workers if process_alive(w)]
-        assert not left, f"{len(left)} of {len(workers)} worker processes still running 10 s after the parent died"
+        assert not left, f"{len(left)} of {len(workers)} worker processes still running 5 s after the parent died"
         print(f"{method}: {len(workers)} processes gone {time.time() - t0:.1f} s after kill -9")
     finally:
         for w in _descendants(proc.pid) | workers:
