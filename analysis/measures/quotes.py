@@ -45,6 +45,7 @@ attribution's source but gets no speaker, unless the actor table or an ORG/PERSO
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -70,6 +71,8 @@ _DEFINITE = {"the", "this", "that", "these", "those"}
 _NEW_SENTENCE = re.compile(r"[.!?]\s+[A-Za-z]")
 #: Subordinate clauses of contrast that are the reporter's, not the speaker's ("X thinks A, while Y expects B").
 CONTRAST_MARKS = {"while", "whereas"}
+#: A speaker of the last this many sentences is preferred as antecedent of a pronoun or description.
+SPEAKER_WINDOW = 3
 
 
 def find_quote_spans(text: str) -> list[tuple[int, int]]:
@@ -127,12 +130,15 @@ class _Mention:
     actor: str | None
     group: str | None
     salient: bool  # a speaker or a sentence subject
+    sent: int = 0  # sentence number in the article
+    speaker: bool = False
 
 
 @dataclass
 class _History:
     mentions: list = field(default_factory=list)
     unit: int = 0
+    n_sents: int = 0  # sentences of the article before the current unit
 
 
 def _ent_of(tok):
@@ -220,6 +226,8 @@ def _cue_tokens(v, extra=()):
 def _verb_content(v, cues: _Cues, span):
     """(content tokens, extra cue tokens) of a reporting verb, or (None, ()) when it reports nothing."""
     lemma = v.lemma_.lower()
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in v.children) and not any(c.dep_ == "agent" for c in v.children):
+        return None, ()   # "is expected to publish", "is said to be": no source, not a voice
     comp = [c for c in v.children if c.dep_ == "ccomp"]
     if comp:
         cut = {x.i for c in comp[0].children if c.dep_ == "advcl"
@@ -289,7 +297,8 @@ def _colon(doc, sent, spans):
         return None   # a name the parser tags as something else (a date, a place) is not a speaker
     ents = ents or [name]
     rest = doc[colon.i + 1:sent.end]
-    if not any(t.pos_ in {"VERB", "AUX"} for t in rest) and sent.end < len(doc):
+    if not any(not (t.is_punct or t.is_space) for t in rest) and sent.end < len(doc) \
+            and "\n\n" not in doc.text[colon.idx:doc[sent.end].idx]:
         rest = next((s for s in doc.sents if s.start >= sent.end), rest)    # "Smith:" parsed as its own sentence
     content = _trim(list(rest))
     if not content or _inside(content[0].idx, spans) or not any(t.pos_ in {"VERB", "AUX"} for t in content):
@@ -328,6 +337,9 @@ class _Resolver:
     def __init__(self, doc, table, cues: _Cues, hist: _History, quote_spans):
         self.doc, self.table, self.cues, self.hist, self.quotes = doc, table, cues, hist, quote_spans
         self.unit = hist.unit
+        self._starts = [sp.start_char for sp in doc.sents]
+        self.sent0 = hist.n_sents
+        hist.n_sents += len(self._starts)
         for e in doc.ents:
             if e.label_ not in SPEAKER_LABELS or _inside(e.start_char, quote_spans):
                 continue
@@ -336,13 +348,21 @@ class _Resolver:
             if actor is not None and group is not None and group.startswith("other ("):
                 actor = name
             hist.mentions.append(_Mention((self.unit, e.start_char), e.label_, name, actor or name, group,
-                                          e.root.dep_ in {"nsubj", "nsubjpass"}))
+                                          e.root.dep_ in {"nsubj", "nsubjpass"}, self.sent_of(e.start_char)))
         hist.mentions.sort(key=lambda m: m.pos)
 
+    def sent_of(self, char: int) -> int:
+        """The article-wide number of the sentence holding ``char``."""
+        return self.sent0 + max(bisect.bisect_right(self._starts, char) - 1, 0)
+
     def _antecedent(self, labels, pos, content):
+        """The most recent compatible name before ``pos``: a speaker of the last ``SPEAKER_WINDOW`` sentences
+        first, then a sentence subject, then any mention; never a name inside ``content``."""
         cands = [m for m in self.hist.mentions if m.label in labels and m.pos < (self.unit, pos)
                  and not (m.pos[0] == self.unit and content and content[0] <= m.pos[1] < content[1])]
-        best = [m for m in cands if m.salient] or cands
+        here = self.sent_of(pos)
+        speakers = [m for m in cands if m.speaker and here - m.sent <= SPEAKER_WINDOW]
+        best = speakers or [m for m in cands if m.salient] or cands
         return max(best, key=lambda m: m.pos) if best else None
 
     def _kind_of(self, word: str, attr: str):
@@ -390,6 +410,13 @@ class _Resolver:
         lemma = tok.lemma_.lower()
         if tok.pos_ == "NOUN" and (lemma in self.cues.inanimate or tok.lower_ in self.cues.inanimate):
             out["speaker_method"] = "inanimate source (not a speaker)"
+            pub = tok.head if tok.dep_ == "dobj" else None   # "MTS released a statement that ..."
+            subj = [c for c in pub.children if c.dep_ == "nsubj"] if pub is not None else []
+            if subj and subj[0].pos_ == "PROPN":
+                who = self.resolve(subj[0], method, content)
+                if who["speaker"] is not None:
+                    out.update(speaker=who["speaker"], speaker_group=who["speaker_group"], label=who["label"],
+                               speaker_method="publisher of an inanimate source")
             return out
         kind = self._kind_of(lemma, "nouns") or self._kind_of(tok.lower_, "nouns")
         definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children)
@@ -411,7 +438,7 @@ class _Resolver:
         if res.get("speaker") is None:
             return
         self.hist.mentions.append(_Mention((self.unit, pos), res.get("label"), res["speaker"], res["speaker"],
-                                           res["speaker_group"], True))
+                                           res["speaker_group"], True, self.sent_of(pos), speaker=True))
         self.hist.mentions.sort(key=lambda m: m.pos)
 
 
