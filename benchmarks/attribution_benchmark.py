@@ -13,7 +13,8 @@ overlap by at least half of the longer span, ``--min-overlap``; one-to-one, gree
 * content, source and cue span precision / recall / F1, at >= 50% overlap and exact;
 * speaker accuracy: of the gold attributions with a *named* speaker, the share whose matched system
   attribution names the same speaker (names compared lower-cased, without "the", honorifics and a
-  possessive 's; a missed attribution counts as wrong);
+  possessive 's; a title before the name is allowed, a fragment of the name is not; a missed attribution
+  counts as wrong);
 * quotation recall (gold ``direct`` and ``mixed`` attributions found) and indirect-speech recall
   (gold ``indirect`` attributions found).
 
@@ -91,6 +92,17 @@ def norm_name(name) -> str | None:
     while w and (w[0] in HONORIFICS or w[0] == "the"):
         w = w[1:]
     return " ".join(w) or None
+
+
+def same_speaker(pred, gold) -> bool:
+    """The predicted speaker is the gold name, or the gold name after a title ("Mayor Ellen Park"); a fragment
+    ("Maduro" for "Nicolas Maduro") is wrong.
+
+    >>> same_speaker("Mayor Ellen Park", "Ellen Park"), same_speaker("Maduro", "Nicolas Maduro")
+    (True, False)
+    """
+    p, g = norm_name(pred), norm_name(gold)
+    return p is not None and g is not None and (p == g or p.endswith(" " + g))
 
 
 def ours(passages, nlp) -> dict[str, list[dict]]:
@@ -182,7 +194,7 @@ def passage_counts(passage: dict, pred: list[dict], *, min_overlap: float = 0.5)
         c[f"{k}_found"] += i in pairs
         if a.get("speaker"):
             c["speaker_n"] += 1
-            c["speaker_ok"] += i in pairs and norm_name(pred[pairs[i]]["speaker"]) == norm_name(a["speaker"])
+            c["speaker_ok"] += i in pairs and same_speaker(pred[pairs[i]]["speaker"], a["speaker"])
     return c
 
 

@@ -218,3 +218,10 @@ def test_largest_identified_voice_is_never_a_catch_all_group(seed_corpus, tmp_pa
     synth = synthesis.synthesize(sub, story=story, tone_method="vader", n_boot=50, progress=False)
     claim = synth.claims[(synth.claims.family == "voices")].statement.iloc[0]
     assert claim.startswith("US government:") and "other (" not in claim
+
+
+def test_a_quote_split_across_sentences_by_one_reporting_clause_is_one_quote():
+    """An honorific's full stop ("Dr.") is no sentence end between the two pieces."""
+    q = _g("“Prices will rise again,” Dr. Omar Bakri told reporters. “Nobody can stop that now.”")
+    assert len(q) == 1 and q.speaker.tolist() == ["Omar Bakri"]
+    assert q.quote.iloc[0] == "Prices will rise again, … Nobody can stop that now."

@@ -1,7 +1,8 @@
 """Who gets a voice: direct, partial and indirect quotations with the speaker attributed.
 
 * **direct**: text inside quotation marks (curly or straight) of at least ``min_words`` words; a quote
-  split around its reporting clause (“A,” she said, “B.”) is one quote. Single quotes inside double
+  split around its reporting clause (“A,” she said, “B.”) is one quote, two quotes with a reporting clause
+  each (“A,” she said. She added: “B.”) are two. Single quotes inside double
   quotes (nested quotes) stay part of the outer quote.
 * **partial**: shorter quoted fragments inside reported speech ('Huawei was being "unceremoniously"
   pushed out'); scare quotes without a reporting verb are kept with no speaker.
@@ -66,9 +67,6 @@ SPEAKER_DEPS = {"nsubj"}
 #: Entity labels a speaker name can carry.
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 _DEFINITE = {"the", "this", "that", "these", "those"}
-#: Text between two quotes that starts a new sentence of its own ('...,” she said. He added: “...'):
-#: the quotes are two, not one split around its reporting clause.
-_NEW_SENTENCE = re.compile(r"[.!?]\s+[A-Za-z]")
 #: Subordinate clauses of contrast that are the reporter's, not the speaker's ("X thinks A, while Y expects B").
 CONTRAST_MARKS = {"while", "whereas"}
 #: A speaker of the last this many sentences is preferred as antecedent of a pronoun or description.
@@ -498,8 +496,8 @@ def extract_quotes(
                 ps, pe = groups[-1][-1]
                 between = doc.text[pe:s]
                 toks = doc.char_span(pe, s, alignment_mode="expand")
-                if toks is not None and len(between) < 80 and "\n\n" not in between and any(is_verb(x) for x in toks) \
-                        and not _NEW_SENTENCE.search(between):
+                n_cues = sum(is_verb(x) for x in toks) if toks is not None else 0
+                if toks is not None and len(between) < 80 and "\n\n" not in between and n_cues == 1:
                     groups[-1].append((s, e))
                     continue
             groups.append([(s, e)])
