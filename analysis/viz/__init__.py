@@ -21,6 +21,7 @@ from analysis.viz.explorer import (explorer_iframe, term_explorer_html)
 from analysis.viz.frames import (plot_frame_profile, interval_note, plot_frame_intervals)
 from analysis.viz.agency import (plot_agents_patients)
 from analysis.viz.voices import (plot_voices, plot_attribution_markers)
+from analysis.viz.voices import plot_attribution_scores
 from analysis.viz.validation import (
     plot_sample_composition, plot_reliability, plot_f1_comparison, plot_calibration, plot_frame_probabilities,
 )
@@ -36,4 +37,5 @@ __all__ = ['escaped_style', 'figure_text',
     'plot_side_by_side', 'plot_term_heatmap', 'plot_term_rates', 'plot_text_per_outlet',
     'plot_tone_distributions', 'plot_top_entities', 'plot_top_terms', 'plot_validation', 'plot_voices',
     'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words',
+    'plot_attribution_scores',
 ]
