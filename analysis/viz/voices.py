@@ -116,7 +116,7 @@ def plot_attribution_scores(
     d = results[results.metric.isin(metrics)]
     series = list(dict.fromkeys(zip(d["system"], d["split"])))
     colors = dict(zip(series, distinct_colors(len(series))))
-    fig, ax = plt.subplots(figsize=(9, row_height(len(metrics), per_row=0.22 * len(series) + 0.2, base=1.6)))
+    fig, ax = plt.subplots(figsize=(11, row_height(len(metrics), per_row=0.12 * len(series) + 0.2, base=1.4)))
     step = 0.8 / max(len(series), 1)
     for k, (system, split) in enumerate(series):
         g = d[(d.system == system) & (d.split == split)].set_index("metric").reindex(metrics)
