@@ -408,7 +408,7 @@ class _Resolver:
         lemma = tok.lemma_.lower()
         if tok.pos_ == "NOUN" and (lemma in self.cues.inanimate or tok.lower_ in self.cues.inanimate):
             out["speaker_method"] = "inanimate source (not a speaker)"
-            pub = tok.head if tok.dep_ == "dobj" else None   # "MTS released a statement that ..."
+            pub = tok.head if tok.dep_ == "dobj" else None   # "the agency released a statement that ..."
             subj = [c for c in pub.children if c.dep_ == "nsubj"] if pub is not None else []
             if subj and subj[0].pos_ == "PROPN":
                 who = self.resolve(subj[0], method, content)
