@@ -180,3 +180,30 @@ def test_an_edited_marker_file_is_read_again_in_the_same_process(tmp_path):
     assert set(load_markers(path)["measures"]) == {"lease", "sale"}
     path.write_text(STORY + "  transfer: {lemmas: [transfer]}\n")
     assert set(load_markers(path)["measures"]) == {"lease", "sale", "transfer"}
+
+
+def test_the_quote_cue_lists_are_generic_data_and_bad_ones_name_the_file(tmp_path):
+    mk = load_markers()
+    assert {"according to", "as reported by"} <= set(mk["according_phrases"])
+    assert {"show", "want", "think", "expect"} <= set(mk["reporting_verbs"])
+    assert "claim" in mk["noun_cues"] and "resolution" in mk["inanimate_sources"]
+    assert mk["prepositional_content"]["call"] == ["for"]
+    assert mk["speaker_descriptions"]["person"]["labels"] == ["PERSON"]
+    bad = tmp_path / "bad_markers.yaml"
+    bad.write_text(STORY + "noun_cues: claim\n")
+    with pytest.raises(ValueError, match="bad_markers.yaml: 'noun_cues'"):
+        load_markers(bad)
+    bad.write_text(STORY + "speaker_descriptions: {person: {pronouns: [he]}}\n")
+    with pytest.raises(ValueError, match="bad_markers.yaml: speaker_descriptions.person"):
+        load_markers(bad)
+
+
+def test_a_story_marker_file_can_replace_the_inanimate_list(tmp_path):
+    """Lists a researcher would change are data: a story's file that calls reports speakers gets its way."""
+    from analysis.measures.quotes import extract_quotes
+
+    path = tmp_path / "story.yaml"
+    path.write_text(STORY + "inanimate_sources: [letter]\n")
+    t = _t("The report warns that the reef could collapse within a decade.")
+    assert extract_quotes(t).speaker_method.tolist() == ["inanimate source (not a speaker)"]
+    assert extract_quotes(t, markers=load_markers(path)).speaker_method.tolist() == ["subject of reporting verb"]

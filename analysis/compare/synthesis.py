@@ -383,7 +383,8 @@ def synthesize(
     qs_ = qs[qs.quote_type.isin(["direct", "partial", "indirect"])].copy()
     qs_["speaker_group"] = qs_["speaker_group"].fillna("no speaker found")
     anon = {"unresolved", "no speaker found"}
-    named = qs_[~qs_.speaker_group.isin(anon)]
+    # a catch-all of names outside the actor table ("other (PERSON)") is many voices, never the largest one
+    named = qs_[~qs_.speaker_group.isin(anon) & ~qs_.speaker_group.astype(str).str.startswith("other (")]
     vfocus = named.speaker_group.value_counts().sort_index().sort_values(ascending=False, kind="stable").head(n_voice_groups).index
     if len(qs_):
         ind = pd.concat([qs_.assign(q=f"share of quotations from {g}", hit=(qs_.speaker_group == g).astype(float))

@@ -23,6 +23,7 @@ from analysis.measures.actors import (
     empty_actor_table, load_actor_table, match_aliases, resolve_actor, actor_group, find_actor_mentions,
 )
 from analysis.measures.agency import resolve_token, extract_svo, actor_roles
+from analysis.measures.agency import noun_phrase
 from analysis.measures.attribution import (
     load_markers, attribution_markers, context_sentences, marker_profile, measure_terms, measure_profile,
 )
@@ -76,4 +77,5 @@ __all__ = [
     'term_counts', 'term_lexicon', 'term_rates', 'tone_features', 'tone_model_validation', 'top_distinctive',
     'top_evidence', 'top_terms', 'topic_model_from_table', 'topic_plan', 'topic_shares', 'topic_stability',
     'vader_scores', 'voices', 'write_measures',
+    'noun_phrase',
 ]

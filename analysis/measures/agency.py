@@ -49,6 +49,18 @@ def _np_span(tok):
     return tok.doc[left:right + 1]
 
 
+def noun_phrase(tok):
+    """The short noun phrase :func:`resolve_token` resolves for ``tok`` (its left modifiers and flat
+    compounds), as a spaCy ``Span``; quotation speakers report its character offsets.
+
+    >>> from analysis.corpus.parse import load_model
+    >>> d = load_model()("Huawei's founder spoke.")
+    >>> noun_phrase(d[2]).text
+    "Huawei's founder"
+    """
+    return _np_span(tok)
+
+
 def resolve_token(tok, *, table: pd.DataFrame | None = None) -> tuple[str, str | None, str | None]:
     """``(noun phrase text, actor, group)`` for a noun token; the alias must cover the head word.
 

@@ -48,7 +48,10 @@ MEASURE_COLUMNS = ["doc_id", "outlet", "sent_id", "term", "mention", "start_char
 
 
 #: Lists that are not about one story; a story file that leaves them out gets the packaged ones.
-GENERIC_KEYS = ("reporting_verbs", "according_phrases", "distancing", "hedge", "assertion")
+GENERIC_KEYS = ("reporting_verbs", "according_phrases", "distancing", "hedge", "assertion", "object_content_verbs",
+                "prepositional_content", "noun_cues", "speaker_descriptions", "inanimate_sources")
+#: Optional generic word lists of the quote extractor (a marker file that leaves one out gets the packaged one).
+WORD_LIST_KEYS = ("according_phrases", "object_content_verbs", "noun_cues", "inanimate_sources")
 #: Titles when no story names its measure or accusations.
 DEFAULT_LABELS = {"measures_label": "the contested measure", "accusation_label": "the accusations"}
 
@@ -97,6 +100,19 @@ def _load_markers(path: str, _stamps: tuple) -> dict:
         _check_entry(data.get(key), f"{name}: {key}")
     if not isinstance(data.get("reporting_verbs"), list) or not data["reporting_verbs"]:
         raise ValueError(f"{name}: 'reporting_verbs' must be a non-empty list")
+    for key in WORD_LIST_KEYS:
+        v = data.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            raise ValueError(f"{name}: '{key}' must be a list of words or phrases")
+    prep = data.get("prepositional_content", {})
+    if not isinstance(prep, dict) or not all(isinstance(v, list) for v in prep.values()):
+        raise ValueError(f"{name}: 'prepositional_content' must map a verb to a list of prepositions")
+    for kind, entry in (data.get("speaker_descriptions") or {}).items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("labels"), list) or not entry["labels"]:
+            raise ValueError(f"{name}: speaker_descriptions.{kind}: needs a non-empty 'labels' list")
+        for k in ("pronouns", "nouns"):
+            if not isinstance(entry.get(k, []), list):
+                raise ValueError(f"{name}: speaker_descriptions.{kind}.{k}: must be a list of words")
     return data
 
 

@@ -22,6 +22,7 @@ from analysis.viz.explorer import EXPLORER_CSP, EXPLORER_SCRIPT_HASH, json_for_h
 from analysis.viz.frames import (plot_frame_profile, interval_note, plot_frame_intervals)
 from analysis.viz.agency import (plot_agents_patients)
 from analysis.viz.voices import (plot_voices, plot_attribution_markers)
+from analysis.viz.voices import plot_attribution_scores
 from analysis.viz.validation import (
     plot_sample_composition, plot_reliability, plot_f1_comparison, plot_calibration, plot_frame_probabilities,
 )
@@ -38,4 +39,5 @@ __all__ = ['escaped_style', 'figure_text',
     'plot_tone_distributions', 'plot_top_entities', 'plot_top_terms', 'plot_validation', 'plot_voices',
     'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words',
     'EXPLORER_CSP', 'EXPLORER_SCRIPT_HASH', 'json_for_html', 'script_hash',
+    'plot_attribution_scores',
 ]

@@ -1,5 +1,6 @@
-"""Voice figures: who is quoted (speaker groups per outlet) and how accusations and denials are attributed
-(tables from :func:`analysis.measures.quotes.voices` and :func:`analysis.measures.attribution.marker_profile`).
+"""Voice figures: who is quoted (speaker groups per outlet), how accusations and denials are attributed
+(tables from :func:`analysis.measures.quotes.voices` and :func:`analysis.measures.attribution.marker_profile`)
+and how well quotations and speakers are found on annotated passages (:func:`plot_attribution_scores`).
 
 >>> import matplotlib; matplotlib.use("Agg")
 >>> import pandas as pd
@@ -89,5 +90,47 @@ def plot_attribution_markers(
     fig.legend(handles=axes[0].get_legend_handles_labels()[0], labels=classes, title="marker", loc="upper left",
                bbox_to_anchor=(1.0, 0.9), fontsize=9)
     fig.suptitle(title, y=1.0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_attribution_scores(
+    results: pd.DataFrame,
+    *,
+    metrics: Sequence[str] = ("quotation_recall", "indirect_recall", "content_f1", "source_f1", "cue_f1",
+                              "speaker_accuracy"),
+    title: str = "Quotations and speakers on hand-annotated passages (95% bootstrap intervals over passages)",
+):
+    """Dots with interval bars: each metric per (system, split) of the attribution benchmark's stored table
+    (columns ``system, split, metric, estimate, ci_low, ci_high, n_passages``).
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> r = pd.DataFrame({"system": ["a", "a"], "split": ["dev", "heldout"], "metric": ["content_f1"] * 2,
+    ...                   "estimate": [0.9, 0.8], "ci_low": [0.8, 0.6], "ci_high": [1.0, 0.95], "n_passages": [50, 16]})
+    >>> [t.get_text() for t in plot_attribution_scores(r, metrics=["content_f1"]).axes[0].get_yticklabels()]
+    ['content_f1']
+    """
+    import matplotlib.pyplot as plt
+
+    metrics = [m for m in metrics if m in set(results["metric"])]
+    d = results[results.metric.isin(metrics)]
+    series = list(dict.fromkeys(zip(d["system"], d["split"])))
+    colors = dict(zip(series, distinct_colors(len(series))))
+    fig, ax = plt.subplots(figsize=(11, row_height(len(metrics), per_row=0.12 * len(series) + 0.2, base=1.4)))
+    step = 0.8 / max(len(series), 1)
+    for k, (system, split) in enumerate(series):
+        g = d[(d.system == system) & (d.split == split)].set_index("metric").reindex(metrics)
+        y = np.arange(len(metrics)) - 0.4 + step * (k + 0.5)
+        est = g["estimate"].astype(float).to_numpy()
+        lo, hi = g["ci_low"].astype(float).to_numpy(), g["ci_high"].astype(float).to_numpy()
+        n = int(g["n_passages"].dropna().iloc[0]) if g["n_passages"].notna().any() else 0
+        ax.errorbar(est, y, xerr=[np.nan_to_num(est - lo), np.nan_to_num(hi - est)], fmt="o", capsize=3,
+                    color=colors[(system, split)], label=f"{system}, {split} ({n} passages)")
+    ax.set_yticks(range(len(metrics)), metrics)
+    ax.set_ylim(len(metrics) - 0.5, -0.5)
+    ax.set_xlim(0, 1.02)
+    ax.set_xlabel("score")
+    ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+    ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return fig
