@@ -37,3 +37,5 @@ __all__ = ['escaped_style', 'figure_text',
     'plot_tone_distributions', 'plot_top_entities', 'plot_top_terms', 'plot_validation', 'plot_voices',
     'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words',
 ]
+from analysis.viz.evidence import (evidence_data, evidence_explorer_html, write_explorer_page)
+__all__ += ['evidence_data', 'evidence_explorer_html', 'write_explorer_page']
