@@ -178,3 +178,14 @@ def test_unknown_measure_is_a_clear_error(study, tmp_path):
         export_tables(study, output_dir=tmp_path, measures=["nope"], with_synthesis=False)
     with pytest.raises(TypeError, match="Study"):
         export_tables(object(), output_dir=tmp_path)
+
+
+def test_end_of_run_writes_the_explorer_and_the_exports(tmp_path):
+    from analysis.run.exports import write_run_outputs
+
+    out = write_run_outputs(tmp_path, corpus=str(CONGESTION / "articles.csv"), story=str(CONGESTION / "story.yaml"),
+                            cap=2)
+    assert out["explorer"] == tmp_path / "evidence_explorer.html" and out["explorer"].stat().st_size > 10_000
+    assert out["tables"] == tmp_path / "tables"
+    assert {p.stem for p in out["tables"].glob("*.parquet")} == set(MEASURES) | {f"synthesis_{p}" for p in SYNTH_PARTS}
+    assert json.loads((tmp_path / "story.json").read_text())["name"] == "halvercombe_congestion_charge"

@@ -33,7 +33,7 @@ from typing import Mapping, Sequence
 import pandas as pd
 
 __all__ = ["DICTIONARY_FILE", "FORMULA_PREFIXES", "data_dictionary", "export_tables", "guard_formulas",
-           "load_dictionary", "main", "missing_dictionary_entries", "unguard_formulas"]
+           "load_dictionary", "main", "missing_dictionary_entries", "unguard_formulas", "write_run_outputs"]
 
 #: The column meanings the data dictionary is built from.
 DICTIONARY_FILE = Path(__file__).resolve().parents[1] / "data" / "data_dictionary.yaml"
@@ -246,6 +246,27 @@ def export_tables(study, *, output_dir: str | Path, measures: Sequence[str] | No
     _atomic(out / "manifest.json",
             lambda p: p.write_text(json.dumps(manifest, indent=1, default=str, ensure_ascii=False), encoding="utf-8"))
     return out
+
+
+def write_run_outputs(output_dir: str | Path, *, corpus=None, story=None, actors=None, framing_terms=None,
+                      markers=None, seed: int = 42, cap: int = 50) -> dict[str, Path]:
+    """At the end of a notebook run: open the run's study once and write its evidence explorer
+    (``<output_dir>/evidence_explorer.html``, :func:`analysis.viz.evidence.evidence_explorer_html`) and its
+    tidy exports (``<output_dir>/tables/``, :func:`export_tables`). Returns ``{"explorer": path, "tables": path}``.
+
+    >>> import tempfile
+    >>> sorted(write_run_outputs(tempfile.mkdtemp(), cap=2))   # doctest: +SKIP
+    ['explorer', 'tables']
+    """
+    from analysis.study import open_study
+    from analysis.viz.evidence import evidence_explorer_html
+
+    output_dir = Path(output_dir)
+    study = open_study(corpus, story=story, actors=actors, framing_terms=framing_terms, markers=markers,
+                       output_dir=output_dir)
+    explorer = evidence_explorer_html(study, output_dir / "evidence_explorer.html", cap=cap)
+    tables = export_tables(study, output_dir=output_dir, synthesis_options={"seed": seed})
+    return {"explorer": explorer, "tables": tables}
 
 
 def main(argv: list[str] | None = None) -> int:
