@@ -170,15 +170,12 @@ def evidence_data(study, *, cap: int = 50, tone_method: str | None = None, max_g
                    .itertuples(index=False, name=None))
     col_index = {c: i for i, c in enumerate(columns)}
 
-    # annotations of every sentence used as evidence, for the actor and frame filters
+    # the actor groups and frames of each evidence sentence, for the filters (filled in below)
     am = study.measures.get("actor_mentions")
     am = am[am["method"] == "alias"] if "method" in am else am
     groups = sorted(am["group"].dropna().astype(str).unique())
     fr = study.measures.get("frame_codes")
     frames = [str(f) for f in fr["frame"].dropna().value_counts().index] if len(fr) else []
-    groups_of = am.groupby("sent_id")["group"].agg(lambda s: sorted({groups.index(str(g)) for g in s.dropna()}))
-    frames_of = (fr.groupby("sent_id")["frame"].agg(lambda s: sorted({frames.index(str(f)) for f in s.dropna()}))
-                 if len(fr) else pd.Series(dtype=object))
 
     cells, ev, sent_rows, sent_idx, doc_rows, doc_idx, conv = [], [], [], {}, [], {}, {}
 
@@ -199,7 +196,7 @@ def evidence_data(study, *, cap: int = 50, tone_method: str | None = None, max_g
             di = doc_i(s["doc_id"])
             u = conv[s["doc_id"]]
             sent_idx[sid] = len(sent_rows)
-            sent_rows.append([di, u(s["start_char"]), u(s["end_char"]), groups_of.get(sid, []), frames_of.get(sid, [])])
+            sent_rows.append([di, u(s["start_char"]), u(s["end_char"]), [], []])
         return sent_idx[sid]
 
     for (fam, label, outlet), g in hits.groupby(["family", "label", "outlet"], observed=True, sort=False):
@@ -238,6 +235,15 @@ def evidence_data(study, *, cap: int = 50, tone_method: str | None = None, max_g
             ids.append(len(ev) - 1)
         cells.append({"o": outlets.index(outlet), "c": col_index[(fam, label)], "n": int(n), "hits": int(len(g)),
                       "value": None if value is None or np.isnan(value) else round(value, 3), "ev": ids})
+
+    used = pd.Index(list(sent_idx))
+    for table, column, names, slot in ((am, "group", groups, 3), (fr, "frame", frames, 4)):
+        if not len(table):
+            continue
+        code = {n: i for i, n in enumerate(names)}
+        t = table[table["sent_id"].isin(used)]
+        for sid, vals in t.groupby("sent_id")[column]:
+            sent_rows[sent_idx[sid]][slot] = sorted({code[str(v)] for v in vals.dropna()})
 
     return {"title": title or f"Evidence explorer · {getattr(study.story, 'title', '') or study.story.name}",
             "cap": int(cap), "tone_method": info.get("tone_method"), "outlets": outlets,
