@@ -247,7 +247,8 @@ def evidence_data(study, *, cap: int = 50, tone_method: str | None = None, max_g
 
     return {"title": title or f"Evidence explorer · {getattr(study.story, 'title', '') or study.story.name}",
             "cap": int(cap), "tone_method": info.get("tone_method"), "outlets": outlets,
-            "columns": [{"family": str(f), "label": str(lbl)} for f, lbl in columns],
+            "columns": [{"family": str(f), "label": str(lbl), "kind": "mean tone" if f == "tone toward actors" else "count"}
+                        for f, lbl in columns],
             "cells": cells, "ev": ev, "sents": sent_rows, "docs": doc_rows, "groups": groups, "frames": frames}
 
 
@@ -369,7 +370,7 @@ function buildGrid() {
     tr.appendChild(el("th", o, "row"));
     D.columns.forEach((col, ci) => {
       const k = cellAt[oi + ":" + ci];
-      if (k === undefined) { tr.appendChild(el("td", "0", "empty")); return; }
+      if (k === undefined) { tr.appendChild(el("td", col.kind === "count" ? "0" : "\u2013", "empty")); return; }
       const c = D.cells[k];
       const td = el("td", fmt(c), "cell");
       td.dataset.outlet = String(oi); td.dataset.column = String(ci);
