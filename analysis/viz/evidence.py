@@ -161,6 +161,9 @@ def evidence_data(study, *, cap: int = 50, tone_method: str | None = None, max_g
     sents = corpus.sentences.reset_index(drop=True)
     pos = pd.Series(np.arange(len(sents)), index=sents["sent_id"])
     sinfo = sents.set_index("sent_id")
+    s_doc = dict(zip(sents["sent_id"], sents["doc_id"]))
+    s_start = dict(zip(sents["sent_id"], sents["start_char"].astype(int)))
+    s_end = dict(zip(sents["sent_id"], sents["end_char"].astype(int)))
     docs = corpus.documents.set_index("doc_id")
     hits, info = _hits(study, tone_method=tone_method, max_groups=max_groups)
     hits["pos"] = hits["sent_id"].map(pos)
@@ -192,11 +195,10 @@ def evidence_data(study, *, cap: int = 50, tone_method: str | None = None, max_g
 
     def sent_i(sid: str) -> int:
         if sid not in sent_idx:
-            s = sinfo.loc[sid]
-            di = doc_i(s["doc_id"])
-            u = conv[s["doc_id"]]
+            di = doc_i(s_doc[sid])
+            u = conv[s_doc[sid]]
             sent_idx[sid] = len(sent_rows)
-            sent_rows.append([di, u(s["start_char"]), u(s["end_char"]), [], []])
+            sent_rows.append([di, u(s_start[sid]), u(s_end[sid]), [], []])
         return sent_idx[sid]
 
     for (fam, label, outlet), g in hits.groupby(["family", "label", "outlet"], observed=True, sort=False):
@@ -207,30 +209,34 @@ def evidence_data(study, *, cap: int = 50, tone_method: str | None = None, max_g
         per_sent["r"] = per_sent.groupby("doc").cumcount()
         picked = per_sent.sort_values(["r", "pos"]).head(int(cap)).sort_values("pos")["sent_id"]
         ids = []
-        by_sent = {sid: rows for sid, rows in g[g["sent_id"].isin(set(picked))].groupby("sent_id", sort=False)}
+        keep = set(picked)
+        by_sent: dict[str, list] = {}
+        for row in zip(g["sent_id"], g["a"], g["b"], g["find"], g["note"]):
+            if row[0] in keep:
+                by_sent.setdefault(row[0], []).append(row)
         for sid in picked:
             rows = by_sent[sid]
-            s = sinfo.loc[sid]
             si = sent_i(sid)
-            doc_text = doc_rows[doc_idx[s["doc_id"]]][4]
-            s0, s1 = int(s["start_char"]), int(s["end_char"])
+            doc_id = s_doc[sid]
+            doc_text = doc_rows[doc_idx[doc_id]][4]
+            s0, s1 = s_start[sid], s_end[sid]
             sentence = doc_text[s0:s1]
-            u = conv[s["doc_id"]]
+            u = conv[doc_id]
             spans = []
-            for r in rows.itertuples(index=False):
-                a, b = int(r.a), int(r.b)
+            for _, a, b, find, _note in rows:
+                a, b = int(a), int(b)
                 if a >= 0 and b > a:   # a stored offset: clip it to the sentence
                     a, b = max(a, s0), min(b, s1)
                     if b > a:
                         spans.append((a, b))
-                spans += [(s0 + a, s0 + b) for a, b in _find(sentence, r.find)]
+                spans += [(s0 + x, s0 + y) for x, y in _find(sentence, find)]
             merged: list[list[int]] = []
             for a, b in sorted(set(spans)):
                 if merged and a <= merged[-1][1]:
                     merged[-1][1] = max(merged[-1][1], b)
                 else:
                     merged.append([a, b])
-            notes = list(dict.fromkeys(str(x) for x in rows["note"]))
+            notes = list(dict.fromkeys(str(r[4]) for r in rows))
             ev.append([si, [[u(a), u(b)] for a, b in merged], "; ".join(notes[:4]) + (" ..." if len(notes) > 4 else "")])
             ids.append(len(ev) - 1)
         cells.append({"o": outlets.index(outlet), "c": col_index[(fam, label)], "n": int(n), "hits": int(len(g)),
