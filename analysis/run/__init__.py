@@ -17,3 +17,5 @@ __all__ = [
     'run_notebook', 'stale_exercises', 'strip_external_resources', 'write_corpus_report',
     'write_exercises',
 ]
+from analysis.run.exports import (export_tables, data_dictionary, guard_formulas, unguard_formulas)
+__all__ += ['data_dictionary', 'export_tables', 'guard_formulas', 'unguard_formulas']

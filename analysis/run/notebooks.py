@@ -357,6 +357,15 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.run.report import build_report
 
         print(f"report: {build_report(args.output_dir)} (open it in a browser; it needs no network)")
+    # --- evidence explorer and tidy exports (analysis.run.exports; docs/exports_and_explorer.md) ---
+    if not args.no_report and not args.only:
+        from analysis.run.exports import write_run_outputs
+
+        extras = write_run_outputs(args.output_dir, corpus=corpus, story=params.get("story"), seed=args.seed,
+                                   actors=params.get("actors"), framing_terms=params.get("framing_terms"),
+                                   markers=params.get("attribution_markers"))
+        print(f"evidence explorer: {extras['explorer']}; tables: {extras['tables']}")
+    # --- end of the evidence explorer and tidy exports ---
     return 0
 
 

@@ -41,3 +41,5 @@ __all__ = ['escaped_style', 'figure_text',
     'EXPLORER_CSP', 'EXPLORER_SCRIPT_HASH', 'json_for_html', 'script_hash',
     'plot_attribution_scores',
 ]
+from analysis.viz.evidence import (evidence_data, evidence_explorer_html, write_explorer_page)
+__all__ += ['evidence_data', 'evidence_explorer_html', 'write_explorer_page']
