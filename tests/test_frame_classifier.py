@@ -110,7 +110,7 @@ def test_the_fitted_model_predicts_with_its_tuned_threshold():
         # the threshold reported is the one scikit-learn tuned for F1 and predicts with
         assert clf.thresholds[f] == model.best_threshold_ and clf.thresholds[f] in THRESHOLD_GRID
         got = p[p.frame == f]
-        np.testing.assert_array_equal(got.present.to_numpy(), model.predict(new[["text"]]).astype(bool))
+        np.testing.assert_array_equal(got.present.to_numpy(), model.predict(clf.transform(new)).astype(bool))
         assert (got.threshold == clf.thresholds[f]).all()
     assert clf.summary().threshold.tolist() == [clf.thresholds[f] for f in clf.frames]
     fixed = train_frame_classifier(docs, labels, features=("tfidf",), seed=0, tune_threshold=False)
@@ -177,8 +177,10 @@ class _FakeEncoder:
 
 
 def test_the_embedding_size_comes_from_the_model_not_a_constant(tmp_path, monkeypatch):
+    from analysis.measures import tone
+
     fake = _FakeEncoder()
-    monkeypatch.setattr(FC, "_encoder", lambda: fake)
+    monkeypatch.setattr(tone, "load_embedding_model", lambda path=None: fake)  # the one embedding cache's loader
     texts = ["Prices rose sharply.", "The parties clashed.", "A quiet day."]
     e = embed_documents(texts, cache_dir=tmp_path)
     assert e.shape == (3, 8) and fake.calls == 3
