@@ -99,6 +99,7 @@ def main(argv=None) -> int:
                     help="fold seeds (seed, seed+1, ...) for the presence-rule CV and each classifier CV")
     ap.add_argument("--no-indicators", action="store_true", help="skip the codebook indicators (needs a parse)")
     ap.add_argument("--no-classifier", action="store_true", help="skip the classifier")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the plain TF-IDF baseline")
     ap.add_argument("--final-model", action="store_true",
                     help="also train the final classifier on every article and compare its thresholds with CV")
     ap.add_argument("--write-codebook", action="store_true",
@@ -154,9 +155,10 @@ def main(argv=None) -> int:
             print(f"presence rule written to {path}")
 
     if not args.no_classifier:
-        t = time.time()
-        table["plain_tfidf_lr"] = plain_tfidf_baseline(docs, nf.labels, n_splits=args.folds, seed=args.seed)
-        print(f"\nPlain TF-IDF LR baseline: {time.time() - t:.0f}s")
+        if not args.no_baseline:
+            t = time.time()
+            table["plain_tfidf_lr"] = plain_tfidf_baseline(docs, nf.labels, n_splits=args.folds, seed=args.seed)
+            print(f"\nPlain TF-IDF LR baseline: {time.time() - t:.0f}s")
         for v in [v.strip() for v in args.variants.split(",") if v.strip()]:
             for inner in [int(x) for x in args.inner_cv.split(",")]:
                 macros, cv0 = [], None

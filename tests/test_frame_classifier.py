@@ -177,10 +177,8 @@ class _FakeEncoder:
 
 
 def test_the_embedding_size_comes_from_the_model_not_a_constant(tmp_path, monkeypatch):
-    from analysis.measures import tone
-
     fake = _FakeEncoder()
-    monkeypatch.setattr(tone, "load_embedding_model", lambda path=None: fake)  # the one embedding cache's loader
+    monkeypatch.setattr(FC, "_encoder", lambda: fake)
     texts = ["Prices rose sharply.", "The parties clashed.", "A quiet day."]
     e = embed_documents(texts, cache_dir=tmp_path)
     assert e.shape == (3, 8) and fake.calls == 3

@@ -32,12 +32,15 @@ True
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
+
+from analysis.store import load_array, save_array
 
 __all__ = ["FrameClassifier", "ClassifierOptions", "CVResult", "embed_documents", "train_frame_classifier",
            "cross_validate_frames", "calibration_table", "threshold_report", "binary_f1", "EMBEDDING_MODEL",
@@ -74,28 +77,38 @@ def embed_documents(
 ) -> np.ndarray:
     """Mean MiniLM embedding of each text's ``chunk_words``-word chunks (MiniLM reads <= 256 tokens).
 
-    The chunk embeddings of each text go through the project's one embedding cache,
-    :func:`analysis.measures.tone.embed_texts` (a ``.npy`` file per text under ``<cache_dir>/embeddings``,
-    keyed by the hash of the model and the text's chunks; default: the settings' cache folder), so a
-    corpus is embedded once and a text seen before is never encoded again. Returns an array of shape
-    ``(len(texts), d)``, ``d`` the model's embedding size (384 for MiniLM).
+    Vectors are cached as ``<cache_dir>/embeddings/<sha1>.npy`` (default: the settings' cache folder),
+    so a corpus is embedded once. Returns an array of shape ``(len(texts), d)``, ``d`` the model's
+    embedding size (384 for MiniLM); cached vectors of another size (another model) are recomputed.
 
     >>> embed_documents(["Prices rise."], cache_dir="/tmp/x").shape       # doctest: +SKIP
     (1, 384)
     """
     from analysis.config import get_settings
-    from analysis.measures.tone import embed_texts
 
     base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
     folder = base / "embeddings"
     folder.mkdir(parents=True, exist_ok=True)
-    out = [embed_texts(_chunks(t, chunk_words), batch_size=batch_size, cache_dir=folder).mean(axis=0)
-           for t in texts]
-    if out:
-        return np.vstack(out).astype(np.float32)
+    keys = [hashlib.sha1(f"{EMBEDDING_MODEL}|{chunk_words}|{t}".encode("utf-8")).hexdigest() for t in texts]
+    out = [load_array(folder / f"{k}.npy") for k in keys]
+    shapes = {v.shape for v in out if v is not None}
+    if texts and all(v is not None for v in out) and len(shapes) == 1 and len(next(iter(shapes))) == 1:
+        return np.vstack(out)  # everything cached with one size: the model is not needed
     model = _encoder()
     size = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-    return np.zeros((0, int(size())), dtype=np.float32)
+    dim = int(size())
+    todo = [i for i, v in enumerate(out) if v is None or v.shape != (dim,)]
+    if todo:
+        pieces = [_chunks(texts[i], chunk_words) for i in todo]
+        flat = [c for ps in pieces for c in ps]
+        vecs = model.encode(flat, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)
+        pos = 0
+        for i, ps in zip(todo, pieces):
+            v = vecs[pos:pos + len(ps)].mean(axis=0).astype(np.float32)
+            pos += len(ps)
+            save_array(folder / f"{keys[i]}.npy", v)
+            out[i] = v
+    return np.vstack(out) if out else np.zeros((0, dim), dtype=np.float32)
 
 
 # ------------------------------------------------------------------------------------------ model
