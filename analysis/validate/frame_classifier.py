@@ -10,8 +10,13 @@ One binary classifier per frame (a document may carry several frames). Each is a
   (scikit-learn's ``CalibratedClassifierCV(method="sigmoid", ensemble=False)``), so probabilities mean
   what they say *on data like the training data*;
 * a decision threshold per frame chosen to maximise F1 on held-out internal folds *of the training
-  data only* (``TunedThresholdClassifierCV(scoring="f1")``; never the test fold). The fitted model
-  predicts with exactly that threshold (``FrameClassifier.thresholds``).
+  data only* (``TunedThresholdClassifierCV``; never the test fold), the folds drawn
+  ``threshold_repeats`` times and their F1 curves averaged. The fitted model predicts with exactly that
+  threshold (``FrameClassifier.thresholds``), tuned by the same code as every CV fold;
+  :func:`threshold_report` puts it next to the CV folds' thresholds.
+
+The feature step needs no labels, so it is fitted once per training set (once per outer fold in
+cross-validation) and shared by every frame; only the logistic regressions are refitted inside.
 
 :func:`train_frame_classifier` and :func:`cross_validate_frames` share one :class:`ClassifierOptions`
 (pass ``options=``, or its field names as keywords).
