@@ -110,7 +110,7 @@ def test_the_fitted_model_predicts_with_its_tuned_threshold():
         # the threshold reported is the one scikit-learn tuned for F1 and predicts with
         assert clf.thresholds[f] == model.best_threshold_ and clf.thresholds[f] in THRESHOLD_GRID
         got = p[p.frame == f]
-        np.testing.assert_array_equal(got.present.to_numpy(), model.predict(new[["text"]]).astype(bool))
+        np.testing.assert_array_equal(got.present.to_numpy(), model.predict(clf.transform(new)).astype(bool))
         assert (got.threshold == clf.thresholds[f]).all()
     assert clf.summary().threshold.tolist() == [clf.thresholds[f] for f in clf.frames]
     fixed = train_frame_classifier(docs, labels, features=("tfidf",), seed=0, tune_threshold=False)
@@ -214,3 +214,35 @@ def test_real_coded_articles_economic_frame_beats_the_floor():
     cv = cross_validate_frames(docs, labels, features=("tfidf",), n_splits=3, seed=0)
     s = cv.scores.set_index("frame").loc["economic"]
     assert s.f1 > s.always_yes_f1
+
+
+def test_the_final_model_is_tuned_exactly_as_each_cross_validation_fold():
+    # fitting the final model on one CV fold's training documents must give that fold's threshold and
+    # probabilities: one procedure, not two
+    from sklearn.model_selection import KFold
+
+    docs, labels = make_docs(60, 0.6, seed=11)
+    cv = cross_validate_frames(docs, labels, features=("tfidf",), n_splits=3, seed=4)
+    tr, te = next(iter(KFold(3, shuffle=True, random_state=4).split(docs)))
+    train_ids = set(docs.doc_id.iloc[tr])
+    clf = train_frame_classifier(docs.iloc[tr], labels[labels.doc_id.isin(train_ids)], features=("tfidf",), seed=4)
+    fold0 = cv.predictions[cv.predictions.fold == 0]
+    p = clf.predict_proba(docs.iloc[te])
+    for f in clf.frames:
+        assert clf.thresholds[f] == fold0[fold0.frame == f].threshold.iloc[0]
+        np.testing.assert_allclose(p[p.frame == f].probability.to_numpy(),
+                                   fold0[fold0.frame == f].probability.to_numpy(), atol=1e-9)
+    rep = FC.threshold_report(clf, cv)
+    assert rep.n_folds.tolist() == [3, 3]
+    t = cv.thresholds
+    assert rep.set_index("frame").cv_min["conflict"] == t[t.frame == "conflict"].threshold.min()
+
+
+def test_the_fast_f1_scorer_equals_scikit_learns():
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        y, p = rng.random(30) < 0.3, rng.random(30) < rng.random()
+        assert FC.binary_f1(y, p) == pytest.approx(f1_score(y, p, zero_division=0))
+    assert FC.binary_f1([0, 0, 0], [0, 0, 0]) == 0.0

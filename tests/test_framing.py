@@ -4,9 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.measures.frames import (CodebookError, code_sentences, document_frames, load_codebook,
-                                      outlet_frame_profile, top_evidence)
-from analysis.story import SEEDS_STORY, load_story
+from pathlib import Path
+
+from analysis.measures.frames import (CodebookError, code_sentences, document_frames, learn_presence_rule,
+                                      load_codebook, outlet_frame_profile, presence_block, top_evidence,
+                                      write_presence_block)
+from analysis.story import SEEDS_STORY, load_story, story_from_dict
 
 STORY_ACTORS = load_story(SEEDS_STORY).actors  # the codebook examples are written for the seeds story
 
@@ -81,15 +84,15 @@ def test_document_frames_presence_rule(sv):
     t = _table("Huawei lost 12 contracts.", "It signed a deal worth $4 billion.", "The sky is blue.",
                doc_ids=["a", "a", "a"])
     t["sent_id"] = ["a:0", "a:1", "a:2"]
-    d = document_frames(t, sv).set_index("frame")
+    d = document_frames(t, sv, min_sentences=2, min_share=0.0, min_questions=1).set_index("frame")
     assert d.loc["economic", "n_sentences_fired"] == 2
     assert d.loc["economic", "share"] == pytest.approx(2 / 3)
     assert bool(d.loc["economic", "present"]) and not bool(d.loc["morality", "present"])
     strict = document_frames(t, sv, min_sentences=3).set_index("frame")
     assert not bool(strict.loc["economic", "present"])
-    by_share = document_frames(t, sv, min_share=0.7).set_index("frame")    # 2/3 < 0.7
+    by_share = document_frames(t, sv, min_sentences=2, min_share=0.7).set_index("frame")    # 2/3 < 0.7
     assert not bool(by_share.loc["economic", "present"])
-    assert bool(document_frames(t, sv, min_share=0.6).set_index("frame").loc["economic", "present"])
+    assert bool(document_frames(t, sv, min_sentences=2, min_share=0.6).set_index("frame").loc["economic", "present"])
     assert len(d) == 5
 
 
@@ -221,3 +224,126 @@ def test_triggers_are_listed_in_text_order(sv):
     triggers = row.trigger.split("; ")
     text = row.text
     assert len(triggers) == 2 and triggers == sorted(triggers, key=lambda t: text.find(t.split()[0]))
+
+
+# -------------------------------------------------- dependency patterns: every matched token is checked for negation
+INVENTED = story_from_dict({"name": "acme", "title": "Acme and the ministry", "actors": [
+    {"actor": "Ministry", "group": "ministry", "role": "government", "aliases": ["The ministry", "the ministry"]},
+    {"actor": "Acme", "group": "acme", "role": "company", "aliases": ["Acme"]}]}).actors
+
+
+def _fired_with(text, cb, actors):
+    c = code_sentences(_table(text), cb, actor_table=actors)
+    return set(zip(c.frame, c.question, c.indicator))
+
+
+@pytest.mark.parametrize("text, hit, actors", [
+    ("The ministry banned Acme.", ("responsibility", "R2", "government_measure_as_agent"), "invented"),
+    ("Acme was condemned by the ministry.", ("conflict", "C2", "reproach_verb_with_object"), "invented"),
+    ("Washington banned Huawei.", ("responsibility", "R2", "government_measure_as_agent"), "seeds"),
+    ("Huawei was accused by the United States.", ("conflict", "C2", "reproach_verb_with_object"), "seeds"),
+])
+def test_dependency_pattern_fires_when_not_negated(sv, text, hit, actors):
+    assert hit in _fired_with(text, sv, INVENTED if actors == "invented" else STORY_ACTORS)
+
+
+@pytest.mark.parametrize("text, hit, actors", [
+    # the negator hangs on the verb, not on the subject (the left-most matched token)
+    ("The ministry did not ban Acme.", ("responsibility", "R2", "government_measure_as_agent"), "invented"),
+    ("Acme was never condemned by the ministry.", ("conflict", "C2", "reproach_verb_with_object"), "invented"),
+    ("Washington did not ban Huawei.", ("responsibility", "R2", "government_measure_as_agent"), "seeds"),
+    ("Huawei was never accused by the United States.", ("conflict", "C2", "reproach_verb_with_object"), "seeds"),
+])
+def test_negated_dependency_pattern_does_not_fire(sv, text, hit, actors):
+    assert hit not in _fired_with(text, sv, INVENTED if actors == "invented" else STORY_ACTORS)
+
+
+def test_dependency_trigger_lists_every_matched_token_in_text_order(sv):
+    c = code_sentences(_table("The ministry banned Acme."), sv, actor_table=INVENTED)
+    row = c[c.question == "R2"]
+    assert row.trigger.tolist() == ["ministry banned"]
+
+
+# -------------------------------------------------- the article-level presence rule stored in the codebook
+def test_document_frames_uses_the_codebook_rule_per_frame(sv, tmp_path):
+    t = _table("Acme signed a contract worth $4 billion.", "The market for its exports grew.", "The sky is blue.",
+               "Rain fell.", doc_ids=["a"] * 4)
+    t["sent_id"] = ["a:0", "a:1", "a:2", "a:3"]
+    text = Path(sv.path).read_text(encoding="utf-8")
+    head = text[:text.index("presence:")] if "\npresence:" in text else text
+    p = tmp_path / "sv.yaml"
+    p.write_text(head + "presence:\n  frames:\n    economic: {min_sentences: 2, min_share: 0.6, min_questions: 1}\n")
+    strict = document_frames(t, load_codebook(p)).set_index("frame")
+    assert strict.loc["economic", "n_sentences_fired"] == 2 and not bool(strict.loc["economic", "present"])
+    p.write_text(head + "presence:\n  frames:\n    economic: {min_sentences: 2, min_share: 0.5, min_questions: 1}\n")
+    assert bool(document_frames(t, load_codebook(p)).set_index("frame").loc["economic", "present"])
+    # an explicit option overrides the stored rule for every frame
+    assert not bool(document_frames(t, load_codebook(p), min_sentences=3).set_index("frame").loc["economic", "present"])
+
+
+@pytest.mark.parametrize("block, needle", [
+    ("presence:\n  frames:\n    nosuch: {min_sentences: 2}\n", "not a frame"),
+    ("presence:\n  frames:\n    economic: {min_sentences: 0}\n", "min_sentences"),
+    ("presence:\n  frames:\n    economic: {min_share: 1.5}\n", "min_share"),
+    ("presence: [1, 2]\n", "presence"),
+])
+def test_malformed_presence_block_is_rejected(sv, tmp_path, block, needle):
+    text = Path(sv.path).read_text(encoding="utf-8")
+    head = text[:text.index("presence:")] if "\npresence:" in text else text
+    p = tmp_path / "bad.yaml"
+    p.write_text(head + block)
+    with pytest.raises(CodebookError, match=needle):
+        load_codebook(p)
+
+
+def test_learned_rule_is_chosen_inside_training_folds_only():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 80
+    y = rng.random(n) < 0.4
+    fired = np.where(y, rng.integers(3, 8, n), rng.integers(0, 4, n))
+    d = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "frame": "f", "n_sentences_fired": fired,
+                      "share": fired / 20, "n_questions_fired": np.minimum(fired, 2)})
+    g = pd.DataFrame({"doc_id": d.doc_id, "frame": "f", "present": y})
+    r = learn_presence_rule(d, g, n_splits=5, repeats=3, seed=1)
+    assert len(r.folds) == 15 and set(r.folds.repeat) == {0, 1, 2}
+    # out-of-fold F1 is recomputed from the per-fold rules: re-apply fold 0's rule by hand
+    from sklearn.model_selection import KFold
+    tr, te = next(iter(KFold(5, shuffle=True, random_state=1).split(y)))
+    f0 = r.folds.query("repeat == 0 and fold == 0").iloc[0]
+    dd = d.sort_values("doc_id").reset_index(drop=True)
+    yy = g.set_index("doc_id").loc[dd.doc_id, "present"].to_numpy()
+    pred = (dd.n_sentences_fired.to_numpy()[te] >= f0.min_sentences) & (dd.share.to_numpy()[te] >= f0.min_share - 1e-12) \
+        & (dd.n_questions_fired.to_numpy()[te] >= f0.min_questions)
+    tp = (pred & yy[te]).sum()
+    assert f0.f1_test == pytest.approx(2 * tp / (pred.sum() + yy[te].sum()))
+    assert r.scores.f1.iloc[0] > r.scores.always_yes_f1.iloc[0]
+    assert r.scores.f1.iloc[0] <= r.rules.train_f1.iloc[0] + 0.05
+    block = presence_block(r, data="toy", labels="toy", command="pytest", date="2026-01-01")
+    assert block["frames"]["f"]["cv_f1"] == pytest.approx(r.scores.f1.iloc[0], abs=1e-4)
+
+
+def test_write_presence_block_keeps_the_file_above_it(sv, tmp_path):
+    p = tmp_path / "sv.yaml"
+    text = Path(sv.path).read_text(encoding="utf-8")
+    head = text[:text.index("# ---- presence rule")] if "# ---- presence rule" in text else text
+    p.write_text(head)
+    block = {"rule": "x", "learned": {"date": "2026-01-01"},
+             "frames": {"economic": {"min_sentences": 4, "min_share": 0.1, "min_questions": 1}}}
+    write_presence_block(p, block)
+    write_presence_block(p, block)  # idempotent: the block is replaced, not appended twice
+    new = p.read_text(encoding="utf-8")
+    assert new.startswith(head.rstrip("\n")) and new.count("presence:") == 1
+    assert load_codebook(p).presence_rule("economic") == {"min_sentences": 4, "min_share": 0.1, "min_questions": 1}
+    assert load_codebook(p).presence_rule("conflict") == {"min_sentences": 2, "min_share": 0.0, "min_questions": 1}
+
+
+def test_shipped_generic_codebook_stores_a_cross_validated_rule(sv):
+    pres = sv.presence
+    learned = pres["learned"]
+    assert {"date", "data", "labels", "command", "macro_f1", "n_splits", "seed"} <= set(learned)
+    assert set(pres["frames"]) == set(sv.frames)
+    for f, rule in pres["frames"].items():
+        assert sv.presence_rule(f) == {k: rule[k] for k in ("min_sentences", "min_share", "min_questions")}
+        assert 0 <= rule["cv_f1"] <= 1 and 0 <= rule["always_yes_f1"] <= 1

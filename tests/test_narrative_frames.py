@@ -9,12 +9,15 @@ import pytest
 from analysis.config import validation_path
 from analysis.validate.narrative_frames import (
     CITATION,
+    LabelWarning,
     frame_mapping,
     load_narrative_frames,
+    majority_labels,
     normalize_outlets,
     parse_bool,
     question_table,
     read_labels,
+    repair_bool,
 )
 
 NF = validation_path("narrative_frames")
@@ -105,3 +108,35 @@ def test_documented_resolution_mapping_reproduces_the_labels():
     re = nf.labels.query("label == 'RE'").set_index("doc_id").present
     rule = (agg.loc[re.index, "re2"] == "yes") & (agg.loc[re.index, "re6"] == "yes")
     assert (rule == re).all()
+
+
+def test_a_label_with_stray_punctuation_is_read_with_a_warning(tmp_path):
+    # the shape of the held-out copy's one malformed economic cell: "False)"
+    pd.DataFrame({"ID": ["7", "8", "9"], "source": ["cnn"] * 3, "mbfc": ["left_bias"] * 3,
+                  "date": ["2019-01-02"] * 3, "text": ["A fight.", "Costs rise.", "Rain."],
+                  "RE": ["False"] * 3, "HI": ["False"] * 3, "CO": ["True"] * 3, "MO": ["False"] * 3,
+                  "EC": ["False)", "True", "Tru"]}).to_csv(tmp_path / "articles_train.tsv", sep="\t", index=False)
+    (tmp_path / "full_annotations_train.json").write_text(json.dumps(
+        {i: {"co1": ["yes", ["yes", "yes", -1, -1]]} for i in ("7", "8", "9")}))
+    with pytest.warns(LabelWarning, match=r"articles_train.tsv: ID 7, column economic: malformed label 'False\)'"):
+        nf = load_narrative_frames(tmp_path)
+    ec = nf.labels.query("frame == 'economic'").set_index("doc_id").present
+    assert ec.to_dict() == {"7": False, "8": True}          # repaired; the misspelt "Tru" is left out
+    kinds = nf.issues.groupby("kind")["count"].sum()
+    assert kinds["repaired_label"] == 1 and kinds["malformed_label"] == 1
+    assert repair_bool("False)") is False and repair_bool("(maybe)") is None
+
+
+def test_majority_labels_are_more_than_half_of_the_coders(tmp_path):
+    pd.DataFrame({"ID": ["7", "8"], "source": ["cnn"] * 2, "mbfc": ["x"] * 2, "date": ["2019-01-02"] * 2,
+                  "text": ["a", "b"], "RE": ["False"] * 2, "HI": ["False"] * 2, "CO": ["False"] * 2,
+                  "MO": ["False"] * 2, "EC": ["False"] * 2}).to_csv(tmp_path / "articles_train.tsv", sep="\t",
+                                                                   index=False)
+    ann = {"7": {"co1": ["yes", ["yes", "yes", "no", -1]], "co2": ["no", ["no", "no", "no", -1]],
+                 "co3": ["no", ["no", "no", "no", -1]]},
+           "8": {"co1": ["yes", ["yes", "no", -1, -1]], "co2": ["no", ["no", "no", -1, -1]],
+                 "co3": ["no", ["no", "no", -1, -1]]}}
+    (tmp_path / "full_annotations_train.json").write_text(json.dumps(ann))
+    m = majority_labels(load_narrative_frames(tmp_path)).query("frame == 'conflict'").set_index("doc_id")
+    assert m.present.to_dict() == {"7": True, "8": False}   # 2 of 3 yes; 1 of 2 is a tie, not a majority
+    assert m.n_coders.to_dict() == {"7": 3, "8": 2}

@@ -33,7 +33,8 @@ from analysis.measures.distinctive import (
 from analysis.measures.frames import (
     CodebookError, Indicator, Question, Frame, Codebook, load_codebook, SentenceUnit, iter_sentence_units,
     sentence_table, is_negated, code_sentences, sentence_frame_matrix, document_frames, outlet_frame_profile,
-    top_evidence,
+    top_evidence, DEFAULT_PRESENCE, PRESENCE_GRID, PresenceCV, learn_presence_rule, presence_block,
+    write_presence_block,
 )
 from analysis.measures.kwic import (
     TermListError, load_term_list, load_kwic_views, format_kwic_views, find_terms, term_rates,
@@ -78,4 +79,6 @@ __all__ = [
     'top_evidence', 'top_terms', 'topic_model_from_table', 'topic_plan', 'topic_shares', 'topic_stability',
     'vader_scores', 'voices', 'write_measures',
     'noun_phrase',
+    'DEFAULT_PRESENCE', 'PRESENCE_GRID', 'PresenceCV', 'learn_presence_rule', 'presence_block',
+    'write_presence_block',
 ]

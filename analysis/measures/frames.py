@@ -28,7 +28,7 @@ import pandas as pd
 import yaml
 
 from analysis.measures.actors import find_actor_mentions
-from analysis.measures.match import Lexicon, lexicon_rule, match_doc
+from analysis.measures.match import Lexicon, compile_lexicon, lexicon_rule, match_doc
 
 #: Folder of the codebooks shipped with the package.
 CODEBOOK_DIR: Path = Path(__file__).resolve().parent.parent / "codebooks"
@@ -37,6 +37,9 @@ CONDITIONS = ("sentence_has_actor_role", "sentence_has_actor_group", "sentence_h
 CODED_COLUMNS = ["doc_id", "outlet", "sent_id", "frame", "question", "indicator", "trigger", "text"]
 NEGATORS = {"not", "n't", "no", "never", "without", "nor"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl", "agent"}
+#: The presence rule of a frame without a learned one: two sentences, one question, any share.
+DEFAULT_PRESENCE = {"min_sentences": 2, "min_share": 0.0, "min_questions": 1}
+PRESENCE_KEYS = tuple(DEFAULT_PRESENCE)
 
 
 class CodebookError(ValueError):
@@ -80,6 +83,20 @@ class Codebook:
     citation: str
     frames: dict[str, Frame] = field(hash=False)
     path: str = ""
+    #: the article-level presence rule (``presence:`` block of the YAML): ``{"frames": {key: {min_sentences,
+    #: min_share, min_questions, ...}}, ...}`` plus its provenance and CV figures; ``{}`` when absent
+    presence: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def presence_rule(self, frame: str) -> dict:
+        """The stored article-level rule of ``frame``: ``min_sentences, min_share, min_questions``.
+
+        Frames without a stored rule get :data:`DEFAULT_PRESENCE` (two sentences, one question).
+
+        >>> load_codebook("policy_frames").presence_rule("economic")
+        {'min_sentences': 2, 'min_share': 0.0, 'min_questions': 1}
+        """
+        stored = (self.presence.get("frames") or {}).get(frame) or {}
+        return {k: type(v)(stored.get(k, v)) for k, v in DEFAULT_PRESENCE.items()}
 
     def to_dict(self) -> dict:
         """Plain ``{"name", "title", "citation", "frames": {key: {"label", "questions": [...]}}}`` view."""
@@ -231,8 +248,33 @@ def _load_codebook_cached(path: str, _mtime_ns: int, _size: int) -> Codebook:
             questions.append(Question(qid, q["text"].strip(), inds, bool(codable)))
         frames[str(fkey)] = Frame(str(fkey), str(fraw.get("label", fkey)), tuple(questions),
                                   str(fraw.get("description", "")))
+    presence = _parse_presence(data.get("presence"), p.name, frames)
     return Codebook(str(data.get("name", p.stem)), str(data.get("title", p.stem)),
-                    str(data.get("citation", "")), frames, str(p))
+                    str(data.get("citation", "")), frames, str(p), presence)
+
+
+def _parse_presence(raw, fname: str, frames: dict) -> dict:
+    """Validate a ``presence:`` block: per frame ``min_sentences`` (int >= 1), ``min_share`` (0-1),
+    ``min_questions`` (int >= 1); anything else under a frame (CV figures) is kept as provenance."""
+    if raw is None:
+        return {}
+    where = f"{fname}: presence"
+    if not isinstance(raw, dict) or not isinstance(raw.get("frames"), dict):
+        raise CodebookError(f"{where}: must be a mapping with a 'frames:' mapping of frame key -> rule")
+    for fkey, rule in raw["frames"].items():
+        fw = f"{where} frame {fkey!r}"
+        if fkey not in frames:
+            raise CodebookError(f"{fw}: not a frame of this codebook ({sorted(frames)})")
+        if not isinstance(rule, dict):
+            raise CodebookError(f"{fw}: must be a mapping with {list(PRESENCE_KEYS)}")
+        for k in ("min_sentences", "min_questions"):
+            v = rule.get(k, DEFAULT_PRESENCE[k])
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise CodebookError(f"{fw}: '{k}' must be an integer >= 1, not {v!r}")
+        v = rule.get("min_share", 0.0)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+            raise CodebookError(f"{fw}: 'min_share' must be a number between 0 and 1, not {v!r}")
+    return raw
 
 
 # ------------------------------------------------------------------------------------ sentence units
@@ -345,11 +387,28 @@ def is_negated(tokens) -> bool:
 
 
 def _raw_matches(unit: SentenceUnit, lexicon: Lexicon, by_key: dict):
-    """Yield (frame, question, indicator, token list) for every trigger hit in a parsed unit."""
+    """Yield (frame, question, indicator, token list) for every trigger hit in a parsed unit.
+
+    A dependency-pattern hit yields *every* token its pattern matched (in text order), not only the
+    first one :func:`analysis.measures.match.match_doc` reports, so the negation check sees the verb of
+    "The ministry did not ban Acme" and not only its subject.
+    """
     doc = unit.doc
     for m in match_doc(doc, lexicon, overlaps=True):
         f, q, ind = by_key[m.label]
-        yield f, q, ind, list(doc[m.start:m.end])
+        if ind.kind != "dep_patterns":
+            yield f, q, ind, list(doc[m.start:m.end])
+    comp = compile_lexicon(lexicon, doc.vocab)
+    if len(comp.deps):
+        seen = set()
+        for match_id, token_ids in comp.deps(doc):
+            label = doc.vocab.strings[match_id]
+            ids = tuple(sorted(set(token_ids)))
+            if (label, ids) in seen:
+                continue
+            seen.add((label, ids))
+            f, q, ind = by_key[label]
+            yield f, q, ind, [doc[i] for i in ids]
 
 
 def code_sentences(corpus, codebook: Codebook | str | Path, *, actor_table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -444,9 +503,9 @@ def document_frames(
     corpus,
     codebook: Codebook | str | Path,
     *,
-    min_sentences: int = 2,
-    min_questions: int = 1,
-    min_share: float = 0.0,
+    min_sentences: int | None = None,
+    min_questions: int | None = None,
+    min_share: float | None = None,
     coded: pd.DataFrame | None = None,
     actor_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -455,14 +514,17 @@ def document_frames(
     Columns: ``doc_id, outlet, frame, n_sentences, n_sentences_fired, share, n_questions_fired, present``.
     ``present`` is the rule: at least ``min_sentences`` sentences fired the frame, at least
     ``min_questions`` distinct questions of it fired somewhere in the document, *and* the fired share of
-    sentences is at least ``min_share`` (use it for long articles, where a fixed count fires on
-    almost everything). One stray keyword (one sentence) is not enough by default. Without ``coded`` the
-    sentences are coded with ``actor_table`` (the story's; ``None``: no actor table).
+    sentences is at least ``min_share``. An option left at ``None`` comes from the codebook's stored
+    rule for that frame (:meth:`Codebook.presence_rule`: learned from human-coded articles by
+    cross-validation, see ``docs/validation_frames.md``; two sentences and one question where the
+    codebook stores none); a value given here applies to every frame. Without ``coded`` the sentences
+    are coded with ``actor_table`` (the story's; ``None``: no actor table).
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"doc_id": ["d", "d"], "sent_id": ["d:0", "d:1"],
     ...                   "text": ["Huawei lost 12 contracts.", "It signed a deal worth $4 billion."]})
-    >>> document_frames(s, "semetko_valkenburg").query("frame == 'economic'")[["n_sentences_fired", "present"]].values.tolist()
+    >>> document_frames(s, "semetko_valkenburg", min_sentences=1, min_share=0.5).query(
+    ...     "frame == 'economic'")[["n_sentences_fired", "present"]].values.tolist()
     [[2, True]]
     """
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
@@ -475,8 +537,12 @@ def document_frames(
     out["n_questions_fired"] = out["n_questions_fired"].fillna(0).astype(int)
     out["n_sentences_fired"] = out["n_sentences_fired"].astype(int)
     out["share"] = out["n_sentences_fired"] / out["n_sentences"]
-    out["present"] = ((out["n_sentences_fired"] >= min_sentences) & (out["n_questions_fired"] >= min_questions)
-                      & (out["share"] >= min_share))
+    given = {"min_sentences": min_sentences, "min_share": min_share, "min_questions": min_questions}
+    rules = {f: {**cb.presence_rule(f), **{k: v for k, v in given.items() if v is not None}} for f in cb.frames}
+    rule = out["frame"].map(lambda f: rules[f])
+    out["present"] = ((out["n_sentences_fired"] >= rule.map(lambda r: r["min_sentences"]))
+                      & (out["n_questions_fired"] >= rule.map(lambda r: r["min_questions"]))
+                      & (out["share"] >= rule.map(lambda r: r["min_share"]) - 1e-12))
     return out[["doc_id", "outlet", "frame", "n_sentences", "n_sentences_fired", "share", "n_questions_fired", "present"]]
 
 
@@ -519,3 +585,207 @@ def top_evidence(coded: pd.DataFrame, *, frame: str, outlet: str | None = None, 
     g["_o"] = range(len(g))
     g = g.sort_values(["n_questions", "_o"], ascending=[False, True]).head(n).drop(columns="_o")
     return g[["doc_id", "outlet", "sent_id", "n_questions", "questions", "text"]].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------ learning the presence rule
+
+#: Candidate presence rules searched by :func:`learn_presence_rule`: a *count* rule (at least
+#: ``min_sentences`` firing sentences, any share) or a *share* rule (at least ``min_share`` of the
+#: article's sentences fire, at least one), each with every ``min_questions``. One threshold per frame
+#: keeps the search small: on the Narrative Frames train split a full count x share x questions grid
+#: scored lower out of fold (it over-fits the small folds; docs/validation_frames.md).
+PRESENCE_GRID = {
+    "min_sentences": (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15),
+    "min_share": (0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 0.20, 0.25, 0.30),
+    "min_questions": (1,),
+}
+
+
+@dataclass
+class PresenceCV:
+    """Result of :func:`learn_presence_rule`.
+
+    * ``rules``: the rule chosen on *all* labelled documents, one row per frame
+      (``frame, min_sentences, min_share, min_questions, train_f1``);
+    * ``scores``: out-of-fold scores per frame (``frame, n, n_positive, f1, f1_sd, precision, recall,
+      always_yes_f1, prevalence_pred``; ``f1`` pooled over the held-out folds, averaged over repeats;
+      ``f1_sd`` its spread over the repeats' fold seeds);
+    * ``folds``: the rule each training fold chose and its F1 on the held-out fold
+      (``repeat, fold, frame, min_sentences, min_share, min_questions, f1_train, f1_test``);
+    * ``settings``: ``n_splits, repeats, seed`` and the grid.
+    """
+
+    rules: pd.DataFrame
+    scores: pd.DataFrame
+    folds: pd.DataFrame
+    settings: dict
+
+    @property
+    def macro_f1(self) -> float:
+        """Mean out-of-fold F1 over frames."""
+        return float(self.scores["f1"].mean())
+
+    @property
+    def macro_f1_sd(self) -> float:
+        """Standard deviation of the macro-F1 over the repeats (fold seeds)."""
+        per = self.settings.get("macro_f1_by_repeat", [])
+        return float(pd.Series(per).std(ddof=1)) if len(per) > 1 else float("nan")
+
+
+def _f1(y, p) -> float:
+    import numpy as np
+
+    tp = float(np.sum(y & p))
+    denom = float(np.sum(y) + np.sum(p))
+    return 2 * tp / denom if denom else 0.0
+
+
+def _best_rule(n, share, nq, y, cands) -> tuple[int, float]:
+    """Index of the candidate with the highest F1 on (n, share, nq, y) and that F1 (ties: first)."""
+    import numpy as np
+
+    k, s, q = cands
+    pred = (n[None, :] >= k[:, None]) & (share[None, :] >= s[:, None] - 1e-12) & (nq[None, :] >= q[:, None])
+    tp = (pred & y[None, :]).sum(axis=1)
+    denom = pred.sum(axis=1) + y.sum()
+    f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
+    i = int(np.argmax(f1))
+    return i, float(f1[i])
+
+
+def learn_presence_rule(
+    doc_frames: pd.DataFrame,
+    labels: pd.DataFrame,
+    *,
+    n_splits: int = 5,
+    repeats: int = 1,
+    seed: int = 42,
+    grid: dict | None = None,
+) -> PresenceCV:
+    """Learn each frame's article-level presence rule from human labels, with an honest K-fold estimate.
+
+    ``doc_frames`` is :func:`document_frames` output (its ``n_sentences_fired, share, n_questions_fired``
+    are used, its ``present`` ignored); ``labels`` is long ``doc_id, frame, present``. A rule is
+    "``n_sentences_fired >= min_sentences`` and ``share >= min_share`` and ``n_questions_fired >=
+    min_questions``"; the candidates are a count threshold or a share threshold (see
+    :data:`PRESENCE_GRID`; ``grid`` replaces some of its lists), the one with the highest F1 wins
+    (ties: the first, count rules before share rules, lower thresholds first). The
+    estimate: seeded ``KFold`` over documents, the rule chosen inside each training fold only and scored
+    on its held-out fold; ``repeats`` fold seeds (``seed, seed + 1, ...``) give the spread. The stored
+    rule (``rules``) is chosen the same way on all documents.
+
+    >>> d = pd.DataFrame({"doc_id": list("abcdefghij"), "frame": "f", "n_sentences_fired": [5, 4, 6, 5, 4, 0, 1, 0, 1, 0],
+    ...                   "share": 0.1, "n_questions_fired": 1})
+    >>> g = pd.DataFrame({"doc_id": list("abcdefghij"), "frame": "f", "present": [True] * 5 + [False] * 5})
+    >>> r = learn_presence_rule(d, g, n_splits=2)
+    >>> int(r.rules.min_sentences.iloc[0]), round(r.macro_f1, 2)
+    (2, 1.0)
+    """
+    import numpy as np
+    from sklearn.model_selection import KFold
+
+    grid = {**PRESENCE_GRID, **(grid or {})}
+    rules_ = [(k, 0.0, q) for q in grid["min_questions"] for k in grid["min_sentences"]] + \
+             [(1, s, q) for q in grid["min_questions"] for s in grid["min_share"] if s > 0]
+    cands = tuple(np.array(c) for c in zip(*rules_))
+    cands = (cands[0].astype(int), cands[1].astype(float), cands[2].astype(int))
+    gold = labels[["doc_id", "frame", "present"]].assign(doc_id=lambda d: d["doc_id"].astype(str))
+    table = doc_frames.assign(doc_id=doc_frames["doc_id"].astype(str)).merge(gold, on=["doc_id", "frame"],
+                                                                            suffixes=("_rule", ""))
+    rules, scores, fold_rows, macro_by_rep = [], [], [], []
+    per_rep: dict[int, dict[str, float]] = {}
+    for f, g in table.groupby("frame", sort=False):
+        g = g.sort_values("doc_id").reset_index(drop=True)
+        n = g["n_sentences_fired"].to_numpy(int)
+        sh = g["share"].to_numpy(float)
+        nq = g["n_questions_fired"].to_numpy(int)
+        y = g["present"].astype(bool).to_numpy()
+        i, f1_all = _best_rule(n, sh, nq, y, cands)
+        rules.append({"frame": f, "min_sentences": int(cands[0][i]), "min_share": float(cands[1][i]),
+                      "min_questions": int(cands[2][i]), "train_f1": f1_all})
+        f1s, precs, recs, rates = [], [], [], []
+        for r in range(repeats):
+            pred = np.zeros(len(y), dtype=bool)
+            for k, (tr, te) in enumerate(KFold(n_splits, shuffle=True, random_state=seed + r).split(y)):
+                j, f1_tr = _best_rule(n[tr], sh[tr], nq[tr], y[tr], cands)
+                pred[te] = (n[te] >= cands[0][j]) & (sh[te] >= cands[1][j] - 1e-12) & (nq[te] >= cands[2][j])
+                fold_rows.append({"repeat": r, "fold": k, "frame": f, "min_sentences": int(cands[0][j]),
+                                  "min_share": float(cands[1][j]), "min_questions": int(cands[2][j]),
+                                  "f1_train": f1_tr, "f1_test": _f1(y[te], pred[te])})
+            f1s.append(_f1(y, pred))
+            precs.append(float((pred & y).sum() / pred.sum()) if pred.sum() else 0.0)
+            recs.append(float((pred & y).sum() / y.sum()) if y.sum() else 0.0)
+            rates.append(float(pred.mean()))
+            per_rep.setdefault(r, {})[f] = f1s[-1]
+        prev = float(y.mean())
+        scores.append({"frame": f, "n": len(y), "n_positive": int(y.sum()), "f1": float(np.mean(f1s)),
+                       "f1_sd": float(np.std(f1s, ddof=1)) if repeats > 1 else float("nan"),
+                       "precision": float(np.mean(precs)), "recall": float(np.mean(recs)),
+                       "always_yes_f1": 2 * prev / (1 + prev) if prev else 0.0,
+                       "prevalence_gold": prev, "prevalence_pred": float(np.mean(rates))})
+    macro_by_rep = [float(np.mean(list(v.values()))) for _, v in sorted(per_rep.items())]
+    settings = {"n_splits": n_splits, "repeats": repeats, "seed": seed,
+                "grid": {k: list(v) for k, v in grid.items()}, "macro_f1_by_repeat": macro_by_rep}
+    return PresenceCV(pd.DataFrame(rules), pd.DataFrame(scores), pd.DataFrame(fold_rows), settings)
+
+
+def presence_block(result: PresenceCV, *, data: str, labels: str, command: str, date: str) -> dict:
+    """The ``presence:`` mapping to store in a codebook: each frame's rule with its CV figures and provenance.
+
+    >>> d = pd.DataFrame({"doc_id": list("abcd"), "frame": "f", "n_sentences_fired": [3, 3, 0, 0],
+    ...                   "share": 0.1, "n_questions_fired": 1})
+    >>> g = d[["doc_id", "frame"]].assign(present=[True, True, False, False])
+    >>> presence_block(learn_presence_rule(d, g, n_splits=2), data="toy", labels="toy", command="-",
+    ...                date="2026-01-01")["frames"]["f"]["min_sentences"]
+    1
+    """
+    sc = result.scores.set_index("frame")
+    folds = result.folds
+    frames = {}
+    for r in result.rules.itertuples(index=False):
+        s = sc.loc[r.frame]
+        fd = folds[folds.frame == r.frame]
+        frames[r.frame] = {
+            "min_sentences": int(r.min_sentences), "min_share": round(float(r.min_share), 4),
+            "min_questions": int(r.min_questions),
+            "cv_f1": round(float(s.f1), 4),
+            "cv_f1_sd": None if pd.isna(s.f1_sd) else round(float(s.f1_sd), 4),
+            "cv_precision": round(float(s.precision), 4), "cv_recall": round(float(s.recall), 4),
+            "always_yes_f1": round(float(s.always_yes_f1), 4),
+            "prevalence_gold": round(float(s.prevalence_gold), 4),
+            "prevalence_pred": round(float(s.prevalence_pred), 4),
+            "train_f1": round(float(r.train_f1), 4),
+            "fold_min_sentences": sorted({int(v) for v in fd.min_sentences}),
+            "fold_min_share": sorted({round(float(v), 4) for v in fd.min_share}),
+            "fold_min_questions": sorted({int(v) for v in fd.min_questions}),
+        }
+    st = result.settings
+    return {
+        "rule": "present when n_sentences_fired >= min_sentences and share >= min_share and "
+                "n_questions_fired >= min_questions",
+        "learned": {"date": date, "data": data, "labels": labels, "command": command,
+                    "n_splits": int(st["n_splits"]), "repeats": int(st["repeats"]), "seed": int(st["seed"]),
+                    "macro_f1": round(result.macro_f1, 4),
+                    "macro_f1_sd": None if pd.isna(result.macro_f1_sd) else round(result.macro_f1_sd, 4),
+                    "always_yes_macro_f1": round(float(result.scores["always_yes_f1"].mean()), 4)},
+        "frames": frames,
+    }
+
+
+def write_presence_block(path: str | Path, block: dict) -> Path:
+    """Replace (or append) the top-level ``presence:`` block of a codebook YAML, keeping everything above it.
+
+    The block must be the file's last top-level key; the comments and frames above are left byte for byte.
+    """
+    import re
+
+    p = Path(path)
+    text = p.read_text(encoding="utf-8")
+    m = re.search(r"^# ---- presence rule \(generated\).*\Z|^presence:.*\Z", text, flags=re.M | re.S)
+    head = text[:m.start()] if m else text.rstrip("\n") + "\n\n"
+    body = yaml.safe_dump({"presence": block}, sort_keys=False, width=110, allow_unicode=True)
+    note = ("# ---- presence rule (generated): written by analysis.measures.frames.write_presence_block from\n"
+            "# the command under presence.learned; edit by re-running it, not by hand.\n")
+    p.write_text(head + note + body, encoding="utf-8")
+    _load_codebook_cached.cache_clear()
+    return p

@@ -9,11 +9,11 @@ from analysis.validate.coding import (
 )
 from analysis.validate.frame_classifier import (
     FrameClassifier, ClassifierOptions, CVResult, embed_documents, train_frame_classifier, cross_validate_frames,
-    calibration_table, EMBEDDING_MODEL, THRESHOLD_GRID,
+    calibration_table, EMBEDDING_MODEL, THRESHOLD_GRID, threshold_report, binary_f1,
 )
 from analysis.validate.narrative_frames import (
     CITATION, NarrativeFrames, Labels, frame_mapping, question_table, load_narrative_frames, read_labels,
-    parse_bool, normalize_outlets, build_narrative_corpus,
+    parse_bool, normalize_outlets, build_narrative_corpus, repair_bool, majority_labels, LabelWarning,
 )
 from analysis.validate.reliability import (
     ALPHA_RELIABLE, ALPHA_TENTATIVE, reliability_matrix, krippendorff_alpha, percent_agreement,
@@ -35,4 +35,5 @@ __all__ = [
     'rater_reliability', 'rating_matrix', 'read_coding_sheets', 'read_labels', 'read_vader_file',
     'read_vader_rater_file', 'reliability_matrix', 'reliability_table', 'sample_units',
     'train_frame_classifier',
+    'repair_bool', 'majority_labels', 'LabelWarning', 'threshold_report', 'binary_f1',
 ]

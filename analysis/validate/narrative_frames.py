@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,8 +40,13 @@ FALSE_VALUES = frozenset({"false", "f", "no", "n", "0", "0.0", "absent"})
 
 __all__ = [
     "CITATION", "NarrativeFrames", "Labels", "frame_mapping", "question_table", "load_narrative_frames",
-    "read_labels", "parse_bool", "normalize_outlets", "build_narrative_corpus",
+    "read_labels", "parse_bool", "repair_bool", "normalize_outlets", "build_narrative_corpus",
+    "majority_labels", "LabelWarning",
 ]
+
+
+class LabelWarning(UserWarning):
+    """A label cell was read after removing stray characters (e.g. ``False)``); it is also in ``issues``."""
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +105,20 @@ def parse_bool(value) -> bool | None:
     if s in FALSE_VALUES:
         return False
     return None
+
+
+def repair_bool(value) -> bool | None:
+    """Like :func:`parse_bool`, after removing stray punctuation around the word (``"False)"``, ``"'True'"``).
+
+    Only characters that are neither letters nor digits are removed, and only at the ends, so a misspelt
+    word (``"Tru"``) stays unreadable.
+
+    >>> repair_bool("False)"), repair_bool(" 'yes'. "), repair_bool("Tru"), repair_bool("(maybe)")
+    (False, True, None, None)
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return parse_bool(re.sub(r"^[^0-9A-Za-z]+|[^0-9A-Za-z]+$", "", str(value)))
 
 
 def _outlet_key(name: str) -> str:
@@ -163,8 +183,11 @@ def read_labels(
     Wide tables have one column per frame (``frames`` selects and optionally renames them, e.g.
     ``{"CO": "conflict"}``; default: every column except ``id_col``). Long tables name the frame
     column in ``frame_col`` and the value in ``value_col``. Values may be True/False, yes/no, 1/0.
-    Malformed or empty values are left out *and counted* in ``issues`` (or raise ``ValueError`` with
-    ``on_malformed="raise"``); duplicate (doc_id, frame) rows always raise.
+    A value with stray punctuation around a recognised word (``False)``) is read as that word
+    (:func:`repair_bool`), counted in ``issues`` as ``repaired_label`` and announced with a
+    :class:`LabelWarning` naming the file, id and column. Other malformed or empty values are left out
+    *and counted* in ``issues`` (or raise ``ValueError`` with ``on_malformed="raise"``); duplicate
+    (doc_id, frame) rows always raise.
 
     >>> lab = read_labels(pd.DataFrame({"ID": [1, 2], "CO": ["True", "False"]}), id_col="ID",
     ...                   frames={"CO": "conflict"})
@@ -203,7 +226,21 @@ def read_labels(
         long = long.rename(columns={id_col: "doc_id"})
         long["frame"] = long["frame"].map(rename)
     long["doc_id"] = long["doc_id"].astype(str)
-    long["present"] = long["raw"].map(parse_bool)
+    exact = [parse_bool(v) for v in long["raw"]]
+    fixed_values = [repair_bool(v) if e is None else e for v, e in zip(long["raw"], exact)]
+    repaired = pd.Series([e is None and f is not None for e, f in zip(exact, fixed_values)], index=long.index)
+    fixed = long[repaired]
+    long["present"] = pd.Series(fixed_values, index=long.index, dtype=object)
+    src = "labels table" if isinstance(source, pd.DataFrame) else str(source)
+    for r in fixed.itertuples(index=False):
+        warnings.warn(f"{src}: {id_col} {r.doc_id}, column {r.frame}: malformed label {r.raw!r} read as "
+                      f"{repair_bool(r.raw)} (stray characters removed)", LabelWarning, stacklevel=2)
+    rep_issues = (fixed.assign(value=fixed["raw"].map(repr)).groupby(["frame", "value"], sort=True).size()
+                  .reset_index(name="count"))
+    rep_issues = pd.DataFrame({"kind": "repaired_label", "field": rep_issues["frame"], "value": rep_issues["value"],
+                               "count": rep_issues["count"],
+                               "action": "read as the recognised word (stray characters removed)"},
+                              columns=ISSUE_COLUMNS)
     bad = long[long["present"].isna()]
     issues = (
         bad.assign(value=bad["raw"].map(lambda v: repr("" if v is None else v)))
@@ -212,6 +249,8 @@ def read_labels(
     issues = pd.DataFrame({"kind": "malformed_label", "field": issues["frame"], "value": issues["value"],
                            "count": issues["count"], "action": "label left out (not guessed)"},
                           columns=ISSUE_COLUMNS)
+    issues = pd.concat([i for i in (rep_issues, issues) if len(i)], ignore_index=True) \
+        if len(rep_issues) or len(issues) else issues
     if len(bad) and on_malformed == "raise":
         ex = bad.head(5)[["doc_id", "frame", "raw"]].to_records(index=False).tolist()
         raise ValueError(f"{len(bad)} malformed label value(s), e.g. {ex}")
@@ -303,7 +342,15 @@ def load_narrative_frames(
     articles = pd.DataFrame({"doc_id": raw["ID"].astype(str), "outlet": outlet, "outlet_raw": raw["source"],
                              "mbfc": raw["mbfc"], "date": date, "text": raw["text"]})
     fmap = {k: v["generic_frame"] for k, v in m["frames"].items()}
-    lab = read_labels(raw, id_col="ID", frames=fmap)
+    with warnings.catch_warnings(record=True) as caught:  # re-raised naming the file, not "labels table"
+        warnings.simplefilter("always", LabelWarning)
+        lab = read_labels(raw, id_col="ID", frames=fmap)
+    for w in caught:
+        if issubclass(w.category, LabelWarning):
+            warnings.warn(str(w.message).replace("labels table", str(base / articles_file), 1), LabelWarning,
+                          stacklevel=2)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     labels = lab.labels.assign(label=lambda d: d["frame"].map({v: k for k, v in fmap.items()}))
     labels = labels[["doc_id", "frame", "label", "present"]]
     issues.append(lab.issues)
@@ -346,6 +393,24 @@ def load_narrative_frames(
         else pd.DataFrame(columns=ISSUE_COLUMNS)
     return NarrativeFrames(articles=articles, labels=labels.reset_index(drop=True), answers=answers,
                            aggregated=aggregated, issues=issues_df.reindex(columns=ISSUE_COLUMNS))
+
+
+def majority_labels(nf: NarrativeFrames, *, rule: Literal["any", "all", "majority"] | None = None) -> pd.DataFrame:
+    """The coders' majority per article and frame: ``doc_id, frame, present, n_coders, share_yes``.
+
+    Each coder's frame code comes from :meth:`NarrativeFrames.coder_frames` (``rule`` as there);
+    ``present`` is True when *more than half* of the coders with a code said yes (a tie is "no").
+    This is an alternative to the articles table's labels (the authors' adjudicated ones, which the
+    project scores against, see ``docs/validation_frames.md``): on the shared train split the two
+    disagree most for the economic frame.
+
+    >>> majority_labels(load_narrative_frames()).groupby("frame").present.mean()   # doctest: +SKIP
+    """
+    cf = nf.coder_frames(rule=rule).dropna(subset=["code"])
+    g = cf.groupby(["doc_id", "frame"], sort=True)["code"]
+    out = pd.DataFrame({"share_yes": g.mean(), "n_coders": g.size()}).reset_index()
+    out["present"] = out["share_yes"] > 0.5
+    return out[["doc_id", "frame", "present", "n_coders", "share_yes"]]
 
 
 def build_narrative_corpus(nf: NarrativeFrames, *, doc_ids: Iterable[str] | None = None, **options):
