@@ -1,7 +1,10 @@
 """build_corpus and Corpus: one documents schema, lazy tables, cheap repr."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+import pytest
 
 import analysis
 from analysis.corpus.clean import AUDIT_COLUMNS
@@ -72,3 +75,35 @@ def test_docs_stream_shard_by_shard_in_corpus_order(tmp_path, monkeypatch):
     reads.clear()
     assert [d for d, _ in shards.iter_docs(parsed, doc_ids=["d5", "d0", "d5"])] == ["d5", "d0", "d5"]
     assert len(reads) == 2
+
+
+CONGESTION = Path(__file__).parent / "data" / "congestion" / "articles.csv"
+
+
+def _clean_tables(c):
+    return c.documents.drop(columns=["raw_text"]), c.paragraphs, c.audit
+
+
+@pytest.mark.parametrize("damage", ["delete audit", "truncate audit", "delete paras", "truncate docs", "empty docs"])
+def test_damaged_cleaning_cache_is_rebuilt(tmp_path, damage):
+    """A deleted or truncated cleaning-cache file is detected and its documents are cleaned again (issue 15)."""
+    from analysis.corpus.build import clean_cache_root
+
+    first = analysis.build_corpus(CONGESTION, cache_dir=tmp_path, progress=False)
+    assert len(first.audit) > 100 and len(first.paragraphs) > 30
+    root = clean_cache_root(tmp_path)
+    part, how = damage.split()[1], damage.split()[0]
+    (f,) = root.glob(f"*-{part}.parquet")
+    if how == "delete":
+        f.unlink()
+    elif how == "truncate":
+        f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    else:  # a readable file that lost its rows
+        pd.read_parquet(f).head(0).to_parquet(f, index=False)
+    again = analysis.build_corpus(CONGESTION, cache_dir=tmp_path, progress=False)
+    for want, got in zip(_clean_tables(first), _clean_tables(again)):
+        pd.testing.assert_frame_equal(got, want)
+    if how != "empty":  # the damaged write was removed, one new one made
+        assert len(list(root.glob("*-docs.parquet"))) == 1
+    third = analysis.build_corpus(CONGESTION, cache_dir=tmp_path, progress=False)
+    pd.testing.assert_frame_equal(third.audit, first.audit)

@@ -137,7 +137,7 @@ def _code_digest(*files: Path) -> str:
 
 
 #: Bump when the layout of the cleaning cache changes (it is part of every cache folder name).
-CLEAN_CACHE_FORMAT = "1"
+CLEAN_CACHE_FORMAT = "2"  # 2: row counts and a text digest per entry, checked on reading
 _CLEAN_META = ["title", "author", "deck", "tags", "page_date"]
 _PARA_COLUMNS = ["doc_id", "para_id", "para_i", "kind", "start_char", "end_char", "text"]
 
@@ -184,18 +184,69 @@ def _as_inferred(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=columns)
 
 
-def _read_clean_parts(root: Path, keys: set[str]) -> dict[str, pd.DataFrame]:
+def _read_stem(root: Path, stem: str, wanted) -> dict[str, pd.DataFrame | None]:
+    """The three parts of one cache write, filtered to the wanted keys; a part that is missing or cannot
+    be read is ``None``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    out: dict[str, pd.DataFrame | None] = {}
+    for part in ("docs", "paras", "audit"):
+        try:
+            t = pq.read_table(root / f"{stem}-{part}.parquet")
+            t = t.filter(pa.compute.is_in(t["key"], value_set=wanted))
+            out[part] = t.to_pandas()
+        except (OSError, ValueError, KeyError, pa.ArrowException):  # deleted, truncated or not ours
+            out[part] = None
+    return out
+
+
+def _valid_keys(parts: dict[str, pd.DataFrame | None]) -> set[str]:
+    """Keys of one cache write whose entry is complete: the paragraph and audit row counts recorded with
+    the document are all there and the stored clean text has the recorded digest."""
+    docs = parts["docs"]
+    if docs is None or not {"n_paras", "n_audit", "text_sha"} <= set(docs.columns):
+        return set()
+    counts = {}
+    for part in ("paras", "audit"):
+        df = parts[part]
+        counts[part] = df["key"].value_counts() if df is not None else pd.Series(dtype=int)
+    ok = set()
+    for row in docs.itertuples(index=False):
+        if (counts["paras"].get(row.key, 0) == row.n_paras and counts["audit"].get(row.key, 0) == row.n_audit
+                and (parts["paras"] is not None or row.n_paras == 0)
+                and (parts["audit"] is not None or row.n_audit == 0)
+                and _text_sha(row.text) == row.text_sha):
+            ok.add(row.key)
+    return ok
+
+
+def _text_sha(text) -> str:
+    return hashlib.sha256(str(text if text is not None else "").encode("utf-8")).hexdigest()[:16]
+
+
+def _read_clean_parts(root: Path, keys: set[str]) -> dict[str, pd.DataFrame]:
+    """The cached entries of ``keys``: only complete entries (see :func:`_valid_keys`) are returned, so a
+    deleted, truncated or partly written file makes its documents count as not cached. The files of a
+    write with a damaged entry are removed (their documents are cleaned again and written anew)."""
+    import pyarrow as pa
+
     out: dict[str, list] = {"docs": [], "paras": [], "audit": []}
     wanted = pa.array(sorted(keys), type=pa.string())
-    for part in out:
-        for f in sorted(root.glob(f"*-{part}.parquet")):
-            t = pq.read_table(f)
-            t = t.filter(pa.compute.is_in(t["key"], value_set=wanted))
-            if t.num_rows:
-                out[part].append(t.to_pandas())
+    # a write counts once its -docs file exists (written last); without it, it may still be in progress
+    for stem in sorted(f.name[: -len("-docs.parquet")] for f in root.glob("*-docs.parquet")):
+        parts = _read_stem(root, stem, wanted)
+        valid = _valid_keys(parts)
+        docs = parts["docs"]
+        if docs is None or set(docs["key"]) - valid:
+            for part in ("docs", "paras", "audit"):  # docs first: the write stops counting at once
+                (root / f"{stem}-{part}.parquet").unlink(missing_ok=True)
+        if not valid:
+            continue
+        for part in out:
+            df = parts[part]
+            if df is not None and len(df):
+                out[part].append(df[df["key"].isin(valid)])
     return {k: (pd.concat(v, ignore_index=True) if v else None) for k, v in out.items()}
 
 
@@ -211,6 +262,10 @@ def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_d
     without an entry are cleaned; their clean text, found metadata, paragraphs and audit rows are appended
     as one new set of Parquet files. Metadata columns of the input (title, author) are merged afterwards,
     so they are not part of the key. Custom ``rules`` objects are not cached.
+
+    Each entry records its paragraph and audit row counts and a digest of its clean text; an entry whose
+    rows are not all there (a deleted or truncated file) counts as missing, its files are removed and its
+    documents are cleaned again, so a damaged cache gives the same result as a fresh one.
     """
     from analysis.corpus.clean import AUDIT_COLUMNS, finish_documents, load_rules, outlet_boilerplate
 
@@ -230,6 +285,11 @@ def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_d
             first.setdefault(keys[i], i)
         _write_clean_parts(root, documents.iloc[list(first.values())], list(first), boiler, rules)
         parts = _read_clean_parts(root, set(keys))
+        have = set(parts["docs"]["key"]) if parts["docs"] is not None else set()
+        lost = [documents["doc_id"].iloc[i] for i, k in enumerate(keys) if k not in have]
+        if lost:
+            raise RuntimeError(f"the cleaning cache at {root} lost the entries it just wrote for {len(lost)} "
+                               f"documents (first: {lost[0]!r}); is another process deleting files there?")
     return _assemble_clean(documents, keys, parts, finish_documents, AUDIT_COLUMNS)
 
 
@@ -240,10 +300,16 @@ def _write_clean_parts(root: Path, sub: pd.DataFrame, sub_keys: list[str], boile
     bare = sub.drop(columns=[c for c in ("title", "author") if c in sub.columns]).assign(doc_id=sub_keys)
     c = clean_corpus(bare, rules=rules, boilerplate=boiler)
     d = c.documents
-    docs = pd.DataFrame({"key": sub_keys, "text": d["text"].astype(object).tolist(),
-                         **{f: d["page_date_text" if f == "page_date" else f].tolist() for f in _CLEAN_META}})
     paras = c.paragraphs.drop(columns=["para_id"]).rename(columns={"doc_id": "key"})
     audit = c.audit.drop(columns=["outlet"]).rename(columns={"doc_id": "key"})
+    texts = d["text"].astype(object).tolist()
+    # row counts and a digest of the clean text, checked when the entry is read back (_valid_keys)
+    n_paras, n_audit = paras["key"].value_counts(), audit["key"].value_counts()
+    docs = pd.DataFrame({"key": sub_keys, "text": texts,
+                         **{f: d["page_date_text" if f == "page_date" else f].tolist() for f in _CLEAN_META},
+                         "n_paras": [int(n_paras.get(k, 0)) for k in sub_keys],
+                         "n_audit": [int(n_audit.get(k, 0)) for k in sub_keys],
+                         "text_sha": [_text_sha(t) for t in texts]})
     audit["para_i"] = audit["para_i"].astype("Int64")
     audit["field"] = audit["field"].astype(object).where(audit["field"].notna(), None)
     root.mkdir(parents=True, exist_ok=True)
