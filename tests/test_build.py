@@ -107,3 +107,33 @@ def test_damaged_cleaning_cache_is_rebuilt(tmp_path, damage):
         assert len(list(root.glob("*-docs.parquet"))) == 1
     third = analysis.build_corpus(CONGESTION, cache_dir=tmp_path, progress=False)
     pd.testing.assert_frame_equal(third.audit, first.audit)
+
+
+def test_documents_empty_after_cleaning_are_rejected_with_the_reason(tmp_path):
+    """A page of furniture only leaves no text; it is rejected naming the rules, not kept with 0 sentences."""
+    furniture = "Home\nListen Live\nGet short URL\n\n© 2025 Metro Dispatch. All rights reserved."
+    docs = pd.read_csv(CONGESTION).head(3)
+    docs = pd.concat([docs, pd.DataFrame([{"id": "furniture", "outlet": "Metro Dispatch", "text": furniture}])],
+                     ignore_index=True)
+    c = analysis.build_corpus(docs, cache_dir=tmp_path, progress=False)
+    assert c.documents.doc_id.tolist() == docs.id.tolist()[:3]
+    assert "furniture" not in set(c.audit.doc_id) | set(c.paragraphs.doc_id) | set(c.sentences.doc_id)
+    (reason,) = c.rejects.loc[c.rejects.doc_id == "furniture", "reason"]
+    assert reason.startswith("empty after cleaning (") and "navigation" in reason and "copyright" in reason
+    assert c.rejects.loc[c.rejects.doc_id == "furniture", "source"].iloc[0] == "DataFrame:row 4"
+    assert c.issues.loc[c.issues.doc_id == "furniture", "level"].tolist() == ["rejected"]
+    assert "1 rejected" in repr(c)
+
+
+def test_a_document_of_repeated_lines_only_is_kept_with_a_warning(tmp_path):
+    """Lines repeated across the outlet are boilerplate, but a document made only of them is not emptied
+    silently: it is kept as body and listed in issues."""
+    menu = "Weather\nTraffic updates\nLetters"
+    docs = pd.read_csv(CONGESTION).head(3).assign(text=lambda d: menu + "\n\n" + d.text)
+    docs = pd.concat([docs, pd.DataFrame([{"id": "menu-only", "outlet": "Metro Dispatch", "text": menu}])],
+                     ignore_index=True)
+    c = analysis.build_corpus(docs, cache_dir=tmp_path, progress=False)
+    assert c.audit.loc[c.audit.doc_id == "md01", "rule"].value_counts()["outlet_boilerplate"] == 3
+    assert c.documents.set_index("doc_id").loc["menu-only", "text"] == "Weather Traffic updates Letters"
+    (message,) = c.issues.loc[c.issues.doc_id == "menu-only", "message"]
+    assert c.issues.loc[c.issues.doc_id == "menu-only", "level"].iloc[0] == "warning" and "only_body_kept" in message

@@ -251,6 +251,7 @@ def _read_clean_parts(root: Path, keys: set[str]) -> dict[str, pd.DataFrame]:
 
 
 def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_dir: str | Path | None = None,
+                 boilerplate_documents: pd.DataFrame | None = None,
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """:func:`analysis.cleaning.clean_corpus` through an on-disk cache: ``(documents, paragraphs, audit)``,
     equal to the uncached result (same values, dtypes and order).
@@ -261,7 +262,9 @@ def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_d
     of cleaning, :func:`analysis.corpus.clean.outlet_boilerplate`, recomputed on every call). Only documents
     without an entry are cleaned; their clean text, found metadata, paragraphs and audit rows are appended
     as one new set of Parquet files. Metadata columns of the input (title, author) are merged afterwards,
-    so they are not part of the key. Custom ``rules`` objects are not cached.
+    so they are not part of the key. Custom ``rules`` objects are not cached. ``boilerplate_documents``: the
+    documents the outlets' repeated lines are counted over (default ``documents``; :func:`build_corpus`
+    passes the distinct documents when duplicates are kept, so copies do not make each other boilerplate).
 
     Each entry records its paragraph and audit row counts and a digest of its clean text; an entry whose
     rows are not all there (a deleted or truncated file) counts as missing, its files are removed and its
@@ -269,12 +272,13 @@ def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_d
     """
     from analysis.corpus.clean import AUDIT_COLUMNS, finish_documents, load_rules, outlet_boilerplate
 
+    counted = boilerplate_documents if boilerplate_documents is not None else documents
     if rules is not None:
-        c = clean_corpus(documents, rules=rules)
+        c = clean_corpus(documents, rules=rules, boilerplate=outlet_boilerplate(counted, rules=rules))
         return c.documents, c.paragraphs, c.audit
     rules = load_rules()
     root = clean_cache_root(cache_dir)
-    boiler = outlet_boilerplate(documents, rules=rules)
+    boiler = outlet_boilerplate(counted, rules=rules)
     keys = _clean_keys(documents, boiler)
     parts = _read_clean_parts(root, set(keys)) if root.exists() else {"docs": None}
     have = set(parts["docs"]["key"]) if parts["docs"] is not None else set()
@@ -392,6 +396,8 @@ def build_corpus(
     progress: bool | None = None,
     scheduler: "str | Client | None" = None,
     n_workers: int = 2,
+    duplicates: str | None = None,
+    duplicate_threshold: float = 0.9,
 ) -> Corpus:
     """Load (:func:`analysis.corpus.load_corpus`), clean and parse a corpus; ``None`` means the seeds.
 
@@ -400,12 +406,61 @@ def build_corpus(
     ``scheduler``: parse on a Dask cluster instead (``"local"`` for a LocalCluster of ``n_workers``
     processes, a scheduler address, or a ``distributed.Client``); same tables, same cache
     (see :mod:`analysis.corpus.distributed`).
+
+    Before cleaning, exact and near-duplicate documents of one outlet (word 5-shingle Jaccard similarity
+    of at least ``duplicate_threshold``, :func:`analysis.corpus.dedupe.find_duplicates`) are found; the
+    first copy is kept and, with ``duplicates="drop"`` (default; ``ANALYSIS_DUPLICATES``), the others go to
+    ``rejects`` with the reason ``duplicate of <id> (jaccard 0.93)``; ``"keep"`` keeps them and lists them
+    in ``issues`` as warnings. Boilerplate (lines repeated across an outlet's documents) is therefore
+    computed on distinct documents. A document that cleaning leaves without text is rejected with the
+    reason ``empty after cleaning`` and the rules that removed its lines. A document longer than the
+    spaCy model's ``max_length`` is parsed in pieces cut at paragraph breaks (:func:`analysis.corpus.parse.split_long_text`).
     """
+    from analysis.config import get_settings
+    from analysis.corpus.dedupe import find_duplicates
+
+    mode = duplicates if duplicates is not None else get_settings().duplicates
+    if mode not in ("drop", "keep"):
+        raise ValueError(f"duplicates must be 'drop' or 'keep' (argument or ANALYSIS_DUPLICATES), not {mode!r}")
     raw = load_corpus(source, columns=columns, metadata=metadata, outlet=outlet)
+    rejects, issues = [raw.rejects], [raw.issues]
+    documents = raw.documents
+    dups = find_duplicates(documents, threshold=duplicate_threshold)
+    if len(dups):
+        rows = documents.set_index(documents["doc_id"].astype(str)).loc[dups["doc_id"]]
+        source_of = rows["source"].tolist() if "source" in rows else [None] * len(dups)
+        level = "rejected" if mode == "drop" else "warning"
+        note = "" if mode == "drop" else " (kept: duplicates='keep')"
+        issues.append(pd.DataFrame({"level": level, "source": source_of, "doc_id": dups["doc_id"].tolist(),
+                                    "message": (dups["reason"] + note).tolist()}))
+        if mode == "drop":
+            rejects.append(pd.DataFrame({"source": source_of, "doc_id": dups["doc_id"].tolist(),
+                                         "reason": dups["reason"].tolist()}))
+            documents = documents[~documents["doc_id"].astype(str).isin(set(dups["doc_id"]))].reset_index(drop=True)
     if clean:
-        documents, paragraphs, audit = cached_clean(raw.documents, rules=rules, cache_dir=cache_dir)
+        distinct = documents[~documents["doc_id"].astype(str).isin(set(dups["doc_id"]))] if len(dups) else None
+        documents, paragraphs, audit = cached_clean(documents, rules=rules, cache_dir=cache_dir,
+                                                    boilerplate_documents=distinct)
     else:
-        documents, paragraphs, audit = uncleaned(raw.documents)
+        documents, paragraphs, audit = uncleaned(documents)
+    documents, paragraphs, audit, empty = _reject_empty(documents, paragraphs, audit)
+    if clean and len(audit):
+        from analysis.corpus.clean import load_rules
+
+        kept_rule = (rules or load_rules()).repeats["keep_rule"]
+        only = audit.loc[audit["rule"] == kept_rule, "doc_id"].astype(str).unique()
+        if len(only):
+            src = documents.set_index(documents["doc_id"].astype(str))
+            issues.append(pd.DataFrame({
+                "level": "warning", "doc_id": only,
+                "source": src.loc[only, "source"].tolist() if "source" in src else None,
+                "message": "every body line also occurs in other documents of the outlet: kept as body "
+                           f"(audit rule {kept_rule}) instead of leaving the document empty"}))
+    if len(empty):
+        rejects.append(empty)
+        issues.append(empty.rename(columns={"reason": "message"}).assign(level="rejected"))
+    raw_rejects = pd.concat([r for r in rejects if len(r)], ignore_index=True) if any(len(r) for r in rejects) else raw.rejects
+    raw_issues = pd.concat([i for i in issues if len(i)], ignore_index=True) if any(len(i) for i in issues) else raw.issues
     if scheduler is not None:
         from analysis.corpus.distributed import parse_distributed
 
@@ -416,5 +471,28 @@ def build_corpus(
                                  n_process=n_process, progress=progress, load_tables=False)
     release_free_memory()  # what reading and cleaning freed (Arrow's pool keeps it otherwise)
     # the sentence, token and entity tables are read from the shards when first used (Corpus.tokens etc.)
-    return Corpus(documents=documents, paragraphs=paragraphs, audit=audit, rejects=raw.rejects, issues=raw.issues,
+    return Corpus(documents=documents, paragraphs=paragraphs, audit=audit,
+                  rejects=raw_rejects[list(raw.rejects.columns)], issues=raw_issues[list(raw.issues.columns)],
                   parse_stats=parsed.stats, _parsed=parsed)
+
+
+def _reject_empty(documents: pd.DataFrame, paragraphs: pd.DataFrame, audit: pd.DataFrame):
+    """Drop the documents whose clean text is empty; ``(documents, paragraphs, audit, rejects)``, the
+    rejects naming the rules that removed the document's lines (their audit rows leave with them)."""
+    empty = documents["text"].fillna("").astype(str).str.strip() == ""
+    cols = ["source", "doc_id", "reason"]
+    if not empty.any():
+        return documents, paragraphs, audit, pd.DataFrame(columns=cols)
+    gone = documents[empty]
+    ids = set(gone["doc_id"].astype(str))
+    removed = audit[audit["doc_id"].astype(str).isin(ids) & (audit["rule"] != "blank_line")]
+    reasons = []
+    for doc_id in gone["doc_id"].astype(str):
+        rules = removed.loc[removed["doc_id"].astype(str) == doc_id, "rule"].value_counts()
+        detail = ", ".join(f"{r} {n}" for r, n in rules.items())
+        reasons.append(f"empty after cleaning ({rules.sum()} lines removed: {detail})" if len(rules)
+                       else "empty after cleaning")
+    rejects = pd.DataFrame({"source": gone["source"].tolist() if "source" in gone else None,
+                            "doc_id": gone["doc_id"].tolist(), "reason": reasons}, columns=cols)
+    keep = lambda df: df[~df["doc_id"].astype(str).isin(ids)].reset_index(drop=True)  # noqa: E731
+    return keep(documents), keep(paragraphs), keep(audit), rejects
