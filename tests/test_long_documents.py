@@ -50,3 +50,21 @@ def test_document_longer_than_max_length_is_parsed_with_offsets_into_its_text(lo
     # the Doc in the cache is one Doc of the whole text
     (doc_id, doc), = list(iter_docs(pieces))
     assert doc_id == "long" and doc.text == text
+
+
+def test_build_corpus_with_a_long_document_keeps_every_document(long_doc, tmp_path, monkeypatch):
+    """One over-long document no longer stops the build (it used to fail with E088 after cleaning)."""
+    import analysis
+
+    nlp = load_model(components=ALL_COMPONENTS)
+    monkeypatch.setattr(nlp, "max_length", 1500)
+    docs = pd.concat([long_doc.assign(outlet="Long Outlet"),
+                      pd.DataFrame({"doc_id": ["short"], "outlet": ["Other"], "text": ["A short note on the vote."]})],
+                     ignore_index=True)
+    c = analysis.build_corpus(docs, cache_dir=tmp_path, progress=False)
+    assert c.documents.doc_id.tolist() == ["long", "short"] and c.rejects.empty
+    clean = c.documents.set_index("doc_id").text
+    assert len(clean["long"]) > 3 * nlp.max_length
+    for row in c.sentences.itertuples():
+        assert clean[row.doc_id][row.start_char:row.end_char] == row.text
+    assert set(c.sentences.doc_id) == {"long", "short"}

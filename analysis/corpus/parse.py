@@ -395,16 +395,22 @@ def split_long_text(text: str, max_chars: int) -> list[str]:
     return [p for p in pieces if p] or [text]
 
 
+#: A text longer than the model's ``max_length`` is parsed in pieces of at most this many characters
+#: (spaCy needs about 1 GB of memory per 100,000 characters parsed at once).
+LONG_TEXT_PIECE_CHARS = 100_000
+
+
 def _pipe_pieces(nlp, pairs: list[tuple[str, str]], *, batch_size: int):
     """``nlp.pipe`` over ``(key, text)`` pairs yielding ``(Doc, key)``; a text longer than ``nlp.max_length``
     (which spaCy refuses, error E088) is parsed in pieces (:func:`split_long_text`) joined into one Doc."""
     from spacy.tokens import Doc
 
     limit = int(nlp.max_length)
+    piece = min(limit, LONG_TEXT_PIECE_CHARS)
 
     def pieces():
         for k, t in pairs:
-            parts = [t] if len(t) <= limit else split_long_text(t, limit)
+            parts = [t] if len(t) <= limit else split_long_text(t, piece)
             for j, part in enumerate(parts):
                 yield part, (k, j, len(parts))
 
