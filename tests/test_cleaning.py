@@ -344,3 +344,24 @@ def test_near_duplicate_search_finds_what_all_pairs_finds(seed):
         else:
             kept.append(sh)
     assert len(want) > 5 and got == want
+
+
+def test_a_long_header_of_name_like_lines_is_cleaned_in_linear_time():
+    """Each header line that could be a byline used to rescan every header line before it (issue 9)."""
+    import itertools
+    import string
+    import time
+
+    def cpu_seconds(n: int) -> float:
+        names = ("P" + "".join(t) + " J" + "".join(t) for t in itertools.product(string.ascii_lowercase, repeat=4))
+        page = "\n".join(itertools.islice(names, n)) + "\nThe council voted on Tuesday to approve the charge."
+        best = float("inf")
+        for _ in range(3):
+            t = time.process_time()
+            doc = clean_text(page)
+            best = min(best, time.process_time() - t)
+        assert doc.text.startswith("The council voted") and doc.audit[1]["rule"] == "header_fragment"
+        return best
+
+    small, large = cpu_seconds(3000), cpu_seconds(12000)
+    assert large < 8 * max(small, 0.005)  # 4 times the lines: about 4 times the time, not 16

@@ -156,11 +156,12 @@ _BY_PREFIX = re.compile(r"^by\s+", re.IGNORECASE)
 
 
 def _is_byline(i: int, norm: list[str], dec: list, title_i: int | None, rules: Rules,
-               anchors: set | None = None) -> bool:
+               anchors: set | None = None, neighbours: tuple[int | None, int | None] | None = None) -> bool:
     """The byline rule: a header line matching ``byline_pattern`` is the byline when it starts with "By ",
     or when it looks like a person's name (every word matches ``byline_name_word`` and none is one of
     ``byline_non_name_words``: "Peter Jones" but not "London Office") and sits next to the title or the
-    standfirst (the nearest non-blank line before or after it, skipping lines a rule removed)."""
+    standfirst (the nearest non-blank line before or after it, skipping lines a rule removed).
+    ``anchors`` and ``neighbours`` (the lines before and after): precomputed by the caller, else found here."""
     line = norm[i]
     if not rules.byline.match(line):
         return False
@@ -178,7 +179,8 @@ def _is_byline(i: int, norm: list[str], dec: list, title_i: int | None, rules: R
 
     if anchors is None:
         anchors = {title_i} | {j for j, d in enumerate(dec) if d is not None and d[1] == "standfirst"}
-    return bool({neighbour(-1), neighbour(1)} & (anchors - {None}))
+    near = set(neighbours) if neighbours is not None else {neighbour(-1), neighbour(1)}
+    return bool(near & (anchors - {None}))
 
 
 class _NearRepeats:
@@ -294,15 +296,34 @@ def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str])
                    None)
     # the standfirst is decided above, the title here: neither changes while the lines below are decided
     anchors = {title_i} | {j for j in open_idx if dec[j] is not None and dec[j][1] == "standfirst"}
+
+    def shown(j: int) -> bool:  # a line the byline rule sees as a neighbour
+        return bool(norm[j]) and not (dec[j] is not None and dec[j][0] == "remove")
+
+    # neighbours for the byline rule without rescanning: lines after the current one keep their state from
+    # here until the loop reaches them; lines before it are final by then (passed by a forward cursor)
+    next_shown: list[int | None] = [None] * n
+    following = None
+    for j in range(n - 1, -1, -1):
+        next_shown[j] = following
+        if shown(j):
+            following = j
+    cursor, prev_shown = 0, None
     for pos, i in enumerate(open_idx):
         if dec[i] is not None:
             continue
         line, words = norm[i], _words(norm[i])
         if zone[i] == "header":
+            if i != title_i and "author" not in metadata and rules.byline.match(line):
+                for j in range(cursor, i):
+                    if shown(j):
+                        prev_shown = j
+                cursor = i
             if i == title_i:
                 dec[i] = ("metadata:title", "header_title", "metadata")
                 metadata["title"] = line
-            elif "author" not in metadata and _is_byline(i, norm, dec, title_i, rules, anchors):
+            elif "author" not in metadata and _is_byline(i, norm, dec, title_i, rules, anchors,
+                                                          (prev_shown, next_shown[i])):
                 dec[i] = ("metadata:author", "byline", "metadata")
                 metadata["author"] = _BY_PREFIX.sub("", line)
             else:
