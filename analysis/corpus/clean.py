@@ -376,24 +376,25 @@ def clean_text(
         if action.startswith("metadata:"):
             fld = action.split(":", 1)[1]
             metadata.setdefault(fld, norm[i])
-    paragraphs: list[tuple[str, str]] = []
+    parts: list[tuple[str, list[str]]] = []  # lines of a paragraph joined once at the end (not one copy per line)
     para_of = [None] * n
     prev_body = False
     for i in range(n):
         action = dec[i][0]
         if action == "keep":
             if prev_body:
-                paragraphs[-1] = ("body", paragraphs[-1][1] + " " + norm[i])
+                parts[-1][1].append(norm[i])
             else:
-                paragraphs.append(("body", norm[i]))
-            para_of[i] = len(paragraphs) - 1
+                parts.append(("body", [norm[i]]))
+            para_of[i] = len(parts) - 1
             prev_body = True
         elif action == "heading":
-            paragraphs.append(("heading", norm[i]))
-            para_of[i] = len(paragraphs) - 1
+            parts.append(("heading", [norm[i]]))
+            para_of[i] = len(parts) - 1
             prev_body = False
         else:
             prev_body = False
+    paragraphs: list[tuple[str, str]] = [(kind, " ".join(lines)) for kind, lines in parts]
     audit = [
         {
             "line_no": i + 1,
