@@ -12,6 +12,8 @@ override the defaults so a user never edits code:
                                   200,000 characters to parse, else the cores, at most 4)
 ``ANALYSIS_START_METHOD``         how parse workers start: ``auto`` (default), ``fork``,
                                   ``forkserver`` or ``spawn``
+``ANALYSIS_DUPLICATES``           ``drop`` (default) or ``keep`` duplicate documents (listed
+                                  in the rejects, or as warnings when kept)
 ================================  =====================================================
 
 >>> s = get_settings()
@@ -52,6 +54,7 @@ class Settings:
     spacy_model: str = DEFAULT_SPACY_MODEL
     n_process: int | None = None
     start_method: str = "auto"
+    duplicates: str = "drop"
 
     @property
     def figures_dir(self) -> Path:
@@ -68,6 +71,7 @@ def get_settings() -> Settings:
         spacy_model=os.environ.get("ANALYSIS_SPACY_MODEL", DEFAULT_SPACY_MODEL),
         n_process=int(n_proc) if n_proc else None,
         start_method=os.environ.get("ANALYSIS_START_METHOD", "auto"),
+        duplicates=os.environ.get("ANALYSIS_DUPLICATES", "drop"),
     )
 
 

@@ -281,3 +281,109 @@ def test_malformed_rules_are_rejected_naming_the_entry(tmp_path, entry, message)
     path.write_text(yaml.safe_dump(cfg))
     with pytest.raises(RulesError, match=message.replace("(", r"\(")):
         load_rules(path)
+
+
+def _recombined_page(n_paragraphs: int, seed: int) -> str:
+    """A long page of paragraphs recombined from the sentences of the invented congestion articles."""
+    import random
+    import re
+    from pathlib import Path
+
+    texts = load_corpus(Path(__file__).parent / "data" / "congestion" / "articles.csv").documents.text
+    sentences = sorted({s for t in texts for s in re.split(r"(?<=[.!?])\s+", str(t)) if len(s.split()) >= 6})
+    rng = random.Random(seed)
+    return "\n\n".join(" ".join(rng.sample(sentences, 2)) for _ in range(n_paragraphs))
+
+
+def test_near_duplicate_search_is_not_all_pairs(monkeypatch):
+    """Cleaning a long page compares each paragraph with a few others, not with every kept one (issue 9)."""
+    from analysis.corpus import clean
+
+    compared = [0]
+
+    class CountingSet(set):
+        def __and__(self, other):
+            compared[0] += 1
+            return set.__and__(self, other)
+
+    real = clean._shingles
+    monkeypatch.setattr(clean, "_shingles", lambda line, n=3: CountingSet(real(line, n)))
+    n = 1500
+    doc = clean_text(_recombined_page(n, seed=0))
+    assert sum(a["rule"] == "body" for a in doc.audit) > n // 2
+    assert compared[0] < 10 * n  # all pairs would be about n * n / 2 comparisons
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_near_duplicate_search_finds_what_all_pairs_finds(seed):
+    """The indexed search removes exactly the paragraphs a comparison with every kept paragraph removes."""
+    from analysis.corpus.clean import normalize_line
+
+    rules = load_rules()
+    d = rules.duplicates
+    page = _recombined_page(300, seed=seed)
+    doc = clean_text(page, rules=rules)
+    got = [a["line_no"] for a in doc.audit if a["rule"] == d["near_rule"]]
+    import re
+
+    def shingles(line):
+        toks = re.findall(r"\w+", line.lower())
+        return {tuple(toks[i:i + 3]) for i in range(max(len(toks) - 2, 1))}
+
+    kept, seen, want = [], set(), []
+    for no, raw in enumerate(page.split("\n"), start=1):
+        line = normalize_line(raw)
+        if not line or line.lower() in seen:
+            continue
+        seen.add(line.lower())
+        if len(line.split()) < d["near_min_words"]:
+            continue
+        sh = shingles(line)
+        if any(len(sh & o) / len(sh | o) >= d["near_threshold"] for o in kept):
+            want.append(no)
+        else:
+            kept.append(sh)
+    assert len(want) > 5 and got == want
+
+
+def _name_lines(n: int) -> str:
+    """A header of ``n`` distinct name-like lines (each could be a byline), then one sentence."""
+    import itertools
+    import string
+
+    names = ("P" + "".join(t) + " J" + "".join(t) for t in itertools.product(string.ascii_lowercase, repeat=4))
+    return "\n".join(itertools.islice(names, n)) + "\nThe council voted on Tuesday to approve the charge."
+
+
+def _wrapped_lines(n: int) -> str:
+    """``n`` lines of 12 to 16 words drawn from the congestion articles' vocabulary, no blank lines and no
+    final punctuation between the first and the last line: one long hard-wrapped paragraph."""
+    import random
+    import re
+    from pathlib import Path
+
+    texts = load_corpus(Path(__file__).parent / "data" / "congestion" / "articles.csv").documents.text
+    vocab = sorted({w for t in texts for w in re.findall(r"[a-z]+", str(t).lower())})
+    rng = random.Random(5)
+    lines = [" ".join(rng.choices(vocab, k=rng.randint(12, 16))) for _ in range(n)]
+    return "\n".join(["The council voted on Tuesday to approve the charge.", *lines]) + "."
+
+
+@pytest.mark.parametrize("make_page", [_name_lines, _wrapped_lines])
+def test_long_pages_are_cleaned_in_linear_time(make_page):
+    """Each header line that could be a byline used to rescan the header before it, and each long body
+    line was compared with every kept one for near duplicates (issue 9)."""
+    import time
+
+    def cpu_seconds(n: int) -> float:
+        page = make_page(n)
+        best = float("inf")
+        for _ in range(3):
+            t = time.process_time()
+            doc = clean_text(page)
+            best = min(best, time.process_time() - t)
+        assert len(doc.text) > 30
+        return best
+
+    small, large = cpu_seconds(3000), cpu_seconds(12000)
+    assert large < 8 * max(small, 0.005)  # 4 times the lines: about 4 times the time, not 16

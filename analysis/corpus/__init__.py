@@ -20,6 +20,7 @@ from analysis.corpus.load import (
 from analysis.corpus.parse import (
     ModelNotFoundError, load_model, models_loaded, attach_stray_punctuation, model_meta, text_key,
     ParsePlan, plan_parse, finish_parse, parse_documents, parse_chunk, clear_cache, exit_with_parent, process_alive,
+    ParsePlan, plan_parse, finish_parse, parse_documents, parse_chunk, clear_cache, split_long_text,
 )
 from analysis.corpus.shards import (
     ParseStats, Parsed, write_shards, shard_index, release_free_memory, read_table, load_parsed_tables,
@@ -29,6 +30,7 @@ from analysis.corpus.shards import SHARD_FILES, drop_damaged_shards, verify_shar
 
 from analysis.corpus.synthetic import (seed_sentences, synthetic_corpus, write_synthetic_corpus)
 from analysis.corpus.units import (paragraphs_from_text)
+from analysis.corpus.dedupe import (comparison_text, shingles, find_duplicates, lsh_bands)
 
 __all__ = [
     'CleanCorpus', 'CleanDoc', 'Corpus', 'CorpusError', 'LineRule', 'ModelNotFoundError', 'ParsePlan',
@@ -43,4 +45,5 @@ __all__ = [
     'plan_parse', 'read_table', 'read_tables', 'release_free_memory', 'repeat_threshold',
     'seed_sentences', 'sentence_lengths', 'shard_index', 'short_ids', 'synthetic_corpus', 'text_key',
     'top_entities', 'uncleaned', 'validate_documents', 'write_shards', 'write_synthetic_corpus',
+    'comparison_text', 'shingles', 'find_duplicates', 'lsh_bands', 'split_long_text',
 ]

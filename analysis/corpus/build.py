@@ -137,7 +137,7 @@ def _code_digest(*files: Path) -> str:
 
 
 #: Bump when the layout of the cleaning cache changes (it is part of every cache folder name).
-CLEAN_CACHE_FORMAT = "1"
+CLEAN_CACHE_FORMAT = "2"  # 2: row counts and a text digest per entry, checked on reading
 _CLEAN_META = ["title", "author", "deck", "tags", "page_date"]
 _PARA_COLUMNS = ["doc_id", "para_id", "para_i", "kind", "start_char", "end_char", "text"]
 
@@ -184,22 +184,74 @@ def _as_inferred(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=columns)
 
 
-def _read_clean_parts(root: Path, keys: set[str]) -> dict[str, pd.DataFrame]:
+def _read_stem(root: Path, stem: str, wanted) -> dict[str, pd.DataFrame | None]:
+    """The three parts of one cache write, filtered to the wanted keys; a part that is missing or cannot
+    be read is ``None``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    out: dict[str, pd.DataFrame | None] = {}
+    for part in ("docs", "paras", "audit"):
+        try:
+            t = pq.read_table(root / f"{stem}-{part}.parquet")
+            t = t.filter(pa.compute.is_in(t["key"], value_set=wanted))
+            out[part] = t.to_pandas()
+        except (OSError, ValueError, KeyError, pa.ArrowException):  # deleted, truncated or not ours
+            out[part] = None
+    return out
+
+
+def _valid_keys(parts: dict[str, pd.DataFrame | None]) -> set[str]:
+    """Keys of one cache write whose entry is complete: the paragraph and audit row counts recorded with
+    the document are all there and the stored clean text has the recorded digest."""
+    docs = parts["docs"]
+    if docs is None or not {"n_paras", "n_audit", "text_sha"} <= set(docs.columns):
+        return set()
+    counts = {}
+    for part in ("paras", "audit"):
+        df = parts[part]
+        counts[part] = df["key"].value_counts() if df is not None else pd.Series(dtype=int)
+    ok = set()
+    for row in docs.itertuples(index=False):
+        if (counts["paras"].get(row.key, 0) == row.n_paras and counts["audit"].get(row.key, 0) == row.n_audit
+                and (parts["paras"] is not None or row.n_paras == 0)
+                and (parts["audit"] is not None or row.n_audit == 0)
+                and _text_sha(row.text) == row.text_sha):
+            ok.add(row.key)
+    return ok
+
+
+def _text_sha(text) -> str:
+    return hashlib.sha256(str(text if text is not None else "").encode("utf-8")).hexdigest()[:16]
+
+
+def _read_clean_parts(root: Path, keys: set[str]) -> dict[str, pd.DataFrame]:
+    """The cached entries of ``keys``: only complete entries (see :func:`_valid_keys`) are returned, so a
+    deleted, truncated or partly written file makes its documents count as not cached. The files of a
+    write with a damaged entry are removed (their documents are cleaned again and written anew)."""
+    import pyarrow as pa
+
     out: dict[str, list] = {"docs": [], "paras": [], "audit": []}
     wanted = pa.array(sorted(keys), type=pa.string())
-    for part in out:
-        for f in sorted(root.glob(f"*-{part}.parquet")):
-            t = pq.read_table(f)
-            t = t.filter(pa.compute.is_in(t["key"], value_set=wanted))
-            if t.num_rows:
-                out[part].append(t.to_pandas())
+    # a write counts once its -docs file exists (written last); without it, it may still be in progress
+    for stem in sorted(f.name[: -len("-docs.parquet")] for f in root.glob("*-docs.parquet")):
+        parts = _read_stem(root, stem, wanted)
+        valid = _valid_keys(parts)
+        docs = parts["docs"]
+        if docs is None or set(docs["key"]) - valid:
+            for part in ("docs", "paras", "audit"):  # docs first: the write stops counting at once
+                (root / f"{stem}-{part}.parquet").unlink(missing_ok=True)
+        if not valid:
+            continue
+        for part in out:
+            df = parts[part]
+            if df is not None and len(df):
+                out[part].append(df[df["key"].isin(valid)])
     return {k: (pd.concat(v, ignore_index=True) if v else None) for k, v in out.items()}
 
 
 def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_dir: str | Path | None = None,
+                 boilerplate_documents: pd.DataFrame | None = None,
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """:func:`analysis.cleaning.clean_corpus` through an on-disk cache: ``(documents, paragraphs, audit)``,
     equal to the uncached result (same values, dtypes and order).
@@ -210,16 +262,23 @@ def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_d
     of cleaning, :func:`analysis.corpus.clean.outlet_boilerplate`, recomputed on every call). Only documents
     without an entry are cleaned; their clean text, found metadata, paragraphs and audit rows are appended
     as one new set of Parquet files. Metadata columns of the input (title, author) are merged afterwards,
-    so they are not part of the key. Custom ``rules`` objects are not cached.
+    so they are not part of the key. Custom ``rules`` objects are not cached. ``boilerplate_documents``: the
+    documents the outlets' repeated lines are counted over (default ``documents``; :func:`build_corpus`
+    passes the distinct documents when duplicates are kept, so copies do not make each other boilerplate).
+
+    Each entry records its paragraph and audit row counts and a digest of its clean text; an entry whose
+    rows are not all there (a deleted or truncated file) counts as missing, its files are removed and its
+    documents are cleaned again, so a damaged cache gives the same result as a fresh one.
     """
     from analysis.corpus.clean import AUDIT_COLUMNS, finish_documents, load_rules, outlet_boilerplate
 
+    counted = boilerplate_documents if boilerplate_documents is not None else documents
     if rules is not None:
-        c = clean_corpus(documents, rules=rules)
+        c = clean_corpus(documents, rules=rules, boilerplate=outlet_boilerplate(counted, rules=rules))
         return c.documents, c.paragraphs, c.audit
     rules = load_rules()
     root = clean_cache_root(cache_dir)
-    boiler = outlet_boilerplate(documents, rules=rules)
+    boiler = outlet_boilerplate(counted, rules=rules)
     keys = _clean_keys(documents, boiler)
     parts = _read_clean_parts(root, set(keys)) if root.exists() else {"docs": None}
     have = set(parts["docs"]["key"]) if parts["docs"] is not None else set()
@@ -230,6 +289,11 @@ def cached_clean(documents: pd.DataFrame, *, rules: Rules | None = None, cache_d
             first.setdefault(keys[i], i)
         _write_clean_parts(root, documents.iloc[list(first.values())], list(first), boiler, rules)
         parts = _read_clean_parts(root, set(keys))
+        have = set(parts["docs"]["key"]) if parts["docs"] is not None else set()
+        lost = [documents["doc_id"].iloc[i] for i, k in enumerate(keys) if k not in have]
+        if lost:
+            raise RuntimeError(f"the cleaning cache at {root} lost the entries it just wrote for {len(lost)} "
+                               f"documents (first: {lost[0]!r}); is another process deleting files there?")
     return _assemble_clean(documents, keys, parts, finish_documents, AUDIT_COLUMNS)
 
 
@@ -240,10 +304,16 @@ def _write_clean_parts(root: Path, sub: pd.DataFrame, sub_keys: list[str], boile
     bare = sub.drop(columns=[c for c in ("title", "author") if c in sub.columns]).assign(doc_id=sub_keys)
     c = clean_corpus(bare, rules=rules, boilerplate=boiler)
     d = c.documents
-    docs = pd.DataFrame({"key": sub_keys, "text": d["text"].astype(object).tolist(),
-                         **{f: d["page_date_text" if f == "page_date" else f].tolist() for f in _CLEAN_META}})
     paras = c.paragraphs.drop(columns=["para_id"]).rename(columns={"doc_id": "key"})
     audit = c.audit.drop(columns=["outlet"]).rename(columns={"doc_id": "key"})
+    texts = d["text"].astype(object).tolist()
+    # row counts and a digest of the clean text, checked when the entry is read back (_valid_keys)
+    n_paras, n_audit = paras["key"].value_counts(), audit["key"].value_counts()
+    docs = pd.DataFrame({"key": sub_keys, "text": texts,
+                         **{f: d["page_date_text" if f == "page_date" else f].tolist() for f in _CLEAN_META},
+                         "n_paras": [int(n_paras.get(k, 0)) for k in sub_keys],
+                         "n_audit": [int(n_audit.get(k, 0)) for k in sub_keys],
+                         "text_sha": [_text_sha(t) for t in texts]})
     audit["para_i"] = audit["para_i"].astype("Int64")
     audit["field"] = audit["field"].astype(object).where(audit["field"].notna(), None)
     root.mkdir(parents=True, exist_ok=True)
@@ -326,6 +396,8 @@ def build_corpus(
     progress: bool | None = None,
     scheduler: "str | Client | None" = None,
     n_workers: int = 2,
+    duplicates: str | None = None,
+    duplicate_threshold: float = 0.9,
 ) -> Corpus:
     """Load (:func:`analysis.corpus.load_corpus`), clean and parse a corpus; ``None`` means the seeds.
 
@@ -334,12 +406,61 @@ def build_corpus(
     ``scheduler``: parse on a Dask cluster instead (``"local"`` for a LocalCluster of ``n_workers``
     processes, a scheduler address, or a ``distributed.Client``); same tables, same cache
     (see :mod:`analysis.corpus.distributed`).
+
+    Before cleaning, exact and near-duplicate documents of one outlet (word 5-shingle Jaccard similarity
+    of at least ``duplicate_threshold``, :func:`analysis.corpus.dedupe.find_duplicates`) are found; the
+    first copy is kept and, with ``duplicates="drop"`` (default; ``ANALYSIS_DUPLICATES``), the others go to
+    ``rejects`` with the reason ``duplicate of <id> (jaccard 0.93)``; ``"keep"`` keeps them and lists them
+    in ``issues`` as warnings. Boilerplate (lines repeated across an outlet's documents) is therefore
+    computed on distinct documents. A document that cleaning leaves without text is rejected with the
+    reason ``empty after cleaning`` and the rules that removed its lines. A document longer than the
+    spaCy model's ``max_length`` is parsed in pieces cut at paragraph breaks (:func:`analysis.corpus.parse.split_long_text`).
     """
+    from analysis.config import get_settings
+    from analysis.corpus.dedupe import find_duplicates
+
+    mode = duplicates if duplicates is not None else get_settings().duplicates
+    if mode not in ("drop", "keep"):
+        raise ValueError(f"duplicates must be 'drop' or 'keep' (argument or ANALYSIS_DUPLICATES), not {mode!r}")
     raw = load_corpus(source, columns=columns, metadata=metadata, outlet=outlet)
+    rejects, issues = [raw.rejects], [raw.issues]
+    documents = raw.documents
+    dups = find_duplicates(documents, threshold=duplicate_threshold)
+    if len(dups):
+        rows = documents.set_index(documents["doc_id"].astype(str)).loc[dups["doc_id"]]
+        source_of = rows["source"].tolist() if "source" in rows else [None] * len(dups)
+        level = "rejected" if mode == "drop" else "warning"
+        note = "" if mode == "drop" else " (kept: duplicates='keep')"
+        issues.append(pd.DataFrame({"level": level, "source": source_of, "doc_id": dups["doc_id"].tolist(),
+                                    "message": (dups["reason"] + note).tolist()}))
+        if mode == "drop":
+            rejects.append(pd.DataFrame({"source": source_of, "doc_id": dups["doc_id"].tolist(),
+                                         "reason": dups["reason"].tolist()}))
+            documents = documents[~documents["doc_id"].astype(str).isin(set(dups["doc_id"]))].reset_index(drop=True)
     if clean:
-        documents, paragraphs, audit = cached_clean(raw.documents, rules=rules, cache_dir=cache_dir)
+        distinct = documents[~documents["doc_id"].astype(str).isin(set(dups["doc_id"]))] if len(dups) else None
+        documents, paragraphs, audit = cached_clean(documents, rules=rules, cache_dir=cache_dir,
+                                                    boilerplate_documents=distinct)
     else:
-        documents, paragraphs, audit = uncleaned(raw.documents)
+        documents, paragraphs, audit = uncleaned(documents)
+    documents, paragraphs, audit, empty = _reject_empty(documents, paragraphs, audit)
+    if clean and len(audit):
+        from analysis.corpus.clean import load_rules
+
+        kept_rule = (rules or load_rules()).repeats["keep_rule"]
+        only = audit.loc[audit["rule"] == kept_rule, "doc_id"].astype(str).unique()
+        if len(only):
+            src = documents.set_index(documents["doc_id"].astype(str))
+            issues.append(pd.DataFrame({
+                "level": "warning", "doc_id": only,
+                "source": src.loc[only, "source"].tolist() if "source" in src else None,
+                "message": "every body line also occurs in other documents of the outlet: kept as body "
+                           f"(audit rule {kept_rule}) instead of leaving the document empty"}))
+    if len(empty):
+        rejects.append(empty)
+        issues.append(empty.rename(columns={"reason": "message"}).assign(level="rejected"))
+    raw_rejects = pd.concat([r for r in rejects if len(r)], ignore_index=True) if any(len(r) for r in rejects) else raw.rejects
+    raw_issues = pd.concat([i for i in issues if len(i)], ignore_index=True) if any(len(i) for i in issues) else raw.issues
     if scheduler is not None:
         from analysis.corpus.distributed import parse_distributed
 
@@ -350,5 +471,28 @@ def build_corpus(
                                  n_process=n_process, progress=progress, load_tables=False)
     release_free_memory()  # what reading and cleaning freed (Arrow's pool keeps it otherwise)
     # the sentence, token and entity tables are read from the shards when first used (Corpus.tokens etc.)
-    return Corpus(documents=documents, paragraphs=paragraphs, audit=audit, rejects=raw.rejects, issues=raw.issues,
+    return Corpus(documents=documents, paragraphs=paragraphs, audit=audit,
+                  rejects=raw_rejects[list(raw.rejects.columns)], issues=raw_issues[list(raw.issues.columns)],
                   parse_stats=parsed.stats, _parsed=parsed)
+
+
+def _reject_empty(documents: pd.DataFrame, paragraphs: pd.DataFrame, audit: pd.DataFrame):
+    """Drop the documents whose clean text is empty; ``(documents, paragraphs, audit, rejects)``, the
+    rejects naming the rules that removed the document's lines (their audit rows leave with them)."""
+    empty = documents["text"].fillna("").astype(str).str.strip() == ""
+    cols = ["source", "doc_id", "reason"]
+    if not empty.any():
+        return documents, paragraphs, audit, pd.DataFrame(columns=cols)
+    gone = documents[empty]
+    ids = set(gone["doc_id"].astype(str))
+    removed = audit[audit["doc_id"].astype(str).isin(ids) & (audit["rule"] != "blank_line")]
+    reasons = []
+    for doc_id in gone["doc_id"].astype(str):
+        rules = removed.loc[removed["doc_id"].astype(str) == doc_id, "rule"].value_counts()
+        detail = ", ".join(f"{r} {n}" for r, n in rules.items())
+        reasons.append(f"empty after cleaning ({rules.sum()} lines removed: {detail})" if len(rules)
+                       else "empty after cleaning")
+    rejects = pd.DataFrame({"source": gone["source"].tolist() if "source" in gone else None,
+                            "doc_id": gone["doc_id"].tolist(), "reason": reasons}, columns=cols)
+    keep = lambda df: df[~df["doc_id"].astype(str).isin(ids)].reset_index(drop=True)  # noqa: E731
+    return keep(documents), keep(paragraphs), keep(audit), rejects

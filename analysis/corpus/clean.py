@@ -155,11 +155,13 @@ class CleanDoc:
 _BY_PREFIX = re.compile(r"^by\s+", re.IGNORECASE)
 
 
-def _is_byline(i: int, norm: list[str], dec: list, title_i: int | None, rules: Rules) -> bool:
+def _is_byline(i: int, norm: list[str], dec: list, title_i: int | None, rules: Rules,
+               anchors: set | None = None, neighbours: tuple[int | None, int | None] | None = None) -> bool:
     """The byline rule: a header line matching ``byline_pattern`` is the byline when it starts with "By ",
     or when it looks like a person's name (every word matches ``byline_name_word`` and none is one of
     ``byline_non_name_words``: "Peter Jones" but not "London Office") and sits next to the title or the
-    standfirst (the nearest non-blank line before or after it, skipping lines a rule removed)."""
+    standfirst (the nearest non-blank line before or after it, skipping lines a rule removed).
+    ``anchors`` and ``neighbours`` (the lines before and after): precomputed by the caller, else found here."""
     line = norm[i]
     if not rules.byline.match(line):
         return False
@@ -175,8 +177,50 @@ def _is_byline(i: int, norm: list[str], dec: list, title_i: int | None, rules: R
             j += step
         return j if 0 <= j < len(norm) else None
 
-    anchors = {title_i} | {j for j, d in enumerate(dec) if d is not None and d[1] == "standfirst"}
-    return bool({neighbour(-1), neighbour(1)} & (anchors - {None}))
+    if anchors is None:
+        anchors = {title_i} | {j for j, d in enumerate(dec) if d is not None and d[1] == "standfirst"}
+    near = set(neighbours) if neighbours is not None else {neighbour(-1), neighbour(1)}
+    return bool(near & (anchors - {None}))
+
+
+class _NearRepeats:
+    """Near-duplicate paragraph search in time linear in the document (for realistic text).
+
+    Exact prefix filtering: shingles are ordered rarest first (within the document); two sets with
+    Jaccard similarity >= ``threshold`` share at least one of the first ``|A| - ceil(threshold * |A|) + 1``
+    shingles of either set. Only those prefixes are indexed, so a paragraph is compared with the few kept
+    paragraphs that share a rare shingle instead of all of them; the answer is the same as comparing
+    with every kept paragraph.
+    """
+
+    def __init__(self, shingles: dict[int, set], threshold: float):
+        self.shingles, self.threshold = shingles, threshold
+        df: Counter = Counter()
+        for sh in shingles.values():
+            df.update(sh)
+        self._rank = {s: (c, hash(s)) for s, c in df.items()}
+        self._index: dict[tuple, list[int]] = defaultdict(list)
+
+    def _prefix(self, sh: set) -> list:
+        size = len(sh) - math.ceil(self.threshold * len(sh) - 1e-9) + 1
+        return sorted(sh, key=self._rank.__getitem__)[: max(size, 1)]
+
+    def matches_kept(self, i: int) -> bool:
+        sh = self.shingles[i]
+        checked: set[int] = set()
+        for s in self._prefix(sh):
+            for j in self._index.get(s, ()):
+                if j in checked:
+                    continue
+                checked.add(j)
+                other = self.shingles[j]
+                if len(sh & other) / max(len(sh | other), 1) >= self.threshold:
+                    return True
+        return False
+
+    def keep(self, i: int) -> None:
+        for s in self._prefix(self.shingles[i]):
+            self._index[s].append(i)
 
 
 def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str]) -> tuple[list, list, dict]:
@@ -198,8 +242,12 @@ def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str])
 
     # repeats inside the document: exact, then near-duplicate paragraphs
     seen: dict[str, int] = {}
-    kept_shingles: list[tuple[int, set]] = []
     d = rules.duplicates
+    near = _NearRepeats(
+        {i: _shingles(line) for i, line in enumerate(norm)
+         if dec[i] is None and _words(line) >= d["near_min_words"]},
+        float(d["near_threshold"]),
+    )
     for i, line in enumerate(norm):
         if dec[i] is not None:
             continue
@@ -208,14 +256,11 @@ def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str])
             dec[i] = ("remove", d["exact_rule"], "repeats")
             continue
         seen[key] = i
-        if _words(line) >= d["near_min_words"]:
-            sh = _shingles(line)
-            for _, other in kept_shingles:
-                if len(sh & other) / max(len(sh | other), 1) >= d["near_threshold"]:
-                    dec[i] = ("remove", d["near_rule"], "repeats")
-                    break
+        if i in near.shingles:
+            if near.matches_kept(i):
+                dec[i] = ("remove", d["near_rule"], "repeats")
             else:
-                kept_shingles.append((i, sh))
+                near.keep(i)
 
     # captions: a line without final punctuation right next to a photo credit
     is_sentence = [bool(rules.sentence_end.search(l)) for l in norm]
@@ -249,15 +294,36 @@ def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str])
     header = [i for i in open_idx if dec[i] is None and zone[i] == "header"]
     title_i = next((i for i in header if _words(norm[i]) >= z["title_min_words"] and not rules.byline.match(norm[i])),
                    None)
+    # the standfirst is decided above, the title here: neither changes while the lines below are decided
+    anchors = {title_i} | {j for j in open_idx if dec[j] is not None and dec[j][1] == "standfirst"}
+
+    def shown(j: int) -> bool:  # a line the byline rule sees as a neighbour
+        return bool(norm[j]) and not (dec[j] is not None and dec[j][0] == "remove")
+
+    # neighbours for the byline rule without rescanning: lines after the current one keep their state from
+    # here until the loop reaches them; lines before it are final by then (passed by a forward cursor)
+    next_shown: list[int | None] = [None] * n
+    following = None
+    for j in range(n - 1, -1, -1):
+        next_shown[j] = following
+        if shown(j):
+            following = j
+    cursor, prev_shown = 0, None
     for pos, i in enumerate(open_idx):
         if dec[i] is not None:
             continue
         line, words = norm[i], _words(norm[i])
         if zone[i] == "header":
+            if i != title_i and "author" not in metadata and rules.byline.match(line):
+                for j in range(cursor, i):
+                    if shown(j):
+                        prev_shown = j
+                cursor = i
             if i == title_i:
                 dec[i] = ("metadata:title", "header_title", "metadata")
                 metadata["title"] = line
-            elif "author" not in metadata and _is_byline(i, norm, dec, title_i, rules):
+            elif "author" not in metadata and _is_byline(i, norm, dec, title_i, rules, anchors,
+                                                          (prev_shown, next_shown[i])):
                 dec[i] = ("metadata:author", "byline", "metadata")
                 metadata["author"] = _BY_PREFIX.sub("", line)
             else:
@@ -271,7 +337,8 @@ def _decide(norm: list[str], rules: Rules, outlet: str | None, boiler: set[str])
             else:
                 dec[i] = ("remove", "footer_fragment", "position")
         else:
-            nxt = next((j for j in open_idx[pos + 1 :] if dec[j] is None or dec[j][0] == "keep"), None)
+            nxt = next((open_idx[k] for k in range(pos + 1, len(open_idx))
+                        if dec[open_idx[k]] is None or dec[open_idx[k]][0] == "keep"), None)
             if not is_sentence[i] and words <= z["heading_max_words"] and nxt is not None and is_sentence[nxt]:
                 dec[i] = ("heading", "section_heading", "structure")
             else:
@@ -309,24 +376,25 @@ def clean_text(
         if action.startswith("metadata:"):
             fld = action.split(":", 1)[1]
             metadata.setdefault(fld, norm[i])
-    paragraphs: list[tuple[str, str]] = []
+    parts: list[tuple[str, list[str]]] = []  # lines of a paragraph joined once at the end (not one copy per line)
     para_of = [None] * n
     prev_body = False
     for i in range(n):
         action = dec[i][0]
         if action == "keep":
             if prev_body:
-                paragraphs[-1] = ("body", paragraphs[-1][1] + " " + norm[i])
+                parts[-1][1].append(norm[i])
             else:
-                paragraphs.append(("body", norm[i]))
-            para_of[i] = len(paragraphs) - 1
+                parts.append(("body", [norm[i]]))
+            para_of[i] = len(parts) - 1
             prev_body = True
         elif action == "heading":
-            paragraphs.append(("heading", norm[i]))
-            para_of[i] = len(paragraphs) - 1
+            parts.append(("heading", [norm[i]]))
+            para_of[i] = len(parts) - 1
             prev_body = False
         else:
             prev_body = False
+    paragraphs: list[tuple[str, str]] = [(kind, " ".join(lines)) for kind, lines in parts]
     audit = [
         {
             "line_no": i + 1,

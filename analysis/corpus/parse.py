@@ -409,8 +409,72 @@ def parse_chunk(nlp, pairs: list[tuple[str, str]], root: str | Path, *, batch_si
     process (a Dask worker with several threads) parse their chunks one after another.
     """
     with _ZONE_LOCK, nlp.memory_zone():
-        stream = nlp.pipe(((t, k) for k, t in pairs), as_tuples=True, batch_size=batch_size)
+        stream = _pipe_pieces(nlp, pairs, batch_size=batch_size)
         return write_shards(stream, root, shard_size=max(1, len(pairs)), on_doc=on_doc)
+
+
+def split_long_text(text: str, max_chars: int) -> list[str]:
+    """Cut ``text`` into consecutive pieces of at most ``max_chars`` characters that join back to ``text``.
+
+    Cuts fall after a paragraph break (a blank line) where possible, else after a sentence end followed by
+    whitespace, else after any whitespace, else (one enormous word) at ``max_chars``. Used for texts longer
+    than the model's ``nlp.max_length``: each piece is parsed on its own and the Docs are joined, so every
+    character offset still indexes the whole text.
+
+    >>> split_long_text("One. Two.\\n\\nThree is here.", 12)
+    ['One. Two.\\n\\n', 'Three is ', 'here.']
+    >>> "".join(split_long_text("x" * 25, 10)) == "x" * 25
+    True
+    """
+    import re
+
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, not {max_chars}")
+    pieces, start, n = [], 0, len(text)
+    while n - start > max_chars:
+        window = text[start:start + max_chars]
+        cut = None
+        for pattern in (r"\n[ \t]*\n\s*", r"[.!?][\"'”’)\]]*\s+", r"\s+"):
+            ends = [m.end() for m in re.finditer(pattern, window)]
+            if ends:
+                cut = ends[-1]
+                break
+        cut = cut or max_chars
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return [p for p in pieces if p] or [text]
+
+
+#: A text longer than the model's ``max_length`` is parsed in pieces of at most this many characters
+#: (spaCy needs about 1 GB of memory per 100,000 characters parsed at once).
+LONG_TEXT_PIECE_CHARS = 100_000
+
+
+def _pipe_pieces(nlp, pairs: list[tuple[str, str]], *, batch_size: int):
+    """``nlp.pipe`` over ``(key, text)`` pairs yielding ``(Doc, key)``; a text longer than ``nlp.max_length``
+    (which spaCy refuses, error E088) is parsed in pieces (:func:`split_long_text`) joined into one Doc."""
+    from spacy.tokens import Doc
+
+    limit = int(nlp.max_length)
+    piece = min(limit, LONG_TEXT_PIECE_CHARS)
+
+    def pieces():
+        for k, t in pairs:
+            parts = [t] if len(t) <= limit else split_long_text(t, piece)
+            for j, part in enumerate(parts):
+                yield part, (k, j, len(parts))
+
+    held: list = []
+    for doc, (key, j, n) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+        if n == 1:
+            yield doc, key
+            continue
+        held.append(doc)
+        if j == n - 1:
+            joined = Doc.from_docs(held, ensure_whitespace=False)
+            held = []
+            yield joined, key
 
 
 def _pool_parse(pairs: list[tuple[str, str]], root: str, model: str, components: tuple[str, ...],
