@@ -20,7 +20,7 @@ from analysis.corpus.load import (
 from analysis.corpus.parse import (
     ModelNotFoundError, load_model, models_loaded, attach_stray_punctuation, model_meta, text_key,
     ParsePlan, plan_parse, finish_parse, parse_documents, parse_chunk, clear_cache, exit_with_parent, process_alive,
-    ParsePlan, plan_parse, finish_parse, parse_documents, parse_chunk, clear_cache, split_long_text,
+    split_long_text,
 )
 from analysis.corpus.shards import (
     ParseStats, Parsed, write_shards, shard_index, release_free_memory, read_table, load_parsed_tables,
