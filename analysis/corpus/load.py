@@ -25,6 +25,7 @@ warnings and emitted with ``warnings.warn``.
 from __future__ import annotations
 
 import codecs
+import datetime
 import json
 import numbers
 import os
@@ -252,14 +253,14 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells cannot run as spreadsheet formulas: a cell starting with ``=``,
     ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (for CSV files people open).
 
-    >>> spreadsheet_safe(pd.DataFrame({"reason": ["=HYPERLINK(1)", "ok", None]})).reason.tolist()
-    ["'=HYPERLINK(1)", 'ok', None]
+    >>> spreadsheet_safe(pd.DataFrame({"reason": ["=HYPERLINK(1)", "ok", "-1 day"]})).reason.tolist()
+    ["'=HYPERLINK(1)", 'ok', "'-1 day"]
     """
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")
-                                    else v, na_action="ignore")
+            out[col] = pd.Series(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+                                  for v in out[col]], index=out.index, dtype=out[col].dtype)
     return out
 
 
@@ -319,6 +320,9 @@ def _parse_date(value, source: str, doc_id: str, log: _Log, *, dayfirst: bool = 
     if _blank(value):
         return pd.NaT
     unknown = "kept the document with date unknown"
+    if isinstance(value, (datetime.date, pd.Timestamp)) or type(value).__name__ == "datetime64":
+        ts = pd.Timestamp(value)
+        return ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo is not None else ts
     if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
         log.warn(source, doc_id, f"unparseable date {value!r}: {unknown}")
         return pd.NaT
