@@ -317,6 +317,8 @@ def build_corpus(
     columns: Mapping[str, str] | None = None,
     metadata: str | Path | pd.DataFrame | None = None,
     outlet: str | None = None,
+    dayfirst: bool | None = None,
+    outlet_aliases: Mapping[str, str] | None = None,
     clean: bool = True,
     rules: Rules | None = None,
     model: str | None = None,
@@ -329,13 +331,15 @@ def build_corpus(
 ) -> Corpus:
     """Load (:func:`analysis.corpus.load_corpus`), clean and parse a corpus; ``None`` means the seeds.
 
+    ``dayfirst``, ``outlet_aliases``: as for :func:`~analysis.corpus.load_corpus`.
     ``clean=False`` skips boilerplate removal for corpora that are already clean text (paragraphs are
     then the blank-line separated blocks). Parsing goes through the on-disk cache.
     ``scheduler``: parse on a Dask cluster instead (``"local"`` for a LocalCluster of ``n_workers``
     processes, a scheduler address, or a ``distributed.Client``); same tables, same cache
     (see :mod:`analysis.corpus.distributed`).
     """
-    raw = load_corpus(source, columns=columns, metadata=metadata, outlet=outlet)
+    raw = load_corpus(source, columns=columns, metadata=metadata, outlet=outlet, dayfirst=dayfirst,
+                      outlet_aliases=outlet_aliases)
     if clean:
         documents, paragraphs, audit = cached_clean(raw.documents, rules=rules, cache_dir=cache_dir)
     else:
