@@ -577,8 +577,6 @@ def _split_delimited(text: str, sep: str) -> list[dict]:
                 pos = u.end()
             if pos < n and text[pos] == sep:
                 pos += 1
-                if pos == n:
-                    fields.append("")
                 continue
             end_line = line_of(pos)
             pos += 2 if text.startswith("\r\n", pos) else 1
@@ -626,13 +624,23 @@ def _read_delimited(text: str, sep: str, name: str, log: _Log) -> tuple[pd.DataF
         where = f"{name}:row {i}"
         f = rec["fields"]
         guess_id = f[id_idx].strip() if id_idx is not None and len(f) > id_idx and f[id_idx].strip() else None
-        lines = f"line {rec['line']}" + (f"-{rec['end_line']}" if rec["end_line"] != rec["line"] else "")
+        lines = (f"lines {rec['line']}-{rec['end_line']}" if rec["end_line"] != rec["line"] else f"line {rec['line']}")
+        bad = None
         if rec["problem"]:
-            log.reject(where, guess_id, f"malformed row ({lines}): {rec['problem']}; fix the quoting")
-            continue
-        if len(f) != ncols:
-            log.reject(where, guess_id, f"malformed row ({lines}): {len(f)} fields, the header has {ncols} "
-                                        f"(an unquoted delimiter or a missing field?)")
+            bad = f"malformed row ({lines}): {rec['problem']}; fix the quoting"
+        elif len(f) != ncols:
+            bad = (f"malformed row ({lines}): {len(f)} fields, the header has {ncols} (an unquoted delimiter or a "
+                   "missing field?)")
+        if bad:
+            log.reject(where, guess_id, bad)
+            if rec["end_line"] != rec["line"] and id_idx is not None:   # rows it may have swallowed
+                physical = rec["raw"].replace("\r\n", "\n").rstrip("\n").split("\n")
+                for k, ln in enumerate(physical[1:], start=1):
+                    parts = _literal_fields(ln, sep)
+                    if len(parts) > max(id_idx, 1) and _id_like(parts[id_idx].strip()):
+                        log.reject(f"{name}:line {rec['line'] + k}", parts[id_idx].strip(),
+                                   f"line {rec['line'] + k} may start a row, but it is inside the malformed {where} "
+                                   f"({lines}): fix the quoting")
             continue
         if rec["literal"] and not literal_seen:
             literal_seen = True
