@@ -396,3 +396,14 @@ def test_open_study_applies_the_story_outlet_aliases(tmp_path, monkeypatch):
     with pytest.raises(Stop):
         S.open_study("articles.csv", story=path)
     assert seen["outlet_aliases"] == {"the Ledger": "Harbor Ledger"}
+
+
+def test_metadata_columns_are_found_by_synonyms_and_reserved_names_kept(tmp_path):
+    (tmp_path / "a.txt").write_text(A, encoding="utf-8")
+    pd.DataFrame({"file": ["a.txt"], "Publisher": ["Daily"], "text": ["from the metadata"], "Date Published": ["2019"],
+                  "outlet_type": ["tabloid"]}).to_csv(tmp_path / "metadata.csv", index=False)
+    raw, warned = _load(tmp_path)
+    d = raw.documents.iloc[0]
+    assert (d.outlet, d.user_text, d.outlet_type, d.text) == ("Daily", "from the metadata", "tabloid", A)
+    assert d.source == f"{tmp_path.name}/a.txt" and str(d.date.date()) == "2019-01-01"
+    assert any("year only" in w for w in warned)

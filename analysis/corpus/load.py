@@ -58,7 +58,7 @@ CANONICAL_ALIASES: dict[str, tuple[str, ...]] = {
 DOCUMENT_COLUMNS = ["doc_id", "outlet", "outlet_type", "title", "date", "author", "text", "source"]
 #: Column names the loader or the cleaning step writes: a user column with one of these names is kept as
 #: ``user_<name>`` (with a warning) instead of being overwritten.
-RESERVED_COLUMNS = frozenset(DOCUMENT_COLUMNS) | {"raw_text", "n_chars", "n_words", "title_source",
+RESERVED_COLUMNS = (frozenset(DOCUMENT_COLUMNS) - {"outlet_type"}) | {"raw_text", "n_chars", "n_words", "title_source",
                                                   "author_source", "deck", "tags", "page_date_text", "key"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".pq"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -334,6 +334,9 @@ def _parse_date(value, source: str, doc_id: str, log: _Log, *, dayfirst: bool = 
                 return pd.Timestamp(pd.to_datetime(text, format="%Y%m%d"))
             except ValueError:
                 pass
+        if text is not None and re.fullmatch(r"1[89]\d\d|20\d\d", text):   # a year only
+            log.warn(source, doc_id, f"date {value!r} is a year only: read as {text}-01-01", once="year only")
+            return pd.Timestamp(year=int(text), month=1, day=1)
         ts = _epoch(number) if number == number else None
         if ts is None:
             log.warn(source, doc_id, f"unparseable date {value!r} (a number, but not Unix time in seconds or "
@@ -799,6 +802,35 @@ def _table_records(df: pd.DataFrame, source: str, columns: Mapping[str, str] | N
     return records
 
 
+def _metadata_names(meta: pd.DataFrame, meta_name: str, log: _Log) -> pd.DataFrame:
+    """Metadata columns under our names: ``outlet``, ``date``, ``title``, ``author`` found by their synonyms
+    (as for tables), and a column the loader writes itself (``source``, ``text`` ...) kept as ``user_<name>``."""
+    keys = {"doc_id", "file"}
+    available = [c for c in meta.columns if c not in keys]
+    by_norm: dict[str, list[str]] = {}
+    for col in available:
+        by_norm.setdefault(_norm_col(col), []).append(col)
+    rename, taken = {}, set()
+    for canon in ("outlet", "date", "title", "author", "outlet_type"):
+        if canon in meta.columns:
+            taken.add(canon)
+            continue
+        for alias in CANONICAL_ALIASES.get(canon, ()):
+            hit = next((c for c in by_norm.get(alias, []) if c not in rename and c not in taken), None)
+            if hit is not None:
+                rename[hit] = canon
+                taken.add(hit)
+                break
+    clashes = {}
+    for col in available:
+        if col not in rename and col not in taken and (str(col) in RESERVED_COLUMNS or str(col).startswith("_")):
+            clashes[col] = f"user_{col}"
+    if clashes:
+        log.warn(meta_name, None, f"columns {sorted(map(str, clashes))} have names the corpus uses itself: kept as "
+                                  f"{sorted(clashes.values())}")
+    return meta.rename(columns={**rename, **clashes})
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
@@ -847,6 +879,8 @@ def _txt_folder_records(folder: Path, metadata: Path | pd.DataFrame | None, log:
         wheres = [f"{meta_name}:row {i + 1}" for i in range(len(meta_df))]
     if meta_df is not None and meta_df.attrs.get("decode_problem"):
         log.warn(meta_name, None, meta_df.attrs["decode_problem"])
+    if meta_df is not None:
+        meta_df = _metadata_names(meta_df, meta_name, log)
     by_name: dict[str, dict] = {}     # file name (or stem, for doc_id keys) -> metadata row
     listed_at: dict[str, str] = {}
     if meta_df is not None:
