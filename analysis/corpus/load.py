@@ -34,6 +34,7 @@ import warnings
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping
 
@@ -315,6 +316,14 @@ def _epoch(number: float) -> pd.Timestamp | None:
     return pd.to_datetime(number, unit=unit)
 
 
+@lru_cache(maxsize=65536)
+def _timestamp(text: str, dayfirst: bool) -> pd.Timestamp:
+    """``pd.to_datetime`` of one string, cached: corpora repeat their dates, and each call costs ~2 ms."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.Timestamp(pd.to_datetime(text, errors="raise", dayfirst=dayfirst))
+
+
 def _parse_date(value, source: str, doc_id: str, log: _Log, *, dayfirst: bool = False,
                 decided: bool = True) -> pd.Timestamp:
     if _blank(value):
@@ -363,9 +372,7 @@ def _parse_date(value, source: str, doc_id: str, log: _Log, *, dayfirst: bool = 
                                          f"the file says which comes first; pass dayfirst=True for day-first)",
                          once="ambiguous date")
         else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ts = pd.Timestamp(pd.to_datetime(text, errors="raise", dayfirst=dayfirst))
+            ts = _timestamp(text, dayfirst)
     except (ValueError, TypeError, OverflowError):
         order = " (read day-first)" if m and dayfirst else " (read month-first)" if m else ""
         log.warn(source, doc_id, f"unparseable date {value!r}{order}: {unknown}")
