@@ -371,8 +371,9 @@ def test_outlet_spellings_are_merged_and_variants_warned():
     assert raw.documents.outlet.tolist() == ["fox"] * 4 + ["The Guardian", "Guardian"]
     assert any("read as one outlet 'fox'" in w for w in warned)
     assert any("'Guardian', 'The Guardian'" in w and "outlet_aliases" in w for w in warned)
-    raw, _ = _load(df, outlet_aliases={"guardian": "The Guardian", "FOX": "Fox News"})
+    raw, warned = _load(df, outlet_aliases={"guardian": "The Guardian", "FOX": "Fox News"})
     assert raw.documents.outlet.tolist() == ["Fox News"] * 4 + ["The Guardian"] * 2
+    assert not any("outlet" in w for w in warned)      # the aliases settled every spelling
 
 
 def test_open_study_applies_the_story_outlet_aliases(tmp_path, monkeypatch):

@@ -402,18 +402,18 @@ def _normalise_outlets(rows: list[dict], log: _Log, aliases: Mapping[str, str] |
     table = {_outlet_key(k): re.sub(r"\s+", " ", v).strip() for k, v in (aliases or {}).items()}
     spellings: dict[str, Counter] = {}
     for row in rows:
-        outlet = re.sub(r"\s+", " ", row["outlet"]).strip()
-        outlet = table.get(_outlet_key(outlet), outlet)
-        row["outlet"] = outlet
-        spellings.setdefault(_outlet_key(outlet), Counter())[row["_outlet_raw"]] += 1
+        raw = row["outlet"]
+        spelled = table.get(_outlet_key(raw), raw)       # an alias is the user's choice: no warning for it
+        row["outlet"] = spelled
+        spellings.setdefault(_outlet_key(spelled), Counter())[spelled] += 1
     display = {}
     for key, counts in spellings.items():
-        best = Counter()
-        for raw, n in counts.items():
-            best[table.get(_outlet_key(raw), re.sub(r"\s+", " ", raw).strip())] += n
-        display[key] = best.most_common(1)[0][0]
+        tidy = Counter()
+        for spelled, n in counts.items():
+            tidy[re.sub(r"\s+", " ", spelled).strip()] += n
+        display[key] = tidy.most_common(1)[0][0]
         if len(counts) > 1:
-            listed = ", ".join(f"{raw!r} ({n})" for raw, n in counts.most_common())
+            listed = ", ".join(f"{spelled!r} ({n})" for spelled, n in counts.most_common())
             log.warn(name, None, f"outlet spellings {listed} read as one outlet {display[key]!r}")
     for row in rows:
         row["outlet"] = display[_outlet_key(row["outlet"])]
@@ -461,7 +461,7 @@ def _finalise(records: list[dict], log: _Log, *, name: str = "corpus", dayfirst:
             continue
         seen[doc_id] = src
         row = {k: v for k, v in rec.items() if not k.startswith("_")}
-        row.update(doc_id=doc_id, text=text, outlet=str(rec["outlet"]), _outlet_raw=str(rec["outlet"]))
+        row.update(doc_id=doc_id, text=text, outlet=str(rec["outlet"]))
         rows.append(row)
     day, decided = _date_order((r.get("date") for r in rows), dayfirst)
     if dayfirst is None and decided and rows:
@@ -470,8 +470,6 @@ def _finalise(records: list[dict], log: _Log, *, name: str = "corpus", dayfirst:
     for row in rows:
         row["date"] = _parse_date(row.get("date"), row["source"], row["doc_id"], log, dayfirst=day, decided=decided)
     _normalise_outlets(rows, log, outlet_aliases, name)
-    for row in rows:
-        row.pop("_outlet_raw")
     df = pd.DataFrame(rows)
     for col in DOCUMENT_COLUMNS:
         if col not in df.columns:
@@ -592,7 +590,7 @@ def _split_delimited(text: str, sep: str) -> list[dict]:
             pos += 2 if text.startswith("\r\n", pos) else 1
             break
         records.append({"fields": fields, "line": line_of(start), "end_line": end_line, "problem": problem,
-                        "literal": literal, "raw": text[start:pos]})
+                        "literal": literal, "raw": text[start:pos] if end_line != line_of(start) else None})
     return records
 
 
@@ -610,7 +608,7 @@ def _read_delimited(text: str, sep: str, name: str, log: _Log) -> tuple[pd.DataF
     following rows) are rejected here, each with its line, and the rest of the file is kept."""
     if not text.strip():
         raise CorpusError(f"{name} is empty: no header, no rows")
-    records = [r for r in _split_delimited(text, sep) if r["fields"] != [""]]
+    records = [r for r in _split_delimited(text, sep) if len(r["fields"]) > 1 or r["fields"][0].strip()]
     head = records[0]
     if head["problem"]:
         raise CorpusError(f"{name}: the header (line {head['line']}) cannot be read: {head['problem']}")
