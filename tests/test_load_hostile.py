@@ -408,3 +408,13 @@ def test_metadata_columns_are_found_by_synonyms_and_reserved_names_kept(tmp_path
     assert (d.outlet, d.user_text, d.outlet_type, d.text) == ("Daily", "from the metadata", "tabloid", A)
     assert d.source == f"{tmp_path.name}/a.txt" and str(d.date.date()) == "2019-01-01"
     assert any("year only" in w for w in warned)
+
+
+def test_tsv_row_with_an_unbalanced_quote_is_kept_as_written(tmp_path):
+    path = tmp_path / "u.tsv"
+    path.write_text(f'id\ttext\toutlet\nt1\t"Never closed {A}\tDaily\nt2\t{B}\tDaily\nt3\tHe said "no" {C}\tTribune\n',
+                    encoding="utf-8")
+    raw, warned = _load(path)
+    docs = raw.documents.set_index("doc_id")
+    assert docs.text.tolist() == [f'"Never closed {A}', B, f'He said "no" {C}'] and raw.rejects.empty
+    assert any("quote marks as text" in w for w in warned)

@@ -605,7 +605,9 @@ def _id_like(value: str) -> bool:
 def _read_delimited(text: str, sep: str, name: str, log: _Log) -> tuple[pd.DataFrame, list[str]]:
     """A CSV/TSV text as a string table plus where each row came from (``row N``: the N-th data row).
     Rows that cannot be read (wrong number of fields, an unclosed quote, a quote that swallowed the
-    following rows) are rejected here, each with its line, and the rest of the file is kept."""
+    following rows) are rejected here, each with its line, and the rest of the file is kept. In a TSV, a
+    row whose stray quote mark is read as text and gives the header's number of fields is kept, with a
+    warning."""
     if not text.strip():
         raise CorpusError(f"{name} is empty: no header, no rows")
     records = [r for r in _split_delimited(text, sep) if len(r["fields"]) > 1 or r["fields"][0].strip()]
@@ -634,7 +636,10 @@ def _read_delimited(text: str, sep: str, name: str, log: _Log) -> tuple[pd.DataF
         guess_id = f[id_idx].strip() if id_idx is not None and len(f) > id_idx and f[id_idx].strip() else None
         lines = (f"lines {rec['line']}-{rec['end_line']}" if rec["end_line"] != rec["line"] else f"line {rec['line']}")
         bad = None
-        if rec["problem"]:
+        if rec["problem"] and sep == "\t" and len(f) == ncols:
+            # TSV files are mostly written without quoting: a quote mark that opens no quoted field is text
+            log.warn(where, guess_id, f"{rec['problem']}: the row was read with its quote marks as text")
+        elif rec["problem"]:
             bad = f"malformed row ({lines}): {rec['problem']}; fix the quoting"
         elif len(f) != ncols:
             bad = (f"malformed row ({lines}): {len(f)} fields, the header has {ncols} (an unquoted delimiter or a "
