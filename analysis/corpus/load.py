@@ -225,13 +225,14 @@ def html_to_text(markup: str) -> str:
     >>> html_to_text("<p>if p<a it holds</p><script>alert(1)</script><svg><text>x</text></svg><p>Two.</p>")
     'if p<a it holds\\n\\nTwo.'
     """
-    import html as _html
-
     import lxml.html
+
+    def text_part(chunk: str) -> str:
+        return chunk.replace("<", "&lt;").replace(">", "&gt;")
 
     parts, pos = [], 0
     for m in _real_tags(markup):  # escape every "<" and ">" that is not part of a real tag
-        parts.append(_html.escape(markup[pos:m.start()], quote=False).replace("&amp;", "&"))
+        parts.append(text_part(markup[pos:m.start()]))
         tag = m.group(0)
         close = (m.group("close") or "").lower()
         opened = (m.group("open") or "").lower()
@@ -242,7 +243,7 @@ def html_to_text(markup: str) -> str:
             tag += "\n\n"
         parts.append(tag)
         pos = m.end()
-    parts.append(_html.escape(markup[pos:], quote=False).replace("&amp;", "&"))
+    parts.append(text_part(markup[pos:]))
     tree = lxml.html.fromstring(f"<div>{''.join(parts)}</div>")
     for bad in tree.xpath("|".join(f"//{name}" for name in HTML_DROPPED_ELEMENTS)):
         bad.drop_tree()
