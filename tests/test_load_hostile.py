@@ -418,3 +418,14 @@ def test_tsv_row_with_an_unbalanced_quote_is_kept_as_written(tmp_path):
     docs = raw.documents.set_index("doc_id")
     assert docs.text.tolist() == [f'"Never closed {A}', B, f'He said "no" {C}'] and raw.rejects.empty
     assert any("quote marks as text" in w for w in warned)
+
+
+def test_quoted_text_that_only_may_hold_rows_is_kept_with_a_warning(tmp_path):
+    """Two paragraphs that happen to look like rows (an id-like first word, the right number of commas) but name
+    no outlet of the file: kept as one document, with a warning naming the lines."""
+    path = tmp_path / "maybe.csv"
+    path.write_text(f'id,text,outlet\na1,"First, paragraph\nSecond, paragraph",Daily\na2,{B},Daily\n',
+                    encoding="utf-8")
+    raw, warned = _load(path)
+    assert raw.documents.text.tolist() == ["First, paragraph\nSecond, paragraph", B]
+    assert any("row 1" in w and "lines 2-3" in w and "check the quoting" in w for w in warned)

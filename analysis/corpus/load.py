@@ -599,6 +599,11 @@ def _literal_fields(line: str, sep: str) -> list[str]:
     return line.rstrip("\r").split(sep)
 
 
+def _id_shape(value: str) -> str:
+    """``a12-b`` -> ``a0-a``: letters and digits collapsed, to compare an id with a file's other ids."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "0", value))
+
+
 def _id_like(value: str) -> bool:
     return bool(value) and len(value) <= 100 and not re.search(r"\s|\"", value)
 
@@ -629,6 +634,24 @@ def _read_delimited(text: str, sep: str, name: str, log: _Log) -> tuple[pd.DataF
     outlet_idx = next((norm.index(a) for a in CANONICAL_ALIASES["outlet"] if a in norm), None)
     body = records[1:]
     outlets = Counter(r["fields"][outlet_idx] for r in body if outlet_idx is not None and len(r["fields"]) == ncols)
+    clean_ids = [r["fields"][id_idx].strip() for r in body
+                 if id_idx is not None and len(r["fields"]) == ncols and r["end_line"] == r["line"]]
+    id_shapes = {_id_shape(v) for v in clean_ids if v}
+    id_prefix = os.path.commonprefix([v for v in clean_ids if v]) if len(clean_ids) > 1 else ""
+
+    def looks_like_a_row(parts: list[str], *, first: bool = False, last: bool = False, own: str = "") -> bool:
+        """A physical line of a quoted field that reads as a row of this file: the first or a middle line
+        names an outlet of the file where the outlet goes; the last line (whose end is the record's own)
+        has an id shaped like the file's. Without an id column, any complete line counts."""
+        if id_idx is None or outlet_idx is None:
+            return True
+        if not last and len(parts) > outlet_idx and outlets.get(parts[outlet_idx], 0) > 0:
+            return True
+        if first:
+            return False
+        rid = parts[id_idx].strip()
+        return (_id_shape(rid) in id_shapes | {_id_shape(own)} if own else _id_shape(rid) in id_shapes) or bool(
+            id_prefix and rid.startswith(id_prefix))
     rows, wheres = [], []
     literal_seen = False
     for i, rec in enumerate(body, start=1):
@@ -661,17 +684,21 @@ def _read_delimited(text: str, sep: str, name: str, log: _Log) -> tuple[pd.DataF
             log.warn(where, guess_id, 'a field starts with " but is not a quoted field: its quote marks were '
                                       "kept as text", once=f"literal quote {name}")
         if rec["end_line"] != rec["line"]:
-            physical = rec["raw"].replace("\r\n", "\n").rstrip("\n").split("\n")
-            complete = [k for k, ln in enumerate(physical) if len(_literal_fields(ln, sep)) == ncols]
-            later = [k for k in complete if k > 0 and (id_idx is None or _id_like(_literal_fields(physical[k], sep)[id_idx]))]
-            if 0 in complete and later:
-                strong = id_idx is not None and any(
-                    outlet_idx is not None and outlets.get(_literal_fields(physical[k], sep)[outlet_idx], 0) > 0
-                    for k in later)
-                swallowed = [(rec["line"] + k, _literal_fields(physical[k], sep)[id_idx] if id_idx is not None else None)
-                             for k in later]
+            physical = [_literal_fields(ln, sep) for ln in rec["raw"].replace("\r\n", "\n").rstrip("\n").split("\n")]
+            starts = [k for k in range(1, len(physical))    # later lines that begin like a row (an id first)
+                      if (len(physical[k]) == ncols if id_idx is None
+                          else len(physical[k]) > max(id_idx, 1) and _id_like(physical[k][id_idx].strip()))]
+            complete = [k for k in starts if len(physical[k]) == ncols]
+            first_named = outlet_idx is not None and len(physical[0]) >= ncols and outlets.get(physical[0][outlet_idx], 0) > 0
+            strong_later = any(looks_like_a_row(physical[k], last=k == len(physical) - 1, own=guess_id or "")
+                               for k in starts)
+            first_full = len(physical[0]) >= ncols          # the first line already holds a whole row
+            if (first_full and (starts or first_named)) or (starts and strong_later):
+                strong = strong_later or looks_like_a_row(physical[0], first=True)
+                swallowed = [(rec["line"] + k, physical[k][id_idx].strip() if id_idx is not None else None)
+                             for k in starts]
                 listed = ", ".join(f"line {ln}" + (f" ({sid!r})" if sid else "") for ln, sid in swallowed)
-                what = (f"a quoted field runs over {lines} and holds what look like complete rows ({listed}): a "
+                what = (f"a quoted field runs over {lines} and holds what look like rows of their own ({listed}): a "
                         "quote opened in one row was closed in a later one")
                 if strong:
                     log.reject(where, guess_id, f"{what}; rejected with the rows it swallowed: fix the quoting")
