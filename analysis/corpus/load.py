@@ -689,12 +689,15 @@ def _read_delimited(text: str, sep: str, name: str, log: _Log) -> tuple[pd.DataF
                       if (len(physical[k]) == ncols if id_idx is None
                           else len(physical[k]) > max(id_idx, 1) and _id_like(physical[k][id_idx].strip()))]
             complete = [k for k in starts if len(physical[k]) == ncols]
-            first_named = outlet_idx is not None and len(physical[0]) >= ncols and outlets.get(physical[0][outlet_idx], 0) > 0
+            # the fields before the multi-line one are the record's own: only those after it are evidence
+            ml_idx = next((j for j, v in enumerate(f) if "\n" in v or "\r" in v), 0)
+            first_named = (outlet_idx is not None and outlet_idx > ml_idx and len(physical[0]) >= ncols
+                           and outlets.get(physical[0][outlet_idx], 0) > 0)
             strong_later = any(looks_like_a_row(physical[k], last=k == len(physical) - 1, own=guess_id or "")
                                for k in starts)
-            first_full = len(physical[0]) >= ncols          # the first line already holds a whole row
+            first_full = len(physical[0]) >= ncols and ml_idx < ncols - 1   # the first line holds a whole row
             if (first_full and (starts or first_named)) or (starts and strong_later):
-                strong = strong_later or looks_like_a_row(physical[0], first=True)
+                strong = strong_later or first_named or (first_full and (id_idx is None or outlet_idx is None))
                 swallowed = [(rec["line"] + k, physical[k][id_idx].strip() if id_idx is not None else None)
                              for k in starts]
                 listed = ", ".join(f"line {ln}" + (f" ({sid!r})" if sid else "") for ln, sid in swallowed)
