@@ -3,7 +3,8 @@
 #   make test      set up (first time) and run the test suite (unit tests + every notebook top to bottom)
 # Variables: PYTHON (interpreter used to create .venv), OUT (output folder), CORPUS (your own corpus), STORY (its
 #            story file, YAML), the older separate story files ACTORS, FRAMING_TERMS, MARKERS (override parts of
-#            the story), PARAMS (e.g. "-p codebook policy_frames").
+#            the story), COLUMNS (a table's column names, e.g. "text=Article,outlet=Source"), PARAMS (e.g.
+#            "-p codebook policy_frames"). Paths may contain spaces (CORPUS="my data/articles.csv").
 #            See docs/bring_your_own_corpus.md.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -16,12 +17,14 @@ ACTORS ?=
 FRAMING_TERMS ?=
 MARKERS ?=
 PARAMS ?=
-OUT    ?= $(if $(CORPUS),outputs/$(basename $(notdir $(CORPUS))),outputs)
+COLUMNS ?=
+# empty: the runner's default, outputs/ for the seeds and outputs/<corpus name>/ for CORPUS
+OUT    ?=
 PYTEST_ARGS ?= -n 2
 
 .PHONY: setup browser figures test clean-cache help
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 setup: $(STAMP)
 
@@ -37,9 +40,10 @@ $(STAMP): requirements.txt requirements-model.txt pyproject.toml
 	touch $(STAMP)
 
 figures: $(STAMP)
-	$(BIN)/python -m analysis.run --output-dir $(OUT) $(if $(CORPUS),--corpus $(CORPUS),) \
-	  $(if $(STORY),--story $(STORY),) $(if $(ACTORS),--actors $(ACTORS),) $(if $(FRAMING_TERMS),--framing-terms $(FRAMING_TERMS),) \
-	  $(if $(MARKERS),--attribution-markers $(MARKERS),) $(PARAMS)
+	$(BIN)/python -m analysis.run $(if $(OUT),--output-dir "$(OUT)",) $(if $(CORPUS),--corpus "$(CORPUS)",) \
+	  $(if $(STORY),--story "$(STORY)",) $(if $(ACTORS),--actors "$(ACTORS)",) \
+	  $(if $(FRAMING_TERMS),--framing-terms "$(FRAMING_TERMS)",) $(if $(MARKERS),--attribution-markers "$(MARKERS)",) \
+	  $(if $(COLUMNS),--columns "$(COLUMNS)",) $(PARAMS)
 
 # headless Chromium for the report test (Debian packages; needs root or sudo on a machine without them)
 browser:

@@ -44,10 +44,14 @@ def open_study(corpus=None, *, story: Story | str | Path | None = None, actors=N
     ``story``: a story file (see ``docs/bring_your_own_corpus.md``); without one the seeds get their packaged
     story and any other corpus a story discovered from its own named entities, which is written to
     ``<output_dir>/story.yaml`` to edit and pass back. ``actors``, ``framing_terms``, ``markers``: the
-    older separate YAML files, applied on top of the story.
+    older separate YAML files, applied on top of the story. A story file's ``outlet_aliases`` are applied when
+    the corpus is loaded (``build_options`` go to :func:`~analysis.corpus.build_corpus`, e.g. ``columns=``).
     """
+    given = resolve_story(story) if story is not None and str(story) != "" else None
+    if given is not None and given.outlet_aliases and "outlet_aliases" not in build_options:
+        build_options["outlet_aliases"] = dict(given.outlet_aliases)
     built = build_corpus(corpus, progress=progress, **build_options)
-    st = resolve_story(story, corpus=built, source=corpus)
+    st = given if given is not None else resolve_story(story, corpus=built, source=corpus)
     st = with_files(st, actors=actors, framing_terms=framing_terms, markers=markers)
     notes, written = [], None
     if st.discovered:

@@ -16,6 +16,7 @@ from analysis.corpus.describe import (
 from analysis.corpus.distributed import (dask_client, model_loads, parse_distributed, map_units)
 from analysis.corpus.load import (
     CorpusError, RawCorpus, decode_bytes, looks_like_html, html_to_text, validate_documents, load_corpus,
+    spreadsheet_safe,
 )
 from analysis.corpus.parse import (
     ModelNotFoundError, load_model, models_loaded, attach_stray_punctuation, model_meta, text_key,
@@ -46,4 +47,5 @@ __all__ = [
     'seed_sentences', 'sentence_lengths', 'shard_index', 'short_ids', 'synthetic_corpus', 'text_key',
     'top_entities', 'uncleaned', 'validate_documents', 'write_shards', 'write_synthetic_corpus',
     'comparison_text', 'shingles', 'find_duplicates', 'lsh_bands', 'split_long_text',
+    'spreadsheet_safe',
 ]

@@ -387,6 +387,8 @@ def build_corpus(
     columns: Mapping[str, str] | None = None,
     metadata: str | Path | pd.DataFrame | None = None,
     outlet: str | None = None,
+    dayfirst: bool | None = None,
+    outlet_aliases: Mapping[str, str] | None = None,
     clean: bool = True,
     rules: Rules | None = None,
     model: str | None = None,
@@ -401,6 +403,7 @@ def build_corpus(
 ) -> Corpus:
     """Load (:func:`analysis.corpus.load_corpus`), clean and parse a corpus; ``None`` means the seeds.
 
+    ``dayfirst``, ``outlet_aliases``: as for :func:`~analysis.corpus.load_corpus`.
     ``clean=False`` skips boilerplate removal for corpora that are already clean text (paragraphs are
     then the blank-line separated blocks). Parsing goes through the on-disk cache.
     ``scheduler``: parse on a Dask cluster instead (``"local"`` for a LocalCluster of ``n_workers``
@@ -422,7 +425,8 @@ def build_corpus(
     mode = duplicates if duplicates is not None else get_settings().duplicates
     if mode not in ("drop", "keep"):
         raise ValueError(f"duplicates must be 'drop' or 'keep' (argument or ANALYSIS_DUPLICATES), not {mode!r}")
-    raw = load_corpus(source, columns=columns, metadata=metadata, outlet=outlet)
+    raw = load_corpus(source, columns=columns, metadata=metadata, outlet=outlet, dayfirst=dayfirst,
+                      outlet_aliases=outlet_aliases)
     rejects, issues = [raw.rejects], [raw.issues]
     documents = raw.documents
     dups = find_duplicates(documents, threshold=duplicate_threshold)

@@ -1,7 +1,7 @@
 """Execute every notebook top to bottom with papermill and collect their figures in one folder.
 
 ``python -m analysis.run [--corpus PATH] [--story YAML] [--actors YAML] [--framing-terms YAML]
-[--attribution-markers YAML] [-p NAME VALUE] [--output-dir DIR] [--only 01 03]``
+[--attribution-markers YAML] [--columns text=Article,outlet=Source] [-p NAME VALUE] [--output-dir DIR] [--only 01 03]``
 
 Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``, ``story``, and any
 extra parameter the notebook declares: the older separate story files ``actors`` (notebooks 03, 04, 06),
@@ -17,8 +17,10 @@ The seeds' results go to ``ANALYSIS_OUTPUT_DIR`` (default ``outputs/``). With ``
 overwritten (an explicit ``--output-dir`` naming the seeds' folder with ``--corpus`` is refused). The skip
 stamps also cover the environment (:func:`environment_key`): another spaCy model or model version,
 other validation data, an installed embedding model or any other ``ANALYSIS_*`` setting that can change a
-result reruns the notebooks; a spaCy model that is not installed stops the run with the install command. At the end each executed notebook's time and share of the
-run are printed. Before any notebook runs, the corpus is loaded once and ``<output-dir>/rejects.csv`` (every input
+result reruns the notebooks; a spaCy model that is not installed stops the run with the install command. At
+the end each executed notebook's time and share of the run are printed. ``--columns`` maps our column names
+to a table's own (the loader, and every notebook as the ``columns`` parameter). Before any notebook runs, the
+corpus is loaded once and ``<output-dir>/rejects.csv`` (every input
 row or file left out, and why) and ``issues.csv`` (every warning) are written and summarised.
 """
 from __future__ import annotations
@@ -197,18 +199,38 @@ def _parameter_value(value: str):
     return str(p.resolve()) if p.exists() else value
 
 
-def write_corpus_report(corpus: str | None, output_dir: Path) -> dict:
-    """Load the corpus once, write ``rejects.csv`` and ``issues.csv`` to ``output_dir``; return counts."""
+def parse_columns(value: str) -> dict[str, str]:
+    """The ``--columns`` option: ``text=Article,outlet=Source`` -> ``{"text": "Article", "outlet": "Source"}``
+    (our name ``=`` your column; commas separate pairs). Raises ``ValueError`` on a malformed pair.
+
+    >>> parse_columns("text=Article, outlet=Source,date=Date Published")
+    {'text': 'Article', 'outlet': 'Source', 'date': 'Date Published'}
+    """
+    mapping = {}
+    for pair in (p for p in value.split(",") if p.strip()):
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise ValueError(f"--columns: {pair.strip()!r} is not ours=yours (e.g. text=Article,outlet=Source)")
+        mapping[ours.strip()] = theirs.strip()
+    if not mapping:
+        raise ValueError("--columns is empty (e.g. text=Article,outlet=Source)")
+    return mapping
+
+
+def write_corpus_report(corpus: str | None, output_dir: Path, *, columns: dict | None = None,
+                        outlet_aliases: dict | None = None) -> dict:
+    """Load the corpus once, write ``rejects.csv`` and ``issues.csv`` to ``output_dir``; return counts.
+    The CSV files are spreadsheet-safe (cells that would run as formulas start with ``'``)."""
     import warnings
 
-    from analysis.corpus.load import load_corpus
+    from analysis.corpus.load import load_corpus, spreadsheet_safe
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        raw = load_corpus(corpus)
+        raw = load_corpus(corpus, columns=columns, outlet_aliases=outlet_aliases)
     output_dir.mkdir(parents=True, exist_ok=True)
-    raw.rejects.to_csv(output_dir / "rejects.csv", index=False)
-    raw.issues.to_csv(output_dir / "issues.csv", index=False)
+    spreadsheet_safe(raw.rejects).to_csv(output_dir / "rejects.csv", index=False)
+    spreadsheet_safe(raw.issues).to_csv(output_dir / "issues.csv", index=False)
     return {"documents": len(raw.documents), "rejected": len(raw.rejects),
             "warnings": int((raw.issues["level"] != "rejected").sum()) if len(raw.issues) else 0,
             "reasons": raw.rejects["reason"].str.replace(r"(:| '| \().*$", "", regex=True).value_counts().to_dict(),
@@ -308,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.add_argument(flag, default=None, dest=name, help=f"{what} (same as -p {name} PATH)")
     ap.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                     help="extra notebook parameter, e.g. -p codebook policy_frames (repeatable)")
+    ap.add_argument("--columns", default=None, metavar="OURS=YOURS,...",
+                    help="column names of a table corpus, e.g. text=Article,outlet=Source,date='Date Published' "
+                         "(our names: id, text, outlet, date, title, author)")
     ap.add_argument("--seed", default=42, type=int)
     ap.add_argument("--only", nargs="*", help="notebook prefixes to run, e.g. 01 03")
     ap.add_argument("--force", action="store_true", help="rerun notebooks that are up to date")
@@ -325,6 +350,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     params = {name: _parameter_value(value) for name, value in args.parameter}
+    columns = None
+    if args.columns is not None:
+        try:
+            columns = parse_columns(args.columns)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        params["columns"] = columns
     for name, (flag, what) in STORY_FILES.items():
         value = getattr(args, name)
         if value is None:
@@ -338,8 +371,18 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.corpus.load import CorpusError
     from analysis.corpus.parse import ModelNotFoundError
 
+    report_options = {"columns": columns} if columns else {}
+    if params.get("story"):
+        try:
+            from analysis.story import StoryError, load_story
+
+            aliases = dict(load_story(params["story"]).outlet_aliases)
+        except (StoryError, OSError):  # a malformed story file is reported by the notebooks, with its key
+            aliases = {}
+        if aliases:
+            report_options["outlet_aliases"] = aliases
     try:
-        rep = write_corpus_report(corpus, Path(args.output_dir))
+        rep = write_corpus_report(corpus, Path(args.output_dir), **report_options)
     except (CorpusError, FileNotFoundError) as exc:  # the source as a whole cannot be read
         print(f"error: {exc}", file=sys.stderr)
         return 2
