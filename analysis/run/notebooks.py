@@ -20,7 +20,7 @@ other validation data, an installed embedding model or any other ``ANALYSIS_*`` 
 result reruns the notebooks; a spaCy model that is not installed stops the run with the install command. At
 the end each executed notebook's time and share of the run are printed. ``--columns`` maps our column names
 to a table's own (the loader, and every notebook as the ``columns`` parameter). Before any notebook runs, the
-corpus is loaded once and ``<output-dir>/rejects.csv`` (every input
+corpus is built once (loaded, deduplicated, cleaned, parsed) and ``<output-dir>/rejects.csv`` (every input
 row or file left out, and why) and ``issues.csv`` (every warning) are written and summarised.
 """
 from __future__ import annotations
@@ -219,22 +219,31 @@ def parse_columns(value: str) -> dict[str, str]:
 
 def write_corpus_report(corpus: str | None, output_dir: Path, *, columns: dict | None = None,
                         outlet_aliases: dict | None = None) -> dict:
-    """Load the corpus once, write ``rejects.csv`` and ``issues.csv`` to ``output_dir``; return counts.
-    The CSV files are spreadsheet-safe (cells that would run as formulas start with ``'``)."""
+    """Build the corpus once (load, deduplicate, clean, parse: the notebooks then reuse the caches), write
+    ``rejects.csv`` and ``issues.csv`` to ``output_dir``; return counts.
+
+    The rejects are the loader's plus the build's (duplicates, documents empty after cleaning). The CSV files
+    are spreadsheet-safe (cells that would run as formulas start with ``'``)."""
+    import gc
     import warnings
 
-    from analysis.corpus.load import load_corpus, spreadsheet_safe
+    from analysis.corpus.build import build_corpus
+    from analysis.corpus.load import spreadsheet_safe
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        raw = load_corpus(corpus, columns=columns, outlet_aliases=outlet_aliases)
+        built = build_corpus(corpus, columns=columns, outlet_aliases=outlet_aliases)
+    n_docs, rejects, issues = len(built.documents), built.rejects, built.issues
+    del built
+    gc.collect()
     output_dir.mkdir(parents=True, exist_ok=True)
-    spreadsheet_safe(raw.rejects).to_csv(output_dir / "rejects.csv", index=False)
-    spreadsheet_safe(raw.issues).to_csv(output_dir / "issues.csv", index=False)
-    return {"documents": len(raw.documents), "rejected": len(raw.rejects),
-            "warnings": int((raw.issues["level"] != "rejected").sum()) if len(raw.issues) else 0,
-            "reasons": raw.rejects["reason"].str.replace(r"(:| '| \().*$", "", regex=True).value_counts().to_dict(),
-            "rejects": raw.rejects}
+    spreadsheet_safe(rejects).to_csv(output_dir / "rejects.csv", index=False)
+    spreadsheet_safe(issues).to_csv(output_dir / "issues.csv", index=False)
+    reasons = (rejects["reason"].astype(str).str.replace(r"^duplicate of .*$", "duplicate", regex=True)
+               .str.replace(r"(:| '| \().*$", "", regex=True).value_counts().to_dict()) if len(rejects) else {}
+    return {"documents": n_docs, "rejected": len(rejects),
+            "warnings": int((issues["level"] != "rejected").sum()) if len(issues) else 0,
+            "reasons": reasons, "rejects": rejects}
 
 
 def format_corpus_report(rep: dict, output_dir: Path, *, max_rows: int = 20) -> str:
