@@ -4,10 +4,10 @@
 >>> callable(bootstrap_ci)
 True
 """
-from analysis.compare.stats import bootstrap_ci, IntervalPolicy, interval_policy
+from analysis.compare.stats import bootstrap_ci, IntervalPolicy, interval_policy, CannotEstimateWarning, cannot_estimate
 from analysis.compare.synthesis import Synthesis, synthesize, article_values, claims_html, limits_table
 
 __all__ = [
     'IntervalPolicy', 'Synthesis', 'article_values', 'bootstrap_ci', 'claims_html', 'interval_policy',
-    'limits_table', 'synthesize',
+    'limits_table', 'synthesize', 'CannotEstimateWarning', 'cannot_estimate',
 ]

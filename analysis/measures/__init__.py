@@ -7,7 +7,7 @@ True
 """
 from analysis.measures.registry import (
     MEASURES, Measure, MeasureStore, clear_measures_cache, compute_measures, topic_model_from_table,
-    topic_plan, write_measures,
+    topic_plan, write_measures, TOPIC_MODEL_COLUMNS, topic_model_limits,
 )
 from analysis.measures.cache import (
     MEASURES_CACHE_FORMAT, cache_root, corpus_fingerprint, document_keys, files_digest, in_corpus_order,
@@ -48,7 +48,7 @@ from analysis.measures.tone import (
 from analysis.measures.topics import (
     DocTermMatrix, document_term_matrix, TooFewUnitsError, TopicModel, fit_topics, top_terms, npmi_coherence,
     matched_jaccard, topic_stability, model_selection, choose_k, topic_shares, outlet_topic_shares,
-    representative_units, compare_models, dominant_topic_agreement,
+    representative_units, compare_models, dominant_topic_agreement, topic_model_problem,
 )
 from analysis.measures.vocab import NEWS_STOPWORDS_FILE, VocabOptions, content_terms, load_stopwords, ngrams
 
@@ -75,5 +75,5 @@ __all__ = [
     'save_tone_model', 'score_texts', 'sentence_frame_matrix', 'sentence_table', 'sentence_tone',
     'term_counts', 'term_lexicon', 'term_rates', 'tone_features', 'tone_model_validation', 'top_distinctive',
     'top_evidence', 'top_terms', 'topic_model_from_table', 'topic_plan', 'topic_shares', 'topic_stability',
-    'vader_scores', 'voices', 'write_measures',
+    'vader_scores', 'voices', 'write_measures', 'TOPIC_MODEL_COLUMNS', 'topic_model_limits', 'topic_model_problem',
 ]

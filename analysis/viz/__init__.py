@@ -8,7 +8,7 @@ True
 """
 from analysis.viz.style import (
     set_style, distinct_colors, outlet_colors, category_colors, row_height, label_with_n, words, save_figure, figure_text,
-    escaped_style,
+    escaped_style, placeholder_figure,
     PALETTE, UNNAMED_COLORS,
 )
 from analysis.viz.corpus import (plot_lines_by_rule, plot_kept_vs_removed, plot_text_per_outlet, plot_top_entities)
@@ -35,5 +35,5 @@ __all__ = ['escaped_style', 'figure_text',
     'plot_reliability', 'plot_sample_composition', 'plot_share_heatmap', 'plot_share_intervals',
     'plot_side_by_side', 'plot_term_heatmap', 'plot_term_rates', 'plot_text_per_outlet',
     'plot_tone_distributions', 'plot_top_entities', 'plot_top_terms', 'plot_validation', 'plot_voices',
-    'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words',
+    'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words', 'placeholder_figure',
 ]
