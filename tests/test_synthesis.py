@@ -222,13 +222,17 @@ def _very_short_documents(n: int = 2000) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pytest.mark.slow
 def test_synthesis_of_2000_very_short_documents_says_what_cannot_be_estimated():
     """2,000 one-sentence documents and a discovered story (no markers): no topic model, no attribution, and
     the synthesis says so instead of failing (it raised a topic-model error and then failed on the empty
     attribution table)."""
     import warnings
 
+    from types import SimpleNamespace
+
     import analysis
+    from analysis.measures.registry import MeasureStore
     from analysis.story import resolve_story
 
     docs = _very_short_documents()
@@ -238,13 +242,16 @@ def test_synthesis_of_2000_very_short_documents_says_what_cannot_be_estimated():
         corp = analysis.build_corpus(docs, progress=False)
     assert len(corp.documents) == 2000 and len(corp.sentences) == 2000
     story = resolve_story(None, corpus=corp, source="very_short_documents")
-    s = synthesis.synthesize(corp, story=story, tone_method="vader", n_boot=200, progress=False)
+    store = MeasureStore(corp, story, cache=False)       # 2,000 per-document cache files would dominate the time
+    s = synthesis.synthesize(SimpleNamespace(corpus=corp, measures=store), tone_method="vader", n_boot=200,
+                             progress=False)
     claims = s.claims.set_index(["outlet", "family"])
     assert set(s.claims.outlet) == {"Gazette", "Monitor"} and set(s.claims.family) >= set(synthesis.FAMILIES) - {
         "tone about actors"}
     for outlet in ("Gazette", "Monitor"):
         topic = claims.loc[(outlet, "topics"), "statement"]
-        assert topic.startswith("topic model cannot be estimated: 2000 sentences and 0 terms left"), topic
+        assert topic.startswith("topic model cannot be estimated: 0 sentences of 2000 with content words and 0 "
+                                "terms left after the document-frequency filter"), topic
         assert "cannot be estimated" in claims.loc[(outlet, "topics"), "caveat"]
         assert claims.loc[(outlet, "attribution"), "statement"].startswith("attribution cannot be estimated")
         assert claims.loc[(outlet, "coverage"), "value"] == 1000

@@ -108,7 +108,7 @@ EXPECTED = {
                    "06": ["outlet comparisons cannot be estimated: 1 outlet",
                           "distinctive words cannot be estimated"]},
     "two_singletons": {"06": ["one article: describes this article, not the outlet",
-                              "attribution cannot be estimated"]},
+                              "no interval: fewer than 2 units to resample", "attribution cannot be estimated"]},
     "short_texts": {"06": ["attribution cannot be estimated"]},
 }
 

@@ -156,7 +156,8 @@ def topic_model_problem(dtm: DocTermMatrix, *, k: int, n_documents: int | None =
                     f"({hi:g}) of them, so none can be kept"
                     + (f" (needs at least {need} {what}s)" if need else ""))
     if n_units < max(2, k) or n_terms < k:
-        return (f"topic model cannot be estimated: {n_units} {what}{'s' * (n_units != 1)} and {n_terms} "
+        of = f" of {n_cand} with content words" if n_cand > n_units else ""
+        return (f"topic model cannot be estimated: {n_units} {what}{'s' * (n_units != 1)}{of} and {n_terms} "
                 f"term{'s' * (n_terms != 1)} left after the document-frequency filter (min_df={opts.min_df!r}, "
                 f"max_df={opts.max_df!r}); k={k} topics need at least {max(2, k)} {what}s and {k} terms")
     return ""
