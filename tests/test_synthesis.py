@@ -223,7 +223,7 @@ def _very_short_documents(n: int = 2000) -> pd.DataFrame:
 
 
 @pytest.mark.slow
-def test_synthesis_of_2000_very_short_documents_says_what_cannot_be_estimated():
+def test_synthesis_of_2000_very_short_documents_says_what_cannot_be_estimated(monkeypatch):
     """2,000 one-sentence documents and a discovered story (no markers): no topic model, no attribution, and
     the synthesis says so instead of failing (it raised a topic-model error and then failed on the empty
     attribution table)."""
@@ -242,7 +242,12 @@ def test_synthesis_of_2000_very_short_documents_says_what_cannot_be_estimated():
         corp = analysis.build_corpus(docs, progress=False)
     assert len(corp.documents) == 2000 and len(corp.sentences) == 2000
     story = resolve_story(None, corpus=corp, source="very_short_documents")
-    store = MeasureStore(corp, story, cache=False)       # 2,000 per-document cache files would dominate the time
+    # VADER only: embedding 2,000 sentences is most of the time and not what this test is about; no disk cache:
+    # 2,000 per-document cache files would dominate the rest
+    from analysis.measures import tone
+
+    monkeypatch.setattr(tone, "available_methods", lambda: ["vader"])
+    store = MeasureStore(corp, story, cache=False)
     s = synthesis.synthesize(SimpleNamespace(corpus=corp, measures=store), tone_method="vader", n_boot=200,
                              progress=False)
     claims = s.claims.set_index(["outlet", "family"])
