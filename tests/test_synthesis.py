@@ -209,3 +209,58 @@ def test_one_small_outlet_does_not_switch_the_others_to_unit_intervals(tmp_path)
     assert policy.pop(small) == "units" and set(policy.values()) == {"articles"}
     claims = s.claims[s.claims.family == "tone"].set_index("outlet").interval
     assert claims[small] == "sentences" and (claims.drop(small) == "articles").all()
+
+
+def _very_short_documents(n: int = 2000) -> pd.DataFrame:
+    """``n`` one-sentence documents of 7 words from two outlets, whose every content word is in at least half of
+    them: too few distinct words for a topic model (each is dropped by max_df=0.3), plenty for the rest."""
+    rows = []
+    for i in range(n):
+        outlet, text = (("Gazette", f"Water rates rose again on day {i + 1}.") if i % 2 == 0 else
+                        ("Monitor", f"Water bills fell again on day {i + 1}."))
+        rows.append({"doc_id": f"v{i + 1:04d}", "outlet": outlet, "text": text})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.slow
+def test_synthesis_of_2000_very_short_documents_says_what_cannot_be_estimated(monkeypatch):
+    """2,000 one-sentence documents and a discovered story (no markers): no topic model, no attribution, and
+    the synthesis says so instead of failing (it raised a topic-model error and then failed on the empty
+    attribution table)."""
+    import warnings
+
+    from types import SimpleNamespace
+
+    import analysis
+    from analysis.measures.registry import MeasureStore
+    from analysis.story import resolve_story
+
+    docs = _very_short_documents()
+    assert docs.text.str.split().str.len().eq(7).all() and docs.text.is_unique
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corp = analysis.build_corpus(docs, progress=False)
+    assert len(corp.documents) == 2000 and len(corp.sentences) == 2000
+    story = resolve_story(None, corpus=corp, source="very_short_documents")
+    # VADER only: embedding 2,000 sentences is most of the time and not what this test is about; no disk cache:
+    # 2,000 per-document cache files would dominate the rest
+    from analysis.measures import tone
+
+    monkeypatch.setattr(tone, "available_methods", lambda: ["vader"])
+    store = MeasureStore(corp, story, cache=False)
+    s = synthesis.synthesize(SimpleNamespace(corpus=corp, measures=store), tone_method="vader", n_boot=200,
+                             progress=False)
+    claims = s.claims.set_index(["outlet", "family"])
+    assert set(s.claims.outlet) == {"Gazette", "Monitor"} and set(s.claims.family) >= set(synthesis.FAMILIES) - {
+        "tone about actors"}
+    for outlet in ("Gazette", "Monitor"):
+        topic = claims.loc[(outlet, "topics"), "statement"]
+        assert topic.startswith("topic model cannot be estimated: 0 sentences of 2000 with content words and 0 "
+                                "terms left after the document-frequency filter"), topic
+        assert "cannot be estimated" in claims.loc[(outlet, "topics"), "caveat"]
+        assert claims.loc[(outlet, "attribution"), "statement"].startswith("attribution cannot be estimated")
+        assert claims.loc[(outlet, "coverage"), "value"] == 1000
+    # the words each outlet alone uses are still found
+    words = s.claims[s.claims.family == "distinctive words"].set_index("outlet").statement
+    assert words["Gazette"].split(" (")[0] in {"rate", "rise"} and words["Monitor"].split(" (")[0] in {"bill", "fall"}
+    assert s.settings["n_topics"] == 0 and any(m.startswith("topic model") for m in s.settings["cannot_estimate"])

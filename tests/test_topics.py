@@ -274,3 +274,33 @@ def test_too_few_units_for_a_topic_model_is_one_typed_error():
     with pytest.raises(T.TooFewUnitsError, match="from 1 unit"):
         T.model_selection(one, ks=[2], methods=["nmf"], seeds=(0,))
     assert T.fit_topics(m, k=3).doc_topic.shape == (3, 3)
+
+
+def test_too_small_a_matrix_keeps_no_term_when_not_strict_and_says_why():
+    """A corpus too small for min_df/max_df (here 4 sentences: max_df=0.3 keeps a word in at most 1.2 of them,
+    fewer than min_df=2) gives an empty matrix with strict=False, and topic_model_problem names the numbers."""
+    toks, _ = make_tables([("d1", "X", ["ban huawei", "huawei deal", "ban deal", "spy ban"])])
+    opts = T.VocabOptions(min_df=2, max_df=0.3, extra_stopwords=())
+    with pytest.raises(ValueError, match="max_df=0.3 corresponds to 1.2 of 4 units"):
+        T.document_term_matrix(toks, options=opts)
+    m = T.document_term_matrix(toks, options=opts, strict=False)
+    assert m.X.shape == (0, 0) and m.n_candidate_units == 4
+    why = T.topic_model_problem(m, k=2)
+    assert why == ("topic model cannot be estimated: 4 sentences with content words; a term must occur in at least "
+                   "min_df=2 and at most max_df=0.3 (1.2) of them, so none can be kept (needs at least 7 sentences)")
+    # documents are checked first, only when given; then units and terms, as fit_topics does
+    assert T.topic_model_problem(m, k=2, n_documents=1).startswith("topic model cannot be estimated: 1 document;")
+    ok = T.document_term_matrix(toks, options=NO_EXTRA)
+    assert T.topic_model_problem(ok, k=2, n_documents=2) == ""
+    assert "k=5 topics need at least 5 sentences and 5 terms" in T.topic_model_problem(ok, k=5)
+    with pytest.raises(T.TooFewUnitsError):
+        T.fit_topics(ok, k=5)
+
+
+def test_no_topic_model_means_empty_comparisons_not_errors():
+    from analysis.measures.registry import TOPIC_MODEL_COLUMNS, topic_model_from_table
+
+    empty = topic_model_from_table(pd.DataFrame(columns=TOPIC_MODEL_COLUMNS))
+    assert empty.k == 0 and T.top_terms(empty).empty and T.representative_units(empty).empty
+    assert T.outlet_topic_shares(empty).empty and T.compare_models(empty, empty).empty
+    assert np.isnan(T.dominant_topic_agreement(empty, empty))

@@ -30,6 +30,28 @@ SMALL_N = 5
 RESAMPLE_LEVELS = ("articles", "units")
 
 
+class CannotEstimateWarning(UserWarning):
+    """A quantity cannot be estimated from this corpus (too few documents, outlets or units); the message
+    says which and why. The function that warns returns an empty or degenerate result instead of failing."""
+
+
+def cannot_estimate(message: str, *, stacklevel: int = 3) -> str:
+    """Say out loud (a :class:`CannotEstimateWarning`, shown in notebooks) that something cannot be estimated;
+    returns ``message``.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _ = cannot_estimate("distinctive words cannot be estimated: 1 outlet")
+    >>> str(w[0].message), w[0].category.__name__
+    ('distinctive words cannot be estimated: 1 outlet', 'CannotEstimateWarning')
+    """
+    import warnings
+
+    warnings.warn(message, CannotEstimateWarning, stacklevel=stacklevel)
+    return message
+
+
 def _stat_fn(stat: str | Callable[[np.ndarray], float]) -> Callable[[np.ndarray], float]:
     if callable(stat):
         return stat

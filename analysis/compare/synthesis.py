@@ -41,6 +41,9 @@ COMPARISON_COLUMNS = ["family", "quantity", "outlet", "estimate", "ci_low", "ci_
                       "unit", "interval", "small_n"]
 #: Fewer evidence units than this and a claim is flagged as thin.
 MIN_EVIDENCE = 5
+#: What a synthesis of fewer than two outlets says about comparing outlets.
+ONE_OUTLET = ("outlet comparisons cannot be estimated: {n} outlet(s); comparing outlets needs at least 2 "
+              "(every claim describes this outlet only)")
 
 
 @dataclass
@@ -69,10 +72,16 @@ class Synthesis:
 
         Columns ``family, quantity, higher, lower, higher_estimate, lower_estimate, interval``. Overlapping
         intervals do not prove equality, and with unit-level intervals a gap describes these articles only.
+        Fewer than two outlets: an empty table and a warning that outlet comparisons cannot be estimated.
         Zero-width intervals (every unit alike, e.g. 0 of 4 sentences, or a single article resampled) carry
         no information about uncertainty, so those outlets are left out of the check.
         """
         rows = []
+        n_outlets = self.comparison["outlet"].nunique() if len(self.comparison) else len(set(self.claims["outlet"]))
+        if n_outlets < 2:
+            from analysis.compare.stats import cannot_estimate
+
+            cannot_estimate(ONE_OUTLET.format(n=n_outlets))
         comp = self.comparison.dropna(subset=["ci_low", "ci_high"])
         comp = comp[comp["ci_high"] - comp["ci_low"] > 1e-12]
         for (fam, q), g in comp.groupby(["family", "quantity"]):
@@ -122,7 +131,8 @@ class _Collector:
         return ci
 
 
-def _caveat(*, n_articles: int, min_articles: int, n: float, unit: str = "", extra: str = "") -> str:
+def _caveat(*, n_articles: int, min_articles: int, n: float, unit: str = "", extra: str = "",
+            interval: str = "") -> str:
     notes = []
     if n_articles == 1:
         notes.append("one article: describes this article, not the outlet")
@@ -130,6 +140,8 @@ def _caveat(*, n_articles: int, min_articles: int, n: float, unit: str = "", ext
         notes.append(f"only {n_articles} articles")
     if not pd.isna(n) and n < MIN_EVIDENCE:
         notes.append(f"only {int(n)} {unit or 'units'}")
+    if interval == "none":
+        notes.append("no interval: fewer than 2 units to resample")
     if extra:
         notes.append(extra)
     return "; ".join(notes)
@@ -167,7 +179,7 @@ class _Builder:
                             "statement": statement, "value": value, "ci_low": ci_low, "ci_high": ci_high, "n": n,
                             "unit": unit, "interval": interval, "n_articles": na,
                             "caveat": _caveat(n_articles=na, min_articles=self.min_articles, n=n, unit=unit,
-                                              extra=extra)})
+                                              extra=extra, interval=interval)})
         if evidence is not None and len(evidence):
             for rank, (_, r) in enumerate(evidence.iterrows(), start=1):
                 self.evidence.append({"claim_id": claim_id, "outlet": outlet, "family": family, "rank": rank,
@@ -210,7 +222,8 @@ def synthesize(
     from analysis.measures import distinctive
     from analysis.measures import frames as framing
     from analysis.measures import tone as sentiment
-    from analysis.measures.registry import MeasureStore, topic_model_from_table
+    from analysis.measures.resources import has_markers
+    from analysis.measures.registry import MeasureStore, topic_model_from_table, topic_model_limits
     from analysis.measures.topics import topic_shares
 
     if hasattr(study, "measures") and hasattr(study, "corpus"):
@@ -250,8 +263,14 @@ def synthesize(
     nmf = topic_model_from_table(store.get("topic_model", **topic_params), seed=seed)
     long = topic_shares(nmf).dropna(subset=["share"])
     tables["topic_shares"] = long
-    tci = C.measure(long, value="share", by=["outlet", "label"], family="topics", quantity="label",
-                    unit="sentences")
+    if nmf.k == 0:   # the corpus is too small for a topic model: say why for every outlet
+        why = topic_model_limits(store, seed=seed) or "topic model cannot be estimated from this corpus"
+        for o in outlets:
+            B.claim(o, "topics", "largest topic", why, unit="sentences", extra="cannot be estimated")
+        tci = pd.DataFrame(columns=["outlet", "label"])
+    else:
+        tci = C.measure(long, value="share", by=["outlet", "label"], family="topics", quantity="label",
+                        unit="sentences")
     long_text = long.merge(sents[["sent_id", "text"]], left_on="unit_id", right_on="sent_id", how="left")
     for o, g in tci.groupby("outlet"):
         top = g.sort_values(["estimate", "label"], ascending=[False, True]).iloc[0]
@@ -266,12 +285,16 @@ def synthesize(
 
     # distinctive words -----------------------------------------------------------------------------------
     counts = store.get("term_counts")
+    no_comparison = distinctive.comparison_problem(counts)
     scores = distinctive.log_odds_dirichlet(counts)
     tables["distinctive"] = scores
     top = distinctive.top_distinctive(scores, n=3, min_count=2)
     ctx = distinctive.distinctive_contexts(scores, corpus.tokens, documents=docs, n=1)
     for o in outlets:
         t = top[top.outlet == o]
+        if no_comparison:
+            B.claim(o, "distinctive words", "top words", no_comparison, extra="cannot be estimated")
+            continue
         if t.empty:
             B.claim(o, "distinctive words", "top words", "no word used twice or more", extra="no evidence")
             continue
@@ -413,13 +436,19 @@ def synthesize(
     cs = store.get("attribution_contexts")
     marks = store.get("attribution_markers")
     tables["attribution_contexts"] = cs
-    acc = cs[cs.accusation]
+    acc = cs[cs["accusation"].astype(bool)] if len(cs) else cs
+    no_markers = not has_markers(store.story)
     if len(acc):
         C.measure(acc.assign(d=acc["distancing"].astype(float)), value="d", by=["outlet"], family="attribution",
                   quantity="share of accusation sentences with a distancing marker", unit="sentences",
                   fixed_quantity=True)
     for o in outlets:
-        a = acc[acc.outlet == o]
+        a = acc[acc["outlet"] == o]
+        if no_markers:
+            B.claim(o, "attribution", "accusations", "attribution cannot be estimated: the story has no "
+                    "accusation/denial markers (add them to the story file)", unit="sentences",
+                    extra="cannot be estimated")
+            continue
         if a.empty:
             B.claim(o, "attribution", "accusations", "no sentence about the accusations", n=0.0, unit="sentences")
             continue
@@ -448,6 +477,10 @@ def synthesize(
                                     for r in pol.table.itertuples()],
                 "min_articles": pol.min_articles, "n_boot": n_boot, "actor_groups": focus,
                 "voice_groups": list(vfocus)}
+    # what this corpus cannot support, said once: every "cannot be estimated" claim, and comparisons of one outlet
+    said = claims.loc[claims["caveat"].str.contains("cannot be estimated", regex=False), "statement"]
+    settings["cannot_estimate"] = list(dict.fromkeys(said)) + ([ONE_OUTLET.format(n=len(outlets))]
+                                                               if len(outlets) < 2 else [])
     return Synthesis(comparison=comparison, claims=claims, evidence=evidence, settings=settings, tables=tables)
 
 

@@ -7,7 +7,7 @@ True
 """
 from analysis.measures.registry import (
     MEASURES, Measure, MeasureStore, clear_measures_cache, compute_measures, topic_model_from_table,
-    topic_plan, write_measures,
+    topic_plan, write_measures, TOPIC_MODEL_COLUMNS, topic_model_limits,
 )
 from analysis.measures.cache import (
     MEASURES_CACHE_FORMAT, cache_root, corpus_fingerprint, document_keys, files_digest, in_corpus_order,
@@ -50,7 +50,7 @@ from analysis.measures.tone import (
 from analysis.measures.topics import (
     DocTermMatrix, document_term_matrix, TooFewUnitsError, TopicModel, fit_topics, top_terms, npmi_coherence,
     matched_jaccard, topic_stability, model_selection, choose_k, topic_shares, outlet_topic_shares,
-    representative_units, compare_models, dominant_topic_agreement,
+    representative_units, compare_models, dominant_topic_agreement, topic_model_problem,
 )
 from analysis.measures.vocab import NEWS_STOPWORDS_FILE, VocabOptions, content_terms, load_stopwords, ngrams
 
@@ -81,4 +81,5 @@ __all__ = [
     'noun_phrase',
     'DEFAULT_PRESENCE', 'PRESENCE_GRID', 'PresenceCV', 'learn_presence_rule', 'presence_block',
     'write_presence_block',
+    'vader_scores', 'voices', 'write_measures', 'TOPIC_MODEL_COLUMNS', 'topic_model_limits', 'topic_model_problem',
 ]

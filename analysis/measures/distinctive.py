@@ -25,7 +25,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.compare.stats import cannot_estimate
 from analysis.measures.vocab import VocabOptions, content_terms
+
+#: Columns of :func:`log_odds_dirichlet` after the group column (also those of its empty result).
+SCORE_COLUMNS = ["term", "count", "count_rest", "freq", "total", "prior", "delta", "se", "z", "rank"]
 
 #: Unigram content words, no document-frequency filter: distinctive words are often rare.
 DEFAULT_OPTIONS = VocabOptions(min_df=1)
@@ -67,6 +71,21 @@ def term_counts(
     return out.sort_values([by, "term"]).reset_index(drop=True)
 
 
+def comparison_problem(counts: pd.DataFrame, *, by: str = "outlet") -> str:
+    """Why distinctive words cannot be estimated from ``counts`` (``""`` when they can): each group is compared
+    with the others pooled, so it takes at least two groups with counted words.
+
+    >>> comparison_problem(pd.DataFrame({"outlet": ["A", "A"], "term": ["ban", "deal"], "count": [2, 1]}))
+    "distinctive words cannot be estimated: 1 outlet ('A'); each outlet is compared with the others, so at least 2 outlets with words are needed"
+    """
+    groups = sorted(counts.loc[counts["count"] > 0, by].dropna().unique(), key=str) if len(counts) else []
+    if len(groups) >= 2:
+        return ""
+    named = f" ({', '.join(repr(g) for g in groups)})" if groups else ""
+    return (f"distinctive words cannot be estimated: {len(groups)} {by}{'s' * (len(groups) != 1)}{named}; each {by} "
+            f"is compared with the others, so at least 2 {by}s with words are needed")
+
+
 def log_odds_dirichlet(
     counts: pd.DataFrame,
     *,
@@ -82,8 +101,13 @@ def log_odds_dirichlet(
     prior get the smallest prior count. Returns one row per group and term with ``count, count_rest,
     freq`` (per 1,000 group words), ``total`` (corpus count), ``prior`` (the pseudo-count ``a_w`` added to
     both sides; with the default prior it equals ``prior_scale * total``), ``delta, se, z`` and ``rank``
-    (1 = most distinctive of the group, by z).
+    (1 = most distinctive of the group, by z). Fewer than two groups: an empty table and a
+    :class:`analysis.compare.stats.CannotEstimateWarning` (:func:`comparison_problem`).
     """
+    problem = comparison_problem(counts, by=by)
+    if problem:
+        cannot_estimate(problem)
+        return pd.DataFrame(columns=[by, *SCORE_COLUMNS])
     wide = counts.pivot_table(index=by, columns="term", values="count", aggfunc="sum", fill_value=0)
     groups, terms = wide.index.to_numpy(), wide.columns.to_numpy()
     Y = wide.to_numpy(dtype=float)                       # groups x terms
@@ -135,7 +159,11 @@ def exclusive_word_evidence(
     >>> c = pd.DataFrame({"outlet": ["A", "B"], "term": ["ban", "deal"], "count": [50, 50]})
     >>> int(exclusive_word_evidence(c).set_index("outlet").loc["A", "min_count"]) > 1
     True
+
+    Fewer than two groups: an empty table (there is no "rest" to compare with; :func:`comparison_problem`).
     """
+    if comparison_problem(counts, by=by):
+        return pd.DataFrame(columns=[by, "n_words", "delta_exclusive", "z_once", "min_count"])
     n_i = counts.groupby(by)["count"].sum()
     n = float(n_i.sum())
     a0 = prior_scale * n

@@ -143,6 +143,8 @@ def _resolve_k(store, kw: dict) -> dict:
     from analysis.measures.topics import choose_k
 
     sel = store.get("topic_selection", unit=kw["unit"], min_df=kw["min_df"], max_df=kw["max_df"], seed=kw["seed"])
+    if sel.empty:   # too small a corpus: k = 0, the topic model is an empty table (topic_model_limits says why)
+        return {**kw, "k": 0}
     method = kw["method"] if kw["method"] in set(sel["method"]) else "nmf"
     return {**kw, "k": choose_k(sel, method=method, min_stability=0.8)}
 
@@ -185,16 +187,23 @@ def _markers(c, story):
 
 
 def _topic_selection(c, story, *, unit="sent_id", min_df=2, max_df=0.3, ks, methods, seeds, n_top=10, seed=42):
-    from analysis.measures.topics import VocabOptions, document_term_matrix, model_selection
+    from analysis.measures.topics import VocabOptions, document_term_matrix, model_selection, topic_model_problem
 
     dtm = document_term_matrix(c.tokens, unit=unit, sentences=c.sentences,
-                               options=VocabOptions(min_df=min_df, max_df=max_df))
-    return model_selection(dtm, ks=list(ks), methods=tuple(methods), seeds=tuple(seeds), n_top=n_top)
+                               options=VocabOptions(min_df=min_df, max_df=max_df), strict=False)
+    # a corpus too small for the smallest k gets an empty selection (k = 0); larger k it cannot fit are left out
+    n_docs = len(c.documents)
+    ks = [k for k in ks if not topic_model_problem(dtm, k=int(k))]
+    if ks and topic_model_problem(dtm, k=min(ks), n_documents=n_docs):
+        ks = []
+    return model_selection(dtm, ks=ks, methods=tuple(methods), seeds=tuple(seeds), n_top=n_top)
 
 
 def _topic_model(c, story, *, unit="sent_id", min_df=2, max_df=0.3, k, method="nmf", seed=42):
     from analysis.measures.topics import VocabOptions, document_term_matrix, fit_topics, topic_shares
 
+    if int(k) == 0:   # the corpus is too small for a topic model (see topic_model_limits): no rows
+        return pd.DataFrame(columns=TOPIC_MODEL_COLUMNS)
     dtm = document_term_matrix(c.tokens, unit=unit, sentences=c.sentences,
                                options=VocabOptions(min_df=min_df, max_df=max_df))
     model = fit_topics(dtm, k=int(k), method=method, seed=seed)
@@ -267,6 +276,10 @@ def topic_model_from_table(table: pd.DataFrame, *, method: str = "nmf", seed: in
     units = table[table["kind"] == "unit"]
     terms = table[table["kind"] == "term"]
     k = int(units["topic"].max()) if len(units) else 0
+    if k == 0:   # no topic model (the corpus was too small): k = 0, no units, no terms
+        meta = [c for c in ("unit_id", "doc_id", "outlet", "n_terms", "text") if c in table.columns]
+        return TopicModel(method=method, k=0, seed=seed, doc_topic=np.zeros((0, 0)), topic_term=np.zeros((0, 0)),
+                          terms=np.asarray([], dtype=object), units=pd.DataFrame(columns=meta), estimator=None)
     unit_ids = list(dict.fromkeys(units["unit_id"]))
     doc_topic = (units.pivot(index="unit_id", columns="topic", values="share").reindex(unit_ids).to_numpy(float))
     term_ids = list(dict.fromkeys(terms["unit_id"]))
@@ -275,6 +288,34 @@ def topic_model_from_table(table: pd.DataFrame, *, method: str = "nmf", seed: in
     unit_table = units.drop_duplicates("unit_id")[meta].reset_index(drop=True)
     return TopicModel(method=method, k=k, seed=seed, doc_topic=doc_topic, topic_term=topic_term,
                       terms=np.asarray(term_ids, dtype=object), units=unit_table, estimator=None)
+
+
+#: Columns of the ``topic_model`` measure's table (also those of its empty table when no model can be fitted).
+TOPIC_MODEL_COLUMNS = ["kind", "unit_id", "doc_id", "outlet", "topic", "label", "share", "n_terms", "text"]
+
+
+def topic_model_limits(store: "MeasureStore", *, unit: str = "sent_id", min_df: int | float = 2,
+                       max_df: int | float = 0.3, seed: int = 42) -> str:
+    """Why the store's corpus is too small for the ``topic_selection``/``topic_model`` measures with these
+    parameters (``""`` when a topic model can be estimated): e.g. ``"topic model cannot be estimated: 1
+    document; needs at least 2 (no fewer documents than topics, k=2)"``. Then ``topic_selection`` is empty
+    and ``topic_model`` resolves ``k="auto"`` to 0 and has no rows.
+
+    >>> import analysis
+    >>> from analysis.story import resolve_story
+    >>> topic_model_limits(MeasureStore(analysis.build_corpus(progress=False), resolve_story(None)))
+    ''
+    """
+    from analysis.measures.topics import VocabOptions, document_term_matrix, topic_model_problem
+
+    kw = store.resolve("topic_selection", unit=unit, min_df=min_df, max_df=max_df, seed=seed)
+    c = store.corpus
+    dtm = document_term_matrix(c.tokens, unit=unit, sentences=c.sentences,
+                               options=VocabOptions(min_df=min_df, max_df=max_df), strict=False)
+    ks = [int(k) for k in kw["ks"]]
+    if not ks:
+        return "topic model cannot be estimated: no candidate number of topics"
+    return topic_model_problem(dtm, k=min(ks), n_documents=len(c.documents))
 
 
 def topic_plan(n_units: int, *, seed: int = 42) -> dict:
@@ -444,4 +485,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 __all__ = ["MEASURES", "Measure", "MeasureStore", "clear_measures_cache", "compute_measures", "main",
-           "topic_model_from_table", "topic_plan", "write_measures"]
+           "topic_model_from_table", "topic_plan", "write_measures", "TOPIC_MODEL_COLUMNS", "topic_model_limits"]

@@ -48,6 +48,8 @@ class DocTermMatrix:
     units: pd.DataFrame
     unit: str
     options: VocabOptions = field(default_factory=VocabOptions)
+    #: units with at least one content term before the ``min_df``/``max_df`` filter (-1: not recorded)
+    n_candidate_units: int = -1
 
 
 def _with_unit(tokens: pd.DataFrame, unit: str, sentences: pd.DataFrame | None) -> pd.DataFrame:
@@ -64,13 +66,15 @@ def document_term_matrix(
     unit: str = "sent_id",
     sentences: pd.DataFrame | None = None,
     options: VocabOptions = VocabOptions(),
+    strict: bool = True,
 ) -> DocTermMatrix:
     """Units x terms count matrix built from the ``tokens`` table (sparse; no dense intermediate).
 
     ``unit`` is a tokens column (``sent_id``, ``doc_id``) or a sentences column (``para_id``; then
     pass ``sentences``). Giving ``sentences`` also attaches ``outlet`` and the unit's ``text``.
     Units left with no term after filtering are dropped. ``min_df``/``max_df`` that contradict each other
-    for this number of units raise ``ValueError``.
+    for this number of units raise ``ValueError``; with ``strict=False`` (a corpus too small for the
+    options) they keep no term and the matrix is empty (:func:`topic_model_problem` says why).
 
     >>> toks = pd.DataFrame({"doc_id": ["d"] * 3, "sent_id": ["a", "a", "b"], "token_i": [0, 1, 2],
     ...     "lemma": ["base", "station", "base"], "pos": ["NOUN"] * 3, "is_stop": [False] * 3})
@@ -89,7 +93,12 @@ def document_term_matrix(
     pairs = long.drop_duplicates([unit, "term"])
     n_units = long[unit].nunique()
     df = pairs["term"].value_counts()
-    min_df, max_df = options.df_bounds(n_units)
+    try:
+        min_df, max_df = options.df_bounds(n_units)
+    except ValueError:
+        if strict:
+            raise
+        min_df, max_df = np.inf, -np.inf   # no term can be kept
     keep_terms = df[(df >= min_df) & (df <= max_df)].index
     long = long[long["term"].isin(keep_terms)]
     vocab = np.array(sorted(map(str, keep_terms)), dtype=object)
@@ -110,7 +119,48 @@ def document_term_matrix(
             meta = meta.groupby(unit, sort=False).agg(outlet=("outlet", "first"), text=("text", " ".join)).reset_index()
         cols = [c for c in ("outlet", "text") if c in meta.columns]
         units = units.merge(meta[[unit, *cols]].rename(columns={unit: "unit_id"}), on="unit_id", how="left")
-    return DocTermMatrix(X=X, terms=vocab, units=units, unit=unit, options=options)
+    return DocTermMatrix(X=X, terms=vocab, units=units, unit=unit, options=options, n_candidate_units=int(n_units))
+
+
+#: What a unit column is called in messages.
+_UNIT_WORDS = {"sent_id": "sentence", "para_id": "paragraph", "doc_id": "document"}
+
+
+def topic_model_problem(dtm: DocTermMatrix, *, k: int, n_documents: int | None = None) -> str:
+    """Why a topic model with ``k`` topics cannot be estimated from ``dtm`` (``""`` when it can).
+
+    Checked in order: fewer documents than topics (only when ``n_documents`` is given), a ``min_df``/``max_df`` pair that keeps no term for this few units (the matrix was built with
+    ``strict=False``), and fewer than ``max(2, k)`` units or ``k`` terms (:class:`TooFewUnitsError`).
+
+    >>> toks = pd.DataFrame({"doc_id": "d", "sent_id": ["a", "a", "b"], "token_i": [0, 1, 2],
+    ...     "lemma": ["ban", "spy", "deal"], "pos": "NOUN", "is_stop": False})
+    >>> m = document_term_matrix(toks, options=VocabOptions(min_df=1, extra_stopwords=()))
+    >>> topic_model_problem(m, k=2, n_documents=1)
+    'topic model cannot be estimated: 1 document; needs at least 2 (no fewer documents than topics, k=2)'
+    >>> topic_model_problem(m, k=2), topic_model_problem(m, k=3)
+    ('', 'topic model cannot be estimated: 2 sentences and 3 terms left after the document-frequency filter (min_df=1, max_df=1.0); k=3 topics need at least 3 sentences and 3 terms')
+    """
+    what = _UNIT_WORDS.get(dtm.unit, "unit")
+    n_docs = int(n_documents) if n_documents is not None else None
+    if n_docs is not None and n_docs < k:
+        return (f"topic model cannot be estimated: {n_docs} document{'s' * (n_docs != 1)}; needs at least {k} "
+                f"(no fewer documents than topics, k={k})")
+    n_units, n_terms = dtm.X.shape
+    opts, n_cand = dtm.options, dtm.n_candidate_units
+    if n_terms == 0 and n_cand > 0:
+        lo, hi = (v * n_cand if isinstance(v, float) else float(v) for v in (opts.min_df, opts.max_df))
+        if hi < lo:
+            need = int(np.ceil(opts.min_df / opts.max_df)) if isinstance(opts.max_df, float) and opts.max_df > 0 else None
+            return (f"topic model cannot be estimated: {n_cand} {what}{'s' * (n_cand != 1)} with content words; a "
+                    f"term must occur in at least min_df={opts.min_df!r} and at most max_df={opts.max_df!r} "
+                    f"({hi:g}) of them, so none can be kept"
+                    + (f" (needs at least {need} {what}s)" if need else ""))
+    if n_units < max(2, k) or n_terms < k:
+        of = f" of {n_cand} with content words" if n_cand > n_units else ""
+        return (f"topic model cannot be estimated: {n_units} {what}{'s' * (n_units != 1)}{of} and {n_terms} "
+                f"term{'s' * (n_terms != 1)} left after the document-frequency filter (min_df={opts.min_df!r}, "
+                f"max_df={opts.max_df!r}); k={k} topics need at least {max(2, k)} {what}s and {k} terms")
+    return ""
 
 
 class TooFewUnitsError(ValueError):
@@ -367,6 +417,9 @@ def outlet_topic_shares(
     (``"articles"``, ``"sentences"`` or ``"none"``: nothing to resample).
     """
     long = topic_shares(model)
+    if model.k == 0:   # no topic model (a corpus too small for one): no shares to compare
+        return pd.DataFrame(columns=[by, "topic", "label", "estimate", "ci_low", "ci_high", "n_units", "n_clusters",
+                                     "small_n", "interval"])
     if by not in long.columns:
         raise KeyError(f"{by!r} not in the units table; build the matrix with sentences= to get outlets")
     if cluster != "auto":
@@ -411,6 +464,9 @@ def compare_models(a: TopicModel, b: TopicModel, *, n_top: int = 10) -> pd.DataF
     Topics are paired one-to-one by cosine similarity of their word distributions (needs the same
     vocabulary). Returns ``topic_a, topic_b, cosine, jaccard_top, label_a, label_b``.
     """
+    cols = ["topic_a", "topic_b", "cosine", "jaccard_top", "label_a", "label_b"]
+    if a.k == 0 or b.k == 0:   # no topic model (a corpus too small for one): nothing to match
+        return pd.DataFrame(columns=cols)
     if list(a.terms) != list(b.terms):
         raise ValueError("models must share one vocabulary (fit both on the same DocTermMatrix)")
     A = a.topic_term / np.linalg.norm(a.topic_term, axis=1, keepdims=True)
@@ -426,8 +482,13 @@ def compare_models(a: TopicModel, b: TopicModel, *, n_top: int = 10) -> pd.DataF
 
 
 def dominant_topic_agreement(a: TopicModel, b: TopicModel) -> float:
-    """Adjusted Rand index between the units' dominant topics in two models (1 = same partition)."""
+    """Adjusted Rand index between the units' dominant topics in two models (1 = same partition); NaN when
+    either has no topics (a corpus too small for a topic model)."""
     from sklearn.metrics import adjusted_rand_score
 
+    if a.k == 0 or b.k == 0 or len(a.doc_topic) != len(b.doc_topic):
+        return float("nan")   # no model, or models of different units: no agreement to measure
     ok = ~(np.isnan(a.doc_topic).any(axis=1) | np.isnan(b.doc_topic).any(axis=1))
+    if not ok.any():
+        return float("nan")
     return float(adjusted_rand_score(a.doc_topic[ok].argmax(axis=1), b.doc_topic[ok].argmax(axis=1)))

@@ -8,7 +8,7 @@ True
 """
 from analysis.viz.style import (
     set_style, distinct_colors, outlet_colors, category_colors, row_height, label_with_n, words, save_figure, figure_text,
-    escaped_style,
+    escaped_style, placeholder_figure,
     PALETTE, UNNAMED_COLORS,
 )
 from analysis.viz.corpus import (plot_lines_by_rule, plot_kept_vs_removed, plot_text_per_outlet, plot_top_entities)
@@ -40,6 +40,7 @@ __all__ = ['escaped_style', 'figure_text',
     'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words',
     'EXPLORER_CSP', 'EXPLORER_SCRIPT_HASH', 'json_for_html', 'script_hash',
     'plot_attribution_scores',
+    'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words', 'placeholder_figure',
 ]
 from analysis.viz.evidence import (evidence_data, evidence_explorer_html, write_explorer_page)
 __all__ += ['evidence_data', 'evidence_explorer_html', 'write_explorer_page']

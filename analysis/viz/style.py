@@ -108,6 +108,25 @@ def words(name: str) -> str:
     return known.get(name, name.replace("_", " "))
 
 
+def placeholder_figure(message: str, *, title: str | None = None, figsize: tuple[float, float] = (6.8, 2.4)):
+    """A figure that says what cannot be shown and why (drawn instead of a plot of an empty table).
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> fig = placeholder_figure("distinctive words cannot be estimated: 1 outlet", title="Fightin' words")
+    >>> sorted(figure_text(fig))
+    ["Fightin' words", 'distinctive words cannot be estimated: 1 outlet']
+    """
+    import textwrap
+
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    ax.text(0.5, 0.5, textwrap.fill(str(message), 70), ha="center", va="center", fontsize=10, color="0.25",
+            transform=ax.transAxes, bbox=dict(boxstyle="round,pad=0.6", fc="0.96", ec="0.8"))
+    return fig
+
+
 def save_figure(fig, name: str, *, out_dir: str | Path | None = None, dpi: int = 150) -> Path:
     """Write ``fig`` as ``<out_dir>/<name>.png`` and return the path.
 

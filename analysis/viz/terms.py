@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.viz.style import row_height
+from analysis.viz.style import placeholder_figure, row_height
 
 def plot_fightin_words(scores: pd.DataFrame, *, by: str = "outlet", n_label: int = 8, z_line: float = 1.96,
                        colors: dict | None = None, max_groups: int = 8):
@@ -21,9 +21,14 @@ def plot_fightin_words(scores: pd.DataFrame, *, by: str = "outlet", n_label: int
 
     The ``n_label`` highest-z terms are named (pale: below ``z_line``; solid: above it); grey points are
     the rest of the vocabulary. This is the view of Monroe et al. (2008), Fig. 1-6. Only the
-    ``max_groups`` groups with most words get a panel (all groups are still in ``scores``).
+    ``max_groups`` groups with most words get a panel (all groups are still in ``scores``). Empty ``scores``
+    (fewer than two outlets: nothing to compare) give a figure that says so.
     """
     import matplotlib.pyplot as plt
+
+    if scores.empty:
+        return placeholder_figure(f"distinctive words cannot be estimated: each {by} is compared with the others, "
+                                  f"so at least 2 {by}s with words are needed", title="Distinctive words")
 
     size = scores.groupby(by)["count"].sum().sort_values(ascending=False)
     groups = sorted(size.index[:max_groups])
@@ -73,6 +78,7 @@ def plot_term_rates(rates: pd.DataFrame, *, by: str = "outlet", value: str = "ra
 
     Terms used fewer than ``min_total`` times in the whole corpus are left out; only the ``max_groups``
     outlets with most words get a column. ``title`` names the term list (e.g. the story's framing terms).
+    No term used ``min_total`` times (or no term list): a figure that says the rates cannot be estimated.
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -81,6 +87,9 @@ def plot_term_rates(rates: pd.DataFrame, *, by: str = "outlet", value: str = "ra
     rates = rates[rates[by].isin(size.index[:max_groups])]
     tot = rates.groupby("term")["n"].sum()
     r = rates[rates["term"].isin(tot[tot >= min_total].index)]
+    if r.empty:
+        why = "no term list" if rates.empty else f"no listed term is used {min_total} or more times"
+        return placeholder_figure(f"term rates cannot be estimated: {why}", title=title)
     order = r.drop_duplicates("term").sort_values(["group", "term"])
     row_labels = [f"{t}  ({g.replace('_', ' ')})" for g, t in zip(order["group"], order["term"])]
     val = r.pivot(index="term", columns=by, values=value).loc[order["term"]].astype(float)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.tone import METHOD_LABELS, METHODS, method_agreement
-from analysis.viz.style import outlet_colors, row_height, words
+from analysis.viz.style import outlet_colors, placeholder_figure, row_height, words
 
 def _outlet_order(tone: pd.DataFrame) -> list[str]:
     return sorted(tone["outlet"].astype(str).unique())
@@ -90,7 +90,8 @@ def plot_actor_heatmap(
     """Outlet x actor heatmap of mean tone; each cell shows the mean, its interval and the sentence count.
 
     Cells with fewer than ``min_sentences`` sentences are left blank (grey). ``interval_unit`` names
-    what the bootstrap resampled (``"sentences"`` or ``"articles"``) in the subtitle.
+    what the bootstrap resampled (``"sentences"`` or ``"articles"``) in the subtitle. When no cell has
+    ``min_sentences`` sentences the figure says that the tone toward actors cannot be estimated.
     """
     import matplotlib.pyplot as plt
 
@@ -98,7 +99,10 @@ def plot_actor_heatmap(
     if actors is not None:
         t = t[t["actor"].isin(list(actors))]
     if t.empty:
-        raise ValueError("no outlet x actor cell has enough sentences to plot")
+        n_actors = len(list(actors)) if actors is not None else actor_outlet["actor"].nunique()
+        return placeholder_figure(
+            f"tone toward actors cannot be estimated: no outlet x actor cell has {min_sentences} or more sentences "
+            f"({n_actors} actor group{'s' * (n_actors != 1)} asked for)", title="Tone toward actors")
     rows = list(actors) if actors is not None else (
         t.groupby("actor")["n_units"].sum().sort_values(ascending=False).index.tolist())
     rows = [a for a in rows if a in set(t["actor"])]

@@ -14,11 +14,21 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.topics import TopicModel, top_terms
-from analysis.viz.style import outlet_colors
+from analysis.viz.style import outlet_colors, placeholder_figure
+
+#: What the topic figures say when the corpus was too small for a topic model.
+NO_TOPIC_MODEL = ("topic model cannot be estimated: this corpus has too few documents, sentences or terms "
+                  "for the smallest number of topics (see the printed reason)")
 
 def plot_model_selection(selection: pd.DataFrame):
-    """Two panels, coherence and stability against ``k`` (mean and range over seeds, one line per method)."""
+    """Two panels, coherence and stability against ``k`` (mean and range over seeds, one line per method).
+
+    An empty selection (a corpus too small for a topic model) gives a figure that says so.
+    """
     import matplotlib.pyplot as plt
+
+    if selection.empty:
+        return placeholder_figure(NO_TOPIC_MODEL, title="Topic model selection")
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharex=True)
     for ax, col, title in zip(axes, ["npmi", "stability"],
@@ -39,8 +49,11 @@ def plot_model_selection(selection: pd.DataFrame):
 
 
 def plot_top_terms(model: TopicModel, *, n: int = 8):
-    """One horizontal bar panel per topic with its ``n`` heaviest terms."""
+    """One horizontal bar panel per topic with its ``n`` heaviest terms (no topics: a figure that says so)."""
     import matplotlib.pyplot as plt
+
+    if model.k == 0:
+        return placeholder_figure(NO_TOPIC_MODEL, title="Top terms per topic")
 
     tt = top_terms(model, n=n)
     cols = min(model.k, 4)
@@ -60,10 +73,13 @@ def plot_top_terms(model: TopicModel, *, n: int = 8):
 def plot_share_heatmap(shares: pd.DataFrame, *, by: str = "outlet", max_groups: int = 20):
     """Outlet x topic heatmap of mean shares, each cell annotated with its interval.
 
-    Only the ``max_groups`` outlets with most units are drawn.
+    Only the ``max_groups`` outlets with most units are drawn; no shares: a figure that says so.
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
+
+    if shares.empty or shares["estimate"].isna().all():
+        return placeholder_figure(NO_TOPIC_MODEL, title="Topic shares per outlet")
 
     size = shares.groupby(by)["n_units"].max().sort_values(ascending=False)
     shares = shares[shares[by].isin(size.index[:max_groups])]
@@ -93,10 +109,12 @@ def plot_share_intervals(shares: pd.DataFrame, *, by: str = "outlet", colors: di
                          max_groups: int = 12):
     """Point-and-interval plot per topic; one row per outlet, one marker style per ``interval`` kind.
 
-    Only the ``max_groups`` outlets with most units are drawn.
+    Only the ``max_groups`` outlets with most units are drawn; no shares: a figure that says so.
     """
     import matplotlib.pyplot as plt
 
+    if shares.empty or shares["estimate"].isna().all():
+        return placeholder_figure(NO_TOPIC_MODEL, title="Topic shares per outlet")
     labels = list(dict.fromkeys(shares.sort_values("topic")["label"]))
     size = shares.groupby(by)["n_units"].max().sort_values(ascending=False)
     groups = sorted(size.index[:max_groups])
