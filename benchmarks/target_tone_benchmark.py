@@ -61,7 +61,7 @@ from analysis.validate.tone_validation import (  # noqa: E402
 
 GOAL = 0.65
 SEED = 42
-CS = (0.003, 0.01, 0.03)
+CS = (0.002, 0.005, 0.02)
 
 
 def target_matrix(targets: pd.DataFrame, texts: list[str], sent: np.ndarray, span: np.ndarray,
@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache-dir", type=Path, default=get_settings().cache_dir / "tone_embeddings")
     ap.add_argument("--max-chunks", type=int, default=None,
                     help="use only the first N seeded chunks of 500 sentences (compute budget)")
+    ap.add_argument("--max-rated-chunks", type=int, default=None,
+                    help="the same for the VADER sets behind the hybrid baselines")
+    ap.add_argument("--skip-hybrid", action="store_true", help="leave out the two hybrid baselines")
     ap.add_argument("--n-boot", type=int, default=1000)
     ap.add_argument("--write-model", action="store_true")
     ap.add_argument("--out", type=Path, default=TARGET_MODEL_PATH)
@@ -120,12 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     vp, v_cuts = proxy_cv(v, y, groups)
     add("vader (sentence tone)", vp, f"cut-offs per fold {v_cuts}")
     hybrid_scores = {}
+    loaded = None
     try:
         from sentiment_benchmark import load_rated_domains
 
-        loaded = load_rated_domains(args.ratings, args.newsmtsc, args.cache_dir, max_chunks=args.max_chunks)
+        if not args.skip_hybrid:
+            loaded = load_rated_domains(args.ratings, args.newsmtsc, args.cache_dir, max_chunks=args.max_rated_chunks,
+                                        max_news_chunks=args.max_chunks)
     except ImportError:
-        loaded = None
+        pass
     if loaded is not None:
         rated, emb = loaded
         Xr = tone_features(rated["text"], embeddings=emb, vader=vader_scores(rated["text"].tolist()),

@@ -14,7 +14,7 @@ The sentence tone of :mod:`analysis.measures.tone` gives every actor a sentence 
 
 It was trained on NewsMTSC (Hamborg & Donnay 2021; 7,758 English news sentences, 8,739 targets, MIT) with
 grouped cross-validation (folds by sentence); the weights and the cross-validated macro-F1 with its bootstrap
-interval are in ``analysis/data/target_tone_model.json`` (+ ``target_tone_coef.npy``); the benchmark
+interval are in ``analysis/data/target_tone_model.json`` (+ ``target_tone_model_weights.npy``); the benchmark
 ``benchmarks/target_tone_benchmark.py`` regenerates both. The score of a mention is
 ``P(positive) - P(negative)`` on -1..1 and its class is the most probable one.
 
@@ -463,7 +463,7 @@ def _prob_table(p: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def target_tone(
+def score_mentions(
     sentences: pd.DataFrame,
     tokens: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -478,7 +478,7 @@ def target_tone(
 
     >>> import analysis                                                              # doctest: +SKIP
     >>> c = analysis.build_corpus(); m = analysis.open_study().measure("actor_mentions")   # doctest: +SKIP
-    >>> target_tone(c.sentences, c.tokens, m).columns.tolist() == TARGET_COLUMNS   # doctest: +SKIP
+    >>> score_mentions(c.sentences, c.tokens, m).columns.tolist() == TARGET_COLUMNS   # doctest: +SKIP
     True
     """
     model = model or load_target_model()

