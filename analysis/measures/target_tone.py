@@ -352,9 +352,10 @@ def fit_target_model(
 ) -> TargetToneModel:
     """Fit the 3-class logistic regression (labels from :data:`CLASSES`) on standardised features.
 
-    >>> rng = np.random.default_rng(0); X = rng.normal(size=(60, 2)); y = np.array(CLASSES)[(X[:, 0] > 0) + (X[:, 0] > 1)]
+    >>> rng = np.random.default_rng(0); X = rng.normal(size=(60, 2))
+    >>> y = np.array(CLASSES)[(X[:, 0] > 0).astype(int) + (X[:, 0] > 1)]
     >>> m = fit_target_model(X, y, C=10.0)
-    >>> m.predict_proba(np.array([[3.0, 0.0]])).argmax()
+    >>> int(m.predict_proba(np.array([[3.0, 0.0]])).argmax())
     2
     """
     from sklearn.linear_model import LogisticRegression

@@ -579,7 +579,7 @@ def tone_model_validation(model: ToneModel | None = None) -> pd.DataFrame:
     (metrics ``pearson_r_ci_low``/``pearson_r_ci_high`` give its 95% bootstrap interval).
 
     >>> t = tone_model_validation()
-    >>> set(t["method"]) == {"hybrid", "vader"}
+    >>> {"hybrid", "vader"} <= set(t["method"])
     True
     """
     model = model or load_tone_model()

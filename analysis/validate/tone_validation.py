@@ -763,7 +763,7 @@ def seeded_chunks(n: int, *, chunk_size: int = 500, seed: int = 42, max_chunks: 
     Taking the first ``max_chunks`` chunks gives a seeded random subsample that grows with the budget.
 
     >>> [c.tolist() for c in seeded_chunks(5, chunk_size=2, seed=0)]
-    [[4, 2], [1, 3], [0]]
+    [[2, 4], [3, 0], [1]]
     """
     order = np.random.default_rng(seed).permutation(n)
     chunks = [order[c:c + chunk_size] for c in range(0, n, chunk_size)]
