@@ -301,6 +301,7 @@ def target_features(
     embedding_window: int = 8,
     cache_dir: str | Path | None = None,
     embeddings: tuple[np.ndarray, np.ndarray] | None = None,
+    batch_size: int = 32,
 ) -> np.ndarray:
     """The model's feature matrix, one row per target: ``[sentence embedding | span embedding | syntax]``.
 
@@ -309,7 +310,7 @@ def target_features(
     same order. ``embeddings`` (the pair :func:`embed_spans` returns) skips the embedding step.
     """
     sent, span = embeddings if embeddings is not None else embed_spans(
-        texts, spans, window=embedding_window, cache_dir=cache_dir)
+        texts, spans, window=embedding_window, cache_dir=cache_dir, batch_size=batch_size)
     idx = np.array([i for i, _, _ in spans], dtype=int)
     syn = syntax_features(tokens, targets, window=window)
     return np.hstack([sent[idx].astype(float), span.astype(float), syn])
@@ -476,6 +477,8 @@ def score_mentions(
     ``sentences`` is ``Corpus.sentences``, ``tokens`` ``Corpus.tokens`` and ``mentions`` the
     ``actor_mentions`` measure (offsets into the clean document text). Returns :data:`TARGET_COLUMNS`: one
     row per mention with the class probabilities, the most probable class and ``tone = P(pos) - P(neg)``.
+    Sentences are embedded one at a time (no padding), so a document's scores do not depend on which other
+    documents are scored with it (the per-document cache equals a fresh run to the last bit).
 
     >>> import analysis                                                              # doctest: +SKIP
     >>> c = analysis.build_corpus(); m = analysis.open_study().measure("actor_mentions")   # doctest: +SKIP
@@ -495,7 +498,8 @@ def score_mentions(
     base = m["sent_id"].map(sents["start_char"]).astype(int)
     spans = [(pos[s], int(a - b0), int(e - b0)) for s, a, e, b0 in zip(m["sent_id"], m["start_char"], m["end_char"], base)]
     tok = tokens[tokens["sent_id"].isin(pos)]
-    X = target_features(texts, spans, tok, m, window=model.window, embedding_window=model.embedding_window)
+    X = target_features(texts, spans, tok, m, window=model.window, embedding_window=model.embedding_window,
+                        batch_size=1)
     probs = _prob_table(model.predict_proba(X))
     out = pd.concat([m.reset_index(drop=True), probs], axis=1)
     out["outlet"] = out["sent_id"].map(sents["outlet"]) if "outlet" in sents.columns else "all"
