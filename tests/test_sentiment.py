@@ -72,8 +72,17 @@ def test_committed_model_shape_and_validation_record():
     assert m.coef.shape == (384 + len(S.VADER_FEATURES),)
     v = S.tone_model_validation(m)
     held = v[(v.method == "hybrid") & (v.metric == "pearson_r")]
-    assert set(held.domain) == {"tweets", "movie reviews", "product reviews", "mean"}
+    assert set(held.domain) == {"tweets", "movie reviews", "product reviews", "news", "mean"}
     assert held["value"].between(-1, 1).all()
+    # trained with news in the mix, with its provenance and the news figures inside
+    assert set(m.meta["trained_on"]) == {"tweets", "movie reviews", "product reviews", "news"}
+    assert m.meta["trained"] and "NewsMTSC" in " ".join(m.meta["source"])
+    news = v[v.method == "hybrid (news in training)"].set_index("metric")["value"]
+    assert news["pearson_r_ci_low"] <= news["pearson_r"] <= news["pearson_r_ci_high"]
+    cal = S.tone_model_calibration(m)
+    assert set(cal["method"]) == {"vader", "hybrid without news", "hybrid"}
+    assert set(cal["threshold"]) == set(m.meta["validation"]["thresholds"])
+    assert np.allclose(cal.groupby(["method", "threshold"])["share_method"].sum(), 1.0)
 
 
 @needs_embeddings
@@ -186,6 +195,18 @@ def test_method_agreement_identical_and_reversed():
     assert agr.loc[("a", "b"), "same_class"] == 1.0
     assert agr.loc[("a", "c"), "spearman_r"] == pytest.approx(-1.0)
     assert agr.loc[("a", "c"), "same_class"] == pytest.approx(0.2)   # only the neutral sentence agrees
+
+
+def test_method_disagreements_counts_classes_and_blind_spots():
+    t = pd.DataFrame({"sent_id": [1, 2, 3, 4] * 2, "method": ["vader"] * 4 + ["hybrid"] * 4,
+                      "tone": [0.0, 0.0, 0.5, -0.6, -0.4, 0.02, 0.3, 0.2],
+                      "text": ["They met.", "It rained.", "Good.", "Bad?"] * 2})
+    d = S.method_disagreements(t).set_index(["vader", "hybrid"])
+    assert d.loc[("neutral", "negative"), "no_lexicon_word"] == 1
+    assert d.loc[("neutral", "neutral"), "n"] == 1 and d["n"].sum() == 4
+    assert d.loc[("negative", "positive"), "example"] == "Bad?"
+    assert np.isclose(d["share"].sum(), 1.0)
+    assert S.method_disagreements(t[t.method == "vader"]).empty
 
 
 def test_extreme_sentences(toy_tone):

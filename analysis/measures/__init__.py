@@ -45,7 +45,11 @@ from analysis.measures.tone import (
     vader_scores, embedding_model_path, load_embedding_model, embeddings_available, embed_texts, ToneModel,
     tone_features, fit_tone_model, save_tone_model, load_tone_model, available_methods, score_texts,
     sentence_tone, document_tone, outlet_tone, actor_tone, actor_outlet_tone, method_agreement,
-    extreme_sentences, tone_model_validation,
+    extreme_sentences, tone_model_validation, embedding_cache_file, method_disagreements, tone_model_calibration,
+)
+from analysis.measures.target_tone import (
+    TargetToneModel, embed_spans, parse_texts, syntax_feature_names, syntax_features, target_features,
+    fit_target_model, save_target_model, load_target_model, target_model_validation, score_targets, score_mentions,
 )
 from analysis.measures.topics import (
     DocTermMatrix, document_term_matrix, TooFewUnitsError, TopicModel, fit_topics, top_terms, npmi_coherence,
@@ -82,4 +86,7 @@ __all__ = [
     'DEFAULT_PRESENCE', 'PRESENCE_GRID', 'PresenceCV', 'learn_presence_rule', 'presence_block',
     'write_presence_block',
     'vader_scores', 'voices', 'write_measures', 'TOPIC_MODEL_COLUMNS', 'topic_model_limits', 'topic_model_problem',
+    'TargetToneModel', 'embed_spans', 'embedding_cache_file', 'fit_target_model', 'load_target_model',
+    'method_disagreements', 'parse_texts', 'save_target_model', 'score_targets', 'syntax_feature_names',
+    'score_mentions', 'syntax_features', 'target_features', 'target_model_validation', 'tone_model_calibration',
 ]

@@ -66,6 +66,13 @@ def _tone(c, story, *, methods):
     return sentence_tone(c.sentences, methods=list(methods))
 
 
+def _target_tone(c, story):
+    from analysis.measures.actors import find_actor_mentions
+    from analysis.measures.target_tone import score_mentions
+
+    return score_mentions(c.sentences, c.tokens, find_actor_mentions(c, table=story.actors))
+
+
 def _actors(c, story):
     from analysis.measures.actors import find_actor_mentions
 
@@ -230,6 +237,11 @@ MEASURES: dict[str, Measure] = {
                              description="tone of every sentence by each method"),
     "actor_mentions": Measure(_actors, ("measures/actors.py", "measures/match.py"), per_document=True,
                               description="every mention of a story actor (alias) or other named entity"),
+    "target_tone": Measure(_target_tone, ("measures/target_tone.py", "measures/tone.py", "measures/actors.py",
+                                          "measures/match.py", "data/target_tone_model.json",
+                                          "data/target_tone_model_weights.npy"), per_document=True,
+                           libraries=("vaderSentiment", "sentence-transformers", "spacy"),
+                           description="tone toward every actor mention (target-dependent model), with class probabilities"),
     "term_counts": Measure(_term_counts, ("measures/distinctive.py", "measures/topics.py", "data/stopwords_news.txt"),
                            {"by": "outlet", "min_df": 1}, uses_story=False,
                            description="content-term counts per outlet (distinctive words)"),

