@@ -85,7 +85,7 @@ __all__ = [
     'noun_phrase',
     'DEFAULT_PRESENCE', 'PRESENCE_GRID', 'PresenceCV', 'learn_presence_rule', 'presence_block',
     'write_presence_block',
-    'vader_scores', 'voices', 'write_measures', 'TOPIC_MODEL_COLUMNS', 'topic_model_limits', 'topic_model_problem',
+    'TOPIC_MODEL_COLUMNS', 'topic_model_limits', 'topic_model_problem',
     'TargetToneModel', 'embed_spans', 'embedding_cache_file', 'fit_target_model', 'load_target_model',
     'method_disagreements', 'parse_texts', 'save_target_model', 'score_targets', 'syntax_feature_names',
     'score_mentions', 'syntax_features', 'target_features', 'target_model_validation', 'tone_model_calibration',

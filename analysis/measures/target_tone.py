@@ -384,7 +384,7 @@ def save_target_model(model: TargetToneModel, path: str | Path = TARGET_MODEL_PA
     path = Path(path)
     npy = path.with_name(path.stem + "_weights.npy")
     arr = np.vstack([model.coef, model.mean[None, :], model.scale[None, :]]).astype(np.float32)
-    save_array(npy, arr)
+    np.save(npy, arr, allow_pickle=False)  # shipped data: no cache check file
     d = {**model.meta, "classes": list(CLASSES), "intercept": [float(f"{v:.8g}") for v in model.intercept],
          "C": model.C, "window": model.window, "embedding_window": model.embedding_window,
          "weights_file": npy.name, "weights_layout": "rows: coef negative, neutral, positive; mean; scale"}
@@ -409,9 +409,10 @@ def _load_target_model(path: str) -> TargetToneModel:
         raise FileNotFoundError(f"target tone model not found: {p}; run benchmarks/target_tone_benchmark.py --write-model")
     d = json.loads(p.read_text(encoding="utf-8"))
     npy = p.with_name(d.pop("weights_file"))
-    arr = load_array(npy)
-    if arr is None:
-        raise FileNotFoundError(f"{p.name}: weights file {npy} is missing or unreadable")
+    try:  # shipped data, not a cache entry: no check file; never unpickled
+        arr = np.load(npy, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise FileNotFoundError(f"{p.name}: weights file {npy} is missing or unreadable ({exc})") from exc
     if tuple(d.pop("classes")) != CLASSES or arr.shape[0] != 5:
         raise ValueError(f"{p.name}: expected classes {list(CLASSES)} and a (5, n) weights array, got {arr.shape}")
     d.pop("weights_layout", None)
