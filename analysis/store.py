@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["CacheDamageWarning", "check_path", "load_array", "read_json", "read_table", "save_array", "write_json",
+__all__ = ["CacheDamageWarning", "check_path", "file_sha256", "load_array", "read_json", "read_table", "save_array", "write_json",
            "write_table"]
 
 
@@ -40,7 +40,14 @@ def check_path(path: str | Path) -> Path:
     return path.with_name(path.name + ".check.json")
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 hex digest of a file's bytes, read in 1 MiB blocks (the check files' checksum).
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x"; _ = f.write_bytes(b"abc")
+    >>> file_sha256(f)[:12]
+    'ba7816bf8f01'
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -69,7 +76,7 @@ def _verified(path: Path) -> dict | None:
     if size != check.get("bytes"):
         _discard(path, f"{size} bytes, {check.get('bytes')} written")
         return None
-    if _sha256(path) != check.get("sha256"):
+    if file_sha256(path) != check.get("sha256"):
         _discard(path, "checksum mismatch")
         return None
     return check
@@ -89,7 +96,7 @@ def save_array(path: str | Path, array: np.ndarray) -> Path:
             np.save(fh, array, allow_pickle=False)
         check_path(path).unlink(missing_ok=True)
         rows = len(array) if np.ndim(array) else 1
-        size, digest = tmp.stat().st_size, _sha256(tmp)
+        size, digest = tmp.stat().st_size, file_sha256(tmp)
         os.replace(tmp, path)
         write_json(check_path(path), {"entry": path.name, "bytes": size, "sha256": digest, "rows": int(rows)})
     finally:
@@ -162,7 +169,7 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     try:
         pq.write_table(table.replace_schema_metadata(meta), tmp)
         check_path(path).unlink(missing_ok=True)
-        size, digest = tmp.stat().st_size, _sha256(tmp)
+        size, digest = tmp.stat().st_size, file_sha256(tmp)
         os.replace(tmp, path)
         write_json(check_path(path), {"entry": path.name, "bytes": size, "sha256": digest, "rows": len(df)})
     finally:

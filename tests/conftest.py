@@ -9,6 +9,45 @@ import pytest
 matplotlib.use("Agg")
 
 
+def headless_chromium(*, capabilities: dict | None = None, init_script: str | None = None):
+    """A headless Chromium driver for the browser tests (a generator: use it as a module fixture's body).
+
+    Skips when chromium/chromedriver are missing, fails in CI (``make test`` installs them).
+    ``capabilities`` are set on the options; ``init_script`` runs in every page before its own scripts.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromedriver = shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromedriver are required in CI (make test installs them)")
+        pytest.skip("chromium/chromedriver not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+                 f"--user-data-dir={profile}", "--window-size=1280,900"):
+        opts.add_argument(flag)
+    for name, value in (capabilities or {}).items():
+        opts.set_capability(name, value)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(chromedriver), options=opts)
+    if init_script:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": init_script})
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def seed_corpus():
     import analysis

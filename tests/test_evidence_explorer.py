@@ -6,21 +6,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from conftest import headless_chromium
+
 from analysis.viz.evidence import evidence_data, evidence_explorer_html, json_for_html
 
 ROOT = Path(__file__).resolve().parents[1]
 CONGESTION = ROOT / "tests" / "data" / "congestion"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 CAP = 3
 HOSTILE_OUTLET = "<img src=x onerror=alert(1)>"
 # the emoji (outside the BMP) checks that offsets are converted to what JavaScript counts
@@ -125,29 +122,10 @@ def test_bad_arguments_are_clear_errors(study):
 # ------------------------------------------------------------------------------------------ in a browser
 @pytest.fixture(scope="module")
 def browser():
-    if not (CHROMIUM and CHROMEDRIVER):
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromedriver are required in CI (make test installs them)")
-        pytest.skip("chromium/chromedriver not installed (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-                 f"--user-data-dir={profile}", "--window-size=1280,900"):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     # record alert() calls instead of opening a dialog (runs before any page script, outside its CSP)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+    yield from headless_chromium(init_script=(
         "window.__alerts = []; for (const f of ['alert', 'confirm', 'prompt']) "
-        "{ window[f] = (m) => { window.__alerts.push(f + ':' + m); }; }")})
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+        "{ window[f] = (m) => { window.__alerts.push(f + ':' + m); }; }"))
 
 
 def _load(browser, path: Path):

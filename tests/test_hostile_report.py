@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import pytest
+
+from conftest import headless_chromium
 import yaml
 
 from analysis.config import PROJECT_ROOT
 
 CONGESTION = PROJECT_ROOT / "tests" / "data" / "congestion"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 OUTLET_IMG = "<img src=x onerror=alert(1)>"
 OUTLET_SCRIPT = '"><script>alert(2)</script>'
@@ -82,26 +80,8 @@ def hostile_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (CHROMIUM and CHROMEDRIVER):
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromedriver are required in CI (make test installs them)")
-        pytest.skip("chromium/chromedriver not installed (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-                 f"--user-data-dir={profile}", "--window-size=1280,900"):
-        opts.add_argument(flag)
-    opts.set_capability("unhandledPromptBehavior", "ignore")  # an alert stays open, for switch_to.alert to see
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    # an alert stays open, for switch_to.alert to see
+    yield from headless_chromium(capabilities={"unhandledPromptBehavior": "ignore"})
 
 
 def _no_alert(driver, where):

@@ -32,6 +32,8 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.store import file_sha256
+
 TOKEN_COLUMNS = ["doc_id", "sent_id", "token_i", "text", "lemma", "lower", "pos", "tag", "dep", "head_i",
                  "start_char", "end_char", "is_stop", "is_alpha", "is_punct", "like_num", "ent_type", "ent_iob"]
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "sent_i", "start_char", "end_char", "text", "n_tokens"]
@@ -250,16 +252,8 @@ def write_shards(pairs: Iterable[tuple[object, str]], root: str | Path, *, shard
 SHARD_FILES = ("sentences.parquet", "tokens.parquet", "entities.parquet", "docs.spacy", "counts.json")
 
 
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _checksums(folder: Path, keys_text: str, rows: dict[str, int], n_docs: int) -> dict:
-    return {"files": {f: {"bytes": (folder / f).stat().st_size, "sha256": _file_sha256(folder / f)}
+    return {"files": {f: {"bytes": (folder / f).stat().st_size, "sha256": file_sha256(folder / f)}
                       for f in SHARD_FILES},
             "keys_sha256": hashlib.sha256(keys_text.encode("utf-8")).hexdigest(), "rows": rows, "docs": n_docs}
 
@@ -301,7 +295,7 @@ def verify_shard(shard: str | Path) -> str | None:
         size = (shard / name).stat().st_size
         if size != want.get("bytes"):
             return f"{name}: {size} bytes, {want.get('bytes')} written"
-        if _file_sha256(shard / name) != want.get("sha256"):
+        if file_sha256(shard / name) != want.get("sha256"):
             return f"{name}: checksum mismatch"
     _VERIFIED[str(shard)] = stamp
     return None
