@@ -68,7 +68,8 @@ def open_study(corpus=None, *, story: Story | str | Path | None = None, actors=N
         from analysis.store import write_json
 
         write_json(Path(output_dir) / "story.json", {"name": st.name, "title": st.title, "digest": st.digest,
-                                                     "discovered": st.discovered, "labels": dict(st.labels)})
+                                                     "discovered": st.discovered, "labels": dict(st.labels),
+                                                     "seeds": corpus is None})
     return Study(corpus=built, story=st, measures=MeasureStore(built, st, cache=cache), source=corpus,
                  story_file=written, notes=notes)
 

@@ -62,3 +62,21 @@ def test_every_page_loads_without_errors_or_network_and_shows_its_figures(report
         assert all(c and w > 0 and h > 0 for c, w, h in images), (page.name, images)
         assert browser.save_screenshot(str(shots / f"{page.stem}.png"))
         assert (shots / f"{page.stem}.png").stat().st_size > 5_000
+
+
+@pytest.mark.parametrize("seeds", [True, False])
+def test_a_report_on_another_corpus_says_the_seeds_notes_are_about_the_demo(tmp_path, seeds):
+    import json
+
+    import nbformat
+
+    from analysis.run.report import SEEDS_NOTES_BANNER
+
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01 · Corpus\n\nOn the seeds, one outlet has two articles.")])
+    nbformat.write(nb, tmp_path / "notebooks" / "01_corpus.ipynb")
+    (tmp_path / "story.json").write_text(json.dumps({"title": "A story", "seeds": seeds}))
+    index = build_report(tmp_path)
+    page = (index.parent / "01_corpus.html").read_text(encoding="utf-8")
+    assert ("seeds-notes" in page) is (not seeds)
+    assert (SEEDS_NOTES_BANNER.split("\u201c")[0].strip() in page) is (not seeds)

@@ -135,6 +135,25 @@ def report_title(output_dir: str | Path) -> str:
     return str(used.get("title") or "How outlets framed the story")
 
 
+#: Shown on every notebook page of a report built on another corpus than the seeds: the notebooks' teaching
+#: notes that start "On the seeds" describe the demo corpus.
+SEEDS_NOTES_BANNER = ("This report is about your corpus. Notes in the text that begin \u201cOn the seeds\u201d "
+                      "describe the project's five demo articles and say nothing about these results; every "
+                      "table, figure and printed number is computed on your corpus.")
+
+
+def seeds_notes_apply(output_dir: str | Path) -> bool:
+    """Whether the notebooks ran on the seeds (``<output_dir>/story.json``); True when that is not recorded.
+
+    >>> import tempfile; seeds_notes_apply(tempfile.mkdtemp())
+    True
+    """
+    from analysis.store import read_json
+
+    used = read_json(Path(output_dir) / "story.json") or {}
+    return bool(used.get("seeds", True))
+
+
 def build_report(output_dir: str | Path, *, title: str | None = None) -> Path:
     """Write ``<output_dir>/report/`` from the executed notebooks; return the index path.
 
@@ -145,6 +164,7 @@ def build_report(output_dir: str | Path, *, title: str | None = None) -> Path:
 
     output_dir = Path(output_dir)
     title = title or report_title(output_dir)
+    on_seeds = seeds_notes_apply(output_dir)
     executed = sorted((output_dir / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if not executed:
         raise FileNotFoundError(f"no executed notebooks in {output_dir / 'notebooks'}: run analysis.run.notebooks first")
@@ -165,6 +185,9 @@ def build_report(output_dir: str | Path, *, title: str | None = None) -> Path:
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{info.title} · {title}"}})
         body = add_csp(strip_external_resources(body), NOTEBOOK_PAGE_CSP)
         nav = (f'<nav style="padding:.5rem 1rem;font-family:sans-serif"><a href="index.html">&larr; all notebooks</a></nav>')
+        if not on_seeds:
+            nav += ('<p class="seeds-notes" style="margin:.5rem 1rem;padding:.5rem;border-left:4px solid #b45309;'
+                    f'background:#fff7ed;font-family:sans-serif">{html.escape(SEEDS_NOTES_BANNER)}</p>')
         body = body.replace("<body", "<body", 1)
         body = re.sub(r"(<body[^>]*>)", r"\1" + nav, body, count=1)
         (report / f"{path.stem}.html").write_text(body, encoding="utf-8")
