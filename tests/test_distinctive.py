@@ -178,3 +178,29 @@ def test_exclusive_word_evidence_matches_the_scores_of_real_exclusive_words(seed
     weak = D.exclusive_word_evidence(counts, prior_scale=0.1).min_count
     strong = D.exclusive_word_evidence(counts, prior_scale=10).min_count
     assert (weak < strong).all()
+
+
+def test_a_house_honorific_is_shown_apart_from_content_words(tmp_path):
+    """One outlet writes "Mr." before every surname: that is house style, not a finding about the story."""
+    import pandas as pd
+
+    from analysis.corpus import build_corpus
+    from analysis.measures import distinctive
+
+    a = ("Mr. Okafor said the council would review the bridge tolls. Mr. Lindqvist disagreed with Mr. Okafor. "
+         "Mr. Okafor later repeated that tolls fund repairs.")
+    b = ("Okafor said the council would review the bridge tolls. Lindqvist disagreed with Okafor about traffic. "
+         "Okafor later repeated that tolls fund repairs and ferries.")
+    rows = [{"id": f"{o}{i}", "outlet": o, "text": t.replace("bridge", w)}
+            for o, t in (("Herald", a), ("Courier", b)) for i, w in enumerate(["bridge", "river", "harbour"])]
+    corpus = build_corpus(pd.DataFrame(rows), cache_dir=tmp_path / "cache", progress=False)
+    counts = distinctive.term_counts(corpus.tokens, documents=corpus.documents)
+    scores = distinctive.log_odds_dirichlet(counts)
+    herald_all = distinctive.top_distinctive(scores, n=3, house_style="include").query("outlet == 'Herald'")
+    assert herald_all["house_style"].iloc[0] == "honorifics"     # without the split, "mr" tops the list
+    content = distinctive.top_distinctive(scores, n=3).query("outlet == 'Herald'")
+    style = distinctive.top_distinctive(scores, n=3, house_style="only").query("outlet == 'Herald'")
+    assert not content["term"].str.lower().str.rstrip(".").eq("mr").any()
+    assert style["term"].str.lower().str.rstrip(".").eq("mr").any()
+    with pytest.raises(ValueError, match="house_style"):
+        distinctive.top_distinctive(scores, house_style="drop")

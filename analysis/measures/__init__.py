@@ -29,6 +29,7 @@ from analysis.measures.attribution import (
 )
 from analysis.measures.distinctive import (
     term_counts, log_odds_dirichlet, exclusive_word_evidence, top_distinctive, distinctive_contexts,
+    HOUSE_STYLE_FILE, house_style_terms, house_style_category,
 )
 from analysis.measures.frames import (
     CodebookError, Indicator, Question, Frame, Codebook, load_codebook, SentenceUnit, iter_sentence_units,
@@ -54,7 +55,7 @@ from analysis.measures.target_tone import (
 from analysis.measures.topics import (
     DocTermMatrix, document_term_matrix, TooFewUnitsError, TopicModel, fit_topics, top_terms, npmi_coherence,
     matched_jaccard, topic_stability, model_selection, choose_k, topic_shares, outlet_topic_shares,
-    representative_units, compare_models, dominant_topic_agreement, topic_model_problem,
+    representative_units, compare_models, dominant_topic_agreement, topic_model_problem, coherence_problem,
 )
 from analysis.measures.vocab import NEWS_STOPWORDS_FILE, VocabOptions, content_terms, load_stopwords, ngrams
 
@@ -89,4 +90,5 @@ __all__ = [
     'TargetToneModel', 'embed_spans', 'embedding_cache_file', 'fit_target_model', 'load_target_model',
     'method_disagreements', 'parse_texts', 'save_target_model', 'score_targets', 'syntax_feature_names',
     'score_mentions', 'syntax_features', 'target_features', 'target_model_validation', 'tone_model_calibration',
+    'HOUSE_STYLE_FILE', 'house_style_terms', 'house_style_category', 'coherence_problem',
 ]

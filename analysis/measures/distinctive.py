@@ -25,8 +25,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from functools import lru_cache
+from pathlib import Path
+
 from analysis.compare.stats import cannot_estimate
+from analysis.config import PACKAGE_DATA
 from analysis.measures.vocab import VocabOptions, content_terms
+
+#: House-style markers (honorifics, byline and credit words), shown apart from content words.
+HOUSE_STYLE_FILE: Path = PACKAGE_DATA / "house_style.yaml"
 
 #: Columns of :func:`log_odds_dirichlet` after the group column (also those of its empty result).
 SCORE_COLUMNS = ["term", "count", "count_rest", "freq", "total", "prior", "delta", "se", "z", "rank"]
@@ -181,9 +188,62 @@ def exclusive_word_evidence(
                          "z_once": z[:, 0], "min_count": first}).reset_index(drop=True)
 
 
-def top_distinctive(scores: pd.DataFrame, *, n: int = 10, by: str = "outlet", min_count: int = 1) -> pd.DataFrame:
-    """The ``n`` highest-z terms of each group that the group used at least ``min_count`` times."""
-    s = scores[scores["count"] >= min_count].sort_values([by, "z"], ascending=[True, False])
+def house_style_terms(path: str | Path | None = None) -> dict[str, str]:
+    """``{term: category}`` of house-style markers (default ``analysis/data/house_style.yaml``): words an
+    outlet's style guide or page layout puts in (``mr``, ``reporting``, ``getty``), not its content.
+
+    >>> house_style_terms()["mr"]
+    'honorifics'
+    """
+    p = Path(path or HOUSE_STYLE_FILE)
+    return dict(_house_style(str(p.resolve()), p.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=8)
+def _house_style(path: str, _mtime: int) -> tuple[tuple[str, str], ...]:
+    from analysis.story import read_yaml_mapping
+
+    data = read_yaml_mapping(Path(path))
+    out = []
+    for category, terms in data.items():
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+            raise ValueError(f"{path}: {category!r} must be a list of words")
+        out += [(t.strip().lower().rstrip("."), str(category)) for t in terms]
+    return tuple(out)
+
+
+def house_style_category(terms: pd.Series, *, markers: dict[str, str] | None = None) -> pd.Series:
+    """The house-style category of each term (``""`` for a content word); ``"mr."`` matches ``mr``.
+
+    >>> house_style_category(pd.Series(["Mr.", "ban", "reporting"])).tolist()
+    ['honorifics', '', 'bylines']
+    """
+    markers = house_style_terms() if markers is None else markers
+    key = terms.astype(str).str.lower().str.rstrip(".")
+    return key.map(markers).fillna("").astype(str)
+
+
+def top_distinctive(scores: pd.DataFrame, *, n: int = 10, by: str = "outlet", min_count: int = 1,
+                    house_style: str = "exclude", markers: dict[str, str] | None = None) -> pd.DataFrame:
+    """The ``n`` highest-z terms of each group that the group used at least ``min_count`` times.
+
+    ``house_style``: ``"exclude"`` (default: content words only), ``"only"`` (the house-style markers of
+    :func:`house_style_terms`: honorifics, bylines, credits, which say how an outlet writes, not what) or
+    ``"include"``. The result has a ``house_style`` column (the marker's category, ``""`` for content).
+
+    >>> sc = pd.DataFrame({"outlet": "A", "term": ["mr.", "ban"], "count": [9, 3], "z": [25.0, 2.0]})
+    >>> top_distinctive(sc).term.tolist(), top_distinctive(sc, house_style="only").term.tolist()
+    (['ban'], ['mr.'])
+    """
+    if house_style not in ("exclude", "only", "include"):
+        raise ValueError(f"house_style must be 'exclude', 'only' or 'include', not {house_style!r}")
+    s = scores[scores["count"] >= min_count]
+    s = s.assign(house_style=house_style_category(s["term"], markers=markers))
+    if house_style == "exclude":
+        s = s[s["house_style"] == ""]
+    elif house_style == "only":
+        s = s[s["house_style"] != ""]
+    s = s.sort_values([by, "z"], ascending=[True, False])
     return s.groupby(by, sort=True).head(n).reset_index(drop=True)
 
 

@@ -385,6 +385,25 @@ def choose_k(selection: pd.DataFrame, *, method: str = "nmf", min_stability: flo
     return int(ok["npmi"].idxmax()) if len(ok) else int(s["stability"].idxmax())
 
 
+def coherence_problem(selection: pd.DataFrame, *, method: str = "nmf") -> str:
+    """``""`` when some candidate ``k`` has positive mean NPMI coherence; else the sentence to print instead
+    of naming themes: a model whose every candidate is incoherent found no coherent themes, whatever ``k``
+    :func:`choose_k` returns.
+
+    >>> sel = pd.DataFrame({"method": "nmf", "k": [2, 3], "seed": 0, "npmi": [-0.05, -0.02], "stability": 1.0})
+    >>> coherence_problem(sel)
+    'the topic model found no coherent themes: every candidate k (2-3) has negative or zero mean NPMI coherence (best -0.020 at k=3); its topics are word lists, not themes'
+    >>> coherence_problem(sel.assign(npmi=[0.1, -0.02]))
+    ''
+    """
+    s = selection[selection["method"] == method].groupby("k")["npmi"].mean().dropna()
+    if s.empty or (s > 0).any():
+        return ""
+    return (f"the topic model found no coherent themes: every candidate k ({int(s.index.min())}-{int(s.index.max())}) "
+            f"has negative or zero mean NPMI coherence (best {s.max():.3f} at k={int(s.idxmax())}); its topics are "
+            "word lists, not themes")
+
+
 def topic_shares(model: TopicModel) -> pd.DataFrame:
     """Long table ``unit_id, doc_id, [outlet], topic, label, share``: each unit's topic mixture."""
     labels = model.labels()
