@@ -45,11 +45,14 @@ figures: $(STAMP)
 	  $(if $(FRAMING_TERMS),--framing-terms "$(FRAMING_TERMS)",) $(if $(MARKERS),--attribution-markers "$(MARKERS)",) \
 	  $(if $(COLUMNS),--columns "$(COLUMNS)",) $(PARAMS)
 
-# headless Chromium for the report test (Debian packages; needs root or sudo on a machine without them)
+# headless Chromium for the report test and a CJK font for outlet names in Chinese/Japanese/Korean in figures
+# (Debian packages; needs root or sudo on a machine without them)
 browser:
-	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	  && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then :; \
 	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver \
+	    fonts-wqy-microhei >/dev/null; fi
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

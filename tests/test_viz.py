@@ -512,3 +512,32 @@ def test_share_intervals_colour_each_outlet_without_a_palette():
     fig = viz.plot_share_intervals(pd.DataFrame(rows))
     colors = {tuple(line.get_color()) for line in fig.axes[0].get_lines() if line.get_marker() == "o"}
     assert len(colors) == 12
+
+
+def test_outlet_names_in_chinese_render_with_the_fallback_font():
+    """An outlet named in Chinese renders as glyphs, not empty boxes (matplotlib warns "Glyph ... missing")."""
+    import os
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from analysis.viz.style import fallback_fonts, set_style
+
+    if "WenQuanYi Micro Hei" not in fallback_fonts():
+        if os.environ.get("CI"):
+            pytest.fail("fonts-wqy-microhei is required in CI (make test installs it)")
+        pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
+
+    def missing_glyphs(families) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with plt.rc_context({"font.family": families}):
+                fig, ax = plt.subplots()
+                ax.barh(["新华社", "Reuters"], [3, 2])
+                fig.canvas.draw()
+                plt.close(fig)
+        return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+    assert missing_glyphs(["DejaVu Sans"])          # the default font alone has no CJK glyphs
+    set_style()
+    assert not missing_glyphs(plt.rcParams["font.family"])

@@ -22,11 +22,35 @@ PALETTE = "colorblind"
 UNNAMED_COLORS = {"unresolved": (0.75, 0.75, 0.75), "no speaker found": (0.9, 0.9, 0.9)}
 
 
+#: Font families tried in order for every glyph (matplotlib's per-glyph fallback): outlet names and quotes
+#: in Chinese, Japanese or Korean render with the CJK font when it is installed (``make browser``, which
+#: ``make test`` runs, installs Debian's ``fonts-wqy-microhei``) instead of as empty boxes.
+FONT_FALLBACK = ("DejaVu Sans", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK KR")
+
+
+def fallback_fonts() -> list[str]:
+    """The families of :data:`FONT_FALLBACK` that are installed, in order (DejaVu Sans always is).
+
+    >>> fallback_fonts()[0]
+    'DejaVu Sans'
+    """
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    if not installed & set(FONT_FALLBACK[1:]):  # installed after matplotlib cached its font list: add them
+        for path in font_manager.findSystemFonts():
+            if re.search(r"wqy-microhei|NotoSansCJK|NotoSerifCJK", Path(path).name, re.I):
+                font_manager.fontManager.addfont(path)
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [f for f in FONT_FALLBACK if f in installed] or ["DejaVu Sans"]
+
+
 def set_style() -> None:
-    """Seaborn theme used by every notebook."""
+    """Seaborn theme used by every notebook, with the CJK font fallback of :func:`fallback_fonts`."""
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
+    plt.rcParams["font.family"] = fallback_fonts()
 
 
 def distinct_colors(n: int) -> list[tuple]:
