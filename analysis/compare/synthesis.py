@@ -67,33 +67,41 @@ class Synthesis:
         """The sentences behind one claim, in rank order."""
         return self.evidence[self.evidence["claim_id"] == claim_id].sort_values("rank").reset_index(drop=True)
 
-    def clear_differences(self) -> pd.DataFrame:
-        """Pairs of outlets whose intervals for the same quantity do not overlap (a conservative check).
+    def outlet_differences(self, *, n_perm: int = 2000, alpha: float = 0.05, seed: int | None = None,
+                           n_boot: int | None = None) -> pd.DataFrame:
+        """Every compared quantity, each outlet against the rest (:func:`analysis.compare.stats.outlet_differences`).
 
-        Columns ``family, quantity, higher, lower, higher_estimate, lower_estimate, interval``. Overlapping
-        intervals do not prove equality, and with unit-level intervals a gap describes these articles only.
-        Fewer than two outlets: an empty table and a warning that outlet comparisons cannot be estimated.
-        Zero-width intervals (every unit alike, e.g. 0 of 4 sentences, or a single article resampled) carry
-        no information about uncertainty, so those outlets are left out of the check.
+        Columns ``family, quantity, outlet, estimate, rest, difference, ci_low, ci_high, p_value, q_value,
+        n_articles, verdict``: the difference of the outlet's unit mean from every other outlet's, an interval
+        that resamples articles, a permutation p-value (outlet labels shuffled over articles) and a
+        Benjamini-Hochberg ``q_value`` over every row with a p-value (the whole table is the family).
+        ``verdict`` is ``"not distinguishable"`` unless ``q_value < alpha``; an outlet with one article
+        "cannot be estimated". Seed and ``n_boot`` default to the synthesis's own. Fewer than two outlets:
+        an empty table and a warning that outlet comparisons cannot be estimated.
         """
-        rows = []
-        n_outlets = self.comparison["outlet"].nunique() if len(self.comparison) else len(set(self.claims["outlet"]))
-        if n_outlets < 2:
-            from analysis.compare.stats import cannot_estimate
+        from analysis.compare.stats import DIFFERENCE_COLUMNS, cannot_estimate, outlet_differences
 
+        n_outlets = self.comparison["outlet"].nunique() if len(self.comparison) else len(set(self.claims["outlet"]))
+        cols = ["family", "quantity", *DIFFERENCE_COLUMNS]
+        if n_outlets < 2:
             cannot_estimate(ONE_OUTLET.format(n=n_outlets))
-        comp = self.comparison.dropna(subset=["ci_low", "ci_high"])
-        comp = comp[comp["ci_high"] - comp["ci_low"] > 1e-12]
-        for (fam, q), g in comp.groupby(["family", "quantity"]):
-            g = g.sort_values("estimate", ascending=False).to_dict("records")
-            for i, hi in enumerate(g):
-                for lo in g[i + 1:]:
-                    if hi["ci_low"] > lo["ci_high"]:
-                        rows.append({"family": fam, "quantity": q, "higher": hi["outlet"], "lower": lo["outlet"],
-                                     "higher_estimate": hi["estimate"], "lower_estimate": lo["estimate"],
-                                     "interval": hi["interval"]})
-        return pd.DataFrame(rows, columns=["family", "quantity", "higher", "lower", "higher_estimate",
-                                           "lower_estimate", "interval"])
+            return pd.DataFrame(columns=cols)
+        units = self.tables.get("units")
+        if units is None or units.empty:
+            return pd.DataFrame(columns=cols)
+        return outlet_differences(units, outlet="outlet", cluster="doc_id", value="value", by=["family", "quantity"],
+                                  n_boot=int(n_boot or self.settings.get("n_boot", 2000)), n_perm=n_perm,
+                                  seed=int(self.settings.get("seed", 42) if seed is None else seed), alpha=alpha)[cols]
+
+    def clear_differences(self, *, n_perm: int = 2000, alpha: float = 0.05, seed: int | None = None) -> pd.DataFrame:
+        """The rows of :meth:`outlet_differences` that the data support: ``q_value < alpha`` (Benjamini-Hochberg
+        over every comparison in that table), largest differences first. Same columns. An empty table means
+        no outlet is distinguishable from the rest on any quantity at this corpus size.
+        """
+        d = self.outlet_differences(n_perm=n_perm, alpha=alpha, seed=seed)
+        keep = d["q_value"].notna() & (d["q_value"].astype(float) < alpha)
+        d = d[keep]
+        return d.iloc[np.argsort(-np.abs(d["difference"].to_numpy(dtype=float)), kind="stable")].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
