@@ -293,3 +293,34 @@ def test_synthesis_of_2000_very_short_documents_says_what_cannot_be_estimated(mo
     words = s.claims[s.claims.family == "distinctive words"].set_index("outlet").statement
     assert words["Gazette"].split(" (")[0] in {"rate", "rise"} and words["Monitor"].split(" (")[0] in {"bill", "fall"}
     assert s.settings["n_topics"] == 0 and any(m.startswith("topic model") for m in s.settings["cannot_estimate"])
+
+
+def test_headlines_flag_ties_and_near_ties(synth):
+    """Every claim naming a top frame or topic says when the runner-up has the same share or an overlapping interval."""
+    comp = synth.comparison
+    for fam, subject in (("frames", "most salient frame"), ("topics", "largest topic")):
+        for o, g in comp[comp.family == fam].groupby("outlet"):
+            g = g.sort_values(["estimate", "quantity"], ascending=[False, True])
+            top, rest = g.iloc[0], g.iloc[1:]
+            st = synth.claims.set_index(["outlet", "family"]).loc[(o, fam), "statement"]
+            assert st.startswith(f"{top.quantity}:"), st
+            ties = rest[np.isclose(rest.estimate, top.estimate)]
+            near = rest[~np.isclose(rest.estimate, top.estimate) & (rest.ci_high >= top.ci_low)]
+            assert ("tied with" in st) == (len(ties) > 0), st
+            assert ("not distinguishable from" in st) == (len(near) > 0), st
+            for q in list(ties.quantity)[:3] + list(near.quantity)[:3]:
+                assert q in st
+
+
+def test_tied_headline_statement_from_a_hand_made_table():
+    from analysis.compare.synthesis import _flagged
+
+    t = pd.DataFrame({"label": ["Morality", "Conflict", "Economic", "Human"], "estimate": [0.27, 0.27, 0.27, 0.1],
+                      "ci_low": [0.2, 0.2, 0.2, 0.05], "ci_high": [0.34, 0.34, 0.34, 0.15]})
+    row, flag = _flagged(t, item="label", pct=True)
+    assert row.label == "Conflict" and flag == "; tied with Economic, Morality"
+    row, flag = _flagged(t.iloc[1:].assign(estimate=[0.27, 0.24, 0.1]), item="label", pct=True)
+    assert flag == "; not distinguishable from Economic, 24%"
+    counts = pd.DataFrame({"group": ["b", "a", "c"], "count": [3, 3, 1]})
+    row, flag = _flagged(counts, item="group", estimate="count")
+    assert row.group == "a" and flag == "; tied with b"
