@@ -455,3 +455,9 @@ def top_item(
         overlap = (hi >= float(best[ci_low]) - atol) & (lo <= float(best[ci_high]) + atol)
         near = [(str(n), float(v)) for n, v in zip(others.loc[overlap, "_name"], others.loc[overlap, estimate])]
     return TopItem(name=str(best["_name"]), estimate=float(best[estimate]), tied=tied, near=near)
+
+
+#: A figure cell (an outlet's share or mean) resting on fewer units than this (sentences, quotations, verb
+#: roles) is drawn hatched grey, without colour or interval: 10 units is where a share moves in steps of 10
+#: points or less. The ``min_n=`` default of the frame heatmap and the side-by-side figure.
+MIN_CELL_N = 10
