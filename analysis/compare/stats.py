@@ -374,7 +374,6 @@ def outlet_differences(
     sig = ok & (out["q_value"].to_numpy() < alpha)
     out.loc[ok, "verdict"] = NOT_DISTINGUISHABLE
     out.loc[sig, "verdict"] = np.where(out.loc[sig, "difference"] > 0, "higher than the rest", "lower than the rest")
-    out = out.rename(columns={"outlet": "outlet"})
     out["n_articles"] = out["n_articles"].astype(int)
     return out[cols].reset_index(drop=True)
 
