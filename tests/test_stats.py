@@ -99,3 +99,86 @@ def test_policy_errors_name_the_problem():
         interval_policy(df, resample="docs")
     with pytest.raises(KeyError, match="'doc_id'"):
         interval_policy(df.drop(columns="doc_id"))
+
+
+# ------------------------------------------------------------------------- outlet differences (item: differences)
+from analysis.compare.stats import outlet_differences  # noqa: E402
+
+
+def _articles(effect: float = 0.0, *, n_docs: dict | None = None, seed: int = 0) -> pd.DataFrame:
+    """Sentences of articles from outlets a, b, c; outlet a's articles are shifted by ``effect``."""
+    rng = np.random.default_rng(seed)
+    n_docs = n_docs or {"a": 8, "b": 8, "c": 8}
+    rows = []
+    for o, k in n_docs.items():
+        for d in range(k):
+            art = rng.normal(0, 0.3)  # articles differ: sentences of one article are not independent
+            for s in range(6):
+                rows.append({"outlet": o, "doc_id": f"{o}{d}", "v": art + rng.normal(0, 0.3) + (effect if o == "a" else 0)})
+    return pd.DataFrame(rows)
+
+
+def test_outlet_differences_finds_a_real_difference_and_reports_the_rest():
+    d = outlet_differences(_articles(1.5), outlet="outlet", cluster="doc_id", value="v", n_boot=500, n_perm=500)
+    assert list(d.columns) == ["outlet", "estimate", "rest", "difference", "ci_low", "ci_high", "p_value",
+                               "q_value", "n_articles", "verdict"]
+    d = d.set_index("outlet")
+    assert d.loc["a", "q_value"] < 0.05 and d.loc["a", "ci_low"] > 0 and d.loc["a", "verdict"].startswith("higher")
+    assert d.loc["a", "difference"] == pytest.approx(d.loc["a", "estimate"] - d.loc["a", "rest"])
+    assert (d.q_value >= d.p_value - 1e-12).all()  # BH never lowers a p-value
+
+
+def test_outlet_differences_without_an_effect_are_not_distinguishable():
+    d = outlet_differences(_articles(0.0), outlet="outlet", cluster="doc_id", value="v", n_boot=300, n_perm=300)
+    assert (d.verdict == "not distinguishable").all()
+
+
+def test_outlet_differences_resample_articles_not_sentences():
+    """50 sentences per article and two articles per side: sentence-level resampling would find a 'difference'."""
+    df = pd.DataFrame({"outlet": ["a"] * 100 + ["b"] * 100,
+                       "doc_id": [f"a{i // 50}" for i in range(100)] + [f"b{i // 50}" for i in range(100)],
+                       "v": [1.0] * 50 + [0.2] * 50 + [0.8] * 50 + [0.0] * 50})
+    sentence_level = bootstrap_ci(df, value="v", by="outlet", n_boot=500).set_index("outlet")
+    assert sentence_level.loc["a", "ci_low"] > sentence_level.loc["b", "ci_high"]
+    d = outlet_differences(df, outlet="outlet", cluster="doc_id", value="v", n_boot=500, n_perm=500).set_index("outlet")
+    assert d.loc["a", "ci_low"] < 0 < d.loc["a", "ci_high"]   # the article bootstrap spans zero
+    assert d.loc["a", "p_value"] > 0.3 and (d.verdict == "not distinguishable").all()
+
+
+def test_outlet_differences_seeded_and_one_article_outlets_cannot_be_estimated():
+    df = _articles(1.0, n_docs={"a": 5, "b": 5, "c": 1})
+    d1 = outlet_differences(df, outlet="outlet", cluster="doc_id", value="v", n_boot=200, n_perm=200, seed=3)
+    d2 = outlet_differences(df, outlet="outlet", cluster="doc_id", value="v", n_boot=200, n_perm=200, seed=3)
+    pd.testing.assert_frame_equal(d1, d2)
+    c = d1.set_index("outlet").loc["c"]
+    assert c.verdict == "cannot be estimated (1 article)" and np.isnan(c.p_value) and np.isnan(c.q_value)
+
+
+def test_outlet_differences_adjust_across_the_whole_family():
+    df = pd.concat([_articles(0.0, seed=s).assign(q=f"q{s}") for s in range(4)], ignore_index=True)
+    d = outlet_differences(df, outlet="outlet", cluster="doc_id", value="v", by=["q"], n_boot=100, n_perm=200)
+    from scipy.stats import false_discovery_control
+
+    assert len(d) == 12 and list(d.columns[:2]) == ["q", "outlet"]
+    np.testing.assert_allclose(d.q_value, false_discovery_control(d.p_value.to_numpy()))
+
+
+# ------------------------------------------------------------------------- ties and near-ties
+from analysis.compare.stats import top_item  # noqa: E402
+
+
+def test_top_item_flags_exact_ties():
+    t = pd.DataFrame({"label": ["Morality", "Conflict", "Economic", "Human"], "estimate": [0.27, 0.27, 0.27, 0.1]})
+    top = top_item(t, item="label")
+    assert top.name == "Conflict" and top.tied == ["Economic", "Morality"] and top.near == []
+    assert top.note(lambda v: f"{v:.0%}") == "27%; tied with Economic, Morality"
+
+
+def test_top_item_flags_overlapping_intervals_as_near_ties():
+    t = pd.DataFrame({"label": ["Conflict", "Economic", "Human"], "estimate": [0.27, 0.24, 0.05],
+                      "ci_low": [0.20, 0.18, 0.01], "ci_high": [0.34, 0.30, 0.09]})
+    top = top_item(t, item="label")
+    assert top.name == "Conflict" and top.tied == [] and [n for n, _ in top.near] == ["Economic"]
+    assert top.note(lambda v: f"{v:.0%}") == "27%; not distinguishable from Economic, 24%"
+    clear = t.assign(ci_high=[0.34, 0.19, 0.09])
+    assert top_item(clear, item="label").note(lambda v: f"{v:.0%}") == "27%"

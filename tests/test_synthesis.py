@@ -115,13 +115,42 @@ def test_small_corpus_is_flagged_and_intervals_say_what_they_resample(synth):
     assert (lim.claims_with_caveat == lim.claims).all()
 
 
-def test_clear_differences_ignore_zero_width_intervals(synth):
-    diffs = synth.clear_differences()
-    comp = synth.comparison.set_index(["family", "quantity", "outlet"])
-    for _, d in diffs.iterrows():
-        hi, lo = comp.loc[(d.family, d.quantity, d.higher)], comp.loc[(d.family, d.quantity, d.lower)]
-        assert hi.ci_low > lo.ci_high
-        assert hi.ci_high > hi.ci_low and lo.ci_high > lo.ci_low
+def test_outlet_differences_test_differences_not_interval_overlap(synth):
+    d = synth.outlet_differences(n_perm=500)
+    comp = synth.comparison
+    assert len(d) == len(comp) and set(d.family) == set(comp.family)
+    # the same estimates the comparison shows, and one BH family over every row with a p-value
+    m = d.merge(comp, on=["family", "quantity", "outlet"], suffixes=("", "_comp"))
+    np.testing.assert_allclose(m.estimate, m.estimate_comp)
+    from scipy.stats import false_discovery_control
+
+    ok = d.p_value.notna()
+    np.testing.assert_allclose(d.q_value[ok], false_discovery_control(d.p_value[ok].to_numpy()))
+    # on the seeds: one-article outlets cannot be estimated; Sputnik (two articles against three) never differs
+    one = d[d.outlet != "Sputnik"]
+    assert (one.verdict == "cannot be estimated (1 article)").all() and one.p_value.isna().all()
+    assert (d[d.outlet == "Sputnik"].verdict == "not distinguishable").all()
+    assert synth.clear_differences(n_perm=500).empty
+    # the old interval non-overlap rule would have listed pairs: it must no longer drive the list
+    ci = comp[comp.ci_high - comp.ci_low > 1e-12]
+    gaps = sum(int((g.ci_low.to_numpy()[:, None] > g.ci_high.to_numpy()[None, :]).sum())
+               for _, g in ci.groupby(["family", "quantity"]))
+    assert gaps > 0
+
+
+def test_clear_differences_keep_only_rows_with_q_below_alpha(tmp_path):
+    import analysis
+    from analysis.corpus.synthetic import synthetic_corpus
+
+    df = synthetic_corpus(25, seed=7, sentences_per_doc=(5, 8))
+    corp = analysis.build_corpus(df, cache_dir=tmp_path / "cache", progress=False)
+    s = synthesis.synthesize(corp, story=STORY, tone_method="vader", n_topics=3, n_boot=200, progress=False)
+    d = s.outlet_differences(n_perm=300)
+    assert d.p_value.notna().all() and set(d.verdict) <= {"not distinguishable", "higher than the rest",
+                                                           "lower than the rest"}
+    clear = s.clear_differences(n_perm=300)
+    assert (clear.q_value < 0.05).all() and len(clear) == int((d.q_value < 0.05).sum())
+    assert ((clear.difference > 0) == clear.verdict.eq("higher than the rest")).all()
 
 
 def test_article_values_break_outlet_estimates_down_by_article(seed_corpus, synth):
@@ -264,3 +293,34 @@ def test_synthesis_of_2000_very_short_documents_says_what_cannot_be_estimated(mo
     words = s.claims[s.claims.family == "distinctive words"].set_index("outlet").statement
     assert words["Gazette"].split(" (")[0] in {"rate", "rise"} and words["Monitor"].split(" (")[0] in {"bill", "fall"}
     assert s.settings["n_topics"] == 0 and any(m.startswith("topic model") for m in s.settings["cannot_estimate"])
+
+
+def test_headlines_flag_ties_and_near_ties(synth):
+    """Every claim naming a top frame or topic says when the runner-up has the same share or an overlapping interval."""
+    comp = synth.comparison
+    for fam, subject in (("frames", "most salient frame"), ("topics", "largest topic")):
+        for o, g in comp[comp.family == fam].groupby("outlet"):
+            g = g.sort_values(["estimate", "quantity"], ascending=[False, True])
+            top, rest = g.iloc[0], g.iloc[1:]
+            st = synth.claims.set_index(["outlet", "family"]).loc[(o, fam), "statement"]
+            assert st.startswith(f"{top.quantity}:"), st
+            ties = rest[np.isclose(rest.estimate, top.estimate)]
+            near = rest[~np.isclose(rest.estimate, top.estimate) & (rest.ci_high >= top.ci_low)]
+            assert ("tied with" in st) == (len(ties) > 0), st
+            assert ("not distinguishable from" in st) == (len(near) > 0), st
+            for q in list(ties.quantity)[:3] + list(near.quantity)[:3]:
+                assert q in st
+
+
+def test_tied_headline_statement_from_a_hand_made_table():
+    from analysis.compare.synthesis import _flagged
+
+    t = pd.DataFrame({"label": ["Morality", "Conflict", "Economic", "Human"], "estimate": [0.27, 0.27, 0.27, 0.1],
+                      "ci_low": [0.2, 0.2, 0.2, 0.05], "ci_high": [0.34, 0.34, 0.34, 0.15]})
+    row, flag = _flagged(t, item="label", pct=True)
+    assert row.label == "Conflict" and flag == "; tied with Economic, Morality"
+    row, flag = _flagged(t.iloc[1:].assign(estimate=[0.27, 0.24, 0.1]), item="label", pct=True)
+    assert flag == "; not distinguishable from Economic, 24%"
+    counts = pd.DataFrame({"group": ["b", "a", "c"], "count": [3, 3, 1]})
+    row, flag = _flagged(counts, item="group", estimate="count")
+    assert row.group == "a" and flag == "; tied with b"

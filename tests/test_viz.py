@@ -541,3 +541,37 @@ def test_outlet_names_in_chinese_render_with_the_fallback_font():
     assert missing_glyphs(["DejaVu Sans"])          # the default font alone has no CJK glyphs
     set_style()
     assert not missing_glyphs(plt.rcParams["font.family"])
+
+
+# ------------------------------------------------------------------------------- thin cells (min_n greying)
+def test_frame_profile_hatches_cells_below_min_n():
+    prof = frame_profile({"A": 3, "B": 3}, {"A": [0.25, 0.5, 0.0], "B": [0.5, 1.0, 0.0]})
+    prof.loc[prof.outlet == "B", ["n_units", "n_evidence"]] = [[2, 1], [2, 2], [2, 0]]
+    ax = viz.plot_frame_profile(prof, labels=LABELS).axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[:3] == ["25%\n(5)", "50%\n(10)", "0%\n(0)"] and texts[3:] == ["n=2"] * 3
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 3 and {(p.get_x(), p.get_y()) for p in hatched} == {(0, 1), (1, 1), (2, 1)}
+    assert ax.get_legend().get_texts()[0].get_text() == "fewer than 10 sentences: too few to show a share"
+    # the threshold is a parameter: min_n=2 shows every cell in colour, and no legend is drawn
+    ax2 = viz.plot_frame_profile(prof, labels=LABELS, min_n=2).axes[0]
+    assert not [p for p in ax2.patches if p.get_hatch()] and ax2.get_legend() is None
+    assert [t.get_text() for t in ax2.texts][3:] == ["50%\n(1)", "100%\n(2)", "0%\n(0)"]
+
+
+def test_side_by_side_draws_thin_estimates_grey_without_interval():
+    from analysis.compare.synthesis import Synthesis
+
+    comp = pd.DataFrame({"family": "tone", "quantity": "mean tone", "outlet": ["A", "B"], "estimate": [0.1, -0.4],
+                         "ci_low": [0.0, -0.9], "ci_high": [0.2, 0.1], "n_units": [40, 2], "n_clusters": [3, 1],
+                         "unit": "sentences", "interval": "articles", "small_n": [True, True]})
+    claims = pd.DataFrame({"outlet": ["A", "B"], "n_articles": [3, 1]})
+    fig = viz.plot_side_by_side(Synthesis(comparison=comp, claims=claims, evidence=pd.DataFrame(), settings={}))
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["n=40", "n=2 (too few)"]
+    crosses = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
+    assert len(crosses) == 1 and crosses[0].get_ydata()[0] == 1
+    assert "fewer than 10 units" in fig.get_suptitle()
+    # only outlet A has an error bar
+    assert len(ax.containers) == 1

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.compare.stats import IntervalPolicy, interval_policy
+from analysis.compare.stats import IntervalPolicy, interval_policy, top_item
 
 #: Measure families in reading order (rows of the side-by-side table).
 FAMILIES = ("coverage", "topics", "distinctive words", "tone", "tone about actors", "frames", "agency",
@@ -67,33 +67,41 @@ class Synthesis:
         """The sentences behind one claim, in rank order."""
         return self.evidence[self.evidence["claim_id"] == claim_id].sort_values("rank").reset_index(drop=True)
 
-    def clear_differences(self) -> pd.DataFrame:
-        """Pairs of outlets whose intervals for the same quantity do not overlap (a conservative check).
+    def outlet_differences(self, *, n_perm: int = 2000, alpha: float = 0.05, seed: int | None = None,
+                           n_boot: int | None = None) -> pd.DataFrame:
+        """Every compared quantity, each outlet against the rest (:func:`analysis.compare.stats.outlet_differences`).
 
-        Columns ``family, quantity, higher, lower, higher_estimate, lower_estimate, interval``. Overlapping
-        intervals do not prove equality, and with unit-level intervals a gap describes these articles only.
-        Fewer than two outlets: an empty table and a warning that outlet comparisons cannot be estimated.
-        Zero-width intervals (every unit alike, e.g. 0 of 4 sentences, or a single article resampled) carry
-        no information about uncertainty, so those outlets are left out of the check.
+        Columns ``family, quantity, outlet, estimate, rest, difference, ci_low, ci_high, p_value, q_value,
+        n_articles, verdict``: the difference of the outlet's unit mean from every other outlet's, an interval
+        that resamples articles, a permutation p-value (outlet labels shuffled over articles) and a
+        Benjamini-Hochberg ``q_value`` over every row with a p-value (the whole table is the family).
+        ``verdict`` is ``"not distinguishable"`` unless ``q_value < alpha``; an outlet with one article
+        "cannot be estimated". Seed and ``n_boot`` default to the synthesis's own. Fewer than two outlets:
+        an empty table and a warning that outlet comparisons cannot be estimated.
         """
-        rows = []
-        n_outlets = self.comparison["outlet"].nunique() if len(self.comparison) else len(set(self.claims["outlet"]))
-        if n_outlets < 2:
-            from analysis.compare.stats import cannot_estimate
+        from analysis.compare.stats import DIFFERENCE_COLUMNS, cannot_estimate, outlet_differences
 
+        n_outlets = self.comparison["outlet"].nunique() if len(self.comparison) else len(set(self.claims["outlet"]))
+        cols = ["family", "quantity", *DIFFERENCE_COLUMNS]
+        if n_outlets < 2:
             cannot_estimate(ONE_OUTLET.format(n=n_outlets))
-        comp = self.comparison.dropna(subset=["ci_low", "ci_high"])
-        comp = comp[comp["ci_high"] - comp["ci_low"] > 1e-12]
-        for (fam, q), g in comp.groupby(["family", "quantity"]):
-            g = g.sort_values("estimate", ascending=False).to_dict("records")
-            for i, hi in enumerate(g):
-                for lo in g[i + 1:]:
-                    if hi["ci_low"] > lo["ci_high"]:
-                        rows.append({"family": fam, "quantity": q, "higher": hi["outlet"], "lower": lo["outlet"],
-                                     "higher_estimate": hi["estimate"], "lower_estimate": lo["estimate"],
-                                     "interval": hi["interval"]})
-        return pd.DataFrame(rows, columns=["family", "quantity", "higher", "lower", "higher_estimate",
-                                           "lower_estimate", "interval"])
+            return pd.DataFrame(columns=cols)
+        units = self.tables.get("units")
+        if units is None or units.empty:
+            return pd.DataFrame(columns=cols)
+        return outlet_differences(units, outlet="outlet", cluster="doc_id", value="value", by=["family", "quantity"],
+                                  n_boot=int(n_boot or self.settings.get("n_boot", 2000)), n_perm=n_perm,
+                                  seed=int(self.settings.get("seed", 42) if seed is None else seed), alpha=alpha)[cols]
+
+    def clear_differences(self, *, n_perm: int = 2000, alpha: float = 0.05, seed: int | None = None) -> pd.DataFrame:
+        """The rows of :meth:`outlet_differences` that the data support: ``q_value < alpha`` (Benjamini-Hochberg
+        over every comparison in that table), largest differences first. Same columns. An empty table means
+        no outlet is distinguishable from the rest on any quantity at this corpus size.
+        """
+        d = self.outlet_differences(n_perm=n_perm, alpha=alpha, seed=seed)
+        keep = d["q_value"].notna() & (d["q_value"].astype(float) < alpha)
+        d = d[keep]
+        return d.iloc[np.argsort(-np.abs(d["difference"].to_numpy(dtype=float)), kind="stable")].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -147,9 +155,17 @@ def _caveat(*, n_articles: int, min_articles: int, n: float, unit: str = "", ext
     return "; ".join(notes)
 
 
-def _tied(vc: pd.Series) -> str:
-    """" (tied with A, B)" when several groups share the top count (the first one, alphabetically, is named)."""
-    return f" (tied with {', '.join(vc.index[1:])})" if len(vc) > 1 else ""
+def _flagged(table: pd.DataFrame, *, item: str, estimate: str = "estimate", pct: bool = False):
+    """The top row of ``table`` and ``"; tied with A; not distinguishable from B, 24%"`` (``""`` when clear).
+
+    Ties are equal estimates, near-ties intervals overlapping the top item's (when ``table`` has intervals);
+    see :func:`analysis.compare.stats.top_item`.
+    """
+    top = top_item(table, item=item, estimate=estimate)
+    fmt = (lambda v: f"{v:.0%}") if pct else (lambda v: f"{v:.2f}" if estimate != "count" else f"{int(v)}")
+    flag = top.flag(fmt)
+    row = table[table[item].astype(str) == top.name].iloc[0]
+    return row, (f"; {flag}" if flag else "")
 
 
 def _fmt_ci(est: float, lo: float, hi: float, *, pct: bool = False) -> str:
@@ -273,11 +289,12 @@ def synthesize(
                         unit="sentences")
     long_text = long.merge(sents[["sent_id", "text"]], left_on="unit_id", right_on="sent_id", how="left")
     for o, g in tci.groupby("outlet"):
-        top = g.sort_values(["estimate", "label"], ascending=[False, True]).iloc[0]
+        top, flag = _flagged(g, item="label", pct=True)
         ev = (long_text[(long_text.outlet == o) & (long_text.label == top.label)]
               .sort_values(["share", "sent_id"], ascending=[False, True]).head(n_evidence))
         B.claim(o, "topics", "largest topic",
-                f"{top.label}: {_fmt_ci(top.estimate, top.ci_low, top.ci_high, pct=True)} of its sentences' topic weight",
+                f"{top.label}: {_fmt_ci(top.estimate, top.ci_low, top.ci_high, pct=True)} of its sentences' topic weight"
+                f"{flag}",
                 value=top.estimate, ci_low=top.ci_low, ci_high=top.ci_high, n=top.n_units, unit="sentences",
                 interval=top.interval, evidence=ev,
                 why=lambda r, lab=top.label: f"{r['share']:.0%} {lab.split(' ')[0]}")
@@ -298,8 +315,13 @@ def synthesize(
         if t.empty:
             B.claim(o, "distinctive words", "top words", "no word used twice or more", extra="no evidence")
             continue
-        words = ", ".join(f"{r.term} (z {r.z:.1f}, {r['count']}x)" for _, r in t.iterrows())
         best = t.iloc[0]
+        # the most distinctive word is tied when another word the outlet used twice or more has the same z
+        mine = scores[(scores.outlet == o) & (scores["count"] >= 2)]
+        same = sorted(set(mine.loc[np.isclose(mine.z.to_numpy(dtype=float), float(best.z), rtol=0, atol=1e-12),
+                                   "term"].astype(str)) - {str(best.term)})
+        flag = f"; tied with {', '.join(same[:3])}" + (f" and {len(same) - 3} more" if len(same) > 3 else "") if same else ""
+        words = ", ".join(f"{r.term} (z {r.z:.1f}, {r['count']}x)" for _, r in t.iterrows()) + flag
         c = ctx[(ctx.outlet == o) & (ctx.term == best.term)].drop_duplicates("sent_id").head(n_evidence)
         ev = c.merge(sents[["sent_id", "text"]], on="sent_id", how="left")
         passes = bool((scores[scores.outlet == o].z >= 1.96).any())
@@ -357,12 +379,12 @@ def synthesize(
     nev = mat.assign(label=mat["frame"].map(labels)).groupby(["outlet", "label"]).fired.sum()
     inv = {v: kk for kk, v in labels.items()}
     for o, g in fci.groupby("outlet"):
-        top = g.sort_values(["estimate", "label"], ascending=[False, True]).iloc[0]
+        top, flag = _flagged(g, item="label", pct=True)
         n_fired = int(nev.get((o, top.label), 0))
         ev = framing.top_evidence(coded, frame=inv[top.label], outlet=o, n=n_evidence)
         B.claim(o, "frames", "most salient frame",
                 f"{top.label}: {_fmt_ci(top.estimate, top.ci_low, top.ci_high, pct=True)} of sentences "
-                f"({n_fired} fire it)",
+                f"({n_fired} fire it){flag}",
                 value=top.estimate, ci_low=top.ci_low, ci_high=top.ci_high, n=float(n_fired), unit="sentences",
                 interval=top.interval, evidence=ev,
                 why=lambda e: f"questions {e['questions']}")
@@ -387,14 +409,14 @@ def synthesize(
             B.claim(o, "agency", "main agent", "no known actor is the subject of a verb", n=0.0, unit="verb roles")
             continue
         vc = ro.group.value_counts()
-        vc = vc[vc == vc.max()].sort_index()
-        g, tied = vc.index[0], _tied(vc)
+        top, tied = _flagged(vc.rename("count").rename_axis("group").reset_index(), item="group", estimate="count")
+        g = top.group
         mine = roles[(roles.outlet == o) & (roles.group == g)]
         verbs = ro[ro.group == g].verb_lemma.value_counts().head(3)
         ev = ro[ro.group == g].drop_duplicates("sent_id").head(n_evidence)
         share = float(mine.is_agent.mean())
         B.claim(o, "agency", "main agent",
-                f"{g}: agent in {int(vc.iloc[0])} verb roles (verbs: {', '.join(verbs.index)}); "
+                f"{g}: agent in {int(vc[g])} verb roles (verbs: {', '.join(verbs.index)}); "
                 f"agent in {share:.0%} of its {len(mine)} roles{tied}",
                 value=share, n=float(len(mine)), unit="verb roles", evidence=ev,
                 why=lambda e: f"{e['agent_text']} → {e['verb_lemma']}")
@@ -421,14 +443,14 @@ def synthesize(
                     n=float(len(qo)), unit="quotations")
             continue
         vc = no.speaker_group.value_counts()
-        vc = vc[vc == vc.max()].sort_index()
-        g, tied = vc.index[0], _tied(vc)
+        top, tied = _flagged(vc.rename("count").rename_axis("group").reset_index(), item="group", estimate="count")
+        g = top.group
         ev = no[no.speaker_group == g].drop_duplicates("sent_id").head(n_evidence)
         n_anon = int(qo.speaker_group.isin(anon).sum())
         B.claim(o, "voices", "largest voice",
-                f"{g}: {int(vc.iloc[0])} of {len(qo)} quotations ({vc.iloc[0] / len(qo):.0%}); "
+                f"{g}: {int(vc[g])} of {len(qo)} quotations ({vc[g] / len(qo):.0%}); "
                 f"{n_anon} unattributed or generic{tied}",
-                value=float(vc.iloc[0] / len(qo)), n=float(len(qo)), unit="quotations", evidence=ev,
+                value=float(vc[g] / len(qo)), n=float(len(qo)), unit="quotations", evidence=ev,
                 why=lambda e: f"[{e['speaker_text']}, {e['verb']}] {e['quote_type']}")
     steps.update()
 

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.compare.stats import SMALL_N
+from analysis.compare.stats import MIN_CELL_N, SMALL_N
 from analysis.viz.style import label_with_n, outlet_colors, row_height
 
 
@@ -53,12 +53,22 @@ def plot_frame_profile(
     annotate: str = "share",
     cmap: str = "Blues",
     title: str | None = None,
+    min_n: int = MIN_CELL_N,
 ):
     """Outlet x frame heatmap of the share of sentences firing each frame.
 
     Cells read ``27%\\n(4)`` (share and evidence sentences; ``annotate="count"``: the count only). Frames in
     ``frames`` order (default: the codebook's), named by the codebook's labels; ``n_docs`` (outlet ->
     articles) adds the article count to each outlet. The title defaults to the codebook's title.
+    A cell whose share rests on fewer than ``min_n`` sentences (``n_units``) is hatched grey and reads
+    ``n=2``, with no colour; the legend says so (default :data:`analysis.compare.stats.MIN_CELL_N`).
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> p = pd.DataFrame({"outlet": ["A", "A", "B", "B"], "frame": ["c", "e"] * 2, "estimate": [0.5, 0.5, 1.0, 0.0],
+    ...                   "n_units": [40, 40, 2, 2], "n_evidence": [20, 20, 2, 0]})
+    >>> ax = plot_frame_profile(p).axes[0]
+    >>> [t.get_text() for t in ax.texts], ax.get_legend().get_texts()[0].get_text()
+    (['50%\\n(20)', '50%\\n(20)', 'n=2', 'n=2'], 'fewer than 10 sentences: too few to show a share')
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -68,6 +78,11 @@ def plot_frame_profile(
     share = profile.pivot(index="outlet", columns="frame", values="estimate").reindex(columns=order)
     n_ev = profile.pivot(index="outlet", columns="frame", values="n_evidence").reindex(columns=order)
     n_ev = n_ev.fillna(0).astype(int)
+    if "n_units" in profile.columns:
+        n_units = profile.pivot(index="outlet", columns="frame", values="n_units").reindex(columns=order)
+        thin = (n_units.fillna(0) < min_n).to_numpy()
+    else:
+        n_units, thin = None, np.zeros(share.shape, dtype=bool)
     if annotate == "share":
         annot = share.map(lambda v: f"{v:.0%}") + "\n(" + n_ev.astype(str) + ")"
     elif annotate == "count":
@@ -77,7 +92,10 @@ def plot_frame_profile(
     width = max(7.0, 0.85 * len(order) + 3.5)
     fig, ax = plt.subplots(figsize=(width, row_height(len(share), per_row=0.55, base=1.9, minimum=3.0)))
     sns.heatmap(share, annot=annot, fmt="", cmap=cmap, vmin=0, vmax=1 if annotate == "share" else None,
-                cbar_kws={"label": "share of sentences"}, ax=ax, annot_kws={"fontsize": 8})
+                cbar_kws={"label": "share of sentences"}, ax=ax, annot_kws={"fontsize": 8},
+                mask=thin if thin.any() else None)
+    if thin.any():
+        _hatch_thin_cells(ax, thin, n_units.fillna(0).astype(int).to_numpy(), min_n=min_n, unit="sentences")
     ax.set_xticks(np.arange(len(order)) + 0.5, [names[k] for k in order], rotation=30 if len(order) > 6 else 20,
                   ha="right")
     ax.set_yticks(np.arange(len(share)) + 0.5, _outlet_labels(share.index, n_docs), rotation=0)
@@ -88,6 +106,21 @@ def plot_frame_profile(
     head = title if title is not None else (codebook.title if codebook is not None else "Frames")
     ax.set_title(f"{head}: {what}", fontsize=10)
     return fig
+
+
+THIN_FACE, THIN_EDGE, THIN_HATCH = "0.9", "0.6", "///"
+
+
+def _hatch_thin_cells(ax, thin: np.ndarray, n: np.ndarray, *, min_n: int, unit: str) -> None:
+    """Grey hatched rectangles with ``n=k`` over the ``thin`` cells of a heatmap, and a legend entry."""
+    from matplotlib.patches import Patch, Rectangle
+
+    for i, j in zip(*np.nonzero(thin)):
+        ax.add_patch(Rectangle((j, i), 1, 1, facecolor=THIN_FACE, edgecolor=THIN_EDGE, hatch=THIN_HATCH, lw=0))
+        ax.text(j + 0.5, i + 0.5, f"n={int(n[i, j])}", ha="center", va="center", fontsize=8, color="0.3")
+    ax.legend(handles=[Patch(facecolor=THIN_FACE, edgecolor=THIN_EDGE, hatch=THIN_HATCH,
+                             label=f"fewer than {min_n} {unit}: too few to show a share")],
+              loc="lower left", bbox_to_anchor=(0, 1.12), fontsize=8, frameon=False, borderaxespad=0)
 
 
 def interval_note(profile: pd.DataFrame, *, small_n: int = SMALL_N) -> str:

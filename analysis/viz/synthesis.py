@@ -13,15 +13,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.compare.stats import MIN_CELL_N
 from analysis.compare.synthesis import FAMILIES, Synthesis
 from analysis.viz.style import outlet_colors, row_height
 
 def plot_side_by_side(synth: Synthesis, *, families: tuple[str, ...] | None = None, colors: dict | None = None,
-                      max_quantities: int = 6):
+                      max_quantities: int = 6, min_n: int = MIN_CELL_N):
     """Small multiples: one panel per quantity, outlets on the y axis, estimate with its interval.
 
     Panels come from ``synth.comparison`` (same quantity for every outlet), grouped by family; at most
-    ``max_quantities`` per family (the ones with the largest spread between outlets).
+    ``max_quantities`` per family (the ones with the largest spread between outlets). An estimate resting on
+    fewer than ``min_n`` units (sentences, quotations, verb roles; default
+    :data:`analysis.compare.stats.MIN_CELL_N`) is a grey cross with no interval and ``n=2 (too few)``; the
+    title says so.
     """
     import matplotlib.pyplot as plt
 
@@ -45,6 +49,11 @@ def plot_side_by_side(synth: Synthesis, *, families: tuple[str, ...] | None = No
             r = d.loc[o]
             if pd.isna(r.estimate):
                 continue
+            if r.n_units < min_n:  # too few units: no colour, no interval
+                ax.plot(r.estimate, i, marker="x", color="0.6", ms=5, ls="none")
+                ax.annotate(f"n={int(r.n_units)} (too few)", (r.estimate, i), xytext=(0, 6),
+                            textcoords="offset points", ha="center", fontsize=6.5, color="0.55")
+                continue
             lo, hi = r.estimate - r.ci_low, r.ci_high - r.estimate
             flat = not (r.ci_high - r.ci_low > 1e-12)  # zero-width: all units alike, no uncertainty shown
             ax.errorbar(r.estimate, i, xerr=[[max(lo, 0)], [max(hi, 0)]], fmt="o", color=colors[o], capsize=3, ms=5,
@@ -62,7 +71,8 @@ def plot_side_by_side(synth: Synthesis, *, families: tuple[str, ...] | None = No
         ax.set_visible(False)
     unit = "articles" if synth.settings.get("interval") == "articles" else "units (these articles only)"
     fig.suptitle(f"All measures side by side: dot = estimate, bar = 95% bootstrap interval over {unit}, hollow dot = "
-                 "no interval (all units alike);\nn = units behind the estimate, number of articles in brackets",
+                 "no interval (all units alike);\nn = units behind the estimate, number of articles in brackets; "
+                 f"grey cross = fewer than {min_n} units, too few to show an interval",
                  fontsize=10, y=1.0)
     fig.tight_layout()
     return fig
