@@ -324,3 +324,20 @@ def test_tied_headline_statement_from_a_hand_made_table():
     counts = pd.DataFrame({"group": ["b", "a", "c"], "count": [3, 3, 1]})
     row, flag = _flagged(counts, item="group", estimate="count")
     assert row.group == "a" and flag == "; tied with b"
+
+
+def test_topic_claims_say_when_no_candidate_k_is_coherent(seed_corpus, monkeypatch):
+    from analysis.measures import topics
+
+    seen = {}
+
+    def no_themes(selection, **kw):
+        seen["rows"] = len(selection)
+        return "the topic model found no coherent themes: every candidate k has negative coherence"
+
+    assert topics.coherence_problem(synthesis.synthesize(seed_corpus, story=STORY, tone_method="vader", n_boot=200,
+                                                         progress=False).tables["topic_selection"]) == ""
+    monkeypatch.setattr(topics, "coherence_problem", no_themes)
+    s = synthesis.synthesize(seed_corpus, story=STORY, tone_method="vader", n_boot=200, progress=False)
+    caveats = s.claims.loc[s.claims.family == "topics", "caveat"]
+    assert seen["rows"] > 0 and len(caveats) and caveats.str.contains("no coherent themes").all()

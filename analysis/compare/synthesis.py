@@ -288,6 +288,9 @@ def synthesize(
         tci = C.measure(long, value="share", by=["outlet", "label"], family="topics", quantity="label",
                         unit="sentences")
     long_text = long.merge(sents[["sent_id", "text"]], left_on="unit_id", right_on="sent_id", how="left")
+    from analysis.measures.topics import coherence_problem
+
+    incoherent = coherence_problem(tables["topic_selection"]) if "topic_selection" in tables else ""
     for o, g in tci.groupby("outlet"):
         top, flag = _flagged(g, item="label", pct=True)
         ev = (long_text[(long_text.outlet == o) & (long_text.label == top.label)]
@@ -296,7 +299,7 @@ def synthesize(
                 f"{top.label}: {_fmt_ci(top.estimate, top.ci_low, top.ci_high, pct=True)} of its sentences' topic weight"
                 f"{flag}",
                 value=top.estimate, ci_low=top.ci_low, ci_high=top.ci_high, n=top.n_units, unit="sentences",
-                interval=top.interval, evidence=ev,
+                interval=top.interval, evidence=ev, extra=incoherent,
                 why=lambda r, lab=top.label: f"{r['share']:.0%} {lab.split(' ')[0]}")
     steps.update()
 
