@@ -222,3 +222,56 @@ def test_the_slow_notebooks_declare_quick_and_default_to_the_full_run():
         declared = pm.inspect_notebook(str(books[prefix]))
         assert "quick" in declared, prefix            # a comment papermill cannot parse drops the parameter
         assert declared["quick"]["default"] == "False"
+
+
+def test_section_progress_writes_one_line_per_section_or_per_30_s():
+    now = [0.0]
+    lines = []
+    rep = R.SectionProgress("05_x.ipynb", 6, every=30.0, clock=lambda: now[0], write=lines.append)
+    md = lambda text: {"cell_type": "markdown", "source": text}
+    code = {"cell_type": "code", "source": "x = 1"}
+    rep.cell_start(md("# Title\n## 1. Data"), 0)
+    for i in (1, 2):
+        now[0] += 5
+        rep.cell_start(code, i)       # the second cell of the section writes nothing
+    rep.cell_start(md("## 3. Supervised classifier\ntext"), 3)
+    now[0] = 52.0
+    rep.cell_start(code, 4)
+    now[0] = 60.0
+    rep.cell_start(code, 4)           # same section, 8 s later: nothing
+    now[0] = 83.0
+    rep.cell_start(code, 5)           # same section, 31 s after its line: a heartbeat
+    assert lines == ["[run ] 05_x.ipynb · 1. Data (cell 2/6, 5 s)",
+                     "[run ] 05_x.ipynb · 3. Supervised classifier (cell 5/6, 52 s)",
+                     "[run ] 05_x.ipynb · 3. Supervised classifier (cell 6/6, 83 s)"]
+
+
+def test_the_runner_prints_the_sections_of_an_executing_notebook(tmp_path, capsys):
+    """A real run (papermill, a kernel) of a notebook with two sections; its progress bar makes no warning."""
+    folder = tmp_path / "books"
+    folder.mkdir()
+    cells = [nbformat.v4.new_markdown_cell("# Fake\n## First part"), nbformat.v4.new_code_cell("a = 1"),
+             nbformat.v4.new_markdown_cell("## Second part"),
+             nbformat.v4.new_code_cell("from analysis._progress import tqdm_class\nb = sum(tqdm_class()(range(3)))")]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=KERNEL), folder / "01_fake.ipynb")
+    records = R.run_all(output_dir=tmp_path / "out", notebook_dir=folder)
+    assert records[0]["status"] == "executed"
+    text = capsys.readouterr().out
+    assert "[run ] 01_fake.ipynb · First part (cell " in text and "[run ] 01_fake.ipynb · Second part (cell " in text
+    executed = (tmp_path / "out" / "notebooks" / "01_fake.ipynb").read_text()
+    assert "IProgress" not in executed and "TqdmWarning" not in executed
+
+
+def test_progress_bars_fall_back_to_plain_tqdm_without_ipywidgets(monkeypatch):
+    import importlib.util
+
+    import tqdm
+    import tqdm.auto
+
+    from analysis._progress import tqdm_class
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ipywidgets" else real(name, *a))
+    assert tqdm_class() is tqdm.tqdm
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "ipywidgets" else real(name, *a))
+    assert tqdm_class() is tqdm.auto.tqdm
