@@ -244,6 +244,11 @@ def test_section_progress_writes_one_line_per_section_or_per_30_s():
     assert lines == ["[run ] 05_x.ipynb · 1. Data (cell 2/6, 5 s)",
                      "[run ] 05_x.ipynb · 3. Supervised classifier (cell 5/6, 52 s)",
                      "[run ] 05_x.ipynb · 3. Supervised classifier (cell 6/6, 83 s)"]
+    now[0] = 100.0
+    assert rep.tick() is None         # a long cell: nothing until 30 s after the last line ...
+    now[0] = 114.0
+    assert rep.tick() == "[run ] 05_x.ipynb · 3. Supervised classifier (cell 6/6, 114 s)"
+    assert rep.tick() is None and len(lines) == 4
 
 
 def test_the_runner_prints_the_sections_of_an_executing_notebook(tmp_path, capsys):

@@ -297,9 +297,10 @@ class SectionProgress:
     """Console progress of one executing notebook: which section (the last Markdown heading before the
     cell) is running, e.g. ``[run ] 05_validating_frames.ipynb · 3. Supervised classifier (cell 14/40, 52 s)``.
 
-    :meth:`cell_start` is called as each cell starts (papermill calls it for every cell). A line is
-    written when a code cell starts in a new section, or when ``every`` seconds passed since the last line
-    (so at most one line per section or per ``every`` seconds, never one per cell).
+    :meth:`cell_start` is called as each cell starts (papermill calls it for every cell), :meth:`tick`
+    every few seconds while a cell runs. A line is written when a code cell starts in a new section, or
+    when ``every`` seconds passed since the last line (so at most one line per section or per ``every``
+    seconds, never one per cell; a long cell gets one line every ``every`` seconds).
     """
 
     def __init__(self, name: str, n_cells: int, *, every: float = 30.0, clock=time.monotonic, write=None):
@@ -309,6 +310,7 @@ class SectionProgress:
         self.section: str | None = None
         self.shown: str | None = None
         self.last_line: float | None = None
+        self.index: int | None = None
 
     def cell_start(self, cell, index: int | None) -> str | None:
         """Note the cell that starts; return the line written, if any."""
@@ -317,19 +319,34 @@ class SectionProgress:
             return None
         if cell.get("cell_type") != "code":
             return None
+        self.index = index or 0
         now = self.clock()
         if self.section == self.shown and self.last_line is not None and now - self.last_line < self.every:
             return None
+        return self._line(now)
+
+    def tick(self) -> str | None:
+        """While a code cell runs: write its line again when ``every`` seconds passed since the last one."""
+        now = self.clock()
+        if self.index is None or self.last_line is None or now - self.last_line < self.every:
+            return None
+        return self._line(now)
+
+    def _line(self, now: float) -> str:
+        index = self.index or 0
         where = f" · {self.section}" if self.section else ""
-        line = (f"[run ] {self.name}{where} (cell {(index or 0) + 1}/{self.n_cells}, "
+        line = (f"[run ] {self.name}{where} (cell {index + 1}/{self.n_cells}, "
                 f"{now - self.start:.0f} s)")
         self.shown, self.last_line = self.section, now
         self.write(line)
         return line
 
 
-def _progress_engine(reporter_for):
-    """A papermill engine (nbclient's) whose cell starts also go to ``reporter_for(nb)``'s ``cell_start``."""
+def _progress_engine(reporter_for, *, tick_every: float = 5.0):
+    """A papermill engine (nbclient's) whose cell starts also go to ``reporter_for(nb)``'s ``cell_start``,
+    and a background thread calls its ``tick`` every ``tick_every`` seconds while the notebook runs."""
+    import threading
+
     from papermill.engines import NBClientEngine
 
     class ProgressEngine(NBClientEngine):
@@ -343,7 +360,19 @@ def _progress_engine(reporter_for):
                 return papermill_start(cell, cell_index, **kw)
 
             nb_man.cell_start = cell_start
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            stop = threading.Event()
+
+            def beat():
+                while not stop.wait(tick_every):
+                    reporter.tick()
+
+            thread = threading.Thread(target=beat, name="notebook-progress", daemon=True)
+            thread.start()
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                stop.set()
+                thread.join()
 
     return ProgressEngine
 
