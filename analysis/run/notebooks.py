@@ -9,6 +9,10 @@ topic-model restarts and candidate k; 05: fewer cross-validation folds and repea
 (:func:`quick_message`), the figures are rougher, and the skip stamps include it (a quick run never marks
 the full run up to date). The default is the full analysis.
 
+While a notebook runs, the console shows its section (the last Markdown heading before the running cell),
+e.g. ``[run ] 05_validating_frames.ipynb · D. A supervised frame classifier (cell 30/41, 89 s)``: one line
+when a section starts and one every 30 s within it (:class:`SectionProgress`).
+
 Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``, ``story``, and any
 extra parameter the notebook declares: the older separate story files ``actors`` (notebooks 03, 04, 06),
 ``framing_terms`` (02) and ``attribution_markers`` (04, 06), which replace that part of the story, or anything
@@ -283,7 +287,7 @@ def _heading(source: str) -> str | None:
     """The last Markdown heading of a cell's text (``## 3. Supervised classifier`` -> ``3. Supervised
     classifier``), or None.
 
-    >>> _heading("Intro\n## 3. Supervised classifier\ntext")
+    >>> _heading("Intro\\n## 3. Supervised classifier\\ntext")
     '3. Supervised classifier'
     """
     found = None
