@@ -1,10 +1,11 @@
 # One command per step; each step declares its inputs so only stale work reruns.
 #   make figures   set up (first time) and regenerate every figure by executing all notebooks on the seeds
+#                  (QUICK=1: fewer CV folds and topic-model restarts, faster and rougher; the default is the full run)
 #   make test      set up (first time) and run the test suite (unit tests + every notebook top to bottom)
 # Variables: PYTHON (interpreter used to create .venv), OUT (output folder), CORPUS (your own corpus), STORY (its
 #            story file, YAML), the older separate story files ACTORS, FRAMING_TERMS, MARKERS (override parts of
 #            the story), COLUMNS (a table's column names, e.g. "text=Article,outlet=Source"), PARAMS (e.g.
-#            "-p codebook policy_frames"). Paths may contain spaces (CORPUS="my data/articles.csv").
+#            "-p codebook policy_frames"), QUICK (1: quick mode). Paths may contain spaces (CORPUS="my data/articles.csv").
 #            See docs/bring_your_own_corpus.md.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -18,13 +19,15 @@ FRAMING_TERMS ?=
 MARKERS ?=
 PARAMS ?=
 COLUMNS ?=
+# 1 (or yes/true): python -m analysis.run --quick
+QUICK ?=
 # empty: the runner's default, outputs/ for the seeds and outputs/<corpus name>/ for CORPUS
 OUT    ?=
 PYTEST_ARGS ?= -n 2
 
 .PHONY: setup browser figures test clean-cache help
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,9p' Makefile
 
 setup: $(STAMP)
 
@@ -43,7 +46,7 @@ figures: $(STAMP)
 	$(BIN)/python -m analysis.run $(if $(OUT),--output-dir "$(OUT)",) $(if $(CORPUS),--corpus "$(CORPUS)",) \
 	  $(if $(STORY),--story "$(STORY)",) $(if $(ACTORS),--actors "$(ACTORS)",) \
 	  $(if $(FRAMING_TERMS),--framing-terms "$(FRAMING_TERMS)",) $(if $(MARKERS),--attribution-markers "$(MARKERS)",) \
-	  $(if $(COLUMNS),--columns "$(COLUMNS)",) $(PARAMS)
+	  $(if $(COLUMNS),--columns "$(COLUMNS)",) $(if $(filter 1 yes true,$(QUICK)),--quick,) $(PARAMS)
 
 # headless Chromium for the report test and a CJK font for outlet names in Chinese/Japanese/Korean in figures
 # (Debian packages; needs root or sudo on a machine without them)

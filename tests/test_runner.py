@@ -11,20 +11,28 @@ import analysis.run.notebooks as R
 from analysis.config import PROJECT_ROOT
 
 
+KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+
+
 @pytest.fixture
 def fake_books(tmp_path, monkeypatch):
     """Two tiny notebooks, and a ``run_notebook`` that only writes the executed copy and counts calls."""
     folder = tmp_path / "books"
     folder.mkdir()
     for name in ("01_a.ipynb", "02_b.ipynb"):
-        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), folder / name)
-    calls = []
+        cells = [nbformat.v4.new_code_cell("x = 1")]
+        if name == "02_b.ipynb":  # the one with a slow step declares ``quick``
+            cells.insert(0, nbformat.v4.new_code_cell("quick = False  # True: fewer folds",
+                                                      metadata={"tags": ["parameters"]}))
+        nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=KERNEL), folder / name)
+    calls, quick_calls = [], []
 
-    def fake_run(nb, *, output_dir, corpus=None, seed=42, params=None):
+    def fake_run(nb, *, output_dir, corpus=None, seed=42, params=None, quick=False):
         out = output_dir / "notebooks" / nb.name
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("{}")
         calls.append(nb.name)
+        quick_calls.append(quick)
         return out
 
     monkeypatch.setattr(R, "run_notebook", fake_run)
@@ -154,3 +162,121 @@ def test_runner_prints_each_notebooks_time_and_share(tmp_path, monkeypatch, fake
     assert [(r["seconds"], r["share"]) for r in records] == [(3.0, 0.75), (1.0, 0.25)]
     text = capsys.readouterr().out
     assert "01_a.ipynb in 3.0 s (75% of the run)" in text and "02_b.ipynb in 1.0 s (25% of the run)" in text
+
+
+def test_quick_message_says_what_was_cut():
+    assert R.quick_message({"folds": (3, 5), "seeds": (1, 3)}) == \
+        "quick mode: 3 folds instead of 5, 1 seed instead of 3; figures are rougher"
+    assert R.quick_message({"candidate k": (4, 7)}) == "quick mode: 4 candidate k instead of 7; figures are rougher"
+
+
+def test_quick_run_is_stamped_apart_from_the_full_run(tmp_path, monkeypatch, fake_books, capsys):
+    folder, calls = fake_books
+    out = tmp_path / "out"
+    R.run_all(output_dir=out, notebook_dir=folder)
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert calls == ["01_a.ipynb", "02_b.ipynb"]              # the full run is up to date
+    capsys.readouterr()
+    records = R.run_all(output_dir=out, notebook_dir=folder, quick=True)
+    assert calls == ["01_a.ipynb", "02_b.ipynb"] * 2          # a quick run is not the full run
+    assert [r["quick"] for r in records] == [False, True]    # only 02 declares ``quick``
+    text = capsys.readouterr().out
+    assert "[run ] 02_b.ipynb ... (quick mode)" in text and "quick mode: fewer folds and restarts in 02_b.ipynb" in text
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert calls == ["01_a.ipynb", "02_b.ipynb"] * 3          # ... and does not mark the full run up to date
+    assert "quick mode" not in capsys.readouterr().out
+
+
+def test_quick_reaches_only_the_notebooks_that_declare_it(tmp_path, monkeypatch):
+    import papermill as pm
+
+    seen = {}
+    monkeypatch.setattr(pm, "execute_notebook", lambda src, dst, parameters, **kw: seen.update({src: parameters}))
+    book = tmp_path / "01_a.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "quick = False  # True: fewer folds", metadata={"tags": ["parameters"]})], metadata=KERNEL), book)
+    plain = tmp_path / "02_b.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")], metadata=KERNEL), plain)
+    for nb in (book, plain):
+        R.run_notebook(nb, output_dir=tmp_path / "out", quick=True, progress=False)
+    assert seen[str(book)]["quick"] is True and "quick" not in seen[str(plain)]
+    R.run_notebook(book, output_dir=tmp_path / "out", progress=False)
+    assert "quick" not in seen[str(book)]
+
+
+def test_the_cli_quick_flag_reaches_run_all(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "out"))
+    seen = {}
+    monkeypatch.setattr(R, "write_corpus_report", lambda corpus, out: {"documents": 5, "rejected": 0, "warnings": 0,
+                                                                      "reasons": {}, "rejects": None})
+    monkeypatch.setattr(R, "run_all", lambda **kw: seen.update(quick=kw["quick"]) or [])
+    assert R.main(["--no-report", "--quick"]) == 0 and seen == {"quick": True}
+    assert R.main(["--no-report"]) == 0 and seen == {"quick": False}
+
+
+def test_the_slow_notebooks_declare_quick_and_default_to_the_full_run():
+    import papermill as pm
+
+    books = {nb.name[:2]: nb for nb in R.list_notebooks()}
+    for prefix in ("02", "05"):
+        declared = pm.inspect_notebook(str(books[prefix]))
+        assert "quick" in declared, prefix            # a comment papermill cannot parse drops the parameter
+        assert declared["quick"]["default"] == "False"
+
+
+def test_section_progress_writes_one_line_per_section_or_per_30_s():
+    now = [0.0]
+    lines = []
+    rep = R.SectionProgress("05_x.ipynb", 6, every=30.0, clock=lambda: now[0], write=lines.append)
+    md = lambda text: {"cell_type": "markdown", "source": text}
+    code = {"cell_type": "code", "source": "x = 1"}
+    rep.cell_start(md("# Title\n## 1. Data"), 0)
+    for i in (1, 2):
+        now[0] += 5
+        rep.cell_start(code, i)       # the second cell of the section writes nothing
+    rep.cell_start(md("## 3. Supervised classifier\ntext"), 3)
+    now[0] = 52.0
+    rep.cell_start(code, 4)
+    now[0] = 60.0
+    rep.cell_start(code, 4)           # same section, 8 s later: nothing
+    now[0] = 83.0
+    rep.cell_start(code, 5)           # same section, 31 s after its line: a heartbeat
+    assert lines == ["[run ] 05_x.ipynb · 1. Data (cell 2/6, 5 s)",
+                     "[run ] 05_x.ipynb · 3. Supervised classifier (cell 5/6, 52 s)",
+                     "[run ] 05_x.ipynb · 3. Supervised classifier (cell 6/6, 83 s)"]
+    now[0] = 100.0
+    assert rep.tick() is None         # a long cell: nothing until 30 s after the last line ...
+    now[0] = 114.0
+    assert rep.tick() == "[run ] 05_x.ipynb · 3. Supervised classifier (cell 6/6, 114 s)"
+    assert rep.tick() is None and len(lines) == 4
+
+
+def test_the_runner_prints_the_sections_of_an_executing_notebook(tmp_path, capsys):
+    """A real run (papermill, a kernel) of a notebook with two sections; its progress bar makes no warning."""
+    folder = tmp_path / "books"
+    folder.mkdir()
+    cells = [nbformat.v4.new_markdown_cell("# Fake\n## First part"), nbformat.v4.new_code_cell("a = 1"),
+             nbformat.v4.new_markdown_cell("## Second part"),
+             nbformat.v4.new_code_cell("from analysis._progress import tqdm_class\nb = sum(tqdm_class()(range(3)))")]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=KERNEL), folder / "01_fake.ipynb")
+    records = R.run_all(output_dir=tmp_path / "out", notebook_dir=folder)
+    assert records[0]["status"] == "executed"
+    text = capsys.readouterr().out
+    assert "[run ] 01_fake.ipynb · First part (cell " in text and "[run ] 01_fake.ipynb · Second part (cell " in text
+    executed = (tmp_path / "out" / "notebooks" / "01_fake.ipynb").read_text()
+    assert "IProgress" not in executed and "TqdmWarning" not in executed
+
+
+def test_progress_bars_fall_back_to_plain_tqdm_without_ipywidgets(monkeypatch):
+    import importlib.util
+
+    import tqdm
+    import tqdm.auto
+
+    from analysis._progress import tqdm_class
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ipywidgets" else real(name, *a))
+    assert tqdm_class() is tqdm.tqdm
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "ipywidgets" else real(name, *a))
+    assert tqdm_class() is tqdm.auto.tqdm

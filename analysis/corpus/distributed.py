@@ -103,7 +103,9 @@ def parse_distributed(
     >>> parse_distributed(docs, scheduler="tcp://scheduler:8786").stats.n_parsed   # doctest: +SKIP
     """
     from distributed import as_completed
-    from tqdm.auto import tqdm
+    from analysis._progress import tqdm_class
+
+    tqdm = tqdm_class()
 
     plan = plan_parse(documents, model=model, components=components, cache_dir=cache_dir)
     if plan.todo:

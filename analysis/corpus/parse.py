@@ -328,9 +328,9 @@ def parse_documents(
         total_chars = sum(len(plan.texts[k]) for k in plan.todo)
         nproc = _n_process(len(plan.todo), total_chars, nproc)
         show = progress if progress is not None else len(plan.todo) > 20
-        from tqdm.auto import tqdm
+        from analysis._progress import tqdm_class
 
-        bar = tqdm(total=len(plan.todo), desc=f"parsing with {plan.model}", unit="doc", disable=not show)
+        bar = tqdm_class()(total=len(plan.todo), desc=f"parsing with {plan.model}", unit="doc", disable=not show)
         if nproc == 1:
             written = []
             for i in range(0, len(plan.todo), SHARD_SIZE):

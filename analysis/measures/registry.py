@@ -342,6 +342,18 @@ def topic_plan(n_units: int, *, seed: int = 42) -> dict:
             "seeds": [seed + i for i in range(3 if big else 5)]}
 
 
+def quick_topic_plan(plan: dict) -> dict:
+    """The ``quick`` run's (``python -m analysis.run --quick``) smaller search: every other candidate ``k``
+    (the largest kept) and 2 restarts (the fewest that still give a stability), from a :func:`topic_plan`.
+
+    >>> quick_topic_plan(topic_plan(90))
+    {'ks': [2, 4, 6, 8], 'methods': ['nmf', 'lda'], 'seeds': [42, 43]}
+    """
+    ks = list(plan["ks"])
+    quick_ks = ks[::2] + ([ks[-1]] if ks and (len(ks) - 1) % 2 else [])
+    return {"ks": quick_ks, "methods": list(plan["methods"]), "seeds": list(plan["seeds"])[:2]}
+
+
 # ------------------------------------------------------------------------------------------------ store
 class MeasureStore:
     """Every measure of one corpus under one story, computed once and cached (memory, then Parquet on disk).
@@ -425,7 +437,9 @@ class MeasureStore:
         names = list(MEASURES) if names is None else list(names)
         show = progress if progress is not None else len(self.corpus.documents) > 1000
         if show:
-            from tqdm.auto import tqdm
+            from analysis._progress import tqdm_class
+
+            tqdm = tqdm_class()
 
             names = tqdm(names, desc="measures", unit="measure")
         return {n: self.get(n) for n in names}
@@ -497,4 +511,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 __all__ = ["MEASURES", "Measure", "MeasureStore", "clear_measures_cache", "compute_measures", "main",
-           "topic_model_from_table", "topic_plan", "write_measures", "TOPIC_MODEL_COLUMNS", "topic_model_limits"]
+           "topic_model_from_table", "topic_plan", "quick_topic_plan", "write_measures", "TOPIC_MODEL_COLUMNS", "topic_model_limits"]

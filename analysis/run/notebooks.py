@@ -1,7 +1,17 @@
 """Execute every notebook top to bottom with papermill and collect their figures in one folder.
 
 ``python -m analysis.run [--corpus PATH] [--story YAML] [--actors YAML] [--framing-terms YAML]
-[--attribution-markers YAML] [--columns text=Article,outlet=Source] [-p NAME VALUE] [--output-dir DIR] [--only 01 03]``
+[--attribution-markers YAML] [--columns text=Article,outlet=Source] [-p NAME VALUE] [--output-dir DIR] [--only 01 03]
+[--quick]``
+
+``--quick`` (``make figures QUICK=1``) sets the ``quick`` parameter of the notebooks with slow steps (02: fewer
+topic-model restarts and candidate k; 05: fewer cross-validation folds and repeats): each says what it cut
+(:func:`quick_message`), the figures are rougher, and the skip stamps include it (a quick run never marks
+the full run up to date). The default is the full analysis.
+
+While a notebook runs, the console shows its section (the last Markdown heading before the running cell),
+e.g. ``[run ] 05_validating_frames.ipynb · D. A supervised frame classifier (cell 30/41, 89 s)``: one line
+when a section starts and one every 30 s within it (:class:`SectionProgress`).
 
 Each notebook gets its ``parameters`` cell filled (``corpus``, ``output_dir``, ``seed``, ``story``, and any
 extra parameter the notebook declares: the older separate story files ``actors`` (notebooks 03, 04, 06),
@@ -49,6 +59,17 @@ STORY_FILES = {
     "attribution_markers": ("--attribution-markers",
                             "accusation / denial / names-for-the-measure lists YAML (notebooks 04, 06)"),
 }
+
+
+def quick_message(changes: dict[str, tuple[int, int]]) -> str:
+    """The line a ``quick`` notebook prints: ``{what: (quick, full)}`` -> what it cut.
+
+    >>> quick_message({"folds": (3, 5), "seeds": (1, 3)})
+    'quick mode: 3 folds instead of 5, 1 seed instead of 3; figures are rougher'
+    """
+    parts = [f"{q} {what[:-1] if q == 1 and what.endswith('s') else what} instead of {full}"
+             for what, (q, full) in changes.items()]
+    return f"quick mode: {', '.join(parts)}; figures are rougher"
 
 
 def list_notebooks(folder: Path = NOTEBOOK_DIR, only: list[str] | None = None) -> list[Path]:
@@ -262,30 +283,142 @@ def format_corpus_report(rep: dict, output_dir: Path, *, max_rows: int = 20) -> 
     return "\n".join(lines)
 
 
+def _heading(source: str) -> str | None:
+    """The last Markdown heading of a cell's text (``## 3. Supervised classifier`` -> ``3. Supervised
+    classifier``), or None.
+
+    >>> _heading("Intro\\n## 3. Supervised classifier\\ntext")
+    '3. Supervised classifier'
+    """
+    found = None
+    for line in source.splitlines():
+        if line.startswith("#") and line.lstrip("#").startswith(" ") and line.lstrip("# ").strip():
+            found = line.lstrip("#").strip()
+    return found
+
+
+class SectionProgress:
+    """Console progress of one executing notebook: which section (the last Markdown heading before the
+    cell) is running, e.g. ``[run ] 05_validating_frames.ipynb · 3. Supervised classifier (cell 14/40, 52 s)``.
+
+    :meth:`cell_start` is called as each cell starts (papermill calls it for every cell), :meth:`tick`
+    every few seconds while a cell runs. A line is written when a code cell starts in a new section, or
+    when ``every`` seconds passed since the last line (so at most one line per section or per ``every``
+    seconds, never one per cell; a long cell gets one line every ``every`` seconds).
+    """
+
+    def __init__(self, name: str, n_cells: int, *, every: float = 30.0, clock=time.monotonic, write=None):
+        self.name, self.n_cells, self.every, self.clock = name, n_cells, every, clock
+        self.write = write or (lambda line: print(line, flush=True))
+        self.start = clock()
+        self.section: str | None = None
+        self.shown: str | None = None
+        self.last_line: float | None = None
+        self.index: int | None = None
+
+    def cell_start(self, cell, index: int | None) -> str | None:
+        """Note the cell that starts; return the line written, if any."""
+        if cell.get("cell_type") == "markdown":
+            self.section = _heading(cell.get("source", "")) or self.section
+            return None
+        if cell.get("cell_type") != "code":
+            return None
+        self.index = index or 0
+        now = self.clock()
+        if self.section == self.shown and self.last_line is not None and now - self.last_line < self.every:
+            return None
+        return self._line(now)
+
+    def tick(self) -> str | None:
+        """While a code cell runs: write its line again when ``every`` seconds passed since the last one."""
+        now = self.clock()
+        if self.index is None or self.last_line is None or now - self.last_line < self.every:
+            return None
+        return self._line(now)
+
+    def _line(self, now: float) -> str:
+        index = self.index or 0
+        where = f" · {self.section}" if self.section else ""
+        line = (f"[run ] {self.name}{where} (cell {index + 1}/{self.n_cells}, "
+                f"{now - self.start:.0f} s)")
+        self.shown, self.last_line = self.section, now
+        self.write(line)
+        return line
+
+
+def _progress_engine(reporter_for, *, tick_every: float = 5.0):
+    """A papermill engine (nbclient's) whose cell starts also go to ``reporter_for(nb)``'s ``cell_start``,
+    and a background thread calls its ``tick`` every ``tick_every`` seconds while the notebook runs."""
+    import threading
+
+    from papermill.engines import NBClientEngine
+
+    class ProgressEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            reporter = reporter_for(nb_man.nb)
+            papermill_start = nb_man.cell_start
+
+            def cell_start(cell, cell_index=None, **kw):
+                reporter.cell_start(cell, cell_index)
+                return papermill_start(cell, cell_index, **kw)
+
+            nb_man.cell_start = cell_start
+            stop = threading.Event()
+
+            def beat():
+                while not stop.wait(tick_every):
+                    reporter.tick()
+
+            thread = threading.Thread(target=beat, name="notebook-progress", daemon=True)
+            thread.start()
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                stop.set()
+                thread.join()
+
+    return ProgressEngine
+
+
 def run_notebook(nb: Path, *, output_dir: Path, corpus: str | None = None, seed: int = 42,
-                 params: dict | None = None) -> Path:
+                 params: dict | None = None, quick: bool = False, progress: bool = True) -> Path:
     """Execute one notebook; return the executed copy. Raises with the failing cell on error.
 
-    ``params`` are extra parameters; only those the notebook declares are passed to it.
+    ``params`` are extra parameters; only those the notebook declares are passed to it. ``quick=True``
+    sets the notebook's ``quick`` parameter when it declares one. ``progress``: print the running section
+    (:class:`SectionProgress`).
     """
     import papermill as pm
+    from papermill.engines import papermill_engines
 
     out_nb = output_dir / "notebooks" / nb.name
     out_nb.parent.mkdir(parents=True, exist_ok=True)
-    declared = declared_parameters(nb) if params else set()
+    declared = declared_parameters(nb) if params or quick else set()
     extra = {k: v for k, v in (params or {}).items() if k in declared}
+    if quick and "quick" in declared:
+        extra["quick"] = True
+    engine = None
+    if progress:
+        engine = "analysis-progress"
+        papermill_engines.register(engine, _progress_engine(lambda book: SectionProgress(nb.name, len(book.cells))))
     pm.execute_notebook(
         str(nb), str(out_nb),
         parameters={"corpus": corpus, "output_dir": str(output_dir.resolve()), "seed": seed, **extra},
         cwd=str(nb.parent), kernel_name="python3", language="python", progress_bar=False, log_output=False,
+        engine_name=engine,
     )
     return out_nb
 
 
 def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only: list[str] | None = None,
-            force: bool = False, notebook_dir: Path = NOTEBOOK_DIR, params: dict | None = None) -> list[dict]:
+            force: bool = False, notebook_dir: Path = NOTEBOOK_DIR, params: dict | None = None,
+            quick: bool = False) -> list[dict]:
     """Run the notebooks, skipping up-to-date ones; return one record per notebook (``notebook``,
-    ``status``, ``seconds`` and ``share`` of the run's notebook time), and print each one's time and share.
+    ``status``, ``seconds``, ``share`` of the run's notebook time and ``quick``: whether it ran in quick
+    mode), and print each one's time and share.
+
+    ``quick=True`` goes to the notebooks that declare a ``quick`` parameter; it is part of every stamp.
 
     ``params`` (e.g. ``{"actors": "my_actors.yaml"}``) go to the notebooks that declare them; a name no
     notebook declares is an error (a typo would otherwise be silently ignored).
@@ -306,27 +439,35 @@ def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only
     check_environment(env)  # a missing model fails here, not as "[skip] up to date" or deep in a notebook
     records = []
     for nb in list_notebooks(notebook_dir, only):
-        key = _digest([nb, *inputs], json.dumps([corpus, seed, params, env], sort_keys=True, default=str))
+        key = _digest([nb, *inputs], json.dumps([corpus, seed, params, env, {"quick": bool(quick)}],
+                                                sort_keys=True, default=str))
         out_nb = output_dir / "notebooks" / nb.name
         if not force and stamps.get(nb.name) == key and out_nb.exists():
             print(f"[skip] {nb.name}: up to date", flush=True)
-            records.append({"notebook": nb.name, "status": "up to date", "seconds": 0.0, "share": 0.0})
+            records.append({"notebook": nb.name, "status": "up to date", "seconds": 0.0, "share": 0.0,
+                            "quick": False})
             continue
-        print(f"[run ] {nb.name} ...", flush=True)
+        is_quick = bool(quick) and "quick" in declared_parameters(nb)
+        print(f"[run ] {nb.name} ...{' (quick mode)' if is_quick else ''}", flush=True)
         t0 = time.perf_counter()
-        run_notebook(nb, output_dir=output_dir, corpus=corpus, seed=seed, params=params)
+        run_notebook(nb, output_dir=output_dir, corpus=corpus, seed=seed, params=params, quick=quick)
         secs = time.perf_counter() - t0
         print(f"[done] {nb.name} in {secs:.1f} s", flush=True)
         stamps[nb.name] = key
         stamps_path.parent.mkdir(parents=True, exist_ok=True)
         stamps_path.write_text(json.dumps(stamps, indent=1))
-        records.append({"notebook": nb.name, "status": "executed", "seconds": secs})
+        records.append({"notebook": nb.name, "status": "executed", "seconds": secs, "quick": is_quick})
     total = sum(r["seconds"] for r in records)
     for r in records:
         r["share"] = round(r["seconds"] / total, 3) if total else 0.0
         r["seconds"] = round(r["seconds"], 1)
         if r["status"] == "executed":
-            print(f"[time] {r['notebook']} in {r['seconds']:.1f} s ({r['share']:.0%} of the run)", flush=True)
+            print(f"[time] {r['notebook']} in {r['seconds']:.1f} s ({r['share']:.0%} of the run)"
+                  + (" [quick]" if r["quick"] else ""), flush=True)
+    quick_books = [r["notebook"] for r in records if r["quick"]]
+    if quick_books:
+        print(f"quick mode: fewer folds and restarts in {', '.join(quick_books)} (each notebook prints what it "
+              "cut); figures are rougher; run without --quick for the full analysis", flush=True)
     return records
 
 
@@ -346,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", help="notebook prefixes to run, e.g. 01 03")
     ap.add_argument("--force", action="store_true", help="rerun notebooks that are up to date")
     ap.add_argument("--no-report", action="store_true", help="do not render the HTML report")
+    ap.add_argument("--quick", action="store_true",
+                    help="fewer cross-validation folds and topic-model restarts (rougher figures, faster)")
     args = ap.parse_args(argv)
     corpus = str(Path(args.corpus).resolve()) if args.corpus else None
     if corpus and not Path(corpus).exists():
@@ -398,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_corpus_report(rep, Path(args.output_dir)), flush=True)
     try:
         recs = run_all(output_dir=args.output_dir, corpus=corpus, seed=args.seed, only=args.only, force=args.force,
-                       params=params)
+                       params=params, quick=args.quick)
     except (ValueError, ModelNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
