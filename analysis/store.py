@@ -82,6 +82,15 @@ def _verified(path: Path) -> dict | None:
     return check
 
 
+def _publish(tmp: Path, path: Path, *, rows: int) -> None:
+    """Move the finished ``tmp`` to ``path`` and write its check file after it (the old check goes first,
+    so a crash in between leaves an unchecked entry, which reads as a miss, never a stale check)."""
+    check_path(path).unlink(missing_ok=True)
+    size, digest = tmp.stat().st_size, file_sha256(tmp)
+    os.replace(tmp, path)
+    write_json(check_path(path), {"entry": path.name, "bytes": size, "sha256": digest, "rows": int(rows)})
+
+
 def save_array(path: str | Path, array: np.ndarray) -> Path:
     """Write ``array`` to ``path`` (``.npy``) atomically; returns the path.
 
@@ -94,11 +103,7 @@ def save_array(path: str | Path, array: np.ndarray) -> Path:
     try:
         with open(tmp, "wb") as fh:
             np.save(fh, array, allow_pickle=False)
-        check_path(path).unlink(missing_ok=True)
-        rows = len(array) if np.ndim(array) else 1
-        size, digest = tmp.stat().st_size, file_sha256(tmp)
-        os.replace(tmp, path)
-        write_json(check_path(path), {"entry": path.name, "bytes": size, "sha256": digest, "rows": int(rows)})
+        _publish(tmp, path, rows=len(array) if np.ndim(array) else 1)
     finally:
         tmp.unlink(missing_ok=True)
     return path
@@ -168,10 +173,7 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
             _JSON_KEY: json.dumps([str(c) for c in json_cols]).encode()}
     try:
         pq.write_table(table.replace_schema_metadata(meta), tmp)
-        check_path(path).unlink(missing_ok=True)
-        size, digest = tmp.stat().st_size, file_sha256(tmp)
-        os.replace(tmp, path)
-        write_json(check_path(path), {"entry": path.name, "bytes": size, "sha256": digest, "rows": len(df)})
+        _publish(tmp, path, rows=len(df))
     finally:
         tmp.unlink(missing_ok=True)
     return path
