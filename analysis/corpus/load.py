@@ -251,9 +251,14 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas: a cell starting with ``=``,
-    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (for CSV files people open).
+#: Text cells starting with one of these could run as a spreadsheet formula (formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(df: pd.DataFrame, *, prefixes: tuple[str, ...] = FORMULA_PREFIXES) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas: a cell starting with one of
+    ``prefixes`` (``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'`` (for CSV files
+    people open).
 
     >>> spreadsheet_safe(pd.DataFrame({"reason": ["=HYPERLINK(1)", "ok", "-1 day"]})).reason.tolist()
     ["'=HYPERLINK(1)", 'ok', "'-1 day"]
@@ -261,7 +266,7 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = pd.Series(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+            out[col] = pd.Series(["'" + v if isinstance(v, str) and v.startswith(prefixes) else v
                                   for v in out[col]], index=out.index, dtype=out[col].dtype)
     return out
 

@@ -32,13 +32,17 @@ from typing import Mapping, Sequence
 
 import pandas as pd
 
+from analysis.corpus.load import FORMULA_PREFIXES as SPREADSHEET_PREFIXES
+from analysis.corpus.load import spreadsheet_safe
+
 __all__ = ["DICTIONARY_FILE", "FORMULA_PREFIXES", "data_dictionary", "export_tables", "guard_formulas",
            "load_dictionary", "main", "missing_dictionary_entries", "unguard_formulas", "write_run_outputs"]
 
 #: The column meanings the data dictionary is built from.
 DICTIONARY_FILE = Path(__file__).resolve().parents[1] / "data" / "data_dictionary.yaml"
-#: A text cell starting with one of these gets a leading ``'`` in the CSV exports.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
+#: A text cell starting with one of these gets a leading ``'`` in the CSV exports: the loader's formula
+#: prefixes, and ``'`` itself so that :func:`unguard_formulas` can undo it exactly.
+FORMULA_PREFIXES = (*SPREADSHEET_PREFIXES, "'")
 _NO_ENTRY = "(no entry in analysis/data/data_dictionary.yaml)"
 
 
@@ -53,15 +57,7 @@ def guard_formulas(df: pd.DataFrame) -> pd.DataFrame:
     >>> guard_formulas(pd.DataFrame({"a": ["@SUM(A1)", "'quoted"]}))["a"].tolist()
     ["'@SUM(A1)", "''quoted"]
     """
-    out = df.copy()
-    for c in out.columns:
-        if not _is_text(out[c]):
-            continue
-        s = out[c]
-        hit = s.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES)).astype(bool)
-        if hit.any():
-            out[c] = s.astype(object).where(~hit, "'" + s.astype(object).where(hit, ""))
-    return out
+    return spreadsheet_safe(df, prefixes=FORMULA_PREFIXES)
 
 
 def unguard_formulas(df: pd.DataFrame) -> pd.DataFrame:
