@@ -231,16 +231,21 @@ def _sqrt_psd(V: np.ndarray) -> np.ndarray:
     return Q * np.sqrt(np.clip(lam, 0, None))[..., None, :]
 
 
-def compose_draws(B: np.ndarray, V: np.ndarray, *, n_draws: int, seed: int = 42) -> np.ndarray:
-    """Method of composition: ``n_draws`` coefficient vectors from each fit's normal sampling distribution,
-    pooled over the fits. ``B`` ``(R, p, K)``, ``V`` ``(R, K, p, p)`` -> draws ``(R * n_draws, K, p)``.
+def compose_draws(B: np.ndarray, V: np.ndarray, *, n_draws: int, seed: int = 42, df: float | None = None) -> np.ndarray:
+    """Method of composition: ``n_draws`` coefficient vectors from each fit's sampling distribution, pooled
+    over the fits. ``B`` ``(R, p, K)``, ``V`` ``(R, K, p, p)`` -> draws ``(R * n_draws, K, p)``. The sampling
+    distribution is multivariate normal, or multivariate t with ``df`` degrees of freedom (the residual degrees
+    of freedom ``n - p``: wider with few articles).
 
     >>> d = compose_draws(np.zeros((2, 1, 1)), np.ones((2, 1, 1, 1)), n_draws=5000, seed=0)
     >>> d.shape, round(float(d.std()), 1)
     ((10000, 1, 1), 1.0)
     """
     R, p, K = B.shape
-    z = np.random.default_rng(seed).standard_normal((R, int(n_draws), K, p))
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((R, int(n_draws), K, p))
+    if df is not None:
+        z *= np.sqrt(df / rng.chisquare(df, size=(R, int(n_draws), K, 1)))
     L = _sqrt_psd(V)                                                     # (R, K, p, p)
     draws = np.swapaxes(B, 1, 2)[:, None] + np.einsum("rkpq,rdkq->rdkp", L, z)
     return draws.reshape(R * int(n_draws), K, p)
@@ -469,9 +474,9 @@ def prevalence_from_models(
                       articles=articles)
 
     B, V = robust_ols(X, Y, hc=hc)
-    draws = compose_draws(B, V, n_draws=n_draws, seed=seed)                 # (D, K, p)
+    draws = compose_draws(B, V, n_draws=n_draws, seed=seed, df=n - p)      # (D, K, p)
     a = (1 - level) / 2
-    zq = float(_norm_ppf(1 - a))
+    zq = float(_t_ppf(1 - a, n - p))
 
     # contrasts: outlet effects, then the time term
     C_o, names, versus = _contrasts(outlets, n_o, coding=coding, reference=reference)
@@ -528,10 +533,10 @@ def prevalence_from_models(
                            notes=notes, settings=settings)
 
 
-def _norm_ppf(q: float) -> float:
-    from scipy.stats import norm
+def _t_ppf(q: float, df: float) -> float:
+    from scipy.stats import t
 
-    return float(norm.ppf(q))
+    return float(t.ppf(q, df))
 
 
 def _sort(effects: pd.DataFrame) -> pd.DataFrame:
