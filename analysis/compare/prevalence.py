@@ -401,10 +401,10 @@ def prevalence_from_models(
             kind = "linear"
         else:
             kind = "none"
-            if dated.any():
-                notes.append(f"time is not in the model: {int((~dated).sum())} of {len(docs)} articles have no date"
-                             if not dated.all() else
-                             f"time is not in the model: {docs['date'].nunique()} distinct date(s), needs 3")
+            notes.append("time is not in the model: no article has a date" if not dated.any() else
+                         f"time is not in the model: {int((~dated).sum())} of {len(docs)} articles have no date"
+                         if not dated.all() else
+                         f"time is not in the model: {docs['date'].nunique()} distinct date(s), needs 3")
     elif kind != "none":
         if not dated.all():
             notes.append(f"time in the model: {int((~dated).sum())} of {len(docs)} undated articles left out")

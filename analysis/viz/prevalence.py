@@ -115,18 +115,16 @@ def plot_prevalence_effects(effects: pd.DataFrame, *, colors: dict | None = None
     first.set_ylim(len(outlets) - 0.5, -0.5)
     versus = next((v for v in ok["versus"].astype(str) if v), "the average outlet")
     n_refits = int(ok["n_refits"].max())
-    bottom = 0.6 / fig.get_figheight()   # inches kept free under the panels for the axis label and the legend
-    fig.supxlabel(f"effect on the article's topic share, percentage points (vs {versus})", fontsize=9,
-                  y=0.3 / fig.get_figheight())
+    fig.supxlabel(f"effect on the article's topic share, percentage points (vs {versus})", fontsize=9)
     handles = [plt.Line2D([], [], color="0.3", marker="o", lw=1.6,
                           label=f"interval: method of composition over {n_refits} refits")]
     if show_naive:
         handles.append(plt.Line2D([], [], color="0.3", lw=6, alpha=0.3, label="interval of one fit alone (OLS)"))
     note = f"top {len(shown)} of {len(topics_all)} topics shown (largest outlet effects)" if len(shown) < len(topics_all) else ""
     fig.suptitle(title + (f"\n{note}" if note else ""), fontsize=11)
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=8,
-               bbox_to_anchor=(0.5, 0.0))
-    fig.tight_layout(rect=(0, bottom, 1, 1))
+    fig.tight_layout()
+    fig.legend(handles=handles, loc="upper center", ncol=len(handles), frameon=False, fontsize=8,
+               bbox_to_anchor=(0.5, 0.0))   # under the figure: saved and shown with bbox_inches="tight"
     return fig
 
 
@@ -177,9 +175,9 @@ def plot_prevalence_over_time(over_time: pd.DataFrame, *, articles: pd.DataFrame
     if pts is not None:
         handles += [plt.Line2D([], [], ls="none", marker="o", color=colors[o], label=o)
                     for o in sorted(pts["outlet"].astype(str).unique())]
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 5), frameon=False, fontsize=8,
-               bbox_to_anchor=(0.5, -0.02))
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.tight_layout()
+    fig.legend(handles=handles, loc="upper center", ncol=min(len(handles), 5), frameon=False, fontsize=8,
+               bbox_to_anchor=(0.5, 0.0))
     return fig
 
 
