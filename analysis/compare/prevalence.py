@@ -372,8 +372,8 @@ def prevalence_from_models(
     docs = docs_all[docs_all["doc_id"].isin(set(ref.units["doc_id"].astype(str)))].reset_index(drop=True)
     n_without = len(docs_all) - len(docs)
     if n_without:
-        notes.append(f"{n_without} of {len(docs_all)} articles have no sentence left after the vocabulary filter "
-                     "and are not in the regression")
+        notes.append(f"not in the regression: {n_without} of {len(docs_all)} articles (no sentence left after the "
+                     "vocabulary filter)")
     Y = np.empty((R, len(docs), K))
     align_rows = []
     for r, m in enumerate(models):
@@ -390,7 +390,7 @@ def prevalence_from_models(
     articles = article_topic_shares(ref, docs)
     ok = ~np.isnan(Y).any(axis=(0, 2))
     if not ok.all():
-        notes.append(f"{int((~ok).sum())} articles get no topic weight in some refit and are left out")
+        notes.append(f"not in the regression: {int((~ok).sum())} of {len(ok)} articles (no topic weight in some refit)")
     docs, Y = docs[ok].reset_index(drop=True), Y[:, ok]
 
     # time: which model, and which articles it keeps
