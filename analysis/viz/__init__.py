@@ -44,3 +44,5 @@ __all__ = ['escaped_style', 'figure_text',
 ]
 from analysis.viz.evidence import (evidence_data, evidence_explorer_html, write_explorer_page)
 __all__ += ['evidence_data', 'evidence_explorer_html', 'write_explorer_page']
+from analysis.viz.prevalence import (plot_prevalence_effects, plot_prevalence_over_time)
+__all__ += ['plot_prevalence_effects', 'plot_prevalence_over_time']
