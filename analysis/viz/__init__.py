@@ -44,3 +44,5 @@ __all__ = ['escaped_style', 'figure_text',
 ]
 from analysis.viz.evidence import (evidence_data, evidence_explorer_html, write_explorer_page)
 __all__ += ['evidence_data', 'evidence_explorer_html', 'write_explorer_page']
+from analysis.viz.time import (plot_event_differences, plot_over_time, plot_volume, undated_note)
+__all__ += ['plot_event_differences', 'plot_over_time', 'plot_volume', 'undated_note']
