@@ -355,6 +355,7 @@ def event_differences(
     seed: int = 42,
     alpha: float = 0.05,
     min_events: int = 2,
+    unpaired: bool = True,
 ) -> pd.DataFrame:
     """Each outlet against the rest (or, ``versus="outlets"``, against each other outlet) within the same events.
 
@@ -368,7 +369,8 @@ def event_differences(
     every row with a p-value), ``p_floor`` (the smallest p these events allow), ``verdict`` ("higher than the
     rest within the same events", "lower ...", "not distinguishable", or "cannot be estimated (1 shared
     event)" below ``min_events``), and the same comparison unpaired over all articles: ``unpaired``,
-    ``unpaired_ci_low``, ``unpaired_ci_high``, ``unpaired_q``, ``unpaired_verdict``. Seeded.
+    ``unpaired_ci_low``, ``unpaired_ci_high``, ``unpaired_q``, ``unpaired_verdict`` (``unpaired=False`` leaves
+    them empty and saves its permutations). Seeded.
 
     A corpus without events, or with fewer than two outlets, gives an empty table and a
     :class:`~analysis.compare.stats.CannotEstimateWarning` that says why.
@@ -415,9 +417,14 @@ def event_differences(
     out["verdict"] = _verdicts(out["p_value"].to_numpy(dtype=float), out["paired"].to_numpy(dtype=float),
                                out["versus"].tolist(), out["verdict"].tolist(), alpha=alpha,
                                within=" within the same events")
-    un = _unpaired(art, by=by_cols, cluster=cluster, versus=versus, n_boot=n_boot, n_perm=n_perm, level=level, seed=seed, alpha=alpha)
-    un["unpaired_q"] = _bh(un["unpaired_p"].to_numpy(dtype=float))
-    out = out.merge(un.drop(columns="unpaired_p"), on=[*by_cols, "outlet", "versus"], how="left")
+    if unpaired:
+        un = _unpaired(art, by=by_cols, cluster=cluster, versus=versus, n_boot=n_boot, n_perm=n_perm, level=level,
+                       seed=seed, alpha=alpha)
+        un["unpaired_q"] = _bh(un["unpaired_p"].to_numpy(dtype=float))
+        out = out.merge(un.drop(columns="unpaired_p"), on=[*by_cols, "outlet", "versus"], how="left")
+    else:
+        out = out.assign(unpaired=np.nan, unpaired_ci_low=np.nan, unpaired_ci_high=np.nan, unpaired_q=np.nan,
+                         unpaired_verdict="")
     for c in ("n_events", "n_articles", "n_other_articles"):
         out[c] = out[c].astype(int)
     return out[cols].reset_index(drop=True)

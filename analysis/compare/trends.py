@@ -140,7 +140,7 @@ def _n_bins(dates: pd.Series, unit: str) -> int:
     return int((p.max() - p.min()).n) + 1
 
 
-def choose_time_unit(dates: pd.Series, *, max_bins: int = 30, min_per_bin: float = 5) -> tuple[str, str]:
+def choose_time_unit(dates: pd.Series, *, max_bins: int = 60, min_per_bin: float = 5) -> tuple[str, str]:
     """``(unit, rule)``: the finest of day, week, month, quarter and year with at most ``max_bins`` bins over
     the span of ``dates`` and at least ``min_per_bin`` dated articles per bin on average; ``rule`` says why.
     When no unit manages both (few dated articles), the coarsest unit that still gives two bins.
@@ -219,7 +219,7 @@ class TimeBins:
 
 
 def time_bins(documents: pd.DataFrame, *, issues: pd.DataFrame | None = None, unit: str = "auto",
-              max_bins: int = 30, min_per_bin: float = 5) -> TimeBins:
+              max_bins: int = 60, min_per_bin: float = 5) -> TimeBins:
     """Bin every article with a full date (:func:`date_status`) by ``unit`` (``"auto"``: :func:`choose_time_unit`).
 
     ``issues`` (``Corpus.issues``) lets a year-only date count as partial. Raises ``ValueError`` for an unknown
@@ -371,7 +371,7 @@ def time_trends(
     level: float = 0.95,
     seed: int = 42,
     min_articles: int = SMALL_N,
-    max_bins: int = 30,
+    max_bins: int = 60,
     min_per_bin: float = 5,
     overall: bool = True,
 ) -> Trends:
