@@ -52,9 +52,11 @@ def test_unit_is_chosen_from_the_span_and_the_number_of_articles(start, days, n,
     assert f"by {unit}" in rule and str(dates.min().date()) in rule
 
 
-def test_too_few_articles_fall_back_to_the_coarsest_unit_with_two_bins():
+def test_too_few_articles_fall_back_to_the_fewest_bins_that_still_make_two():
     unit, rule = T.choose_time_unit(pd.Series(pd.to_datetime(["2025-01-05", "2025-03-20", "2025-06-30"])))
     assert unit == "quarter" and "too few dated articles (3)" in rule
+    # March and April: two months and two quarters -> the finer of equals
+    assert T.choose_time_unit(pd.Series(pd.to_datetime(["2025-03-04", "2025-03-06", "2025-04-07"])))[0] == "month"
     assert T.choose_time_unit(pd.Series(pd.to_datetime(["2025-01-05"])))[0] == "day"
     assert "nothing to bin" in T.choose_time_unit(pd.Series([], dtype="datetime64[ns]"))[1]
 

@@ -143,7 +143,8 @@ def _n_bins(dates: pd.Series, unit: str) -> int:
 def choose_time_unit(dates: pd.Series, *, max_bins: int = 60, min_per_bin: float = 5) -> tuple[str, str]:
     """``(unit, rule)``: the finest of day, week, month, quarter and year with at most ``max_bins`` bins over
     the span of ``dates`` and at least ``min_per_bin`` dated articles per bin on average; ``rule`` says why.
-    When no unit manages both (few dated articles), the coarsest unit that still gives two bins.
+    When no unit manages both (few dated articles), the unit with the fewest bins that still gives two (the
+    finer of equals).
 
     >>> d = pd.Series(pd.to_datetime(["2025-01-09"] * 20 + ["2025-06-28"] * 21))
     >>> choose_time_unit(d)[0], choose_time_unit(d, min_per_bin=1)[0], choose_time_unit(d[:1])[0]
@@ -163,9 +164,9 @@ def choose_time_unit(dates: pd.Series, *, max_bins: int = 60, min_per_bin: float
     two = [u for u, k in counts.items() if k >= 2]
     if not two:
         return "day", f"by day: every dated article falls on one day ({dates.min().date()}), one bin, no trend"
-    u = two[-1]
-    return u, (f"by {u}: too few dated articles ({n}) for {min_per_bin:g} per bin at any unit, so the coarsest "
-               f"unit that still gives two bins ({_plural(counts[u], 'bin')} over {span})")
+    u = min(two, key=lambda unit: counts[unit])            # finest first, so the finer of equals
+    return u, (f"by {u}: too few dated articles ({n}) for {min_per_bin:g} per bin at any unit, so the unit with "
+               f"the fewest bins that still gives two ({_plural(counts[u], 'bin')} over {span})")
 
 
 def bin_label(start: pd.Timestamp, unit: str) -> str:
@@ -213,7 +214,7 @@ class TimeBins:
             return f"None of the {n} articles has a full date: coverage over time cannot be estimated."
         und = self.undated
         part = int((und["status"] == "partial date").sum())
-        return (f"{k} of {n} articles {'has' if k == 1 else 'have'} a full date; binned {self.rule}. "
+        return (f"{k} of {_plural(n, 'article')} {'has' if k == 1 else 'have'} a full date; binned {self.rule}. "
                 + (f"{len(und)} not binned ({part} with a partial date, {len(und) - part} without a date): "
                    "listed below, never dropped silently." if len(und) else "Every article is binned."))
 

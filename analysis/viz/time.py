@@ -74,8 +74,15 @@ def _grid(n: int, *, width: float = 4.3, height: float = 2.4, extra: float = 1.3
     return fig, axes.ravel()[:n]
 
 
-def _date_axis(ax) -> None:
+def _date_axis(ax, bins=None, days: float = 1.0) -> None:
+    """Concise date ticks; with ``bins``, the x range is the bins plus half a bin on either side (so one bin
+    is not stretched over hours or years)."""
     import matplotlib.dates as mdates
+
+    if bins is not None and len(bins):
+        b = pd.to_datetime(pd.Series(bins))
+        pad = pd.to_timedelta(max(days, 1.0) * 0.5, unit="D")
+        ax.set_xlim(b.min() - pad, b.max() + pd.to_timedelta(max(days, 1.0), unit="D") + pad)
 
     loc = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(loc)
@@ -112,7 +119,7 @@ def plot_volume(volume: pd.DataFrame, *, unit: str | None = None, undated: pd.Da
         mid = x + pd.to_timedelta(width / 2, unit="D")
         ax.vlines(mid, d["ci_low"], d["ci_high"], color="0.35", lw=0.8)
         ax.set_title(f"{o} ({_plural(int(d['articles'].sum()), 'article')})", fontsize=9, loc="left")
-        _date_axis(ax)
+        _date_axis(ax, volume["bin"], width / 0.8)
     axes[0].set_ylabel("articles")
     n_bins = volume["bin"].nunique()
     lede = title or "Articles per outlet over time"
@@ -179,7 +186,7 @@ def plot_over_time(table: pd.DataFrame, *, facet: str = "outlet", hue: str | Non
         if percent:
             ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax.set_title(str(f) if hue else f"{f} ({_plural(int(size.get(f, 0)), 'article')})", fontsize=9, loc="left")
-        _date_axis(ax)
+        _date_axis(ax, every_bin, 2 * half / pd.Timedelta(days=1))
     axes[0].set_ylabel(ylabel)
     if hue:
         handles, labels = axes[0].get_legend_handles_labels()
@@ -253,7 +260,9 @@ def plot_event_differences(diffs: pd.DataFrame, *, quantity: str = "quantity", m
         ax.axvline(0, color="0.6", lw=0.8)
         ax.set_yticks(range(len(rows)), rows, fontsize=8)
         ax.set_ylim(len(rows) - 0.4, -0.6)
-        ax.set_title(str(q) if str(q) else "difference", fontsize=9, loc="left")
+        fam = str(g["family"].iloc[0]) if "family" in g.columns and len(g) else ""
+        name = f"{fam}: {q}" if fam and fam.lower() not in str(q).lower() else str(q)
+        ax.set_title(name if name else "difference", fontsize=9, loc="left")
         ax.tick_params(axis="x", labelsize=7.5)
         ax.set_xlabel("outlet minus the other side", fontsize=8)
     handles, labels = [], []

@@ -1,4 +1,4 @@
-"""Writes articles.csv: 45 invented articles on twelve local events in the fictional county of Wenmoor
+"""Writes articles.csv: 48 invented articles on twelve local events in the fictional county of Wenmoor
 (hand-made test data for same-event comparisons and time trends).
 
 Run from the project root: ``.venv/bin/python tests/data/events/make_events_corpus.py``. tests/test_events.py
@@ -36,7 +36,8 @@ SLUG = {"Harbour Sentinel": "hs", "Kestrel Daily": "kd", "Northfield Courier": "
 EVENTS: dict[str, dict] = {
     "dock-fire": dict(date="2025-01-09", kind="grim", headlines=[
         "Fire destroys warehouse at Dunmore docks", "Two firefighters hurt in Dunmore dock blaze",
-        "Dock fire sends toxic smoke over Dunmore", "Dunmore counts the cost of warehouse fire"], facts=[
+        "Dock fire sends toxic smoke over Dunmore", "Dunmore counts the cost of warehouse fire",
+        "Dock fire: investigators search the ruins"], facts=[
         "A fire destroyed a timber warehouse at Dunmore docks on Thursday night.",
         "Two firefighters were injured when part of the burning roof collapsed.",
         "Thick black smoke forced families in the harbour streets to keep their windows shut.",
@@ -68,7 +69,8 @@ EVENTS: dict[str, dict] = {
     ]),
     "kell-bridge": dict(date="2025-02-05", kind="grim", headlines=[
         "Kell Bridge shut after dangerous cracks found", "Traders fear ruin as Kell Bridge closes",
-        "Cracked Kell Bridge closed indefinitely", "Kell Bridge closure strands commuters"], facts=[
+        "Cracked Kell Bridge closed indefinitely", "Kell Bridge closure strands commuters",
+        "Kell Bridge repairs could take a year"], facts=[
         "Kell Bridge was closed on Wednesday after engineers found dangerous cracks in its main beams.",
         "Drivers now face a painful detour of eleven miles, and traffic jams blocked the town centre.",
         "Shop owners fear they will lose customers and some say they could be forced to close.",
@@ -198,7 +200,8 @@ EVENTS: dict[str, dict] = {
     ]),
     "night-ward": dict(date="2025-06-11", kind="grim", headlines=[
         "Children's ward to close at night", "Parents fear for children as night ward shuts",
-        "Hospital cuts night care for children", "Fury over children's ward closure"], facts=[
+        "Hospital cuts night care for children", "Fury over children's ward closure",
+        "Night ward closure: parents' anger grows"], facts=[
         "Wenmoor Hospital will close its children's ward at night from July, the health board said on Wednesday.",
         "Sick children will have to be taken forty miles to the city hospital after eight in the evening.",
         "Parents said they were frightened and angry about the long journeys in an emergency.",
@@ -276,8 +279,9 @@ WARM_CLOSERS = [
 
 #: the events each outlet covers, in order (None: the budget article, which has no event)
 COVERS = {
-    "Harbour Sentinel": ["dock-fire", "kell-bridge", "lowmarsh-flood", "lowmarsh-flood", "brantley-mill", "wenmoor-park",
-                         "fenwick-bus-crash", "fenwick-bus-crash", "night-ward"],
+    "Harbour Sentinel": ["dock-fire", "dock-fire", "kell-bridge", "kell-bridge", "lowmarsh-flood", "lowmarsh-flood",
+                         "brantley-mill", "wenmoor-park", "fenwick-bus-crash", "fenwick-bus-crash", "night-ward",
+                         "night-ward"],
     "Kestrel Daily": ["dock-fire", "ashby-library", "kell-bridge", "fenwick-prize", "lowmarsh-flood", "carrow-fair",
                       "brantley-mill", "wenmoor-park", "fenwick-bus-crash", "otters-return", "night-ward", "hustings",
                       "harbour-food-festival"],
