@@ -103,13 +103,17 @@ EXPECTED = {
                        "distinctive words cannot be estimated: 1 outlet"],
                 "06": ["outlet comparisons cannot be estimated: 1 outlet",
                        "topic model cannot be estimated", "distinctive words cannot be estimated",
-                       "attribution cannot be estimated"]},
+                       "attribution cannot be estimated"],
+                "07": ["one bin, no trend", "same-event (paired) comparisons cannot be estimated"]},
     "one_outlet": {"02": ["distinctive words cannot be estimated: 1 outlet"],
                    "06": ["outlet comparisons cannot be estimated: 1 outlet",
-                          "distinctive words cannot be estimated"]},
+                          "distinctive words cannot be estimated"],
+                   "07": ["too few dated articles (3)", "same-event (paired) comparisons cannot be estimated"]},
     "two_singletons": {"06": ["one article: describes this article, not the outlet",
-                              "no interval: fewer than 2 units to resample", "attribution cannot be estimated"]},
-    "short_texts": {"06": ["attribution cannot be estimated"]},
+                              "no interval: fewer than 2 units to resample", "attribution cannot be estimated"],
+                       "07": ["no interval (1 article)", "same-event (paired) comparisons cannot be estimated"]},
+    "short_texts": {"06": ["attribution cannot be estimated"],
+                    "07": ["same-event (paired) comparisons cannot be estimated"]},
 }
 
 
@@ -135,7 +139,7 @@ def test_every_notebook_runs_on_a_tiny_corpus_and_says_what_cannot_be_estimated(
         errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert not errors, (nb.name, errors[:1])
         texts[nb.name[:2]] = " ".join(json.dumps([c.get("outputs", []) for c in code]).split())
-    assert sorted(texts) == ["01", "02", "03", "04", "05", "06"]
+    assert sorted(texts) == ["01", "02", "03", "04", "05", "06", "07"]
     for nb, phrases in EXPECTED[name].items():
         for phrase in phrases:
             assert phrase in texts[nb], (name, nb, phrase)

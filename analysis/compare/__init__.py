@@ -16,3 +16,15 @@ __all__ = [
     'limits_table', 'synthesize', 'CannotEstimateWarning', 'cannot_estimate',
     'TopicPrevalence', 'prevalence_from_models', 'topic_prevalence',
 ]
+from analysis.compare.events import (
+    attach_events, describe_events, event_coverage, event_differences, has_events, sign_flip_p, within_event_table,
+)
+
+__all__ += ['attach_events', 'describe_events', 'event_coverage', 'event_differences', 'has_events', 'sign_flip_p',
+            'within_event_table']
+from analysis.compare.trends import (
+    TimeBins, Trends, choose_time_unit, date_status, time_bins, time_means, time_trends, volume_over_time,
+)
+
+__all__ += ['TimeBins', 'Trends', 'choose_time_unit', 'date_status', 'time_bins', 'time_means', 'time_trends',
+            'volume_over_time']

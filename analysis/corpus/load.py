@@ -7,7 +7,7 @@ Supported sources (``load_corpus(source)``):
   keyed by ``doc_id`` (file stem) or ``file`` (file name);
 - a folder of saved web pages (``.html``/``.htm``): main text and metadata extracted with trafilatura;
 - a table: ``.csv``, ``.tsv``, ``.jsonl``/``.ndjson``, ``.parquet`` file, or a pandas DataFrame, with a
-  ``columns=`` mapping from our names (``id, text, outlet, date, title, author``) to yours. Without one,
+  ``columns=`` mapping from our names (``id, text, outlet, date, title, author``, ``event``) to yours. Without one,
   column names are matched case- and space-insensitively against the usual synonyms (``Article``,
   ``Date Published``, ``Publisher`` ...).
 
@@ -54,6 +54,9 @@ CANONICAL_ALIASES: dict[str, tuple[str, ...]] = {
              "pub_date", "publish_date", "datetime"),
     "title": ("title", "headline"),
     "author": ("author", "byline", "authors", "author_name"),
+    # optional: the event or story an article reports, to compare outlets within events
+    # (analysis.compare.events); an article without one is not paired
+    "event": ("event", "event_id", "story_id", "story", "cluster", "event_name"),
 }
 #: Columns every document table has after loading, in this order (extra columns follow).
 DOCUMENT_COLUMNS = ["doc_id", "outlet", "outlet_type", "title", "date", "author", "text", "source"]
@@ -433,6 +436,30 @@ def _normalise_outlets(rows: list[dict], log: _Log, aliases: Mapping[str, str] |
                                  "outlet_aliases (or load_corpus(outlet_aliases=...)) to merge them")
 
 
+def _event_label(value, source: str, doc_id: str, log: _Log):
+    """An article's event as a label (``str``), or ``None`` (not paired): blank stays ``None``, a number
+    becomes its text (``3.0`` -> ``"3"``), anything else (a list, true/false) is ``None`` with a warning.
+
+    >>> log = _Log()
+    >>> [_event_label(v, "t.csv:row 1", "a1", log) for v in (" flood ", 7.0, "", None)]
+    ['flood', '7', None, None]
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     _event_label(["a", "b"], "t.jsonl:line 2", "a2", log), log.issues[-1]["message"]
+    (None, "event ['a', 'b'] is not a label (list): the article is not paired with other outlets' articles")
+    """
+    if _blank(value):
+        return None
+    if isinstance(value, str):
+        return re.sub(r"\s+", " ", value).strip()
+    if not isinstance(value, bool) and type(value).__name__ != "bool_" and isinstance(value, numbers.Real):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    log.warn(source, doc_id, f"event {value!r} is not a label ({type(value).__name__}): the article is not paired "
+                             "with other outlets' articles", once="event not a label")
+    return None
+
+
 def _finalise(records: list[dict], log: _Log, *, name: str = "corpus", dayfirst: bool | None = None,
               outlet_aliases: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Validate records (text, outlet, ids, dates, HTML) into the document schema."""
@@ -476,6 +503,10 @@ def _finalise(records: list[dict], log: _Log, *, name: str = "corpus", dayfirst:
     for row in rows:
         row["date"] = _parse_date(row.get("date"), row["source"], row["doc_id"], log, dayfirst=day, decided=decided)
     _normalise_outlets(rows, log, outlet_aliases, name)
+    has_event = any("event" in row for row in rows)
+    for row in rows:
+        if has_event:
+            row["event"] = _event_label(row.get("event"), row["source"], row["doc_id"], log)
     df = pd.DataFrame(rows)
     for col in DOCUMENT_COLUMNS:
         if col not in df.columns:
@@ -485,6 +516,8 @@ def _finalise(records: list[dict], log: _Log, *, name: str = "corpus", dayfirst:
     df = df[DOCUMENT_COLUMNS + extra].reset_index(drop=True)
     for col in ("doc_id", "outlet", "text", "source"):
         df[col] = df[col].astype("string")
+    if has_event:
+        df["event"] = df["event"].astype("string")
     validate_documents(df)
     return df
 
@@ -857,7 +890,7 @@ def _metadata_names(meta: pd.DataFrame, meta_name: str, log: _Log) -> pd.DataFra
     for col in available:
         by_norm.setdefault(_norm_col(col), []).append(col)
     rename, taken = {}, set()
-    for canon in ("outlet", "date", "title", "author", "outlet_type"):
+    for canon in ("outlet", "date", "title", "author", "outlet_type", "event"):
         if canon in meta.columns:
             taken.add(canon)
             continue
@@ -1017,7 +1050,10 @@ def load_corpus(
 ) -> RawCorpus:
     """Load documents from ``source`` (see module docstring) into the validated schema.
 
-    ``columns`` maps our names to yours, e.g. ``{"text": "body", "outlet": "source", "id": "ID"}``.
+    ``columns`` maps our names to yours, e.g. ``{"text": "body", "outlet": "source", "id": "ID"}``. The optional
+    ``event`` column (found as ``event``, ``event_id``, ``story_id``, ``story``, ``cluster`` ...) names the event
+    an article reports; it is kept as a text column of the documents only when the source has one, and an
+    article without an event (blank, or not a label) is simply not paired (:mod:`analysis.compare.events`).
     ``outlet`` sets one outlet for every document that has none (useful for single-outlet folders).
     ``dayfirst``: how to read ``06/07/2019``; ``None`` (the default) reads the order the file's own dates
     allow (``24/06/2019`` can only be day-first) and otherwise month-first, warning on every ambiguous date.

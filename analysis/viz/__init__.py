@@ -46,3 +46,5 @@ from analysis.viz.evidence import (evidence_data, evidence_explorer_html, write_
 __all__ += ['evidence_data', 'evidence_explorer_html', 'write_explorer_page']
 from analysis.viz.prevalence import (plot_prevalence_effects, plot_prevalence_over_time)
 __all__ += ['plot_prevalence_effects', 'plot_prevalence_over_time']
+from analysis.viz.time import (plot_event_differences, plot_over_time, plot_volume, undated_note)
+__all__ += ['plot_event_differences', 'plot_over_time', 'plot_volume', 'undated_note']
