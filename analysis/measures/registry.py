@@ -418,8 +418,7 @@ class MeasureStore:
         given = {arg: self.get(other, **{p: kw[p] for p in shared}) for arg, (other, shared) in m.reuses.items()}
         compute = lambda corpus: m.fn(corpus, self.story, **kw, **given)  # noqa: E731
         if not self.cache:
-            out = compute(self.corpus)
-            return C.in_corpus_order(out, self.corpus.documents["doc_id"]) if m.per_document else out
+            return C.compute_per_document(self.corpus, compute) if m.per_document else compute(self.corpus)
         path = C.cache_root(self.cache_dir) / f"{name}-{self.fingerprint}-{key}.parquet"
         hit = read_table(path)
         if hit is not None:
