@@ -3,10 +3,11 @@
     .venv/bin/python benchmarks/bench_measures_memory.py --docs 1000 10000
     .venv/bin/python benchmarks/bench_measures_memory.py --docs 50000 --workdir /tmp/mm   # parses 50k once (long)
     .venv/bin/python benchmarks/bench_measures_memory.py --docs 10000 --per-measure       # one process per measure
+    .venv/bin/python benchmarks/bench_measures_memory.py --docs 1000 10000 50000 --base 10000 --workdir /tmp/mm
 
 The measures are those of ``bench_growth.py``'s third stage (``benchmarks/measures.py`` ``TABLE_MEASURES``):
 VADER sentence tone, actor mentions, the sentence x term matrix of the topic models
-(``topics.document_term_matrix``), term counts per outlet with their log-odds scores, and framing-term hits with
+(``topics.document_term_matrix``, from the token columns the store's topic measures read), term counts per outlet with their log-odds scores, and framing-term hits with
 their rates per outlet. No embedding model (the ``hybrid`` tone and the target-dependent tone would take hours
 at 50k documents on two cores) and no topic-model fits. ``--path store`` (default) computes them as the
 notebooks do, through :class:`analysis.measures.registry.MeasureStore` (``sentence_tone`` with
@@ -16,9 +17,14 @@ fresh measures cache each time; ``--path direct`` calls the functions of ``measu
 tables, as ``bench_growth.py`` did until 2026-12-07.
 
 The synthetic corpus (``_common.corpus``) is written to Parquet and parsed once per size into ``--workdir``
-(reused by later runs; a temporary folder by default), each in its own process. The measured process then
+(reused by later runs; a temporary folder by default), each in its own process. With ``--base N`` only the
+N-document corpus is parsed: a smaller size is its first documents, a larger one the N documents repeated
+under renamed outlets and ids (each copy a document of its own for cleaning and every measure, sharing its
+text's parse), for a machine where parsing 50,000 documents does not fit in the time available. The measured process then
 does what a session does: a cached ``analysis.build_corpus`` (nothing is parsed) and the measures. Peak memory
-is the PSS of that process and its children, sampled every ``--interval`` s (``_common.PeakRSS``).
+is the PSS of that process and its children, sampled every ``--interval`` s (``_common.PeakRSS``). After the
+stage, the whole token table is read (``corpus.tokens``, as a notebook that uses it holds it) and its size
+printed apart: it is not part of the stage's peak.
 """
 from __future__ import annotations
 
@@ -52,16 +58,55 @@ def store_measures(corpus, cache_dir: Path) -> dict:
     return {
         "sentence_tone(vader)": lambda: store.get("sentence_tone", methods=["vader"]),
         "actor_mentions": lambda: store.get("actor_mentions"),
-        "document_term_matrix": lambda: document_term_matrix(corpus.tokens, sentences=corpus.sentences),
+        "document_term_matrix": lambda: document_term_matrix(_topic_tokens(corpus), sentences=corpus.sentences),
         "term_counts+log_odds_dirichlet": lambda: log_odds_dirichlet(store.get("term_counts")),
         "framing_term_hits+framing_term_rates": lambda: store.get("framing_term_rates"),
     }
+
+
+def _topic_tokens(corpus):
+    """The token columns the store's topic measures read (``MeasureStore`` hands them only those); the whole
+    table where the code predates that (the run of the old code for comparison)."""
+    from analysis.measures import registry
+
+    cols = getattr(registry, "TOKEN_COLUMNS", {}).get("topic_selection")
+    return corpus.with_token_columns(cols).tokens if cols and hasattr(corpus, "with_token_columns") else corpus.tokens
 
 
 def direct_measures(corpus, cache_dir: Path) -> dict:
     from measures import TABLE_MEASURES
 
     return {name: (lambda f=f: f(corpus)) for name, f in TABLE_MEASURES.items()}
+
+
+def derive(n_docs: int, base: int, workdir: Path) -> dict:
+    """The ``n_docs`` corpus made from the parsed ``base`` corpus without parsing: its first ``n_docs``
+    documents, or (``n_docs > base``) the base corpus repeated under renamed outlets (``"<outlet> (copy k)"``)
+    and document ids: every copy is a document of its own for cleaning and the measures (other outlets, so
+    not a duplicate), and shares its text's parse with the original."""
+    import pandas as pd
+
+    folder, src = workdir / f"c{n_docs}-of-{base}", workdir / f"c{base}"
+    info_file = folder / "prepared.json"
+    if info_file.exists():
+        return json.loads(info_file.read_text())
+    folder.mkdir(parents=True, exist_ok=True)
+    df = pd.read_parquet(src / "corpus.parquet")
+    if n_docs <= base:
+        out = df.head(n_docs)
+    else:
+        copies = [df]
+        for k in range(1, -(-n_docs // base)):
+            copies.append(df.assign(doc_id=df["doc_id"].astype(str) + f"-copy{k}",
+                                    outlet=df["outlet"].astype(str) + f" (copy {k})"))
+        out = pd.concat(copies, ignore_index=True).head(n_docs)
+    out.to_parquet(folder / "corpus.parquet", index=False)
+    if not (folder / "cache").exists():
+        (folder / "cache").symlink_to(src / "cache", target_is_directory=True)
+    info = {"words": int(sum(len(str(t).split()) for t in out["text"])), "parse_s": 0.0,
+            "distinct_texts": int(out["text"].nunique()), "base": base}
+    info_file.write_text(json.dumps(info))
+    return info
 
 
 def prepare(n_docs: int, workdir: Path) -> dict:
@@ -121,6 +166,12 @@ def child(folder: Path, *, path: str, only: str | None, interval: float) -> dict
         out["peak"], out["peak_rss"] = total.peak, total.peak_rss
         out["per_measure"] = per
         out["tables_loaded"] = {n: getattr(c, f"_{n}") is not None for n in ("sentences", "tokens", "entities")}
+        if not only:   # then the whole token table, as a notebook that reads ``corpus.tokens`` holds it
+            base = total._sample()[0]
+            with PeakRSS(interval=interval) as m:
+                tokens = c.tokens
+            out["tokens_table"] = {"rows": len(tokens), "bytes": int(tokens.memory_usage(deep=True).sum()),
+                                   "before": base, "peak": m.peak, "after": m._sample()[0]}
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     return out
@@ -130,6 +181,9 @@ def main(argv=None) -> list[dict]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--workdir", type=Path, default=None, help="where corpora and their parse caches are kept")
+    ap.add_argument("--base", type=int, default=None,
+                    help="parse only a corpus of this many documents; other sizes are its first documents or "
+                         "copies of it under renamed outlets (nothing more to parse; default: every size parsed)")
     ap.add_argument("--path", choices=("store", "direct"), default="store")
     ap.add_argument("--per-measure", action="store_true", help="each measure in its own fresh process")
     ap.add_argument("--interval", type=float, default=0.5, help="PSS sampling interval (s)")
@@ -155,13 +209,17 @@ def main(argv=None) -> list[dict]:
     rows = []
     try:
         for n in args.docs:
-            info = prepare(n, workdir)
+            if args.base is None or n == args.base:
+                info, folder = prepare(n, workdir), workdir / f"c{n}"
+            else:
+                prepare(args.base, workdir)
+                info, folder = derive(n, args.base, workdir), workdir / f"c{n}-of-{args.base}"
             if args.per_measure:
                 names = list((store_measures if args.path == "store" else direct_measures)(None, workdir))
             else:
                 names = [None]
             for only in names:
-                cmd = [sys.executable, str(HERE / "bench_measures_memory.py"), "--child", str(workdir / f"c{n}"),
+                cmd = [sys.executable, str(HERE / "bench_measures_memory.py"), "--child", str(folder),
                        "--path", args.path, "--interval", str(args.interval)] + (["--only", only] if only else [])
                 proc = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE)
                 line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -171,11 +229,18 @@ def main(argv=None) -> list[dict]:
                 r = {**json.loads(line[0][7:]), "docs": n, "words": info["words"]}
                 rows.append(r)
                 peak = r["peak"] / 2**20
-                print(f"  {n:>6} docs {info['words']:>11,} words{'  [' + only + ']' if only else ''}: measures-stage peak "
+                made = (f" ({info['distinct_texts']:,} distinct texts: the {args.base:,}-document corpus "
+                        f"{'cut' if n < args.base else 'repeated under renamed outlets'})" if "base" in info else "")
+                print(f"  {n:>6} docs {info['words']:>11,} words{made}{'  [' + only + ']' if only else ''}: measures-stage peak "
                       f"PSS {peak:,.0f} MB (goal <= {GOAL_MB:,} MB: {'met' if peak <= GOAL_MB else 'NOT met'}); after the "
                       f"cached build_corpus {r['after_build'] / 2**20:,.0f} MB; build {r['build_s']:.1f} s, measures "
                       f"{r['measures_s']:.1f} s; re-parsed {r['reparsed']}; tables held at the end: "
                       f"{[k for k, v in r['tables_loaded'].items() if v]}", flush=True)
+                if "tokens_table" in r:
+                    t = r["tokens_table"]
+                    print(f"      then the whole token table ({t['rows']:,} rows, {t['bytes'] / 2**20:,.0f} MB in pandas): "
+                          f"PSS {t['before'] / 2**20:,.0f} -> {t['after'] / 2**20:,.0f} MB (peak {t['peak'] / 2**20:,.0f})",
+                          flush=True)
                 for name, m in r["per_measure"].items():
                     print(f"      {name:40s} {m['s']:7.1f} s  peak {m['peak'] / 2**20:7,.0f} MB  "
                           f"(+{(m['peak'] - m['before']) / 2**20:6,.0f} over the {m['before'] / 2**20:,.0f} MB before it; "

@@ -68,6 +68,10 @@ class Corpus:
     def _load_table(self, name: str) -> None:
         from analysis.corpus.shards import read_table
 
+        root = self.__dict__.get("_root")
+        if root is not None:   # a view (with_token_columns): the other tables are read and kept by the corpus
+            setattr(self, f"_{name}", getattr(root, name))
+            return
         table = read_table(self._parsed, name)
         if name == "sentences":
             table = _attach_paragraphs(table, *self._build_inputs)
@@ -115,6 +119,30 @@ class Corpus:
                      issues=self.issues, parse_stats=self.parse_stats, _parsed=parsed)
         sub._build_inputs = (keep(self._build_inputs[0]), keep(self._build_inputs[1]))
         return sub
+
+    def with_token_columns(self, columns: Sequence[str]) -> "Corpus":
+        """The corpus with a token table of only ``columns`` (and ``doc_id``, ``sent_id``): the loaded table's
+        columns (no copy), else those columns read from the parse cache for this view only, not kept by the
+        corpus. A computation that reads three token columns of a large corpus then never holds the other
+        fifteen (or, when it ends, any). The other tables are the corpus's own (read on first use, kept by it).
+
+        >>> import analysis
+        >>> c = analysis.build_corpus(progress=False)
+        >>> v = c.with_token_columns(["lemma", "pos"])
+        >>> v.tokens.columns.tolist(), c.tables_loaded, len(v.sentences) == len(c.sentences)
+        (['doc_id', 'sent_id', 'lemma', 'pos'], False, True)
+        """
+        from analysis.corpus.shards import TOKEN_COLUMNS, read_table
+
+        cols = [c for c in TOKEN_COLUMNS if c in {"doc_id", "sent_id", *columns}]
+        unknown = sorted(set(columns) - set(TOKEN_COLUMNS))
+        if unknown:
+            raise KeyError(f"no token column(s) {unknown}; the token table has {TOKEN_COLUMNS}")
+        tokens = self._tokens[cols] if self._tokens is not None else read_table(self._parsed, "tokens", columns=cols)
+        view = Corpus(documents=self.documents, paragraphs=self.paragraphs, tokens=tokens, audit=self.audit,
+                      rejects=self.rejects, issues=self.issues, parse_stats=self.parse_stats, _parsed=self._parsed)
+        view._root = self
+        return view
 
     def _rows_of(self, name: str, ids: set[str]) -> pd.DataFrame | None:
         """The rows of the loaded table ``name`` whose ``doc_id`` is in ``ids`` (None when not loaded). The

@@ -460,14 +460,11 @@ def read_tables(keys: dict[str, str], index: dict[str, Path], *,
         lengths = count[doc_code]
         ends = np.cumsum(lengths)
         rows = perm[np.repeat(start[doc_code] - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)]
-        df = table.drop_columns(["key"]).take(pa.array(rows)).to_pandas()
-        del table, perm, code, rank, rows
-        df.insert(0, "doc_id", pd.array(np.repeat(np.asarray(doc_ids, dtype=object), lengths), dtype="str"))
-        sent_i = df["sent_i"].astype("int64")
-        num = sent_i.abs().astype("string").str.zfill(4)  # same as f"{i:04d}", vectorised
-        num = num.where(sent_i >= 0, "-" + sent_i.abs().astype("string").str.zfill(3))
-        df["sent_id"] = (df["doc_id"].astype("string") + ":s" + num).astype("string")
-        del sent_i, num
+        del perm, code, rank
+        box = [table.drop_columns(["key"])]   # handed over: _gathered frees each column as it goes
+        del table
+        df = _gathered(box, rows, doc_ids, lengths)
+        del rows
         for c in cats:
             df[c] = df[c].astype(_category(df[c].cat.categories))  # sorted categories (recoded, not re-read)
         for c in cols:
@@ -477,6 +474,41 @@ def read_tables(keys: dict[str, str], index: dict[str, Path], *,
         del df
     release_free_memory()
     return tuple(out)
+
+
+def _gathered(box: list, rows: np.ndarray, doc_ids: list[str], lengths: np.ndarray) -> pd.DataFrame:
+    """The rows ``rows`` (in that order) of the Arrow table in ``box`` (taken out of it) as pandas, with ``doc_id`` (document ``i`` owns the next
+    ``lengths[i]`` rows) and ``sent_id`` (``"<doc_id>:s0007"``) in front.
+
+    Memory: the columns are gathered one at a time, each dropped from ``table`` once gathered, and converted
+    to pandas column by column (Arrow's ``self_destruct``), so the peak is about one copy of the table plus a
+    column rather than three copies; ``sent_id`` is formatted once per sentence, not once per row.
+    """
+    import pyarrow as pa
+
+    table = box.pop()
+    take = pa.array(rows)
+    doc_pos = np.repeat(np.arange(len(doc_ids), dtype=np.int64), lengths)
+    sent_i = table["sent_i"].take(take).to_numpy().astype(np.int64)
+    run = np.ones(len(rows), dtype=bool)   # a new (document, sentence) starts at this row
+    run[1:] = (doc_pos[1:] != doc_pos[:-1]) | (sent_i[1:] != sent_i[:-1])
+    firsts = np.flatnonzero(run)
+    ids = [f"{doc_ids[d]}:s{i:04d}" for d, i in zip(doc_pos[firsts].tolist(), sent_i[firsts].tolist())]
+    sent_id = pa.array(ids, pa.large_string()).take(pa.array(np.cumsum(run) - 1))
+    del sent_i, run, firsts, ids
+    doc_id = pa.array([str(d) for d in doc_ids], pa.large_string()).take(pa.array(doc_pos))
+    del doc_pos
+    cols = {"doc_id": doc_id, "sent_id": sent_id}
+    meta = table.schema.metadata   # pandas' dtypes of the shard columns (e.g. ``string``) come back with it
+    for name in table.column_names:
+        cols[name] = table[name].take(take)
+        table = table.drop_columns([name])
+    out = pa.table(cols, metadata=meta)
+    del cols, doc_id, sent_id, table
+    df = out.to_pandas(split_blocks=True, self_destruct=True)
+    del out
+    df["sent_id"] = df["sent_id"].astype("string")
+    return df
 
 
 def _category(values) -> pd.CategoricalDtype:

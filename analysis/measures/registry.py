@@ -322,7 +322,8 @@ def topic_model_limits(store: "MeasureStore", *, unit: str = "sent_id", min_df: 
 
     kw = store.resolve("topic_selection", unit=unit, min_df=min_df, max_df=max_df, seed=seed)
     c = store.corpus
-    dtm = document_term_matrix(c.tokens, unit=unit, sentences=c.sentences,
+    toks = c.with_token_columns(TOKEN_COLUMNS["topic_selection"]).tokens if hasattr(c, "with_token_columns") else c.tokens
+    dtm = document_term_matrix(toks, unit=unit, sentences=c.sentences,
                                options=VocabOptions(min_df=min_df, max_df=max_df), strict=False)
     ks = [int(k) for k in kw["ks"]]
     if not ks:
@@ -355,6 +356,19 @@ def quick_topic_plan(plan: dict) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------ store
+#: The token columns (besides ``doc_id`` and ``sent_id``) each measure that needs the whole corpus's tokens
+#: reads: it is handed :meth:`analysis.corpus.build.Corpus.with_token_columns`, so computing it does not load
+#: (or keep) the whole token table. A measure missing here gets the corpus itself. (Per-document measures are
+#: computed batch by batch instead, :func:`analysis.measures.cache.in_batches`.)
+TOKEN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "coverage": ("is_punct",),
+    "term_counts": ("lemma", "pos", "is_stop"),
+    "framing_term_rates": ("text", "is_punct"),   # with its hits given (``reuses``)
+    "topic_selection": ("lemma", "pos", "is_stop"),
+    "topic_model": ("lemma", "pos", "is_stop"),
+}
+
+
 class MeasureStore:
     """Every measure of one corpus under one story, computed once and cached (memory, then Parquet on disk).
 
@@ -417,8 +431,10 @@ class MeasureStore:
         m = MEASURES[name]
         given = {arg: self.get(other, **{p: kw[p] for p in shared}) for arg, (other, shared) in m.reuses.items()}
         compute = lambda corpus: m.fn(corpus, self.story, **kw, **given)  # noqa: E731
+        whole = lambda: compute(self.corpus.with_token_columns(TOKEN_COLUMNS[name])  # noqa: E731
+                                if name in TOKEN_COLUMNS and hasattr(self.corpus, "with_token_columns") else self.corpus)
         if not self.cache:
-            return C.compute_per_document(self.corpus, compute) if m.per_document else compute(self.corpus)
+            return C.compute_per_document(self.corpus, compute) if m.per_document else whole()
         path = C.cache_root(self.cache_dir) / f"{name}-{self.fingerprint}-{key}.parquet"
         hit = read_table(path)
         if hit is not None:
@@ -427,7 +443,7 @@ class MeasureStore:
             out = C.per_document(self.corpus, C.per_document_root(self.corpus, name, key, cache_dir=self.cache_dir),
                                  compute)
         else:
-            out = compute(self.corpus)
+            out = whole()
         write_table(out, path)
         return out
 
@@ -509,5 +525,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["MEASURES", "Measure", "MeasureStore", "clear_measures_cache", "compute_measures", "main",
+__all__ = ["MEASURES", "Measure", "MeasureStore", "TOKEN_COLUMNS", "clear_measures_cache", "compute_measures", "main",
            "topic_model_from_table", "topic_plan", "quick_topic_plan", "write_measures", "TOPIC_MODEL_COLUMNS", "topic_model_limits"]
