@@ -121,3 +121,31 @@ def test_measures_over_many_tiny_shards_equal_the_whole_corpus(tmp_path, monkeyp
     streamed = [(d, doc.text) for d, doc in again.docs()]
     assert [d for d, _ in streamed] == again.documents["doc_id"].tolist()
     assert [t for _, t in streamed] == again.documents["text"].astype(str).tolist()
+
+
+def test_whole_corpus_measures_read_only_their_token_columns(tmp_path, monkeypatch):
+    corpus = analysis.build_corpus(progress=False)
+    view = corpus.with_token_columns(["lemma", "pos", "is_stop"])
+    assert view.tokens.columns.tolist() == ["doc_id", "lemma", "pos", "is_stop"]
+    assert corpus.with_token_columns(["sent_id"]).tokens.columns.tolist() == ["doc_id", "sent_id"]
+    assert corpus._tokens is None   # read for the view only
+    pd.testing.assert_frame_equal(view.tokens, corpus.tokens[view.tokens.columns.tolist()])
+    assert view.sentences is corpus.sentences   # the other tables are the corpus's own
+    with pytest.raises(KeyError, match="no token column"):
+        corpus.with_token_columns(["lemmas"])
+    fresh = analysis.build_corpus(progress=False)
+    read = []
+    real = read_table
+
+    def spy(parsed, name, **kw):
+        read.append((name, tuple(kw.get("columns") or ())))   # doc_id first, as with_token_columns asks
+        return real(parsed, name, **kw)
+
+    monkeypatch.setattr("analysis.corpus.shards.read_table", spy)
+    store = M.MeasureStore(fresh, STORY, cache_dir=tmp_path)
+    for name in ("coverage", "term_counts", "topic_selection"):
+        store.get(name, **({"ks": [2], "methods": ["nmf"], "seeds": [42]} if name == "topic_selection" else {}))
+    assert fresh._tokens is None
+    assert ("tokens", ()) not in read   # the whole token table was never read
+    assert {cols for name, cols in read if name == "tokens"} >= {("doc_id", *M.TOKEN_COLUMNS[n])
+                                                                 for n in ("coverage", "term_counts", "topic_selection")}

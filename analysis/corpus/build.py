@@ -121,7 +121,7 @@ class Corpus:
         return sub
 
     def with_token_columns(self, columns: Sequence[str]) -> "Corpus":
-        """The corpus with a token table of only ``columns`` (and ``doc_id``, ``sent_id``): the loaded table's
+        """The corpus with a token table of only ``columns`` and ``doc_id`` (``sent_id`` only when asked for): the loaded table's
         columns (no copy), else those columns read from the parse cache for this view only, not kept by the
         corpus. A computation that reads three token columns of a large corpus then never holds the other
         fifteen (or, when it ends, any). The other tables are the corpus's own (read on first use, kept by it).
@@ -130,15 +130,16 @@ class Corpus:
         >>> c = analysis.build_corpus(progress=False)
         >>> v = c.with_token_columns(["lemma", "pos"])
         >>> v.tokens.columns.tolist(), c.tables_loaded, len(v.sentences) == len(c.sentences)
-        (['doc_id', 'sent_id', 'lemma', 'pos'], False, True)
+        (['doc_id', 'lemma', 'pos'], False, True)
         """
         from analysis.corpus.shards import TOKEN_COLUMNS, read_table
 
-        cols = [c for c in TOKEN_COLUMNS if c in {"doc_id", "sent_id", *columns}]
+        cols = [c for c in TOKEN_COLUMNS if c in {"doc_id", *columns}]
         unknown = sorted(set(columns) - set(TOKEN_COLUMNS))
         if unknown:
             raise KeyError(f"no token column(s) {unknown}; the token table has {TOKEN_COLUMNS}")
-        tokens = self._tokens[cols] if self._tokens is not None else read_table(self._parsed, "tokens", columns=cols)
+        tokens = (self._tokens[cols] if self._tokens is not None
+                  else read_table(self._parsed, "tokens", columns=cols, sent_id="sent_id" in cols))
         view = Corpus(documents=self.documents, paragraphs=self.paragraphs, tokens=tokens, audit=self.audit,
                       rejects=self.rejects, issues=self.issues, parse_stats=self.parse_stats, _parsed=self._parsed)
         view._root = self

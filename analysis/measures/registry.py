@@ -356,16 +356,18 @@ def quick_topic_plan(plan: dict) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------ store
-#: The token columns (besides ``doc_id`` and ``sent_id``) each measure that needs the whole corpus's tokens
-#: reads: it is handed :meth:`analysis.corpus.build.Corpus.with_token_columns`, so computing it does not load
-#: (or keep) the whole token table. A measure missing here gets the corpus itself. (Per-document measures are
-#: computed batch by batch instead, :func:`analysis.measures.cache.in_batches`.)
+#: The token columns (besides ``doc_id``) each measure that needs the whole corpus's tokens reads: it is handed
+#: :meth:`analysis.corpus.build.Corpus.with_token_columns`, so computing it does not load (or keep) the whole
+#: token table. A measure missing here gets the corpus itself. (Per-document measures are computed batch by
+#: batch instead, :func:`analysis.measures.cache.in_batches`.) ``framing_term_rates`` gets its hits
+#: (``reuses``) and counts words as non-punctuation tokens: it would also drop tokens whose ``text`` is blank,
+#: but the token table has none (whitespace tokens are never stored), so ``text`` is not read.
 TOKEN_COLUMNS: dict[str, tuple[str, ...]] = {
     "coverage": ("is_punct",),
     "term_counts": ("lemma", "pos", "is_stop"),
-    "framing_term_rates": ("text", "is_punct"),   # with its hits given (``reuses``)
-    "topic_selection": ("lemma", "pos", "is_stop"),
-    "topic_model": ("lemma", "pos", "is_stop"),
+    "framing_term_rates": ("is_punct",),
+    "topic_selection": ("sent_id", "lemma", "pos", "is_stop"),
+    "topic_model": ("sent_id", "lemma", "pos", "is_stop"),
 }
 
 
