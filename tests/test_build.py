@@ -39,7 +39,7 @@ def test_repr_and_subset_do_not_load_the_tables(tmp_path, monkeypatch):
     want = eager.sentences[eager.sentences.doc_id == "b"].reset_index(drop=True)
     pd.testing.assert_frame_equal(sub.sentences, want)
     loaded = eager.subset(["b"])  # loaded tables are filtered, not read again
-    monkeypatch.setattr("analysis.corpus.shards.load_parsed_tables", lambda parsed: 1 / 0)
+    monkeypatch.setattr("analysis.corpus.shards.read_table", lambda *a, **k: 1 / 0)
     pd.testing.assert_frame_equal(loaded.sentences, want)
 
 

@@ -26,7 +26,7 @@ SENTENCE_TABLE_COLUMNS = ["doc_id", "outlet", "para_id", "sent_id", "sent_i", "p
 
 class _LazyTable:
     """A parsed table of :class:`Corpus` (``sentences``, ``tokens``, ``entities``): read from the parse
-    cache on first use (all three at once), assignable like an attribute."""
+    cache on first use (each table on its own), assignable like an attribute."""
 
     def __set_name__(self, owner, name: str) -> None:
         self.name, self.slot = name, f"_{name}"
@@ -35,7 +35,7 @@ class _LazyTable:
         if corpus is None:
             return self
         if getattr(corpus, self.slot) is None:
-            corpus._load_tables()
+            corpus._load_table(self.name)
         return getattr(corpus, self.slot)
 
     def __set__(self, corpus, value: pd.DataFrame) -> None:
@@ -46,8 +46,12 @@ class Corpus:
     """A loaded, cleaned and parsed corpus: tidy tables, see ``docs/architecture.md``.
 
     ``sentences``, ``tokens`` and ``entities`` are read from the parse cache's Parquet shards the first
-    time one of them is used (all three at once), so a run whose measures all come from the measures
-    cache (:mod:`analysis.measures.registry`) never reads the token table. They can be assigned like attributes.
+    time each is used, so a run whose measures all come from the measures cache
+    (:mod:`analysis.measures.registry`) never reads the token table, and one that needs only the sentences
+    does not read the tokens. They can be assigned like attributes. The token table's ``pos``, ``tag``,
+    ``dep``, ``ent_type`` and ``ent_iob`` columns are categoricals
+    (:data:`analysis.corpus.shards.CATEGORICAL_COLUMNS`). :meth:`docs` streams the spaCy Docs shard by
+    shard; :meth:`batches` cuts the corpus into sub-corpora of a bounded number of documents.
     """
 
     def __init__(self, documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: pd.DataFrame | None = None,
@@ -61,16 +65,22 @@ class Corpus:
         # what the sentence table is built from, as it was at build time
         self._build_inputs = (paragraphs, documents)
 
-    def _load_tables(self) -> None:
-        from analysis.corpus.shards import load_parsed_tables
+    def _load_table(self, name: str) -> None:
+        from analysis.corpus.shards import read_table
 
-        sentences, tokens, entities = load_parsed_tables(self._parsed)
-        if self._sentences is None:
-            self._sentences = _attach_paragraphs(sentences, *self._build_inputs)
-        if self._tokens is None:
-            self._tokens = tokens
-        if self._entities is None:
-            self._entities = entities
+        root = self.__dict__.get("_root")
+        if root is not None:   # a view (with_token_columns): the other tables are read and kept by the corpus
+            setattr(self, f"_{name}", getattr(root, name))
+            return
+        table = read_table(self._parsed, name)
+        if name == "sentences":
+            table = _attach_paragraphs(table, *self._build_inputs)
+        setattr(self, f"_{name}", table)
+
+    def _load_tables(self) -> None:
+        for name in ("sentences", "tokens", "entities"):
+            if getattr(self, f"_{name}") is None:
+                self._load_table(name)
 
     @property
     def tables_loaded(self) -> bool:
@@ -103,10 +113,91 @@ class Corpus:
         parsed = self._parsed
         if parsed is not None:
             parsed = replace(parsed, keys={d: k for d, k in parsed.keys.items() if d in ids})
-        return Corpus(documents=keep(self.documents), paragraphs=keep(self.paragraphs),
-                      sentences=keep(self._sentences), tokens=keep(self._tokens), entities=keep(self._entities),
-                      audit=keep(self.audit), rejects=self.rejects, issues=self.issues,
-                      parse_stats=self.parse_stats, _parsed=parsed)
+        sub = Corpus(documents=keep(self.documents), paragraphs=keep(self.paragraphs),
+                     sentences=self._rows_of("sentences", ids), tokens=self._rows_of("tokens", ids),
+                     entities=self._rows_of("entities", ids), audit=keep(self.audit), rejects=self.rejects,
+                     issues=self.issues, parse_stats=self.parse_stats, _parsed=parsed)
+        sub._build_inputs = (keep(self._build_inputs[0]), keep(self._build_inputs[1]))
+        return sub
+
+    def with_token_columns(self, columns: Sequence[str]) -> "Corpus":
+        """The corpus with a token table of only ``columns`` and ``doc_id`` (``sent_id`` only when asked for): the loaded table's
+        columns (no copy), else those columns read from the parse cache for this view only, not kept by the
+        corpus. A computation that reads three token columns of a large corpus then never holds the other
+        fifteen (or, when it ends, any). The other tables are the corpus's own (read on first use, kept by it).
+
+        >>> import analysis
+        >>> c = analysis.build_corpus(progress=False)
+        >>> v = c.with_token_columns(["lemma", "pos"])
+        >>> v.tokens.columns.tolist(), c.tables_loaded, len(v.sentences) == len(c.sentences)
+        (['doc_id', 'lemma', 'pos'], False, True)
+        """
+        from analysis.corpus.shards import TOKEN_COLUMNS, read_table
+
+        cols = [c for c in TOKEN_COLUMNS if c in {"doc_id", *columns}]
+        unknown = sorted(set(columns) - set(TOKEN_COLUMNS))
+        if unknown:
+            raise KeyError(f"no token column(s) {unknown}; the token table has {TOKEN_COLUMNS}")
+        tokens = (self._tokens[cols] if self._tokens is not None
+                  else read_table(self._parsed, "tokens", columns=cols, sent_id="sent_id" in cols))
+        view = Corpus(documents=self.documents, paragraphs=self.paragraphs, tokens=tokens, audit=self.audit,
+                      rejects=self.rejects, issues=self.issues, parse_stats=self.parse_stats, _parsed=self._parsed)
+        view._root = self
+        return view
+
+    def _rows_of(self, name: str, ids: set[str]) -> pd.DataFrame | None:
+        """The rows of the loaded table ``name`` whose ``doc_id`` is in ``ids`` (None when not loaded). The
+        table's ``doc_id`` is factorised once and kept (as int32 codes) while the table is, so cutting a large
+        table into many batches costs one array lookup per batch, not a string comparison per row."""
+        import weakref
+
+        import numpy as np
+
+        df = getattr(self, f"_{name}")
+        if df is None or "doc_id" not in df.columns:
+            return df
+        cache = self.__dict__.setdefault("_doc_codes", {})
+        ref, codes, uniques = cache.get(name, (None, None, None))
+        if ref is None or ref() is not df:
+            codes, uniques = pd.factorize(df["doc_id"].astype(str) if df["doc_id"].dtype == object else df["doc_id"])
+            codes = codes.astype(np.int32 if len(uniques) < 2**31 else np.int64)
+            cache[name] = (weakref.ref(df), codes, pd.Index(uniques).astype(str))
+            uniques = cache[name][2]
+        wanted = np.append(uniques.isin(list(ids)), False)  # code -1 (a missing doc_id) is never wanted
+        return df[wanted[codes]].reset_index(drop=True)
+
+    def batches(self, *, max_chars: int = 4_000_000, doc_ids: Sequence[str] | None = None) -> Iterator["Corpus"]:
+        """Sub-corpora (:meth:`subset`) of consecutive documents of ``doc_ids`` (default: all, in corpus order)
+        holding at most ``max_chars`` characters of clean text each (a longer document is a batch of its own).
+
+        A large corpus computed batch by batch holds one batch's tables at a time: tables not read yet are
+        read from the parse cache for the batch's documents only. A batch of every document, in corpus order,
+        is the corpus itself.
+
+        >>> import analysis
+        >>> c = analysis.build_corpus(progress=False)
+        >>> [len(b.documents) for b in c.batches(max_chars=6_000)], c.tables_loaded
+        ([2, 2, 1], False)
+        """
+        docs = self.documents
+        ids = docs["doc_id"].astype(str).tolist() if doc_ids is None else [str(d) for d in doc_ids]
+        size = docs["text"].fillna("").astype(str).str.len() if "text" in docs.columns else pd.Series(0, index=docs.index)
+        chars = dict(zip(docs["doc_id"].astype(str), size.astype(int)))
+        cuts: list[list[str]] = [[]]
+        total = 0
+        for d in ids:
+            n = chars.get(d, 0)
+            if cuts[-1] and total + n > max_chars:
+                cuts.append([])
+                total = 0
+            cuts[-1].append(d)
+            total += n
+        if len(cuts) == 1 and cuts[0] == docs["doc_id"].astype(str).tolist():
+            yield self
+            return
+        for batch in cuts:
+            if batch:
+                yield self.subset(batch)
 
     def docs(self, doc_ids: Sequence[str] | None = None) -> Iterator[tuple[str, object]]:
         """Yield ``(doc_id, spacy.tokens.Doc)`` from the parse cache (no parsing)."""

@@ -38,6 +38,11 @@ TOKEN_COLUMNS = ["doc_id", "sent_id", "token_i", "text", "lemma", "lower", "pos"
                  "start_char", "end_char", "is_stop", "is_alpha", "is_punct", "like_num", "ent_type", "ent_iob"]
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "sent_i", "start_char", "end_char", "text", "n_tokens"]
 ENTITY_COLUMNS = ["doc_id", "sent_id", "ent_i", "text", "label", "start_char", "end_char", "root_i"]
+#: Token columns with a few dozen distinct values (part-of-speech, tag, dependency, entity type and IOB), read
+#: from the shards as pandas categoricals with sorted categories: 1 byte a row instead of about 12 as Arrow strings.
+#: Comparisons, ``isin``, ``astype(str)``, ``.str`` and ``groupby`` give what they gave on strings (pandas 3 groups
+#: only observed categories); ``+`` with a string does not work on a categorical, so concatenate ``astype(str)``.
+CATEGORICAL_COLUMNS = {"tokens": ("pos", "tag", "dep", "ent_type", "ent_iob"), "sentences": (), "entities": ()}
 #: Documents per cache shard: bounds memory while parsing large corpora (each parsing process buffers one
 #: shard's tables and DocBin; the memory measured per shard size is in docs/performance.md).
 SHARD_SIZE = 250
@@ -371,10 +376,11 @@ def release_free_memory() -> None:
 
 
 def read_table(parsed: Parsed, name: str, *, columns: Sequence[str] | None = None,
-               doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
+               doc_ids: Iterable[str] | None = None, sent_id: bool = True) -> pd.DataFrame:
     """One table (``"sentences"``, ``"tokens"`` or ``"entities"``) read from the cache's Parquet shards.
 
-    ``columns`` limits what is read (``doc_id`` and ``sent_id`` are always included).
+    ``columns`` limits what is read (``doc_id`` and, unless ``sent_id=False``, ``sent_id`` are always
+    included; leaving out ``sent_id`` saves about 40 bytes a row of a large table).
 
     >>> read_table(parsed, "tokens", columns=["lemma", "pos"])   # doctest: +SKIP
     """
@@ -383,7 +389,7 @@ def read_table(parsed: Parsed, name: str, *, columns: Sequence[str] | None = Non
     for shard in parsed.shards:
         for k in json.loads((shard / "keys.json").read_text()):
             index.setdefault(k, shard)
-    return read_tables(keys, index, names=(name,), columns=columns)[0]
+    return read_tables(keys, index, names=(name,), columns=columns, sent_id=sent_id)[0]
 
 
 def load_parsed_tables(parsed: Parsed) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -402,7 +408,7 @@ _TABLE_ORDER = {"sentences": "sent_i", "tokens": "token_i", "entities": "ent_i"}
 
 def read_tables(keys: dict[str, str], index: dict[str, Path], *,
                  names: Sequence[str] = ("sentences", "tokens", "entities"),
-                 columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, ...]:
+                 columns: Sequence[str] | None = None, sent_id: bool = True) -> tuple[pd.DataFrame, ...]:
     """The tables of ``keys`` (doc_id -> parse key) read from the shards in ``index`` (key -> shard).
 
     Rows come out in corpus order, then sentence/token/entity order. A key shared by several documents
@@ -427,18 +433,25 @@ def read_tables(keys: dict[str, str], index: dict[str, Path], *,
         if columns is not None:
             need = {"key", "sent_i", order_col} | set(columns)
             read_cols = [c for c in _SHARD_LAYOUTS[name] if c in need]
-        parts = [pq.read_table(shard / f"{name}.parquet", columns=read_cols, filters=[("key", "in", ks)])
+        cats = [c for c in CATEGORICAL_COLUMNS[name] if read_cols is None or c in read_cols]
+        # the 64-character key of every row is read as a dictionary (4 bytes a row instead of about 72)
+        parts = [pq.read_table(shard / f"{name}.parquet", columns=read_cols, filters=[("key", "in", ks)],
+                               read_dictionary=["key", *cats])
                  for shard, ks in sorted(by_shard.items())]
         cols = _TABLE_COLUMNS[name]
         if columns is not None:
-            cols = [c for c in cols if c in {"doc_id", "sent_id"} | set(columns)]
+            cols = [c for c in cols if c in {"doc_id"} | ({"sent_id"} if sent_id else set()) | set(columns)]
         if not parts:
-            out.append(pd.DataFrame({c: pd.Series(dtype={"doc_id": "str", "sent_id": "string"}.get(c, object))
+            out.append(pd.DataFrame({c: pd.Series(dtype=_category([]) if c in CATEGORICAL_COLUMNS[name] else
+                                                  {"doc_id": "str", "sent_id": "string"}.get(c, object))
                                      for c in cols}))
             continue
         table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
         del parts
-        code = pc.index_in(table["key"], value_set=pa.array(ukeys, pa.string())).to_numpy(zero_copy_only=False)
+        value_set = pa.array(ukeys, pa.string())
+        code = np.concatenate([
+            pc.index_in(ch.dictionary, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)[
+                ch.indices.to_numpy(zero_copy_only=False)] for ch in table["key"].chunks] or [np.zeros(0, np.int64)])
         rank = table[order_col].to_numpy().astype(np.int64)
         perm = np.lexsort((rank, code))
         code, rank = code[perm], rank[perm]
@@ -452,14 +465,13 @@ def read_tables(keys: dict[str, str], index: dict[str, Path], *,
         lengths = count[doc_code]
         ends = np.cumsum(lengths)
         rows = perm[np.repeat(start[doc_code] - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)]
-        df = table.drop_columns(["key"]).take(pa.array(rows)).to_pandas()
-        del table, perm, code, rank, rows
-        df.insert(0, "doc_id", pd.array(np.repeat(np.asarray(doc_ids, dtype=object), lengths), dtype="str"))
-        sent_i = df["sent_i"].astype("int64")
-        num = sent_i.abs().astype("string").str.zfill(4)  # same as f"{i:04d}", vectorised
-        num = num.where(sent_i >= 0, "-" + sent_i.abs().astype("string").str.zfill(3))
-        df["sent_id"] = (df["doc_id"].astype("string") + ":s" + num).astype("string")
-        del sent_i, num
+        del perm, code, rank
+        box = [table.drop_columns(["key"])]   # handed over: _gathered frees each column as it goes
+        del table
+        df = _gathered(box, rows, doc_ids, lengths, sent_id="sent_id" in cols)
+        del rows
+        for c in cats:
+            df[c] = df[c].astype(_category(df[c].cat.categories))  # sorted categories (recoded, not re-read)
         for c in cols:
             if c not in df.columns:
                 df[c] = pd.NA
@@ -467,6 +479,57 @@ def read_tables(keys: dict[str, str], index: dict[str, Path], *,
         del df
     release_free_memory()
     return tuple(out)
+
+
+def _gathered(box: list, rows: np.ndarray, doc_ids: list[str], lengths: np.ndarray, *, sent_id: bool = True
+              ) -> pd.DataFrame:
+    """The rows ``rows`` (in that order) of the Arrow table in ``box`` (taken out of it) as pandas, with ``doc_id`` (document ``i`` owns the next
+    ``lengths[i]`` rows) and ``sent_id`` (``"<doc_id>:s0007"``) in front.
+
+    Memory: the columns are gathered one at a time, each dropped from ``table`` once gathered, and converted
+    to pandas column by column (Arrow's ``self_destruct``), so the peak is about one copy of the table plus a
+    column rather than three copies; ``sent_id`` is formatted once per sentence, not once per row.
+    """
+    import pyarrow as pa
+
+    table = box.pop()
+    take = pa.array(rows)
+    doc_pos = np.repeat(np.arange(len(doc_ids), dtype=np.int32 if len(doc_ids) < 2**31 else np.int64), lengths)
+    cols = {}
+    if sent_id:
+        sent_i = table["sent_i"].take(take).to_numpy()
+        run = np.ones(len(rows), dtype=bool)   # a new (document, sentence) starts at this row
+        run[1:] = (doc_pos[1:] != doc_pos[:-1]) | (sent_i[1:] != sent_i[:-1])
+        firsts = np.flatnonzero(run)
+        ids = [f"{doc_ids[d]}:s{i:04d}" for d, i in zip(doc_pos[firsts].tolist(), sent_i[firsts].tolist())]
+        del sent_i, firsts
+        run_of = np.cumsum(run, dtype=np.int64)
+        del run
+        run_of -= 1
+        cols["sent_id"] = pa.array(ids, pa.large_string()).take(pa.array(run_of))
+        del ids, run_of
+    cols = {"doc_id": pa.array([str(d) for d in doc_ids], pa.large_string()).take(pa.array(doc_pos)), **cols}
+    del doc_pos
+    meta = table.schema.metadata   # pandas' dtypes of the shard columns (e.g. ``string``) come back with it
+    for name in table.column_names:
+        cols[name] = table[name].take(take)
+        table = table.drop_columns([name])
+    out = pa.table(cols, metadata=meta)
+    del cols, table
+    df = out.to_pandas(split_blocks=True, self_destruct=True)
+    del out
+    if sent_id:
+        df["sent_id"] = df["sent_id"].astype("string")
+    return df
+
+
+def _category(values) -> pd.CategoricalDtype:
+    """The dtype of a :data:`CATEGORICAL_COLUMNS` column: unordered, sorted ``string`` categories.
+
+    >>> _category(["VERB", "NOUN"]).categories.tolist()
+    ['NOUN', 'VERB']
+    """
+    return pd.CategoricalDtype(pd.Index(sorted(str(v) for v in values), dtype="string"))
 
 
 def _shard_docs(shard: Path, vocab) -> Iterator:

@@ -107,12 +107,58 @@ def per_document_root(corpus, name: str, key: str, *, cache_dir=None) -> Path:
     return cache_root(cache_dir) / "per_document" / f"{name}-{key}-{ctx}"
 
 
-def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame]) -> pd.DataFrame:
+#: Per-document measures are computed on sub-corpora of at most this many characters of clean text
+#: (:meth:`analysis.corpus.build.Corpus.batches`; about 1,000 news articles), so memory is bounded by a batch's
+#: tables, not the corpus's. A corpus smaller than this is computed in one piece.
+BATCH_CHARS = 4_000_000
+
+
+def in_batches(corpus, compute: Callable[[object], pd.DataFrame], *, doc_ids: Sequence[str] | None = None,
+               max_chars: int | None = None):
+    """Yield ``(doc_ids, table)`` for consecutive batches of ``doc_ids`` (default: every document), each
+    table ``compute`` of the batch's sub-corpus, its rows grouped by document in corpus order. A batch
+    holding every document computes on ``corpus`` itself (no subset is made).
+
+    >>> import analysis
+    >>> c = analysis.build_corpus(progress=False)
+    >>> [len(ids) for ids, t in in_batches(c, lambda b: b.documents[["doc_id"]], max_chars=6_000)]
+    [2, 2, 1]
+    """
+    limit = BATCH_CHARS if max_chars is None else max_chars
+    for sub in corpus.batches(max_chars=limit, doc_ids=doc_ids):
+        batch = sub.documents["doc_id"].astype(str).tolist()
+        table = in_corpus_order(compute(sub), batch)
+        del sub   # the batch's tables go before the next batch is read
+        yield batch, table
+
+
+def compute_per_document(corpus, compute: Callable[[object], pd.DataFrame], *, max_chars: int | None = None
+                         ) -> pd.DataFrame:
+    """``compute`` of a per-document measure over the whole ``corpus``, batch by batch (:func:`in_batches`):
+    rows grouped by document in corpus order, the same table as one call on the whole corpus."""
+    parts = [t for _, t in in_batches(corpus, compute, max_chars=max_chars)]
+    return concat_parts(parts)
+
+
+def concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts (tables of consecutive batches) as one table; the first part when it is the only one."""
+    if len(parts) == 1:
+        return parts[0]
+    nonempty = [t for t in parts if len(t)]
+    if not nonempty:
+        return parts[0].iloc[0:0]
+    return pd.concat(nonempty, ignore_index=True) if len(nonempty) > 1 else nonempty[0].reset_index(drop=True)
+
+
+def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame], *,
+                 max_chars: int | None = None) -> pd.DataFrame:
     """The table for ``corpus`` from the per-document cache at ``root``, computing only unseen documents.
 
-    Each computing run appends ``<batch>.parquet`` (its rows plus ``_doc_key``) and then ``<batch>.keys.json``
-    (every document it computed, including those without rows); a batch counts once its key list exists, so
-    an interrupted run is recomputed, never half-read. A batch whose table is missing, fails its check
+    Unseen documents are computed in batches of at most ``max_chars`` characters (default
+    :data:`BATCH_CHARS`, :func:`in_batches`); each batch appends ``<batch>.parquet`` (its rows plus
+    ``_doc_key``) and then ``<batch>.keys.json`` (every document it computed, including those without rows)
+    as soon as it is computed; a batch counts once its key list exists, so an interrupted run keeps the
+    batches it finished and never half-reads one. A batch whose table is missing, fails its check
     (:mod:`analysis.store`: checksum and row count) or holds rows of documents its key list does not name
     is dropped, with a warning naming it, and its documents computed again.
     """
@@ -153,17 +199,19 @@ def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame]) 
         parts.append(t[t["_doc_key"].isin(ks)])
     missing = [d for d, k in zip(doc_ids, keys) if k not in index]
     if missing:
-        sub = corpus if len(missing) == len(doc_ids) else corpus.subset(missing)
-        fresh = in_corpus_order(compute(sub), missing)
         key_of = dict(zip(doc_ids, keys))
-        stem = uuid.uuid4().hex[:16]
-        write_table(fresh.assign(_doc_key=fresh["doc_id"].astype(str).map(key_of)), root / f"{stem}.parquet")
-        tmp = root / f".{stem}.keys.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps([key_of[d] for d in missing]))
-        os.replace(tmp, root / f"{stem}.keys.json")
+        fresh_parts = []
+        for batch, fresh in in_batches(corpus, compute, doc_ids=None if len(missing) == len(doc_ids) else missing,
+                                       max_chars=max_chars):
+            stem = uuid.uuid4().hex[:16]
+            write_table(fresh.assign(_doc_key=fresh["doc_id"].astype(str).map(key_of)), root / f"{stem}.parquet")
+            tmp = root / f".{stem}.keys.{os.getpid()}.tmp"
+            tmp.write_text(json.dumps([key_of[d] for d in batch]))
+            os.replace(tmp, root / f"{stem}.keys.json")
+            fresh_parts.append(fresh)
         if len(missing) == len(doc_ids):
-            return fresh
-        parts.append(fresh.assign(_doc_key=fresh["doc_id"].astype(str).map(key_of)))
+            return concat_parts(fresh_parts)
+        parts += [t.assign(_doc_key=t["doc_id"].astype(str).map(key_of)) for t in fresh_parts]
     nonempty = [t for t in parts if len(t)]
     table = pd.concat(nonempty, ignore_index=True) if nonempty else parts[0].iloc[0:0]
     pos = {k: i for i, k in enumerate(keys)}
@@ -171,5 +219,6 @@ def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame]) 
     return table.iloc[order.argsort(kind="stable")].drop(columns="_doc_key").reset_index(drop=True)
 
 
-__all__ = ["MEASURES_CACHE_FORMAT", "cache_root", "corpus_fingerprint", "document_keys", "files_digest",
-           "in_corpus_order", "params_digest", "parser_id", "per_document", "per_document_root"]
+__all__ = ["BATCH_CHARS", "MEASURES_CACHE_FORMAT", "cache_root", "compute_per_document", "concat_parts",
+           "corpus_fingerprint", "document_keys", "files_digest", "in_batches", "in_corpus_order", "params_digest",
+           "parser_id", "per_document", "per_document_root"]

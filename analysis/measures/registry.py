@@ -322,7 +322,8 @@ def topic_model_limits(store: "MeasureStore", *, unit: str = "sent_id", min_df: 
 
     kw = store.resolve("topic_selection", unit=unit, min_df=min_df, max_df=max_df, seed=seed)
     c = store.corpus
-    dtm = document_term_matrix(c.tokens, unit=unit, sentences=c.sentences,
+    toks = c.with_token_columns(TOKEN_COLUMNS["topic_selection"]).tokens if hasattr(c, "with_token_columns") else c.tokens
+    dtm = document_term_matrix(toks, unit=unit, sentences=c.sentences,
                                options=VocabOptions(min_df=min_df, max_df=max_df), strict=False)
     ks = [int(k) for k in kw["ks"]]
     if not ks:
@@ -355,6 +356,21 @@ def quick_topic_plan(plan: dict) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------ store
+#: The token columns (besides ``doc_id``) each measure that needs the whole corpus's tokens reads: it is handed
+#: :meth:`analysis.corpus.build.Corpus.with_token_columns`, so computing it does not load (or keep) the whole
+#: token table. A measure missing here gets the corpus itself. (Per-document measures are computed batch by
+#: batch instead, :func:`analysis.measures.cache.in_batches`.) ``framing_term_rates`` gets its hits
+#: (``reuses``) and counts words as non-punctuation tokens: it would also drop tokens whose ``text`` is blank,
+#: but the token table has none (whitespace tokens are never stored), so ``text`` is not read.
+TOKEN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "coverage": ("is_punct",),
+    "term_counts": ("lemma", "pos", "is_stop"),
+    "framing_term_rates": ("is_punct",),
+    "topic_selection": ("sent_id", "lemma", "pos", "is_stop"),
+    "topic_model": ("sent_id", "lemma", "pos", "is_stop"),
+}
+
+
 class MeasureStore:
     """Every measure of one corpus under one story, computed once and cached (memory, then Parquet on disk).
 
@@ -417,9 +433,10 @@ class MeasureStore:
         m = MEASURES[name]
         given = {arg: self.get(other, **{p: kw[p] for p in shared}) for arg, (other, shared) in m.reuses.items()}
         compute = lambda corpus: m.fn(corpus, self.story, **kw, **given)  # noqa: E731
+        whole = lambda: compute(self.corpus.with_token_columns(TOKEN_COLUMNS[name])  # noqa: E731
+                                if name in TOKEN_COLUMNS and hasattr(self.corpus, "with_token_columns") else self.corpus)
         if not self.cache:
-            out = compute(self.corpus)
-            return C.in_corpus_order(out, self.corpus.documents["doc_id"]) if m.per_document else out
+            return C.compute_per_document(self.corpus, compute) if m.per_document else whole()
         path = C.cache_root(self.cache_dir) / f"{name}-{self.fingerprint}-{key}.parquet"
         hit = read_table(path)
         if hit is not None:
@@ -428,7 +445,7 @@ class MeasureStore:
             out = C.per_document(self.corpus, C.per_document_root(self.corpus, name, key, cache_dir=self.cache_dir),
                                  compute)
         else:
-            out = compute(self.corpus)
+            out = whole()
         write_table(out, path)
         return out
 
@@ -510,5 +527,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["MEASURES", "Measure", "MeasureStore", "clear_measures_cache", "compute_measures", "main",
+__all__ = ["MEASURES", "Measure", "MeasureStore", "TOKEN_COLUMNS", "clear_measures_cache", "compute_measures", "main",
            "topic_model_from_table", "topic_plan", "quick_topic_plan", "write_measures", "TOPIC_MODEL_COLUMNS", "topic_model_limits"]
