@@ -304,3 +304,27 @@ def test_no_topic_model_means_empty_comparisons_not_errors():
     assert empty.k == 0 and T.top_terms(empty).empty and T.representative_units(empty).empty
     assert T.outlet_topic_shares(empty).empty and T.compare_models(empty, empty).empty
     assert np.isnan(T.dominant_topic_agreement(empty, empty))
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_parallel_model_selection_equals_serial_on_the_seeds(seed_corpus, monkeypatch, start_method):
+    """The (method, k, seed) grid fitted in two worker processes gives the serial table exactly, whichever way the
+    workers start (ANALYSIS_START_METHOD)."""
+    monkeypatch.setenv("ANALYSIS_START_METHOD", start_method)
+    m = T.document_term_matrix(seed_corpus.tokens, sentences=seed_corpus.sentences,
+                               options=T.VocabOptions(min_df=2, max_df=0.3))
+    grid = dict(ks=[2, 3, 5], methods=("nmf", "lda"), seeds=(42, 43), n_top=10)
+    serial = T.model_selection(m, **grid, n_jobs=1)
+    parallel = T.model_selection(m, **grid, n_jobs=2)
+    assert len(serial) == 12 and serial.npmi.notna().all() and serial.stability.lt(1).any()
+    pd.testing.assert_frame_equal(parallel, serial, check_exact=True)
+
+
+def test_grid_workers_follow_the_work_and_n_jobs():
+    import os
+
+    assert T._grid_workers(None, 21, T.PARALLEL_MIN_WORK) == min(os.cpu_count(), 21)
+    assert T._grid_workers(None, 21, T.PARALLEL_MIN_WORK - 1) == 1
+    assert T._grid_workers(2, 1, 10**9) == 1
+    with pytest.raises(ValueError, match="n_jobs"):
+        T._grid_workers(0, 5, 10)

@@ -343,6 +343,63 @@ def topic_stability(
     return pd.DataFrame(rows, columns=["seed_a", "seed_b", "stability"])
 
 
+#: Fits x non-zero counts above which :func:`model_selection` fits its grid in worker processes by default
+#: (below it, starting the workers costs more than the fits: the seeds' grid stays in one process).
+PARALLEL_MIN_WORK = 2_000_000
+_GRID: dict = {}
+
+
+def _init_grid_worker(X, terms) -> None:
+    """Worker start: keep the matrix for every fit, one BLAS thread per worker (the workers fill the cores)."""
+    _GRID.update(X=X, terms=terms)
+    try:
+        from threadpoolctl import threadpool_limits
+
+        _GRID["limits"] = threadpool_limits(1)
+    except ImportError:   # threadpoolctl comes with scikit-learn; without it the BLAS default stays
+        pass
+
+
+def _fit_top_sets(task: tuple[str, int, int, int]) -> list[list[str]]:
+    """Top-``n_top`` word sets of one (method, k, seed) fit on the worker's matrix."""
+    method, k, seed, n_top = task
+    dtm = DocTermMatrix(X=_GRID["X"], terms=_GRID["terms"], units=pd.DataFrame(index=range(_GRID["X"].shape[0])),
+                        unit="unit")
+    return _top_sets(fit_topics(dtm, k=k, method=method, seed=seed), n_top)
+
+
+def _grid_workers(n_jobs: int | None, n_fits: int, work: int) -> int:
+    """Worker processes for a grid of ``n_fits`` fits of ``work`` (fits x non-zeros): ``n_jobs``, or all cores
+    when the grid is worth it (:data:`PARALLEL_MIN_WORK`), never more than the fits.
+
+    >>> _grid_workers(None, 35, 10_000), _grid_workers(1, 35, 10**8), _grid_workers(8, 3, 10**8)
+    (1, 1, 3)
+    """
+    import os
+
+    if n_jobs is None:
+        n_jobs = (os.cpu_count() or 1) if work >= PARALLEL_MIN_WORK else 1
+    elif n_jobs < 1:
+        raise ValueError(f"n_jobs must be at least 1 or None, not {n_jobs!r}")
+    return max(1, min(int(n_jobs), n_fits))
+
+
+def _grid_context():
+    """The start method for the grid's workers: ``ANALYSIS_START_METHOD`` if set, else fork where available
+    (the workers inherit the matrix and need no imports), else spawn."""
+    import multiprocessing
+
+    from analysis.config import get_settings
+
+    wanted = get_settings().start_method
+    available = multiprocessing.get_all_start_methods()
+    if wanted == "auto":
+        wanted = "fork" if "fork" in available else "spawn"
+    if wanted not in available:
+        raise ValueError(f"ANALYSIS_START_METHOD={wanted!r} is not available here (available: {available})")
+    return multiprocessing.get_context(wanted)
+
+
 def model_selection(
     dtm: DocTermMatrix,
     *,
@@ -350,17 +407,42 @@ def model_selection(
     methods: Sequence[str] = METHODS,
     seeds: Sequence[int] = (0, 1, 2, 3, 4),
     n_top: int = 10,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Coherence and stability for every (method, k, seed): the evidence for choosing ``k``.
 
     One row per fitted run: ``method, k, seed, npmi`` (mean NPMI of the run's topics, see
     :func:`npmi_coherence`) and ``stability`` (mean matched Jaccard of this run's top words with every
     other seed's run). Fits ``len(ks) * len(methods) * len(seeds)`` models: keep it small on big data.
+    The fits are independent and seeded, so they run in ``n_jobs`` worker processes (``None``: every core
+    when the grid is big enough, :data:`PARALLEL_MIN_WORK`; 1: in this process) with the same table as a
+    serial run.
+
+    >>> toks = pd.DataFrame({"doc_id": "d", "sent_id": [f"s{i // 2}" for i in range(12)], "token_i": range(12),
+    ...     "lemma": ["ban", "spy", "deal", "port", "ban", "spy", "deal", "port", "ban", "spy", "deal", "port"],
+    ...     "pos": "NOUN", "is_stop": False})
+    >>> m = document_term_matrix(toks, options=VocabOptions(min_df=1, max_df=1.0, extra_stopwords=()))
+    >>> sel = model_selection(m, ks=[2], methods=["nmf"], seeds=[0, 1], n_top=2)
+    >>> sel[["method", "k", "seed"]].values.tolist()
+    [['nmf', 2, 0], ['nmf', 2, 1]]
     """
+    ks, methods, seeds = [int(k) for k in ks], list(methods), [int(s) for s in seeds]
+    grid = [(method, k, s, n_top) for method in methods for k in ks for s in seeds]
+    workers = _grid_workers(n_jobs, len(grid), len(grid) * int(dtm.X.nnz))
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        # the slowest fits first (LDA, then large k), so that the two workers finish together
+        order = sorted(grid, key=lambda t: (t[0] != "lda", -t[1]))
+        with ProcessPoolExecutor(workers, mp_context=_grid_context(), initializer=_init_grid_worker,
+                                 initargs=(dtm.X, dtm.terms)) as pool:
+            fitted = dict(zip(order, pool.map(_fit_top_sets, order)))
+    else:
+        fitted = {t: _top_sets(fit_topics(dtm, k=t[1], method=t[0], seed=t[2]), n_top) for t in grid}
     rows = []
     for method in methods:
         for k in ks:
-            tops = {s: _top_sets(fit_topics(dtm, k=k, method=method, seed=s), n_top) for s in seeds}
+            tops = {s: fitted[(method, k, s, n_top)] for s in seeds}
             for s in seeds:
                 others = [matched_jaccard(tops[s], tops[o])[1].mean() for o in seeds if o != s]
                 rows.append({"method": method, "k": int(k), "seed": int(s),
