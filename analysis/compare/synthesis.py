@@ -55,6 +55,8 @@ class Synthesis:
     evidence: pd.DataFrame
     settings: dict
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: :meth:`outlet_differences` tables already computed, by their arguments (they are seeded: the same table)
+    _differences: dict = field(default_factory=dict, repr=False, compare=False)
 
     def side_by_side(self) -> pd.DataFrame:
         """Wide table: one row per measure family, one column per outlet, cells = the claim statements."""
@@ -89,9 +91,14 @@ class Synthesis:
         units = self.tables.get("units")
         if units is None or units.empty:
             return pd.DataFrame(columns=cols)
-        return outlet_differences(units, outlet="outlet", cluster="doc_id", value="value", by=["family", "quantity"],
-                                  n_boot=int(n_boot or self.settings.get("n_boot", 2000)), n_perm=n_perm,
-                                  seed=int(self.settings.get("seed", 42) if seed is None else seed), alpha=alpha)[cols]
+        n_boot = int(n_boot or self.settings.get("n_boot", 2000))
+        seed = int(self.settings.get("seed", 42) if seed is None else seed)
+        key = (n_perm, alpha, seed, n_boot, len(units))
+        if key not in self._differences:   # permutations and bootstraps of every quantity: computed once
+            self._differences[key] = outlet_differences(
+                units, outlet="outlet", cluster="doc_id", value="value", by=["family", "quantity"], n_boot=n_boot,
+                n_perm=n_perm, seed=seed, alpha=alpha)[cols]
+        return self._differences[key].copy()
 
     def clear_differences(self, *, n_perm: int = 2000, alpha: float = 0.05, seed: int | None = None) -> pd.DataFrame:
         """The rows of :meth:`outlet_differences` that the data support: ``q_value < alpha`` (Benjamini-Hochberg
