@@ -146,6 +146,19 @@ class _Collector:
         return ci
 
 
+def _term_tokens(scores: pd.DataFrame, tokens: pd.DataFrame, *, n: int) -> pd.DataFrame:
+    """The tokens whose lemma is one of the ``n`` most distinctive single-word terms of some outlet: the only rows
+    :func:`analysis.measures.distinctive.distinctive_contexts` can match (a one-word term matches one token), so
+    its lines are the same as from every token, without matching the whole corpus. All tokens when a term has
+    several words."""
+    from analysis.measures.distinctive import top_distinctive
+
+    terms = set(top_distinctive(scores, n=n)["term"].astype(str).str.lower())
+    if any(" " in t for t in terms) or "lemma" not in tokens.columns:
+        return tokens
+    return tokens[tokens["lemma"].astype(str).str.lower().isin(terms)]
+
+
 def _caveat(*, n_articles: int, min_articles: int, n: float, unit: str = "", extra: str = "",
             interval: str = "") -> str:
     notes = []
@@ -316,7 +329,7 @@ def synthesize(
     scores = distinctive.log_odds_dirichlet(counts)
     tables["distinctive"] = scores
     top = distinctive.top_distinctive(scores, n=3, min_count=2)
-    ctx = distinctive.distinctive_contexts(scores, corpus.tokens, documents=docs, n=1)
+    ctx = distinctive.distinctive_contexts(scores, _term_tokens(scores, corpus.tokens, n=1), documents=docs, n=1)
     for o in outlets:
         t = top[top.outlet == o]
         if no_comparison:
