@@ -130,10 +130,10 @@ def memory_figure(run: bool) -> tuple[float | None, str]:
                               text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         text, source = proc.stdout, "this run"
     else:
-        files = sorted((HERE / "results").glob("*memory*.txt"), key=lambda p: p.stat().st_mtime)
+        files = sorted((HERE / "results").glob("*measures_memory*.txt"), key=lambda p: p.stat().st_mtime)
         text = "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in files[-1:])
         source = f"stored result {files[-1].relative_to(ROOT)}" if files else ""
-    hits = re.findall(r"50,?000 docs.*?peak\s+([\d,]+)\s*MB", text)
+    hits = re.findall(r"\b50,?000 docs.*?measures-stage peak (?:PSS )?([\d,]+) MB", text)
     if not hits:
         return None, f"not measured here (no 50,000-document figure in {source or 'benchmarks/results'}; run {cmd})"
     return float(hits[-1].replace(",", "")), f"{cmd} ({source})"

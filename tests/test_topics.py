@@ -323,8 +323,21 @@ def test_parallel_model_selection_equals_serial_on_the_seeds(seed_corpus, monkey
 def test_grid_workers_follow_the_work_and_n_jobs():
     import os
 
-    assert T._grid_workers(None, 21, T.PARALLEL_MIN_WORK) == min(os.cpu_count(), 21)
-    assert T._grid_workers(None, 21, T.PARALLEL_MIN_WORK - 1) == 1
-    assert T._grid_workers(2, 1, 10**9) == 1
+    assert T._grid_workers(None, 21, T.PARALLEL_MIN_SECONDS) == min(os.cpu_count(), 21)
+    assert T._grid_workers(None, 21, T.PARALLEL_MIN_SECONDS - 0.1) == 1
+    assert T._grid_workers(2, 1, 1e9) == 1
     with pytest.raises(ValueError, match="n_jobs"):
-        T._grid_workers(0, 5, 10)
+        T._grid_workers(0, 5, 10.0)
+
+
+def test_grid_estimate_keeps_the_seeds_in_one_process_and_sends_an_lda_plan_to_workers(seed_corpus):
+    """The seeds' plan (LDA and NMF on about 90 sentences) is cheap; the same plan on 800 sentences is not."""
+    from analysis.measures.registry import topic_plan
+
+    m = T.document_term_matrix(seed_corpus.tokens, sentences=seed_corpus.sentences,
+                               options=T.VocabOptions(min_df=2, max_df=0.3))
+    plan = topic_plan(m.X.shape[0])
+    grid = [(meth, k, s) for meth in plan["methods"] for k in plan["ks"] for s in plan["seeds"]]
+    assert "lda" in plan["methods"] and T.grid_seconds(m, grid) < T.PARALLEL_MIN_SECONDS
+    bigger = T.DocTermMatrix(X=T.sparse.vstack([m.X] * 9).tocsr(), terms=m.terms, units=m.units, unit=m.unit)
+    assert T.grid_seconds(bigger, grid) >= T.PARALLEL_MIN_SECONDS
