@@ -341,3 +341,22 @@ def test_grid_estimate_keeps_the_seeds_in_one_process_and_sends_an_lda_plan_to_w
     assert "lda" in plan["methods"] and T.grid_seconds(m, grid) < T.PARALLEL_MIN_SECONDS
     bigger = T.DocTermMatrix(X=T.sparse.vstack([m.X] * 9).tocsr(), terms=m.terms, units=m.units, unit=m.unit)
     assert T.grid_seconds(bigger, grid) >= T.PARALLEL_MIN_SECONDS
+
+
+def _kill_worker(task):
+    import os
+
+    os._exit(1)
+
+
+def test_a_dead_worker_falls_back_to_fitting_in_this_process(seed_corpus, monkeypatch):
+    """A worker that dies (here: every fit kills its process) costs time, not the table: the grid is fitted here."""
+    m = T.document_term_matrix(seed_corpus.tokens, sentences=seed_corpus.sentences,
+                               options=T.VocabOptions(min_df=2, max_df=0.3))
+    grid = dict(ks=[2, 3], methods=("nmf",), seeds=(1, 2), n_top=10)
+    serial = T.model_selection(m, **grid, n_jobs=1)
+    monkeypatch.setenv("ANALYSIS_START_METHOD", "fork")
+    monkeypatch.setattr(T, "_fit_top_sets", _kill_worker)
+    with pytest.warns(RuntimeWarning, match="worker process died"):
+        again = T.model_selection(m, **grid, n_jobs=2)
+    pd.testing.assert_frame_equal(again, serial, check_exact=True)

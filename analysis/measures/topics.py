@@ -443,17 +443,30 @@ def model_selection(
     """
     ks, methods, seeds = [int(k) for k in ks], list(methods), [int(s) for s in seeds]
     grid = [(method, k, s, n_top) for method in methods for k in ks for s in seeds]
-    workers = _grid_workers(n_jobs, len(grid), grid_seconds(dtm, grid))
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
 
-        # the slowest fits first (LDA, then large k), so that the two workers finish together
+    workers = _grid_workers(n_jobs, len(grid), grid_seconds(dtm, grid))
+    if multiprocessing.current_process().daemon:   # a daemonic worker may not start processes of its own
+        workers = 1
+    fitted: dict = {}
+    if workers > 1:
+        import warnings
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        # the slowest fits first (LDA, then large k), so that the workers finish together
         order = sorted(grid, key=lambda t: (t[0] != "lda", -t[1]))
-        with ProcessPoolExecutor(workers, mp_context=_grid_context(), initializer=_init_grid_worker,
-                                 initargs=(dtm.X, dtm.terms)) as pool:
-            fitted = dict(zip(order, pool.map(_fit_top_sets, order)))
-    else:
-        fitted = {t: _top_sets(fit_topics(dtm, k=t[1], method=t[0], seed=t[2]), n_top) for t in grid}
+        try:
+            with ProcessPoolExecutor(workers, mp_context=_grid_context(), initializer=_init_grid_worker,
+                                     initargs=(dtm.X, dtm.terms)) as pool:
+                fitted = dict(zip(order, pool.map(_fit_top_sets, order)))
+        except BrokenProcessPool as exc:   # a worker died (e.g. out of memory): the same fits in this process
+            warnings.warn(f"topic-model selection: a worker process died ({exc}); fitting the grid in this "
+                          "process instead", RuntimeWarning, stacklevel=2)
+            fitted = {}
+    for t in grid:
+        if t not in fitted:
+            fitted[t] = _top_sets(fit_topics(dtm, k=t[1], method=t[0], seed=t[2]), n_top)
     rows = []
     for method in methods:
         for k in ks:
