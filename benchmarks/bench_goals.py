@@ -20,7 +20,8 @@ cold run, as a new user would:
 * ``memory``: the 50k-document measures-stage peak, from ``bench_measures_memory.py``'s stored result when that
   script exists (``--run-memory`` runs it, hours); else "not measured here".
 
-Wall-clock figures depend on the machine's load: the load average at start and end is written with them.
+Wall-clock figures depend on the machine's load: the load average at start and end is written with them, and
+each run also prints its CPU seconds (the runner, its kernels and workers), which a shared machine inflates less.
 """
 from __future__ import annotations
 
@@ -77,21 +78,26 @@ def run_runner(clone: Path, *, cache: Path, out: Path, args: list[str], log: Pat
     env = {**os.environ, "PYTHONPATH": str(clone), "ANALYSIS_CACHE_DIR": str(cache), "PYTHONUNBUFFERED": "1"}
     env.pop("ANALYSIS_OUTPUT_DIR", None)
     cmd = [sys.executable, "-m", "analysis.run", "--output-dir", str(out), *args]
-    t0 = time.perf_counter()
+    import resource
+
+    t0, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log, "w", encoding="utf-8") as fh:
         proc = subprocess.run(cmd, cwd=clone, env=env, stdout=fh, stderr=subprocess.STDOUT)
-    wall = time.perf_counter() - t0
+    wall, r1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)   # the runner, its kernels and workers
     text = log.read_text(encoding="utf-8", errors="replace").replace("\r", "\n")
     per = {name: float(s) for name, s in DONE.findall(text)}
     if proc.returncode:
         print(f"  FAILED (exit {proc.returncode}); last lines of {log}:\n" + "\n".join(text.splitlines()[-15:]), flush=True)
-    return {"wall": wall, "notebooks": per, "ok": proc.returncode == 0,
+    return {"wall": wall, "cpu": cpu, "notebooks": per, "ok": proc.returncode == 0,
             "command": "ANALYSIS_CACHE_DIR=<fresh> " + " ".join(["python", *cmd[1:]]).replace(str(clone) + "/", "")}
 
 
-def shares(per: dict[str, float], total: float) -> str:
-    """Each notebook's seconds and share of the run, one line each (the rest: corpus build, parse, kernels)."""
-    lines = [f"    {name:45s} {s:7.1f} s  {s / total:6.1%}" for name, s in per.items()]
+def shares(per: dict[str, float], total: float, cpu: float | None = None) -> str:
+    """Each notebook's seconds and share of the run, one line each (the rest: corpus build, parse, kernels);
+    with ``cpu``, the CPU seconds of the whole command first (less sensitive to a shared machine's load)."""
+    lines = [f"    CPU of the whole command (runner, kernels, workers): {cpu:,.1f} s"] if cpu is not None else []
+    lines += [f"    {name:45s} {s:7.1f} s  {s / total:6.1%}" for name, s in per.items()]
     rest = total - sum(per.values())
     lines.append(f"    {'(corpus build and parse, report, runner)':45s} {rest:7.1f} s  {rest / total:6.1%}")
     return "\n".join(lines)
@@ -201,16 +207,17 @@ def main(argv=None) -> list[dict]:
 
     if "notebooks" in goals:
         r = cold("notebooks", [*rc, "--no-report", "--force"])
-        record("notebooks", r["wall"] if r["ok"] else None, r["command"], shares(r["notebooks"], r["wall"]))
+        record("notebooks", r["wall"] if r["ok"] else None, r["command"], shares(r["notebooks"], r["wall"], r["cpu"]))
     if "report" in goals:
         r = cold("report", [*rc, "--force"])
-        record("report", r["wall"] if r["ok"] else None, r["command"], shares(r["notebooks"], r["wall"]))
+        record("report", r["wall"] if r["ok"] else None, r["command"], shares(r["notebooks"], r["wall"], r["cpu"]))
     if "synthesis" in goals:
         r = run_runner(clone, cache=work / "cache-notebooks", out=work / "out-notebooks",
                        args=[*rc, "--no-report", "--force", "--only", "06"], log=work / "synthesis.log")
         nb06 = next((s for n, s in r["notebooks"].items() if n.startswith("06")), None)
         record("synthesis", nb06 if r["ok"] else None, r["command"].replace("<fresh>", "<the notebooks run's>"),
-               f"    whole command {r['wall']:.1f} s (kernel start and corpus load from the caches included)")
+               f"    whole command {r['wall']:.1f} s, {r['cpu']:.1f} s CPU (kernel start and corpus load from the caches "
+               "included)")
     if "rerun" in goals:
         nb = sorted((clone / "notebooks").glob("03_*.ipynb"))[0]
         original = nb.read_bytes()
@@ -222,10 +229,10 @@ def main(argv=None) -> list[dict]:
             nb.write_bytes(original)
         ran = ", ".join(f"{n} {s:.1f} s" for n, s in r["notebooks"].items()) or "no notebook executed"
         record("rerun", r["wall"] if r["ok"] else None, r["command"].replace("<fresh>", "<the notebooks run's>"),
-               f"    edited {what}; {ran}")
+               f"    edited {what}; {ran}; {r['cpu']:.1f} s CPU")
     if "seeds" in goals:
         r = cold("seeds", [])
-        record("seeds", r["wall"] if r["ok"] else None, r["command"], shares(r["notebooks"], r["wall"]))
+        record("seeds", r["wall"] if r["ok"] else None, r["command"], shares(r["notebooks"], r["wall"], r["cpu"]))
     if "parse" in goals:
         ratio, command = parse_ratio(args.parse_docs, args.parse_repeats)
         record("parse", ratio, command)
