@@ -182,3 +182,56 @@ def test_top_item_flags_overlapping_intervals_as_near_ties():
     assert top.note(lambda v: f"{v:.0%}") == "27%; not distinguishable from Economic, 24%"
     clear = t.assign(ci_high=[0.34, 0.19, 0.09])
     assert top_item(clear, item="label").note(lambda v: f"{v:.0%}") == "27%"
+
+
+# ------------------------------------------------------------ the vectorised bootstrap against the replicate loop
+def _loop_bootstrap_ci(df, *, value, by, cluster=None, stat=np.mean, n_boot=2000, level=0.95, seed=42):
+    """The replicate-by-replicate loop ``bootstrap_ci`` was before it was vectorised (the reference)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for key, g in df.groupby([by], sort=True, dropna=False):
+        vals = g[value].to_numpy(dtype=float)
+        mask = ~np.isnan(vals)
+        vals = vals[mask]
+        if cluster is not None:
+            uniq, inv = np.unique(g[cluster].to_numpy()[mask], return_inverse=True)
+            parts = [vals[inv == k] for k in range(len(uniq))]
+        boots = np.empty(n_boot)
+        for b in range(n_boot):
+            if cluster is not None:
+                boots[b] = stat(np.concatenate([parts[k] for k in rng.integers(0, len(parts), len(parts))]))
+            else:
+                boots[b] = stat(vals[rng.integers(0, len(vals), len(vals))])
+        lo, hi = np.quantile(boots, [(1 - level) / 2, 1 - (1 - level) / 2])
+        rows.append({by: key[0], "estimate": float(stat(vals)), "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("stat", ["mean", "median", "sum", "callable"])
+@pytest.mark.parametrize("cluster", [None, "doc_id"])
+def test_vectorised_bootstrap_equals_the_replicate_loop(stat, cluster):
+    """Same seed, same resamples: rows give identical intervals; clusters equal to floating-point rounding (the
+    mean of a resample is the ratio of summed cluster sums, not the mean of the concatenated values)."""
+    df = _df()
+    df.loc[df.index[::7], "tone"] = np.nan                     # missing values are dropped before resampling
+    fn = {"mean": np.mean, "median": np.median, "sum": np.sum, "callable": lambda v: float(np.percentile(v, 30))}[stat]
+    new = bootstrap_ci(df, value="tone", by="outlet", cluster=cluster, stat=fn if stat == "callable" else stat,
+                       n_boot=400, seed=11)
+    old = _loop_bootstrap_ci(df, value="tone", by="outlet", cluster=cluster, stat=fn, n_boot=400, seed=11)
+    cols = ["outlet", "estimate", "ci_low", "ci_high"]
+    if cluster is None or stat in ("median", "callable"):
+        pd.testing.assert_frame_equal(new[cols], old[cols], check_exact=True)
+    else:
+        pd.testing.assert_frame_equal(new[cols], old[cols], check_exact=False, rtol=0, atol=1e-12)
+
+
+def test_bootstrap_blocks_do_not_change_the_resamples(monkeypatch):
+    """Replicates are computed in blocks that bound memory; the block size changes nothing."""
+    import analysis.compare.stats as st
+
+    df = _df()
+    whole = bootstrap_ci(df, value="tone", by="outlet", cluster="doc_id", n_boot=300, seed=5)
+    rows = bootstrap_ci(df, value="tone", by="outlet", n_boot=300, seed=5)
+    monkeypatch.setattr(st, "_BOOT_BLOCK", 7)    # a block of one replicate (60 rows > 7) or a few (6 clusters)
+    pd.testing.assert_frame_equal(whole, bootstrap_ci(df, value="tone", by="outlet", cluster="doc_id", n_boot=300, seed=5))
+    pd.testing.assert_frame_equal(rows, bootstrap_ci(df, value="tone", by="outlet", n_boot=300, seed=5))

@@ -153,6 +153,32 @@ def test_clear_differences_keep_only_rows_with_q_below_alpha(tmp_path):
     assert ((clear.difference > 0) == clear.verdict.eq("higher than the rest")).all()
 
 
+def test_outlet_differences_are_computed_once_per_synthesis(monkeypatch, tmp_path):
+    """The permutation tests of every quantity run once per synthesis and arguments: clear_differences and a
+    second call reuse them (the same seeded table), and a caller editing the returned table changes nothing."""
+    import analysis
+    from analysis.compare import stats
+    from analysis.corpus.synthetic import synthetic_corpus
+
+    corp = analysis.build_corpus(synthetic_corpus(20, seed=3, sentences_per_doc=(5, 8)), cache_dir=tmp_path / "c",
+                                 progress=False)
+    s = synthesis.synthesize(corp, story=STORY, tone_method="vader", n_topics=2, n_boot=100, progress=False)
+    calls = []
+    real = stats.outlet_differences
+    monkeypatch.setattr(stats, "outlet_differences", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
+    first = s.outlet_differences(n_perm=200)
+    first.loc[:, "difference"] = 99.0                     # the caller's copy
+    again = s.outlet_differences(n_perm=200)
+    clear = s.clear_differences(n_perm=200)
+    assert len(calls) == 1 and not again.difference.eq(99.0).any()
+    fresh = real(s.tables["units"], outlet="outlet", cluster="doc_id", value="value", by=["family", "quantity"],
+                 n_boot=100, n_perm=200, seed=42)
+    pd.testing.assert_frame_equal(again, fresh[again.columns])
+    assert len(clear) == int((again.q_value < 0.05).sum())
+    s.outlet_differences(n_perm=300)                      # other arguments: computed anew
+    assert len(calls) == 2
+
+
 def test_article_values_break_outlet_estimates_down_by_article(seed_corpus, synth):
     a = synthesis.article_values(synth)
     assert set(a.outlet) == {"Sputnik"} and a.doc_id.nunique() == 2  # the only outlet with two articles

@@ -304,3 +304,59 @@ def test_no_topic_model_means_empty_comparisons_not_errors():
     assert empty.k == 0 and T.top_terms(empty).empty and T.representative_units(empty).empty
     assert T.outlet_topic_shares(empty).empty and T.compare_models(empty, empty).empty
     assert np.isnan(T.dominant_topic_agreement(empty, empty))
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_parallel_model_selection_equals_serial_on_the_seeds(seed_corpus, monkeypatch, start_method):
+    """The (method, k, seed) grid fitted in two worker processes gives the serial table exactly, whichever way the
+    workers start (ANALYSIS_START_METHOD)."""
+    monkeypatch.setenv("ANALYSIS_START_METHOD", start_method)
+    m = T.document_term_matrix(seed_corpus.tokens, sentences=seed_corpus.sentences,
+                               options=T.VocabOptions(min_df=2, max_df=0.3))
+    grid = dict(ks=[2, 3, 5], methods=("nmf", "lda"), seeds=(42, 43), n_top=10)
+    serial = T.model_selection(m, **grid, n_jobs=1)
+    parallel = T.model_selection(m, **grid, n_jobs=2)
+    assert len(serial) == 12 and serial.npmi.notna().all() and serial.stability.lt(1).any()
+    pd.testing.assert_frame_equal(parallel, serial, check_exact=True)
+
+
+def test_grid_workers_follow_the_work_and_n_jobs():
+    import os
+
+    assert T._grid_workers(None, 21, T.PARALLEL_MIN_SECONDS) == min(os.cpu_count(), 21)
+    assert T._grid_workers(None, 21, T.PARALLEL_MIN_SECONDS - 0.1) == 1
+    assert T._grid_workers(2, 1, 1e9) == 1
+    with pytest.raises(ValueError, match="n_jobs"):
+        T._grid_workers(0, 5, 10.0)
+
+
+def test_grid_estimate_keeps_the_seeds_in_one_process_and_sends_an_lda_plan_to_workers(seed_corpus):
+    """The seeds' plan (LDA and NMF on about 90 sentences) is cheap; the same plan on 800 sentences is not."""
+    from analysis.measures.registry import topic_plan
+
+    m = T.document_term_matrix(seed_corpus.tokens, sentences=seed_corpus.sentences,
+                               options=T.VocabOptions(min_df=2, max_df=0.3))
+    plan = topic_plan(m.X.shape[0])
+    grid = [(meth, k, s) for meth in plan["methods"] for k in plan["ks"] for s in plan["seeds"]]
+    assert "lda" in plan["methods"] and T.grid_seconds(m, grid) < T.PARALLEL_MIN_SECONDS
+    bigger = T.DocTermMatrix(X=T.sparse.vstack([m.X] * 9).tocsr(), terms=m.terms, units=m.units, unit=m.unit)
+    assert T.grid_seconds(bigger, grid) >= T.PARALLEL_MIN_SECONDS
+
+
+def _kill_worker(task):
+    import os
+
+    os._exit(1)
+
+
+def test_a_dead_worker_falls_back_to_fitting_in_this_process(seed_corpus, monkeypatch):
+    """A worker that dies (here: every fit kills its process) costs time, not the table: the grid is fitted here."""
+    m = T.document_term_matrix(seed_corpus.tokens, sentences=seed_corpus.sentences,
+                               options=T.VocabOptions(min_df=2, max_df=0.3))
+    grid = dict(ks=[2, 3], methods=("nmf",), seeds=(1, 2), n_top=10)
+    serial = T.model_selection(m, **grid, n_jobs=1)
+    monkeypatch.setenv("ANALYSIS_START_METHOD", "fork")
+    monkeypatch.setattr(T, "_fit_top_sets", _kill_worker)
+    with pytest.warns(RuntimeWarning, match="worker process died"):
+        again = T.model_selection(m, **grid, n_jobs=2)
+    pd.testing.assert_frame_equal(again, serial, check_exact=True)

@@ -55,6 +55,8 @@ class Synthesis:
     evidence: pd.DataFrame
     settings: dict
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: :meth:`outlet_differences` tables already computed, by their arguments (they are seeded: the same table)
+    _differences: dict = field(default_factory=dict, repr=False, compare=False)
 
     def side_by_side(self) -> pd.DataFrame:
         """Wide table: one row per measure family, one column per outlet, cells = the claim statements."""
@@ -89,9 +91,14 @@ class Synthesis:
         units = self.tables.get("units")
         if units is None or units.empty:
             return pd.DataFrame(columns=cols)
-        return outlet_differences(units, outlet="outlet", cluster="doc_id", value="value", by=["family", "quantity"],
-                                  n_boot=int(n_boot or self.settings.get("n_boot", 2000)), n_perm=n_perm,
-                                  seed=int(self.settings.get("seed", 42) if seed is None else seed), alpha=alpha)[cols]
+        n_boot = int(n_boot or self.settings.get("n_boot", 2000))
+        seed = int(self.settings.get("seed", 42) if seed is None else seed)
+        key = (n_perm, alpha, seed, n_boot, len(units))
+        if key not in self._differences:   # permutations and bootstraps of every quantity: computed once
+            self._differences[key] = outlet_differences(
+                units, outlet="outlet", cluster="doc_id", value="value", by=["family", "quantity"], n_boot=n_boot,
+                n_perm=n_perm, seed=seed, alpha=alpha)[cols]
+        return self._differences[key].copy()
 
     def clear_differences(self, *, n_perm: int = 2000, alpha: float = 0.05, seed: int | None = None) -> pd.DataFrame:
         """The rows of :meth:`outlet_differences` that the data support: ``q_value < alpha`` (Benjamini-Hochberg
@@ -137,6 +144,19 @@ class _Collector:
         out = ci.assign(family=family, quantity=q(ci), unit=unit)
         self.comparison.append(out[COMPARISON_COLUMNS])
         return ci
+
+
+def _term_tokens(scores: pd.DataFrame, tokens: pd.DataFrame, *, n: int) -> pd.DataFrame:
+    """The tokens whose lemma is one of the ``n`` most distinctive single-word terms of some outlet: the only rows
+    :func:`analysis.measures.distinctive.distinctive_contexts` can match (a one-word term matches one token), so
+    its lines are the same as from every token, without matching the whole corpus. All tokens when a term has
+    several words."""
+    from analysis.measures.distinctive import top_distinctive
+
+    terms = set(top_distinctive(scores, n=n)["term"].astype(str).str.lower())
+    if any(" " in t for t in terms) or "lemma" not in tokens.columns:
+        return tokens
+    return tokens[tokens["lemma"].astype(str).str.lower().isin(terms)]
 
 
 def _caveat(*, n_articles: int, min_articles: int, n: float, unit: str = "", extra: str = "",
@@ -309,7 +329,7 @@ def synthesize(
     scores = distinctive.log_odds_dirichlet(counts)
     tables["distinctive"] = scores
     top = distinctive.top_distinctive(scores, n=3, min_count=2)
-    ctx = distinctive.distinctive_contexts(scores, corpus.tokens, documents=docs, n=1)
+    ctx = distinctive.distinctive_contexts(scores, _term_tokens(scores, corpus.tokens, n=1), documents=docs, n=1)
     for o in outlets:
         t = top[top.outlet == o]
         if no_comparison:

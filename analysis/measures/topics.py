@@ -343,6 +343,78 @@ def topic_stability(
     return pd.DataFrame(rows, columns=["seed_a", "seed_b", "stability"])
 
 
+#: Estimated seconds of a grid (:func:`grid_seconds`) above which :func:`model_selection` fits it in worker
+#: processes by default; below it the workers would save less than they cost (the seeds' grid stays in one process).
+PARALLEL_MIN_SECONDS = 5.0
+_GRID: dict = {}
+
+
+def grid_seconds(dtm: DocTermMatrix, grid: Sequence[tuple]) -> float:
+    """A rough serial time for fitting ``grid`` ((method, k, ...) tuples) on ``dtm``, to decide on workers.
+
+    LDA's batch variational Bayes visits every unit in Python-level loops for 20 passes: about 0.3 ms per unit
+    and fit on this project's 2-core machine. NMF (coordinate descent on sparse tf-idf) costs about 0.5 us per
+    non-zero count and topic. Measured 2026-12-07 on the realistic corpus (12,371 sentences, 108,627 non-zeros).
+
+    >>> m = DocTermMatrix(X=sparse.csr_matrix(np.ones((1000, 50))), terms=np.arange(50), units=pd.DataFrame(), unit="u")
+    >>> round(grid_seconds(m, [("lda", 5), ("nmf", 5)]), 3)
+    0.425
+    """
+    n_units, nnz = dtm.X.shape[0], int(dtm.X.nnz)
+    return float(sum(3e-4 * n_units if t[0] == "lda" else 5e-7 * nnz * int(t[1]) for t in grid))
+
+
+def _init_grid_worker(X, terms) -> None:
+    """Worker start: keep the matrix for every fit, one BLAS thread per worker (the workers fill the cores)."""
+    _GRID.update(X=X, terms=terms)
+    try:
+        from threadpoolctl import threadpool_limits
+
+        _GRID["limits"] = threadpool_limits(1)
+    except ImportError:   # threadpoolctl comes with scikit-learn; without it the BLAS default stays
+        pass
+
+
+def _fit_top_sets(task: tuple[str, int, int, int]) -> list[list[str]]:
+    """Top-``n_top`` word sets of one (method, k, seed) fit on the worker's matrix."""
+    method, k, seed, n_top = task
+    dtm = DocTermMatrix(X=_GRID["X"], terms=_GRID["terms"], units=pd.DataFrame(index=range(_GRID["X"].shape[0])),
+                        unit="unit")
+    return _top_sets(fit_topics(dtm, k=k, method=method, seed=seed), n_top)
+
+
+def _grid_workers(n_jobs: int | None, n_fits: int, seconds: float) -> int:
+    """Worker processes for a grid of ``n_fits`` fits estimated at ``seconds`` in one process: ``n_jobs``, or
+    every core when the grid is worth it (:data:`PARALLEL_MIN_SECONDS`), never more than the fits.
+
+    >>> _grid_workers(None, 35, 0.5), _grid_workers(1, 35, 500.0), _grid_workers(8, 3, 500.0)
+    (1, 1, 3)
+    """
+    import os
+
+    if n_jobs is None:
+        n_jobs = (os.cpu_count() or 1) if seconds >= PARALLEL_MIN_SECONDS else 1
+    elif n_jobs < 1:
+        raise ValueError(f"n_jobs must be at least 1 or None, not {n_jobs!r}")
+    return max(1, min(int(n_jobs), n_fits))
+
+
+def _grid_context():
+    """The start method for the grid's workers: ``ANALYSIS_START_METHOD`` if set, else fork where available
+    (the workers inherit the matrix and need no imports), else spawn."""
+    import multiprocessing
+
+    from analysis.config import get_settings
+
+    wanted = get_settings().start_method
+    available = multiprocessing.get_all_start_methods()
+    if wanted == "auto":
+        wanted = "fork" if "fork" in available else "spawn"
+    if wanted not in available:
+        raise ValueError(f"ANALYSIS_START_METHOD={wanted!r} is not available here (available: {available})")
+    return multiprocessing.get_context(wanted)
+
+
 def model_selection(
     dtm: DocTermMatrix,
     *,
@@ -350,17 +422,55 @@ def model_selection(
     methods: Sequence[str] = METHODS,
     seeds: Sequence[int] = (0, 1, 2, 3, 4),
     n_top: int = 10,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Coherence and stability for every (method, k, seed): the evidence for choosing ``k``.
 
     One row per fitted run: ``method, k, seed, npmi`` (mean NPMI of the run's topics, see
     :func:`npmi_coherence`) and ``stability`` (mean matched Jaccard of this run's top words with every
     other seed's run). Fits ``len(ks) * len(methods) * len(seeds)`` models: keep it small on big data.
+    The fits are independent and seeded, so they run in ``n_jobs`` worker processes (``None``: every core
+    when the grid would take :data:`PARALLEL_MIN_SECONDS` or more in one process, see :func:`grid_seconds`;
+    1: in this process) with the same table as a serial run.
+
+    >>> toks = pd.DataFrame({"doc_id": "d", "sent_id": [f"s{i // 2}" for i in range(12)], "token_i": range(12),
+    ...     "lemma": ["ban", "spy", "deal", "port", "ban", "spy", "deal", "port", "ban", "spy", "deal", "port"],
+    ...     "pos": "NOUN", "is_stop": False})
+    >>> m = document_term_matrix(toks, options=VocabOptions(min_df=1, max_df=1.0, extra_stopwords=()))
+    >>> sel = model_selection(m, ks=[2], methods=["nmf"], seeds=[0, 1], n_top=2)
+    >>> sel[["method", "k", "seed"]].values.tolist()
+    [['nmf', 2, 0], ['nmf', 2, 1]]
     """
+    ks, methods, seeds = [int(k) for k in ks], list(methods), [int(s) for s in seeds]
+    grid = [(method, k, s, n_top) for method in methods for k in ks for s in seeds]
+    import multiprocessing
+
+    workers = _grid_workers(n_jobs, len(grid), grid_seconds(dtm, grid))
+    if multiprocessing.current_process().daemon:   # a daemonic worker may not start processes of its own
+        workers = 1
+    fitted: dict = {}
+    if workers > 1:
+        import warnings
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        # the slowest fits first (LDA, then large k), so that the workers finish together
+        order = sorted(grid, key=lambda t: (t[0] != "lda", -t[1]))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=_grid_context(), initializer=_init_grid_worker,
+                                     initargs=(dtm.X, dtm.terms)) as pool:
+                fitted = dict(zip(order, pool.map(_fit_top_sets, order)))
+        except BrokenProcessPool as exc:   # a worker died (e.g. out of memory): the same fits in this process
+            warnings.warn(f"topic-model selection: a worker process died ({exc}); fitting the grid in this "
+                          "process instead", RuntimeWarning, stacklevel=2)
+            fitted = {}
+    for t in grid:
+        if t not in fitted:
+            fitted[t] = _top_sets(fit_topics(dtm, k=t[1], method=t[0], seed=t[2]), n_top)
     rows = []
     for method in methods:
         for k in ks:
-            tops = {s: _top_sets(fit_topics(dtm, k=k, method=method, seed=s), n_top) for s in seeds}
+            tops = {s: fitted[(method, k, s, n_top)] for s in seeds}
             for s in seeds:
                 others = [matched_jaccard(tops[s], tops[o])[1].mean() for o in seeds if o != s]
                 rows.append({"method": method, "k": int(k), "seed": int(s),
