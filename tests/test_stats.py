@@ -182,3 +182,30 @@ def test_top_item_flags_overlapping_intervals_as_near_ties():
     assert top.note(lambda v: f"{v:.0%}") == "27%; not distinguishable from Economic, 24%"
     clear = t.assign(ci_high=[0.34, 0.19, 0.09])
     assert top_item(clear, item="label").note(lambda v: f"{v:.0%}") == "27%"
+
+
+# ------------------------------------------------------------------------------- where the interval code lives
+def test_interval_machinery_sits_below_the_measures_stage():
+    """The measures and validate stages draw intervals from analysis.intervals, never from analysis.compare
+    (data flows one way); the old names still import from analysis.compare(.stats) and are the same objects."""
+    import ast
+    from pathlib import Path
+
+    import analysis.compare
+    import analysis.compare.stats as stats
+    import analysis.intervals as intervals
+
+    pkg = Path(intervals.__file__).parent
+    offenders = []
+    for path in sorted([*(pkg / "measures").glob("*.py"), *(pkg / "validate").glob("*.py"),
+                        *(pkg / "corpus").glob("*.py"), *(pkg / "story").glob("*.py"), pkg / "intervals.py"]):
+        for node in ast.walk(ast.parse(path.read_text())):
+            mods = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                    else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            offenders += [f"{path.relative_to(pkg)}: {m}" for m in mods if m.startswith("analysis.compare")]
+    assert offenders == []
+    for name in ("bootstrap_ci", "IntervalPolicy", "interval_policy", "cannot_estimate", "CannotEstimateWarning",
+                 "SMALL_N", "MIN_CELL_N"):
+        assert getattr(stats, name) is getattr(intervals, name), name
+    for name in ("bootstrap_ci", "IntervalPolicy", "interval_policy", "cannot_estimate", "CannotEstimateWarning"):
+        assert getattr(analysis.compare, name) is getattr(intervals, name), name

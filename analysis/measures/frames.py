@@ -557,9 +557,9 @@ def outlet_frame_profile(
     """Share of an outlet's sentences that fire each frame, with a document-clustered bootstrap interval.
 
     Columns: ``outlet, frame, estimate, ci_low, ci_high, n_units, n_clusters, small_n, n_evidence``
-    (``n_evidence`` = number of sentences that fired). Uses :func:`analysis.compare.stats.bootstrap_ci`.
+    (``n_evidence`` = number of sentences that fired). Uses :func:`analysis.intervals.bootstrap_ci`.
     """
-    from analysis.compare.stats import bootstrap_ci
+    from analysis.intervals import bootstrap_ci
 
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     mat = sentence_frame_matrix(corpus, cb, coded=coded)
