@@ -8,6 +8,8 @@ The articles are composed, with a seeded generator, from the invented sentences 
 its paragraphs from the themes it was given (policy, supply, cost, environment, fishing, conflict, science,
 residents) with its own weights, so that outlets differ in topics, tone, frames and voices. Five outlets are
 named in Chinese, Japanese or Korean; one outlet has a single article and one has two, the rest 4 to 12.
+Most outlets' pages end in page furniture (share buttons, a copyright line, a "Read more:" link, a newsletter
+box) that cleaning removes, as on scraped pages.
 """
 from __future__ import annotations
 
@@ -171,6 +173,16 @@ TITLES = {
 }
 
 
+#: Page furniture after the article body, as a scraped page would have it (cleaning removes every line):
+#: outlet number modulo 4 -> lines.
+FOOTERS = [
+    ["Share this article", "© 2025 {outlet}. All rights reserved."],
+    ["Read more: {other}"],
+    ["Sign up for our newsletter", "Advertisement"],
+    [],
+]
+
+
 def _fill(template: str, rng: random.Random) -> str:
     values = {"m": rng.choice([12, 18, 24, 35, 40, 52, 65, 80]), "k": rng.randint(2, 9),
               "p": rng.choice([8, 11, 14, 17, 22, 27, 31, 36, 42]), "q": rng.choice([60, 85, 120, 150, 210]),
@@ -201,9 +213,12 @@ def rows() -> list[dict]:
     rng = random.Random(SEED)
     start = date(2025, 5, 5)
     out = []
-    for outlet, (slug, n, weights) in OUTLETS.items():
+    for k, (outlet, (slug, n, weights)) in enumerate(OUTLETS.items()):
         for i in range(n):
             title, text = _article(rng, weights)
+            footer = [f.format(outlet=outlet, other=_fill(rng.choice(TITLES[rng.choice(list(weights))]), rng))
+                      for f in FOOTERS[k % len(FOOTERS)]]
+            text = "\n\n".join([text, *footer])
             day = start + timedelta(days=rng.randint(0, 84))
             url_slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
             out.append({"id": f"{slug}{i + 1:02d}", "outlet": outlet, "date": day.isoformat(), "title": title,
