@@ -28,7 +28,7 @@ def tables(study, *, seed: int = 42) -> dict:
     from analysis.measures.registry import topic_model_from_table
 
     corp, story = study.corpus, study.story
-    t: dict = {"corpus": corp, "story": story}
+    t: dict = {"outlets": sorted(corp.documents.outlet.unique())}
     # 01
     t["summary"] = describe.audit_summary(corp.audit)
     t["share"] = describe.kept_share(corp.audit)
@@ -91,11 +91,48 @@ def tables(study, *, seed: int = 42) -> dict:
     return t
 
 
+def subset(t: dict, keep) -> dict:
+    """The same tables restricted to the outlets in ``keep`` (to compare a figure of a few outlets with all)."""
+    from analysis.compare.synthesis import Synthesis
+
+    keep = set(keep)
+    out = {}
+    for k, v in t.items():
+        if isinstance(v, pd.DataFrame) and "outlet" in v.columns:
+            v = v[v["outlet"].isin(keep)]
+        elif isinstance(v, (pd.DataFrame, pd.Series)) and v.index.name == "outlet":
+            v = v[v.index.isin(keep)]
+        elif k == "ents":
+            v = v[[c for c in v.columns if c in keep]]
+        elif k == "n_docs":
+            v = v[v.index.isin(keep)]
+        elif k == "outlets":
+            v = [o for o in v if o in keep]
+        elif isinstance(v, Synthesis):
+            v = Synthesis(comparison=v.comparison[v.comparison.outlet.isin(keep)], claims=v.claims[v.claims.outlet.isin(keep)],
+                          evidence=v.evidence[v.evidence.outlet.isin(keep)],
+                          settings={**v.settings, "interval_policy": [r for r in v.settings["interval_policy"]
+                                                                      if r["outlet"] in keep]}, tables=v.tables)
+        out[k] = v
+    return out
+
+
+#: The figures whose rows, columns, panels or legend are outlets (the others show topics or models).
+OUTLET_FIGURES = ("01_lines_by_rule", "01_kept_vs_removed", "01_text_per_outlet", "01_top_entities", "02_share_heatmap",
+                  "02_share_intervals", "02_share_intervals_policy", "02_fightin_words", "02_term_rates",
+                  "03_tone_distributions", "03_outlet_tone", "03_actor_heatmap", "03_method_agreement",
+                  "04_frame_profile", "04_frame_intervals", "04_policy_frames", "04_agents_patients", "04_voices",
+                  "04_attribution_markers", "04_measure_names", "05_sample_composition", "05_frame_probabilities",
+                  "06_side_by_side", "06_article_spread")
+
+
 def draw_all(t: dict) -> dict:
     """name -> Figure for every outlet-level plot function (the notebooks' calls)."""
+    import matplotlib.pyplot as plt
+
     from analysis import viz
 
-    colors = viz.outlet_colors(t["corpus"].documents.outlet)
+    colors = viz.outlet_colors(t["outlets"])
     figs = {
         "01_lines_by_rule": lambda: viz.plot_lines_by_rule(t["summary"], colors=colors),
         "01_kept_vs_removed": lambda: viz.plot_kept_vs_removed(t["share"]),
@@ -122,14 +159,15 @@ def draw_all(t: dict) -> dict:
         "04_agents_patients": lambda: viz.plot_agents_patients(t["roles"], n_docs=t["n_docs"], colors=colors),
         "04_voices": lambda: viz.plot_voices(t["voices"]),
         "04_attribution_markers": lambda: viz.plot_attribution_markers(
-            t["acc_prof"], t["den_prof"], outlets=sorted(t["corpus"].documents.outlet.unique())),
+            t["acc_prof"], t["den_prof"], outlets=t["outlets"]),
         "04_measure_names": lambda: viz.plot_term_heatmap(t["mprof"], title="Names for the plant"),
         "05_sample_composition": lambda: viz.plot_sample_composition(t["composition"], title="Coding sample"),
         "05_frame_probabilities": lambda: viz.plot_frame_probabilities(t["frame_probs"], title="many outlets"),
         "06_side_by_side": lambda: viz.plot_side_by_side(t["synth"], colors=colors),
-        "06_article_spread": lambda: viz.plot_article_spread(t["per_article"], colors=colors),
+        "06_article_spread": lambda: viz.plot_article_spread(t["per_article"], colors=colors, outlets=list(colors)),
     }
-    return {name: make() for name, make in figs.items()}
+    with plt.rc_context({"figure.max_open_warning": 0}):   # 26 figures at once, closed by the caller
+        return {name: make() for name, make in figs.items()}
 
 
 if __name__ == "__main__":

@@ -621,3 +621,74 @@ def test_side_by_side_draws_thin_estimates_grey_without_interval():
     assert "fewer than 10 units" in fig.get_suptitle()
     # only outlet A has an error bar
     assert len(ax.containers) == 1
+
+
+# ------------------------------------------------------------------------------- many outlets: sizes and levels
+def test_figure_size_is_one_rule_that_grows_with_rows_columns_labels_and_legends():
+    assert viz.figure_size(15)[1] > viz.figure_size(3)[1] and viz.figure_size(1, 15)[0] > viz.figure_size(1, 3)[0]
+    latin = viz.figure_size(3, labels=["Mainichi"], minimum=(0, 0))[0]
+    cjk = viz.figure_size(3, labels=["毎日新聞社"], minimum=(0, 0))[0]         # 5 wide characters: 10 cells, wider than 8 Latin
+    assert cjk > latin
+    assert viz.figure_size(2, legend_entries=30)[1] > viz.figure_size(2)[1]
+    assert viz.figure_size(10_000, 10_000) == viz.style.MAX_SIZE
+    assert viz.facet_grid(15, max_cols=4) == (4, 4) and viz.facet_grid(5, max_cols=4) == (2, 3)
+
+
+def shares_table(levels: dict[str, tuple[int, str, int]]) -> pd.DataFrame:
+    """outlet -> (articles, interval level, sentences): two topics per outlet, shaped like outlet_topic_shares."""
+    rows = []
+    for o, (n_art, level, n_units) in levels.items():
+        for t, e in ((1, 0.6), (2, 0.4)):
+            rows.append({"outlet": o, "topic": t, "label": f"T{t} w{t} · v{t}", "estimate": e, "ci_low": e - 0.1,
+                         "ci_high": e + 0.1, "n_units": n_units, "n_clusters": n_art, "small_n": n_art < 5,
+                         "interval": level})
+    return pd.DataFrame(rows)
+
+
+def test_share_heatmap_hatches_thin_cells_and_labels_each_outlets_level():
+    t = shares_table({"A": (12, "articles", 120), "B": (2, "sentences", 4), "C": (3, "sentences", 30)})
+    ax = viz.plot_share_heatmap(t).axes[0]
+    assert ytick_labels(ax) == ["A (12 art.)", "B (2 art., sentence-level)", "C (3 art., sentence-level)"]
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 2 and {p.get_y() for p in hatched} == {1}        # B's two cells, row 1
+    assert [t.get_text() for t in ax.texts].count("n=4") == 2
+    title = " ".join(ax.get_title().split())
+    assert "resample each outlet's articles; 'sentence-level': fewer than 5 articles" in title
+    assert "hatched: fewer than 10 sentences" in title
+
+
+def test_share_intervals_one_interval_per_outlet_at_its_level_and_thin_crosses():
+    t = shares_table({"A": (12, "articles", 120), "B": (2, "sentences", 4)})
+    fig = viz.plot_share_intervals(t)
+    panels = visible_axes(fig)
+    assert ytick_labels(panels[0]) == ["A (12 art.)", "B (2 art., sentence-level)"]
+    assert [len([ln for ln in ax.get_lines() if ln.get_marker() == "x"]) for ax in panels] == [1, 1]
+    assert "'sentence-level'" in fig.get_suptitle()
+    many = shares_table({f"outlet {i:02d}": (6, "articles", 60) for i in range(15)})
+    assert len(ytick_labels(visible_axes(viz.plot_share_intervals(many))[0])) == 15       # no silent cut at 12
+    cut = viz.plot_share_intervals(many, max_groups=5)
+    assert "top 5 of 15 outlets shown (by articles)" in cut.get_suptitle()
+
+
+def test_outlet_tone_thin_means_are_grey_crosses_without_interval():
+    table = pd.DataFrame({"outlet": ["A", "B"], "method": "vader", "estimate": [0.1, -0.3], "ci_low": [0.0, -0.6],
+                          "ci_high": [0.2, 0.0], "n_units": [50, 3], "n_clusters": [6, 1], "n_docs": [6, 1],
+                          "small_n": [False, True], "interval": ["articles", "sentences"]})
+    ax = viz.plot_outlet_tone(table).axes[0]
+    assert ytick_labels(ax) == ["A (6 art.)", "B (1 art., sentence-level)"]
+    assert [t.get_text() for t in ax.texts] == ["n=3 (too few)"]
+    assert len([ln for ln in ax.get_lines() if ln.get_marker() == "x"]) == 1
+    assert "grey cross: fewer than 10 sentences" in ax.get_xlabel().replace("\n", " ")
+
+
+def test_term_rates_and_fightin_words_keep_every_outlet_unless_asked():
+    counts = pd.DataFrame({"outlet": np.repeat([f"O{i:02d}" for i in range(14)], 3),
+                           "term": ["ban", "deal", "port"] * 14, "count": np.tile([5, 3, 2], 14)})
+    counts.loc[counts.outlet == "O03", "count"] = [1, 9, 2]
+    scores = D.log_odds_dirichlet(counts)
+    fig = viz.plot_fightin_words(scores, n_label=1)
+    assert len(visible_axes(fig)) == 14 and fig.get_suptitle() == ""
+    rates = pd.DataFrame({"outlet": [f"O{i:02d}" for i in range(14)], "group": "g", "term": "ban", "n": 2,
+                          "n_words": range(100, 1500, 100), "rate": 1.0})
+    ax = viz.plot_term_rates(rates).axes[0]
+    assert len(xtick_labels(ax)) == 14 and "shown" not in ax.get_title()

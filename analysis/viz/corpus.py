@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.viz.style import distinct_colors, figure_size, outlet_colors, wrap_label
+from analysis.viz.style import distinct_colors, figure_size, names_note, outlet_colors, wrap_label
 
 #: Audit rules that are not removals: blank lines and the kept body text.
 NOT_REMOVED = ("blank_line", "body")
@@ -22,8 +22,9 @@ NOT_REMOVED = ("blank_line", "body")
 def plot_lines_by_rule(summary: pd.DataFrame, *, by: str = "outlet", colors: dict | None = None):
     """Stacked bars: raw lines that are not body text, per cleaning rule, split by outlet (most lines on top).
 
-    ``summary`` is :func:`analysis.corpus.describe.audit_summary`; blank and body lines are left out. Raises
-    ``ValueError`` when cleaning removed nothing.
+    ``summary`` is :func:`analysis.corpus.describe.audit_summary`; blank and body lines are left out. The
+    outlets that lost no line are named under the plot (they have no bar). Raises ``ValueError`` when cleaning
+    removed nothing.
     """
     import matplotlib.pyplot as plt
 
@@ -39,7 +40,10 @@ def plot_lines_by_rule(summary: pd.DataFrame, *, by: str = "outlet", colors: dic
                                                legend_entries=pivot.shape[1], minimum=(9.0, 2.5)))
     pivot.plot.barh(stacked=True, ax=ax, color=[colors[o] for o in pivot.columns])
     ax.set_yticks(range(len(pivot)), rules)
-    ax.set_xlabel("raw lines (blank lines and kept body lines not shown)")
+    untouched = sorted(set(summary[by].astype(str)) - {str(c) for c in pivot.columns})
+    ax.set_xlabel("raw lines (blank lines and kept body lines not shown)" + (
+        f"\nno line removed in {len(untouched)} of {summary[by].nunique()} {by}s: {names_note(untouched)}"
+        if untouched else ""))
     ax.set_ylabel("decided by rule")
     ax.set_title("Lines that are not body text, by the rule that decided them")
     ax.legend(title=by, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)

@@ -209,7 +209,7 @@ def wrap_label(label, width: int = 18) -> str:
     text = str(label)
     if text_width(text) <= width:
         return text
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)) or text
 
 
 def fit_text(text: str, width_in: float, *, fontsize: float = 10) -> str:
@@ -220,8 +220,20 @@ def fit_text(text: str, width_in: float, *, fontsize: float = 10) -> str:
     'a b c d\ne f'
     """
     chars = max(int(width_in / (CHAR_WIDTH * fontsize / 9.5)), 8)
-    return "\n".join(textwrap.fill(line, width=chars, break_long_words=False) if text_width(line) > chars else line
+    return "\n".join(textwrap.fill(line, width=chars, break_long_words=False, break_on_hyphens=False)
+                     if text_width(line) > chars else line
                      for line in str(text).split("\n"))
+
+
+def names_note(names, *, max_named: int = 3) -> str:
+    """``"A, B, C and 2 more"``: a few names of a list, for notes on what a figure leaves out.
+
+    >>> names_note(["A", "B", "C", "D", "E"]), names_note(["A"])
+    ('A, B, C and 2 more', 'A')
+    """
+    names = [str(n) for n in names]
+    shown = names[:max_named]
+    return ", ".join(shown) + (f" and {len(names) - len(shown)} more" if len(names) > len(shown) else "")
 
 
 def shown_note(shown: int, total: int, *, what: str = "outlets", by: str = "articles") -> str:

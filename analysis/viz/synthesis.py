@@ -15,8 +15,8 @@ import pandas as pd
 
 from analysis.compare.synthesis import FAMILIES, Synthesis
 from analysis.intervals import MIN_CELL_N
-from analysis.viz.style import (facet_grid, figure_size, fit_text, interval_caption, interval_levels, outlet_colors,
-                                outlet_label, thin_point)
+from analysis.viz.style import (facet_grid, figure_size, fit_text, interval_caption, interval_levels, names_note,
+                                outlet_colors, outlet_label, thin_point)
 
 def plot_side_by_side(synth: Synthesis, *, families: tuple[str, ...] | None = None, colors: dict | None = None,
                       max_quantities: int = 6, min_n: int = MIN_CELL_N, max_cols: int = 4):
@@ -95,29 +95,34 @@ def plot_side_by_side(synth: Synthesis, *, families: tuple[str, ...] | None = No
     return fig
 
 
-def plot_article_spread(per_article: pd.DataFrame, *, colors: dict | None = None):
+def plot_article_spread(per_article: pd.DataFrame, *, colors: dict | None = None, outlets=None):
     """One dot per quantity and outlet: the spread (max - min) between the outlet's own articles, by family.
 
     ``per_article`` is :func:`analysis.compare.synthesis.article_values` (one ``spread`` per family, quantity
-    and outlet); dots are coloured by outlet, families are rows in reading order.
+    and outlet); dots are coloured by outlet, families are rows in reading order. ``outlets`` (every outlet of
+    the corpus) lets the title name the ones without a spread (a single article).
     """
     import matplotlib.pyplot as plt
 
     s = per_article.drop_duplicates(["family", "quantity", "outlet"])
     fams = [f for f in FAMILIES if f in set(s.family)] + sorted(set(s.family) - set(FAMILIES))
-    outlets = sorted(s.outlet.astype(str).unique())
-    colors = colors or outlet_colors(outlets)
+    outlets_drawn = sorted(s.outlet.astype(str).unique())
+    colors = colors or outlet_colors(outlets_drawn)
     fig, ax = plt.subplots(figsize=figure_size(len(fams), 1, row=0.45, col=5.0, base=(3.0, 1.8), labels=fams,
-                                               legend_entries=len(outlets) + 1, minimum=(8.0, 2.5)))
+                                               legend_entries=len(outlets_drawn) + 1, minimum=(8.0, 2.5)))
     rng = np.random.default_rng(0)  # vertical jitter only, so equal spreads stay visible
-    for o in outlets:
+    for o in outlets_drawn:
         d = s[s.outlet.astype(str) == o]
         y = d.family.map({f: i for i, f in enumerate(fams)}).to_numpy() + rng.uniform(-0.15, 0.15, len(d))
         ax.scatter(d.spread, y, s=30, alpha=0.75, color=colors[o], label=o)
     ax.set_yticks(range(len(fams)), fams)
     ax.set_ylim(len(fams) - 0.5, -0.5)
     ax.set_xlabel("spread between an outlet's articles (max - min; shares, tone on its -1..+1 scale)")
-    ax.set_title("How much do an outlet's own articles disagree? (one dot per quantity and outlet)", fontsize=10)
+    missing = sorted({str(o) for o in (outlets if outlets is not None else [])} - set(outlets_drawn))
+    title = "How much do an outlet's own articles disagree? (one dot per quantity and outlet)"
+    if missing:
+        title += f"\nnot shown, one article (no spread): {names_note(missing)}"
+    ax.set_title(title, fontsize=10)
     ax.legend(title="outlet", loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     fig.tight_layout()
     return fig

@@ -19,7 +19,7 @@ from analysis.intervals import MIN_CELL_N
 from analysis.measures.tone import METHOD_LABELS, METHODS, method_agreement
 from analysis.viz.style import (figure_size, fit_text, hatch_thin_cells, interval_caption, interval_levels, label_width,
                                 title_width,
-                                outlet_colors, outlet_label, placeholder_figure, shown_note, thin_handle, thin_point,
+                                names_note, outlet_colors, outlet_label, placeholder_figure, shown_note, thin_handle, thin_point,
                                 words, wrap_label)
 
 def _outlet_order(tone: pd.DataFrame) -> list[str]:
@@ -136,7 +136,8 @@ def plot_actor_heatmap(
     """
     import matplotlib.pyplot as plt
 
-    t = actor_outlet[(actor_outlet["method"] == method) & (actor_outlet["n_units"] >= min_sentences)]
+    asked = actor_outlet[actor_outlet["method"] == method]
+    t = asked[asked["n_units"] >= min_sentences]
     t = t.assign(outlet=t["outlet"].astype(str))
     if actors is not None:
         t = t[t["actor"].isin(list(actors))]
@@ -187,6 +188,9 @@ def plot_actor_heatmap(
     note = shown_note(len(cols), total_actors, what="actor groups", by="sentences naming them") if total_actors else ""
     if note:
         lines.append(note)
+    dropped = sorted(set(asked["outlet"].astype(str)) - set(rows))
+    if dropped:
+        lines.append(f"not shown, no actor in {min_sentences} or more sentences: {names_note(dropped)}")
     ax.set_title(fit_text("\n".join(lines), title_width(w, left=label_width(ylabels) + 0.3, right=1.8)),
                  fontsize=10)
     if thin.any():
