@@ -390,11 +390,12 @@ def test_voices_stack_one_segment_per_group_and_unnamed_are_grey():
     assert grey["unresolved"] == pytest.approx(viz.UNNAMED_COLORS["unresolved"])
     fig.canvas.draw()
     assert legend.get_window_extent().x0 >= ax.get_window_extent().x1  # beside the bars, not on them
-    # fewer than min_n quotations: a hatched grey bar with the n, no shares
+    # fewer than min_n quotations: B's segments faded and hatched, no percentages, its n said
     thin = viz.plot_voices(vo, min_n=5).axes[0]
-    assert [t.get_text() for t in thin.texts if "too few" in t.get_text()] == ["n=2: too few quotations to show shares"]
-    assert len([p for p in thin.patches if p.get_hatch() == viz.style.THIN_HATCH]) == 1
-    assert thin.get_legend().get_texts()[-1].get_text() == "fewer than 5 quotations: too few to show"
+    assert [t.get_text() for t in thin.texts] == ["44%", "33%", "22%", "n=2: too few quotations to compare shares"]
+    faded = [p for p in thin.patches if p.get_hatch() == viz.style.THIN_HATCH]
+    assert len(faded) == 4 and all(p.get_alpha() == 0.3 and p.get_y() > 0.5 for p in faded)     # B's row only
+    assert thin.get_legend().get_texts()[-1].get_text() == "fewer than 5 quotations: faded, too few to compare"
 
 
 def test_attribution_markers_bars_per_outlet_and_class_with_the_callers_title():
@@ -404,9 +405,10 @@ def test_attribution_markers_bars_per_outlet_and_class_with_the_callers_title():
     fig = viz.plot_attribution_markers(acc, den, title="Around the port accusations", min_n=1)
     assert fig._suptitle.get_text() == "Around the port accusations"
     assert [len(ax.patches) for ax in fig.axes] == [6, 6]
-    # below min_n sentences in a panel: a hatched grey bar with the n (B has no denial sentence: nothing drawn)
+    # below min_n sentences in a panel: that outlet's bars faded and hatched, and its n (B has no denial sentence)
     thin = viz.plot_attribution_markers(acc, den, min_n=4)
     assert [[t.get_text() for t in ax.texts] for ax in thin.axes] == [["n=3: too few"], ["n=2: too few"]]
+    assert [len([p for p in ax.patches if p.get_hatch()]) for ax in thin.axes] == [3, 3]
     assert ytick_labels(fig.axes[0]) == ["A\n(accusation n=3, denial n=2)", "B\n(accusation n=4, denial n=0)"]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["distancing", "hedge", "assertion"]
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.intervals import MIN_CELL_N
-from analysis.viz.style import (THIN_EDGE, THIN_FACE, facet_grid, figure_size, fit_text, outlet_colors, outlet_label,
+from analysis.viz.style import (THIN_EDGE, THIN_HATCH, facet_grid, figure_size, fit_text, outlet_colors, outlet_label,
                                 shown_note)
 
 #: Panels per row of small multiples; more outlets wrap onto further rows.
@@ -27,7 +27,7 @@ def plot_agents_patients(roles: pd.DataFrame, *, n_docs: pd.Series | None = None
     patient counts (hatched) to the left of zero. Panels wrap after :data:`MAX_COLUMNS` outlets; ``unit``
     names what ``roles["actor"]`` holds (``"actor"`` for ``actor_roles(level="actor")``). When ``top`` cuts
     actors the title says "top 8 of 14 actor groups shown (by verb roles)". An outlet with fewer than
-    ``min_n`` verb roles among them is drawn in grey, its title saying "too few".
+    ``min_n`` verb roles among them is drawn faded and hatched, its title saying "too few".
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
@@ -49,10 +49,13 @@ def plot_agents_patients(roles: pd.DataFrame, *, n_docs: pd.Series | None = None
         n = int(ag.sum() + pa.sum())
         thin = n < min_n
         thin_any |= thin
-        c = THIN_FACE if thin else colors[outlet]
-        ax.barh(y, ag.to_numpy(), color=c, edgecolor=THIN_EDGE if thin else None)
-        ax.barh(y, -pa.to_numpy(), color=c, alpha=1.0 if thin else 0.35, hatch="//",
-                edgecolor=THIN_EDGE if thin else "white")
+        c = colors[outlet]
+        if thin:   # too few roles to compare: the same bars, faded and hatched
+            ax.barh(y, ag.to_numpy(), color=c, alpha=0.3, hatch=THIN_HATCH, edgecolor=THIN_EDGE, lw=0)
+            ax.barh(y, -pa.to_numpy(), color=c, alpha=0.15, hatch=THIN_HATCH, edgecolor=THIN_EDGE, lw=0)
+        else:
+            ax.barh(y, ag.to_numpy(), color=c)
+            ax.barh(y, -pa.to_numpy(), color=c, alpha=0.35, hatch="//", edgecolor="white")
         ax.axvline(0, color="black", lw=0.8)
         name = outlet_label(outlet, n_articles=n_docs[outlet] if n_docs is not None and outlet in n_docs else None)
         ax.set_title(fit_text(name + (f"\nn={n} roles: too few" if thin else ""), 2.9), fontsize=9.5,
@@ -71,7 +74,7 @@ def plot_agents_patients(roles: pd.DataFrame, *, n_docs: pd.Series | None = None
     if note:
         lines.append(note)
     if thin_any:
-        lines.append(f"grey panels: fewer than {min_n} verb roles, too few to compare")
+        lines.append(f"faded panels: fewer than {min_n} verb roles, too few to compare")
     fig.suptitle(fit_text("\n".join(lines), w - 0.4), y=1.0)
     fig.tight_layout()
     return fig

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.intervals import MIN_CELL_N
-from analysis.viz.style import (THIN_EDGE, THIN_FACE, THIN_HATCH, THIN_TEXT, category_colors, distinct_colors,
+from analysis.viz.style import (THIN_EDGE, THIN_HATCH, THIN_TEXT, category_colors, distinct_colors,
                                 figure_size, fit_text, thin_handle)
 
 
@@ -27,10 +27,10 @@ def plot_voices(voices: pd.DataFrame, *, by: str = "outlet", level: str = "speak
 
     Groups are ordered by their quotations overall; unnamed speakers ("unresolved", "no speaker found") are
     grey and no named group is (:func:`analysis.viz.style.category_colors`). An outlet with fewer than
-    ``min_n`` quotations gets a hatched grey bar with its ``n`` instead of shares.
+    ``min_n`` quotations keeps its segments, faded and hatched, without percentages, and says its ``n``: too
+    few quotations to compare shares.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
 
     order = voices.groupby(level)["n"].sum().sort_values(ascending=False).index.tolist()
     table = voices.pivot(index=by, columns=level, values="share").fillna(0).reindex(columns=order)
@@ -42,24 +42,28 @@ def plot_voices(voices: pd.DataFrame, *, by: str = "outlet", level: str = "speak
                        legend_entries=len(order) + 1 + int(thin.any()), minimum=(10.0, 2.5))
     fig, ax = plt.subplots(figsize=(w, h))
     left = np.zeros(len(table))
+    y = np.arange(len(table))
     for col in order:
-        vals = np.where(thin, 0.0, table[col].to_numpy())
-        ax.barh(range(len(table)), vals, left=left, color=colors[col], label=col)
+        vals = table[col].to_numpy()
+        ax.barh(y[~thin], vals[~thin], left=left[~thin], color=colors[col], label=col)
+        if thin.any():   # too few quotations: the same segments, faded and hatched, without percentages
+            ax.barh(y[thin], vals[thin], left=left[thin], color=colors[col], alpha=0.3, hatch=THIN_HATCH,
+                    edgecolor=THIN_EDGE, lw=0)
         for i, v in enumerate(vals):
-            if v >= min_label:
+            if v >= min_label and not thin[i]:
                 ax.text(left[i] + v / 2, i, f"{v:.0%}", ha="center", va="center", fontsize=8)
         left += vals
     for i in np.flatnonzero(thin):
-        ax.add_patch(Rectangle((0, i - 0.4), 1, 0.8, facecolor=THIN_FACE, edgecolor=THIN_EDGE, hatch=THIN_HATCH, lw=0))
-        ax.text(0.5, i, f"n={int(n_q[table.index[i]])}: too few quotations to show shares", ha="center", va="center",
-                fontsize=8, color=THIN_TEXT)
+        ax.text(0.5, i, f"n={int(n_q[table.index[i]])}: too few quotations to compare shares", ha="center",
+                va="center", fontsize=8, color=THIN_TEXT, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
+                                                                    alpha=0.8))
     ax.set_yticks(range(len(table)), ylabels)
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the outlet's quotations (direct, partial, indirect)")
     handles, names = ax.get_legend_handles_labels()
     if thin.any():
-        handles.append(thin_handle(min_n, "quotations"))
+        handles.append(thin_handle(min_n, "quotations", label=f"fewer than {min_n} quotations: faded, too few to compare"))
         names.append(handles[-1].get_label())
     ax.legend(handles, names, bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8, title="speaker group")
     ax.set_title("Who gets a voice: quotations by speaker group")
@@ -80,10 +84,9 @@ def plot_attribution_markers(
 
     ``accusations`` and ``denials`` are :func:`analysis.measures.attribution.marker_profile` tables; each
     outlet's tick label carries both sentence counts. ``title`` names the story's accusations. An outlet with
-    fewer than ``min_n`` sentences in a panel gets a hatched grey bar with its ``n`` instead of shares.
+    fewer than ``min_n`` sentences in a panel keeps its bars there, faded and hatched, and says its ``n``.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
 
     outlets = list(outlets) if outlets is not None else sorted(
         set(accusations["outlet"].astype(str)) | set(denials["outlet"].astype(str)))
@@ -103,12 +106,14 @@ def plot_attribution_markers(
         thin = np.array([0 < int(counts.get(o, 0)) < min_n for o in outlets])
         for k, cls in enumerate(classes):
             y = np.arange(len(outlets)) - 0.4 + bar * (k + 0.5)
-            vals = np.where(thin, 0.0, p[cls].astype(float).fillna(0).to_numpy())
-            ax.barh(y, vals, height=bar, color=colors[cls], label=cls)
+            vals = p[cls].astype(float).fillna(0).to_numpy()
+            ax.barh(y[~thin], vals[~thin], height=bar, color=colors[cls], label=cls)
+            if thin.any():   # too few sentences: the same bars, faded and hatched
+                ax.barh(y[thin], vals[thin], height=bar, color=colors[cls], alpha=0.3, hatch=THIN_HATCH,
+                        edgecolor=THIN_EDGE, lw=0)
         for i in np.flatnonzero(thin):
             thin_any = True
-            ax.add_patch(Rectangle((0, i - 0.4), 1, 0.8, facecolor=THIN_FACE, edgecolor=THIN_EDGE, hatch=THIN_HATCH, lw=0))
-            ax.text(0.5, i, f"n={int(counts.get(outlets[i], 0))}: too few", ha="center", va="center", fontsize=8,
+            ax.text(0.98, i, f"n={int(counts.get(outlets[i], 0))}: too few", ha="right", va="center", fontsize=8,
                     color=THIN_TEXT)
         ax.set_xlim(0, 1)
         ax.set_title(head)
@@ -118,7 +123,7 @@ def plot_attribution_markers(
     handles = axes[0].get_legend_handles_labels()[0][:len(classes)]
     names = list(classes)
     if thin_any:
-        handles.append(thin_handle(min_n, "sentences"))
+        handles.append(thin_handle(min_n, "sentences", label=f"fewer than {min_n} sentences: faded, too few to compare"))
         names.append(handles[-1].get_label())
     fig.legend(handles=handles, labels=names, title="marker", loc="upper left", bbox_to_anchor=(1.0, 0.9), fontsize=9)
     fig.suptitle(fit_text(title, w - 0.4), y=1.0)
