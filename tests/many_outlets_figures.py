@@ -166,6 +166,11 @@ def draw_all(t: dict) -> dict:
         "06_side_by_side": lambda: viz.plot_side_by_side(t["synth"], colors=colors),
         "06_article_spread": lambda: viz.plot_article_spread(t["per_article"], colors=colors, outlets=list(colors)),
     }
+    # as the notebooks do: no figure of cleaning when it removed nothing, none of names when none was found
+    if t["summary"]["rule"].isin(viz.corpus.NOT_REMOVED).all():
+        figs.pop("01_lines_by_rule")
+    if t["mprof"].empty:
+        figs.pop("04_measure_names")
     with plt.rc_context({"figure.max_open_warning": 0}):   # 26 figures at once, closed by the caller
         return {name: make() for name, make in figs.items()}
 

@@ -225,6 +225,9 @@ def _boxes(fig):
             out += [(i, kind, t.get_text(), t.get_window_extent(r)) for t in texts if t.get_visible() and t.get_text()]
     if fig._suptitle is not None and fig._suptitle.get_text():
         out.append((-1, "suptitle", fig._suptitle.get_text(), fig._suptitle.get_window_extent(r)))
+    legends = [(i, a.get_legend()) for i, a in enumerate(a for a in fig.axes if a.get_visible()) if a.get_legend()]
+    out += [(i, "legend", "legend: " + " / ".join(t.get_text() for t in leg.get_texts()), leg.get_window_extent(r))
+            for i, leg in legends + [(-1, leg) for leg in fig.legends]]
     return out
 
 
@@ -245,9 +248,13 @@ def overlapping_labels(fig, *, pad: float = 1.0) -> list:
 
 
 @pytest.mark.slow
-def test_no_label_overlaps_another_label_or_panel(figures):
+def test_no_label_overlaps_another_label_or_panel(tables, figures):
     problems = {name: overlapping_labels(fig) for name, fig in figures.items()}
     assert {k: v[:6] for k, v in problems.items() if v} == {}
+    few = FIGS.draw_all(FIGS.subset(tables, tables["outlets"][-3:]))       # and with three outlets (CJK names)
+    problems = {name: overlapping_labels(fig) for name, fig in few.items()}
+    assert {k: v[:6] for k, v in problems.items() if v} == {}
+    plt.close("all")
 
 
 def test_the_overlap_check_finds_overlapping_labels():
@@ -257,6 +264,9 @@ def test_the_overlap_check_finds_overlapping_labels():
     ok, ax2 = plt.subplots(figsize=(4, 6))
     ax2.set_yticks(range(5), [f"label {i}" for i in range(5)])
     assert overlapping_labels(ok) == []
+    ax2.set_title("a title")
+    ax2.legend(handles=[plt.Line2D([], [], label="a legend")], loc="lower left", bbox_to_anchor=(0.3, 1.0))
+    assert overlapping_labels(ok) == [("a title", "legend: a legend")]      # a legend on the title
     plt.close("all")
 
 

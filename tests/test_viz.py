@@ -595,15 +595,17 @@ def test_outlet_names_in_chinese_render_with_the_fallback_font():
 def test_frame_profile_hatches_cells_below_min_n():
     prof = frame_profile({"A": 3, "B": 3}, {"A": [0.25, 0.5, 0.0], "B": [0.5, 1.0, 0.0]})
     prof.loc[prof.outlet == "B", ["n_units", "n_evidence"]] = [[2, 1], [2, 2], [2, 0]]
-    ax = viz.plot_frame_profile(prof, labels=LABELS).axes[0]
+    fig = viz.plot_frame_profile(prof, labels=LABELS)
+    ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert texts[:3] == ["25%\n(5)", "50%\n(10)", "0%\n(0)"] and texts[3:] == ["n=2"] * 3
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(hatched) == 3 and {(p.get_x(), p.get_y()) for p in hatched} == {(0, 1), (1, 1), (2, 1)}
-    assert ax.get_legend().get_texts()[0].get_text() == "fewer than 10 sentences: too few to show a share"
+    assert fig.legends[0].get_texts()[0].get_text() == "fewer than 10 sentences: too few to show a share"
     # the threshold is a parameter: min_n=2 shows every cell in colour, and no legend is drawn
-    ax2 = viz.plot_frame_profile(prof, labels=LABELS, min_n=2).axes[0]
-    assert not [p for p in ax2.patches if p.get_hatch()] and ax2.get_legend() is None
+    fig2 = viz.plot_frame_profile(prof, labels=LABELS, min_n=2)
+    ax2 = fig2.axes[0]
+    assert not [p for p in ax2.patches if p.get_hatch()] and fig2.legends == []
     assert [t.get_text() for t in ax2.texts][3:] == ["50%\n(1)", "100%\n(2)", "0%\n(0)"]
 
 

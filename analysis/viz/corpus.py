@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.viz.style import distinct_colors, figure_size, names_note, outlet_colors, wrap_label
+from analysis.viz.style import distinct_colors, figure_size, fit_text, names_note, outlet_colors, wrap_label
 
 #: Audit rules that are not removals: blank lines and the kept body text.
 NOT_REMOVED = ("blank_line", "body")
@@ -37,15 +37,17 @@ def plot_lines_by_rule(summary: pd.DataFrame, *, by: str = "outlet", colors: dic
     colors = colors or outlet_colors(summary[by])
     rules = [str(r).replace("_", " ") for r in pivot.index]
     fig, ax = plt.subplots(figsize=figure_size(len(pivot), 1, row=0.35, col=5.0, base=(1.0, 1.5), labels=rules,
-                                               legend_entries=pivot.shape[1], minimum=(9.0, 2.5)))
+                                               legend_entries=pivot.shape[1],
+                                               legend_labels=[str(c) for c in pivot.columns], minimum=(9.0, 2.5)))
     pivot.plot.barh(stacked=True, ax=ax, color=[colors[o] for o in pivot.columns])
     ax.set_yticks(range(len(pivot)), rules)
     untouched = sorted(set(summary[by].astype(str)) - {str(c) for c in pivot.columns})
-    ax.set_xlabel("raw lines (blank lines and kept body lines not shown)" + (
-        f"\nno line removed in {len(untouched)} of {summary[by].nunique()} {by}s: {names_note(untouched)}"
-        if untouched else ""))
+    ax.set_xlabel("raw lines (blank lines and kept body lines not shown)")
     ax.set_ylabel("decided by rule")
-    ax.set_title("Lines that are not body text, by the rule that decided them")
+    title = "Lines that are not body text, by the rule that decided them" + (
+        f"\nno line removed in {len(untouched)} of {summary[by].nunique()} {by}s: {names_note(untouched)}"
+        if untouched else "")
+    ax.set_title(fit_text(title, fig.get_figwidth() - 0.4), fontsize=10)
     ax.legend(title=by, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
     fig.tight_layout()
     return fig

@@ -65,13 +65,13 @@ def plot_frame_profile(
     ``frames`` order (default: the codebook's), named by the codebook's labels; ``n_docs`` (outlet ->
     articles) adds the article count to each outlet. The title defaults to the codebook's title.
     A cell whose share rests on fewer than ``min_n`` sentences (``n_units``) is hatched grey and reads
-    ``n=2``, with no colour; the legend says so (default :data:`analysis.compare.stats.MIN_CELL_N`).
+    ``n=2``, with no colour; a legend under the figure says so (default :data:`analysis.intervals.MIN_CELL_N`).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> p = pd.DataFrame({"outlet": ["A", "A", "B", "B"], "frame": ["c", "e"] * 2, "estimate": [0.5, 0.5, 1.0, 0.0],
     ...                   "n_units": [40, 40, 2, 2], "n_evidence": [20, 20, 2, 0]})
-    >>> ax = plot_frame_profile(p).axes[0]
-    >>> [t.get_text() for t in ax.texts], ax.get_legend().get_texts()[0].get_text()
+    >>> fig = plot_frame_profile(p)
+    >>> [t.get_text() for t in fig.axes[0].texts], fig.legends[0].get_texts()[0].get_text()
     (['50%\\n(20)', '50%\\n(20)', 'n=2', 'n=2'], 'fewer than 10 sentences: too few to show a share')
     """
     import matplotlib.pyplot as plt
@@ -95,7 +95,9 @@ def plot_frame_profile(
         raise ValueError(f"annotate must be 'share' or 'count', not {annotate!r}")
     ylabels = _outlet_labels(share.index, n_docs)
     xlabels = [wrap_label(names[k], 12) for k in order]   # wrapped to the column width, never rotated
-    col = max(0.95, 0.9 * label_width(xlabels) + 0.15)   # the longest word of a frame label fits its column
+    fontsize = 9 if len(order) <= 8 else 8
+    # the longest word of a frame label fits its column (the colour bar takes about a fifth of the width)
+    col = max(0.95, label_width(xlabels) * fontsize / 9.5 / 0.8 + 0.1)
     fig, ax = plt.subplots(figsize=figure_size(len(share), len(order), row=0.55, col=col, base=(2.5, 2.2),
                                                labels=ylabels, minimum=(7.0, 3.0)))
     sns.heatmap(share, annot=annot, fmt="", cmap=cmap, vmin=0, vmax=1 if annotate == "share" else None,
@@ -103,9 +105,9 @@ def plot_frame_profile(
                 mask=thin if thin.any() else None)
     if thin.any():
         hatch_thin_cells(ax, thin, n_units.fillna(0).astype(int).to_numpy())
-        ax.legend(handles=[thin_handle(label=f"fewer than {min_n} sentences: too few to show a share")],
-                  loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, frameon=False, borderaxespad=2.2)
-    ax.set_xticks(np.arange(len(order)) + 0.5, xlabels, rotation=0, ha="center", fontsize=9)
+        fig.legend(handles=[thin_handle(label=f"fewer than {min_n} sentences: too few to show a share")],
+                   loc="upper left", bbox_to_anchor=(0.0, 0.0), fontsize=8, frameon=False)
+    ax.set_xticks(np.arange(len(order)) + 0.5, xlabels, rotation=0, ha="center", fontsize=fontsize)
     ax.set_yticks(np.arange(len(share)) + 0.5, ylabels, rotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")

@@ -145,21 +145,23 @@ def figure_size(
     base: tuple[float, float] = (3.0, 1.6),
     labels=(),
     legend_entries: int = 0,
+    legend_labels=(),
     minimum: tuple[float, float] = (6.0, 2.5),
 ) -> tuple[float, float]:
     """``(width, height)`` in inches for ``n_rows`` x ``n_cols`` items (bars, cells, panels): the one sizing rule
     of every figure.
 
     Width is ``base[0] + col * n_cols`` plus room for the longest of ``labels`` (the row tick labels, wide
-    characters counted twice); height is ``base[1] + row * n_rows``, and at least tall enough for a legend of
-    ``legend_entries`` lines beside the plot. Both are at least ``minimum`` and at most :data:`MAX_SIZE`.
+    characters counted twice) and, for a legend beside the plot, the longest of ``legend_labels``; height is
+    ``base[1] + row * n_rows``, and at least tall enough for a legend of ``legend_entries`` lines. Both are at
+    least ``minimum`` and at most :data:`MAX_SIZE`.
 
     >>> figure_size(4) < figure_size(15)
     True
     >>> figure_size(3, labels=["The Northern Provinces Evening Courier"])[0] > figure_size(3, labels=["A"])[0]
     True
     """
-    w = base[0] + col * n_cols + label_width(labels)
+    w = base[0] + col * n_cols + label_width(labels) + (0.85 * label_width(legend_labels) + 0.7 if legend_labels else 0)
     h = max(base[1] + row * n_rows, LEGEND_BASE + LEGEND_ENTRY * legend_entries)
     return (round(min(MAX_SIZE[0], max(minimum[0], w)), 2), round(min(MAX_SIZE[1], max(minimum[1], h)), 2))
 

@@ -108,8 +108,9 @@ def plot_article_spread(per_article: pd.DataFrame, *, colors: dict | None = None
     fams = [f for f in FAMILIES if f in set(s.family)] + sorted(set(s.family) - set(FAMILIES))
     outlets_drawn = sorted(s.outlet.astype(str).unique())
     colors = colors or outlet_colors(outlets_drawn)
-    fig, ax = plt.subplots(figsize=figure_size(len(fams), 1, row=0.45, col=5.0, base=(3.0, 1.8), labels=fams,
-                                               legend_entries=len(outlets_drawn) + 1, minimum=(8.0, 2.5)))
+    fig, ax = plt.subplots(figsize=figure_size(len(fams), 1, row=0.45, col=5.0, base=(1.0, 1.8), labels=fams,
+                                               legend_entries=len(outlets_drawn) + 1, legend_labels=outlets_drawn,
+                                               minimum=(8.0, 2.5)))
     rng = np.random.default_rng(0)  # vertical jitter only, so equal spreads stay visible
     for o in outlets_drawn:
         d = s[s.outlet.astype(str) == o]

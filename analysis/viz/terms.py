@@ -142,13 +142,15 @@ def plot_term_heatmap(profile: pd.DataFrame, *, by: str = "outlet", value: str =
     cols = profile.groupby("term")["n"].sum().sort_values(ascending=False, kind="stable").index
     mat = profile.pivot(index=by, columns="term", values=value).fillna(0)[cols]
     cnt = profile.pivot(index=by, columns="term", values="n").fillna(0).astype(int)[cols]
-    fig, ax = plt.subplots(figsize=figure_size(len(mat), len(cols), row=0.5, col=0.75, base=(2.5, 2.1),
+    xlabels = [wrap_label(c, 12) for c in cols]   # wrapped to the column, never rotated
+    col = max(0.75, 0.9 * max(len(line) for lab in xlabels for line in lab.split("\n")) * 0.07 / 0.8 + 0.1)
+    fig, ax = plt.subplots(figsize=figure_size(len(mat), len(cols), row=0.5, col=col, base=(2.5, 2.1),
                                                labels=[str(i) for i in mat.index], minimum=(7.0, 3.0)))
     sns.heatmap(mat, annot=cnt, fmt="d", cmap=cmap, cbar_kws={"label": "per 1,000 words"}, ax=ax,
                 annot_kws={"fontsize": 8})
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_xticks(np.arange(len(cols)) + 0.5, list(cols), rotation=30, ha="right")
+    ax.set_xticks(np.arange(len(cols)) + 0.5, xlabels, rotation=0, ha="center", fontsize=9)
     ax.set_yticks(np.arange(len(mat)) + 0.5, list(mat.index), rotation=0)
     ax.set_title(f"{title}: colour = per 1,000 words, number = mentions", fontsize=10)
     return fig

@@ -136,8 +136,8 @@ def plot_actor_heatmap(
     """
     import matplotlib.pyplot as plt
 
-    asked = actor_outlet[actor_outlet["method"] == method]
-    t = asked[asked["n_units"] >= min_sentences]
+    table = actor_outlet[actor_outlet["method"] == method]
+    t = table[table["n_units"] >= min_sentences]
     t = t.assign(outlet=t["outlet"].astype(str))
     if actors is not None:
         t = t[t["actor"].isin(list(actors))]
@@ -179,23 +179,28 @@ def plot_actor_heatmap(
     ax.set_xlim(0, len(cols))
     ax.set_ylim(len(rows), 0)
     ax.grid(False)
-    fig.colorbar(im, ax=ax, shrink=0.8, label="mean tone of sentences naming the actor")
+    fig.colorbar(im, ax=ax, shrink=0.8, label="mean tone (-1 .. +1)")
     caption = interval_caption(levels) if levels else f"95% bootstrap interval over {interval_unit or 'sentences'}"
     lines = [f"Tone of sentences mentioning each actor: {METHOD_LABELS.get(method, method)}",
              f"mean, {caption}; n = sentences; blank: < {min_sentences}"]
     if thin.any():
         lines.append(f"hatched: {min_sentences} to {min_n - 1} sentences, too few to show a mean")
-    note = shown_note(len(cols), total_actors, what="actor groups", by="sentences naming them") if total_actors else ""
+    asked = list(actors) if actors is not None else cols
+    note = shown_note(len(asked), total_actors, what="actor groups", by="sentences naming them") if total_actors else ""
     if note:
         lines.append(note)
-    dropped = sorted(set(asked["outlet"].astype(str)) - set(rows))
+    empty = [a for a in asked if a not in cols]
+    if empty:
+        lines.append(f"no cell with {min_sentences} or more sentences: {names_note(empty)}")
+    base = table if actors is None else table[table["actor"].isin(list(actors))]
+    dropped = sorted(set(base["outlet"].astype(str)) - set(rows))
     if dropped:
         lines.append(f"not shown, no actor in {min_sentences} or more sentences: {names_note(dropped)}")
     ax.set_title(fit_text("\n".join(lines), title_width(w, left=label_width(ylabels) + 0.3, right=1.8)),
                  fontsize=10)
-    if thin.any():
-        ax.legend(handles=[thin_handle(min_n, "sentences")], loc="upper left", bbox_to_anchor=(0, -0.02 - 0.5 / h),
-                  fontsize=8, frameon=False)
+    if thin.any():   # under the figure, clear of the wrapped actor names
+        fig.legend(handles=[thin_handle(min_n, "sentences")], loc="upper left", bbox_to_anchor=(0.0, 0.0), fontsize=8,
+                   frameon=False)
     fig.tight_layout()
     return fig
 
@@ -208,7 +213,8 @@ def plot_method_agreement(tone: pd.DataFrame, *, a: str = "vader", b: str = "hyb
     wide = tone.pivot_table(index=["sent_id", "outlet"], columns="method", values="tone", aggfunc="first").reset_index()
     agr = method_agreement(tone[tone["method"].isin([a, b])], threshold=threshold).iloc[0]
     outlets = sorted(wide["outlet"].astype(str).unique())
-    w, h = figure_size(1, 1, row=0, col=0, base=(7.6, 5.6), labels=outlets, legend_entries=len(outlets) + 2)
+    w, h = figure_size(1, 1, row=0, col=0, base=(6.0, 5.6), legend_labels=outlets, legend_entries=len(outlets) + 2,
+                       minimum=(7.6, 5.6))
     fig, ax = plt.subplots(figsize=(w, h))
     sns.scatterplot(data=wide, x=a, y=b, hue="outlet", hue_order=outlets,
                     palette=outlet_colors(wide["outlet"]), ax=ax, s=40, alpha=0.8)

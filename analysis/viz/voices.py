@@ -38,8 +38,9 @@ def plot_voices(voices: pd.DataFrame, *, by: str = "outlet", level: str = "speak
     colors = colors or category_colors(order)
     ylabels = [f"{o} (n={int(n_q[o])})" for o in table.index]
     thin = np.array([n_q[o] < min_n for o in table.index])
-    w, h = figure_size(len(table), 1, row=0.5, col=7.5, base=(1.6, 1.6), labels=ylabels,
-                       legend_entries=len(order) + 1 + int(thin.any()), minimum=(10.0, 2.5))
+    w, h = figure_size(len(table), 1, row=0.5, col=6.0, base=(1.0, 1.6), labels=ylabels,
+                       legend_entries=len(order) + 1 + int(thin.any()), legend_labels=[str(g) for g in order],
+                       minimum=(10.0, 2.5))
     fig, ax = plt.subplots(figsize=(w, h))
     left = np.zeros(len(table))
     y = np.arange(len(table))
