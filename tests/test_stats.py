@@ -227,7 +227,7 @@ def test_vectorised_bootstrap_equals_the_replicate_loop(stat, cluster):
 
 def test_bootstrap_blocks_do_not_change_the_resamples(monkeypatch):
     """Replicates are computed in blocks that bound memory; the block size changes nothing."""
-    import analysis.compare.stats as st
+    import analysis.intervals as st
 
     df = _df()
     whole = bootstrap_ci(df, value="tone", by="outlet", cluster="doc_id", n_boot=300, seed=5)
@@ -235,3 +235,28 @@ def test_bootstrap_blocks_do_not_change_the_resamples(monkeypatch):
     monkeypatch.setattr(st, "_BOOT_BLOCK", 7)    # a block of one replicate (60 rows > 7) or a few (6 clusters)
     pd.testing.assert_frame_equal(whole, bootstrap_ci(df, value="tone", by="outlet", cluster="doc_id", n_boot=300, seed=5))
     pd.testing.assert_frame_equal(rows, bootstrap_ci(df, value="tone", by="outlet", n_boot=300, seed=5))
+# ------------------------------------------------------------------------------- where the interval code lives
+def test_interval_machinery_sits_below_the_measures_stage():
+    """The measures and validate stages draw intervals from analysis.intervals, never from analysis.compare
+    (data flows one way); the old names still import from analysis.compare(.stats) and are the same objects."""
+    import ast
+    from pathlib import Path
+
+    import analysis.compare
+    import analysis.compare.stats as stats
+    import analysis.intervals as intervals
+
+    pkg = Path(intervals.__file__).parent
+    offenders = []
+    for path in sorted([*(pkg / "measures").glob("*.py"), *(pkg / "validate").glob("*.py"),
+                        *(pkg / "corpus").glob("*.py"), *(pkg / "story").glob("*.py"), pkg / "intervals.py"]):
+        for node in ast.walk(ast.parse(path.read_text())):
+            mods = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                    else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            offenders += [f"{path.relative_to(pkg)}: {m}" for m in mods if m.startswith("analysis.compare")]
+    assert offenders == []
+    for name in ("bootstrap_ci", "IntervalPolicy", "interval_policy", "cannot_estimate", "CannotEstimateWarning",
+                 "SMALL_N", "MIN_CELL_N"):
+        assert getattr(stats, name) is getattr(intervals, name), name
+    for name in ("bootstrap_ci", "IntervalPolicy", "interval_policy", "cannot_estimate", "CannotEstimateWarning"):
+        assert getattr(analysis.compare, name) is getattr(intervals, name), name

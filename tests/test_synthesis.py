@@ -207,8 +207,10 @@ def test_outputs_render(synth, tmp_path):
     assert len(shown) == sum(min(g.quantity.nunique(), 6) for _, g in comp.groupby("family")) >= 8
     assert {a.get_title(loc="left").split(": ")[0] for a in shown} == set(comp.family)
     n_art = synth.claims.drop_duplicates("outlet").set_index("outlet").n_articles
-    assert [t.get_text() for t in shown[0].get_yticklabels()] == [f"{o} ({n_art[o]})" for o in sorted(n_art.index)]
-    assert n_art.sum() == 5 and "units (these articles only)" in fig.get_suptitle()
+    assert [t.get_text() for t in shown[0].get_yticklabels()] == [f"{o} ({n_art[o]} art., unit-level)"
+                                                                  for o in sorted(n_art.index)]
+    title = " ".join(fig.get_suptitle().split())
+    assert n_art.sum() == 5 and "resample units (every outlet has fewer than 5 articles)" in title
     html = synthesis.claims_html(synth)
     assert html.count("<details>") == synth.evidence.claim_id.nunique()
     assert "<script" not in html and "&lt;" not in html.split("<h4>")[0]

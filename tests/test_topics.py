@@ -187,7 +187,7 @@ def test_outlet_shares_article_vs_unit_intervals():
     labels = sorted(art.label.unique())
     heat = viz.plot_share_heatmap(art)
     ax = heat.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Farm", "War"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Farm (2 art.)", "War (2 art.)"]   # articles behind each
     assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()] == labels
     # one annotation per outlet x topic cell: the estimate and its interval, rounded
     want = [f"{round(r.estimate, 2)}\n[{round(r.ci_low, 2)}, {round(r.ci_high, 2)}]"
@@ -196,7 +196,7 @@ def test_outlet_shares_article_vs_unit_intervals():
     assert heat.axes[1].get_ylabel() == "mean topic share"
     fig = viz.plot_share_intervals(both)
     assert [a.get_title().replace("\n", " ") for a in fig.axes] == labels
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Farm", "War"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Farm (2 art.)", "War (2 art.)"]
     for a, lab in zip(fig.axes, labels):
         # per outlet and interval kind: a bar from ci_low to ci_high and a dot at the estimate
         assert len(a.get_lines()) == 2 * 2 * 2

@@ -105,7 +105,10 @@ def test_outlet_tone_points_labels_and_title(seed_tone):
     ax = fig.axes[0]
     assert ax.get_title() == "Tone per outlet"
     n_docs = table.groupby("outlet").n_docs.max()
-    assert ytick_labels(ax) == [f"{o} ({n} art.)" for o, n in n_docs.items()]
+    levels = viz.interval_levels(table)
+    assert set(levels.values()) == {"sentences"}   # every seed outlet has fewer than 5 articles
+    assert ytick_labels(ax) == [f"{o} ({n} art., sentence-level)" for o, n in n_docs.items()]
+    assert "resample sentences (every outlet has fewer than 5 articles)" in ax.get_xlabel().replace("\n", " ")
     points = [line for line in ax.get_lines() if line.get_marker() == "o"]
     assert sum(len(line.get_xdata()) for line in points) == len(table)
 
@@ -114,10 +117,17 @@ def test_actor_heatmap_annotates_only_cells_with_enough_sentences():
     cells = pd.DataFrame({"outlet": ["P", "P", "Q"], "actor": ["US", "Huawei", "US"], "method": "vader",
                           "estimate": [0.2, -0.3, 0.1], "ci_low": [0.0, -0.5, 0.1], "ci_high": [0.4, -0.1, 0.1],
                           "n_units": [5, 3, 1]})
-    fig = viz.plot_actor_heatmap(cells, method="vader", min_sentences=2)
+    fig = viz.plot_actor_heatmap(cells, method="vader", min_sentences=2, min_n=2)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert len(texts) == 2 and any("n=5" in t for t in texts) and not any("n=1" in t for t in texts)
-    assert xtick_labels(fig.axes[0]) == ["P"] and ytick_labels(fig.axes[0]) == ["US", "Huawei"]
+    # outlets are rows (they scale to many outlets), actors columns
+    assert ytick_labels(fig.axes[0]) == ["P"] and xtick_labels(fig.axes[0]) == ["US", "Huawei"]
+    # below min_n (default 10 sentences) a cell is hatched grey with its n, no mean and no interval
+    thin = viz.plot_actor_heatmap(cells, method="vader", min_sentences=2)
+    ax = thin.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["n=5", "n=3"]
+    assert len([p for p in ax.patches if p.get_hatch()]) == 2
+    assert "too few to show a mean" in ax.get_title()
     # no cell has enough sentences: a figure that says what cannot be estimated, not an error
     empty = viz.plot_actor_heatmap(cells, method="vader", min_sentences=10)
     said = " ".join(" ".join(viz.figure_text(empty)).split())
@@ -180,11 +190,14 @@ def test_share_heatmap_and_intervals_show_every_outlet(seed_topics, seed_corpus)
     art = T.outlet_topic_shares(model, cluster="doc_id", n_boot=100, seed=0)
     unit = T.outlet_topic_shares(model, cluster=None, n_boot=100, seed=0)
     heat = viz.plot_share_heatmap(art)
-    assert sorted(ytick_labels(heat.axes[0])) == outlets
+    n_art = art.groupby("outlet").n_clusters.max()
+    levels = viz.interval_levels(art)
+    assert ytick_labels(heat.axes[0]) == [viz.outlet_label(o, n_articles=n_art[o], level=levels[o]) for o in outlets]
+    assert any("(1 art., no interval)" in t for t in ytick_labels(heat.axes[0]))   # forced articles: none to resample
     assert len(heat.axes[0].texts) == len(outlets) * 3
     fig = viz.plot_share_intervals(pd.concat([art, unit]), colors=viz.outlet_colors(outlets))
     panels = visible_axes(fig)
-    assert len(panels) == 3 and ytick_labels(panels[0]) == outlets
+    assert len(panels) == 3 and ytick_labels(panels[0]) == [f"{o} ({n_art[o]} art.)" for o in outlets]
     markers = [line for line in panels[0].get_lines() if line.get_marker() in ("o", "D")]
     assert len(markers) == 2 * len(outlets)  # an article-level and a unit-level estimate per outlet
     # a one-article outlet has no article-level interval: a dot and a note, no bar
@@ -272,7 +285,7 @@ def test_frame_profile_heatmap_cells_ticks_and_title():
     prof = frame_profile({"A": 1, "B": 2}, {"A": [0.25, 0.5, 0.0], "B": [0.1, 0.2, 0.3]})
     fig = viz.plot_frame_profile(prof, labels=LABELS, n_docs=pd.Series({"A": 1, "B": 2}), title="My codebook")
     ax = fig.axes[0]
-    assert xtick_labels(ax) == ["Conflict", "Economic consequences", "Morality"]
+    assert [t.replace("\n", " ") for t in xtick_labels(ax)] == ["Conflict", "Economic consequences", "Morality"]
     assert ytick_labels(ax) == ["A (1 art.)", "B (2 art.)"]
     assert [t.get_text() for t in ax.texts][:3] == ["25%\n(5)", "50%\n(10)", "0%\n(0)"]
     assert ax.get_title().startswith("My codebook: share of sentences")
@@ -289,39 +302,58 @@ def test_frame_profile_heatmap_of_the_seeds_uses_the_codebook(seed_corpus):
     n_docs = seed_corpus.documents.groupby("outlet").size()
     fig = viz.plot_frame_profile(prof, codebook=sv, n_docs=n_docs)
     ax = fig.axes[0]
-    assert xtick_labels(ax) == [f.label for f in sv.frames.values()]
+    assert [t.replace("\n", " ") for t in xtick_labels(ax)] == [f.label for f in sv.frames.values()]
     assert ytick_labels(ax) == [f"{o} ({n} art.)" for o, n in n_docs.items()]
     assert ax.get_title().startswith(sv.title)
 
 
-def test_frame_intervals_legend_does_not_hide_the_highest_value():
-    # the highest value sits in the lower right, where the old in-axes legend was
+def test_frame_intervals_one_panel_per_frame_with_every_outlet():
     prof = frame_profile({"A": 1, "B": 3, "C": 2}, {"A": [0.5, 0.3, 0.95], "B": [0.2, 0.4, 0.9], "C": [0.1, 0.6, 0.8]})
-    fig = viz.plot_frame_intervals(prof, labels=LABELS)
-    ax = fig.axes[0]
-    assert ytick_labels(ax) == ["Conflict", "Economic consequences", "Morality"]
-    points = [line for line in ax.get_lines() if line.get_marker() == "o"]
-    assert len(points) == 3 and all(len(p.get_xdata()) == 3 for p in points)
-    assert not legend_overlaps(fig, ax, ax.get_legend())
-    assert "single-article outlets have no interval" in ax.get_title()
+    fig = viz.plot_frame_intervals(prof, labels=LABELS, n_docs=pd.Series({"A": 1, "B": 3, "C": 2}))
+    panels = visible_axes(fig)
+    assert [ax.get_title() for ax in panels] == ["Conflict", "Economic consequences", "Morality"]
+    assert ytick_labels(panels[0]) == ["A (1 art.)", "B (3 art.)", "C (2 art.)"]
+    for ax in panels:   # one point per outlet, at its row
+        pts = [line for line in ax.get_lines() if line.get_marker() == "o"]
+        assert sorted(p.get_ydata()[0] for p in pts) == [0, 1, 2]
+    # an old table without per-outlet levels: the title says what its intervals cannot show
+    assert "single-article outlets have no interval" in fig.get_suptitle()
 
 
-def test_frame_intervals_title_mentions_missing_intervals_only_when_true():
-    many = frame_profile({"A": 12, "B": 9}, {"A": [0.5, 0.3, 0.1], "B": [0.2, 0.4, 0.3]})
-    assert viz.plot_frame_intervals(many, labels=LABELS).axes[0].get_title() == "Frame shares with intervals"
-    few = frame_profile({"A": 12, "B": 2}, {"A": [0.5, 0.3, 0.1], "B": [0.2, 0.4, 0.3]})
-    title = viz.plot_frame_intervals(few, labels=LABELS).axes[0].get_title()
-    assert "single-article" not in title and "fewer than 5 articles" in title
+def test_frame_intervals_say_each_outlets_interval_level():
+    prof = frame_profile({"A": 12, "B": 2, "C": 1}, {o: [0.5, 0.3, 0.1] for o in "ABC"})
+    prof["interval"] = prof.outlet.map({"A": "articles", "B": "sentences", "C": "sentences"})
+    fig = viz.plot_frame_intervals(prof, labels=LABELS, n_docs=pd.Series({"A": 12, "B": 2, "C": 1}))
+    assert ytick_labels(visible_axes(fig)[0]) == ["A (12 art.)", "B (2 art., sentence-level)",
+                                                  "C (1 art., sentence-level)"]
+    title = " ".join(fig.get_suptitle().split())
+    assert "resample each outlet's articles" in title and "'sentence-level': fewer than 5 articles" in title
+    assert "single-article" not in title
+    every = prof.assign(interval="articles")
+    assert "intervals resample articles" in viz.plot_frame_intervals(every, labels=LABELS).get_suptitle()
 
 
-def test_frame_intervals_height_grows_with_outlets():
+def test_frame_intervals_grow_and_wrap_with_outlets_and_frames():
     est = [0.2, 0.3, 0.4]
     small = viz.plot_frame_intervals(frame_profile({"A": 3, "B": 3}, {"A": est, "B": est}), labels=LABELS)
     outlets = {f"outlet {i:02d}": 3 for i in range(14)}
     big = viz.plot_frame_intervals(frame_profile(outlets, {o: est for o in outlets}), labels=LABELS)
     assert big.get_figheight() > small.get_figheight()
-    colors = {tuple(p.get_color()) for p in big.axes[0].get_lines() if p.get_marker() == "o"}
+    colors = {tuple(p.get_color()) for p in visible_axes(big)[0].get_lines() if p.get_marker() == "o"}
     assert len(colors) == 14
+    five = frame_profile({"A": 3}, {"A": est})
+    five = pd.concat([five, five.assign(frame=five.frame + "_2")], ignore_index=True)
+    wrapped = viz.plot_frame_intervals(five, max_cols=3)
+    assert len(visible_axes(wrapped)) == 6 and len(wrapped.axes) == 6   # 2 rows of 3
+
+
+def test_frame_intervals_draw_thin_shares_grey_without_interval():
+    prof = frame_profile({"A": 3, "B": 3}, {"A": [0.25, 0.5, 0.0], "B": [0.5, 1.0, 0.0]})
+    prof.loc[prof.outlet == "B", "n_units"] = 4
+    ax = visible_axes(viz.plot_frame_intervals(prof, labels=LABELS))[0]
+    crosses = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
+    assert len(crosses) == 1 and crosses[0].get_ydata()[0] == 1
+    assert [t.get_text() for t in ax.texts] == ["n=4 (too few)"]
 
 
 # ------------------------------------------------------------------------------------ agency and voices
@@ -330,20 +362,25 @@ def test_agents_patients_wraps_panels_and_draws_both_roles():
     roles = pd.DataFrame([{"outlet": o, "actor": a, "role": r, "n": n}
                           for o in outlets for a, r, n in [("officials", "agent", 4), ("officials", "patient", 1),
                                                            ("firm", "patient", 3), ("experts", "agent", 1)]])
-    fig = viz.plot_agents_patients(roles, n_docs=pd.Series(dict.fromkeys(outlets, 2)), top=2)
+    fig = viz.plot_agents_patients(roles, n_docs=pd.Series(dict.fromkeys(outlets, 2)), top=2, min_n=1)
     panels = visible_axes(fig)
-    assert len(panels) == 7 and len(fig.axes) == 10  # 2 rows of 5, the 3 spare panels hidden
+    assert len(panels) == 7 and len(fig.axes) == 8  # 2 rows of 4, the spare panel hidden
     assert panels[0].get_title() == "O0 (2 art.)"
+    assert "top 2 of 3 actor groups shown (by verb roles)" in fig.get_suptitle()
     assert ytick_labels(panels[0]) == ["officials", "firm"]  # 5 and 3 roles; experts (1) is cut by top=2
     widths = [round(p.get_width()) for p in panels[0].patches]
     assert widths == [4, 0, -1, -3]  # agents right of zero, patients left
+    # 8 verb roles per outlet: below the default min_n of 10 every panel is grey and says so
+    thin = viz.plot_agents_patients(roles, top=2)
+    assert all(ax.get_title().endswith("n=8 roles: too few") for ax in visible_axes(thin))
+    assert "fewer than 10 verb roles" in thin.get_suptitle()
 
 
 def test_voices_stack_one_segment_per_group_and_unnamed_are_grey():
     vo = pd.DataFrame({"outlet": ["A", "A", "A", "B", "B"],
                        "speaker_group": ["officials", "unresolved", "experts", "officials", "no speaker found"],
                        "n": [4, 3, 2, 1, 1], "share": [4 / 9, 3 / 9, 2 / 9, 0.5, 0.5]})
-    fig = viz.plot_voices(vo)
+    fig = viz.plot_voices(vo, min_n=1)
     ax = fig.axes[0]
     assert ytick_labels(ax) == ["A (n=9)", "B (n=2)"]
     assert len(ax.patches) == 4 * 2  # every group has a (possibly empty) segment per outlet
@@ -353,15 +390,25 @@ def test_voices_stack_one_segment_per_group_and_unnamed_are_grey():
     assert grey["unresolved"] == pytest.approx(viz.UNNAMED_COLORS["unresolved"])
     fig.canvas.draw()
     assert legend.get_window_extent().x0 >= ax.get_window_extent().x1  # beside the bars, not on them
+    # fewer than min_n quotations: B's segments faded and hatched, no percentages, its n said
+    thin = viz.plot_voices(vo, min_n=5).axes[0]
+    assert [t.get_text() for t in thin.texts] == ["44%", "33%", "22%", "n=2: too few quotations to compare shares"]
+    faded = [p for p in thin.patches if p.get_hatch() == viz.style.THIN_HATCH]
+    assert len(faded) == 4 and all(p.get_alpha() == 0.3 and p.get_y() > 0.5 for p in faded)     # B's row only
+    assert thin.get_legend().get_texts()[-1].get_text() == "fewer than 5 quotations: faded, too few to compare"
 
 
 def test_attribution_markers_bars_per_outlet_and_class_with_the_callers_title():
     acc = pd.DataFrame({"outlet": ["A", "B"], "n_sentences": [3, 4], "distancing": [0.5, 0.0],
                         "hedge": [0.25, 0.5], "assertion": [0.0, 0.25]})
     den = pd.DataFrame({"outlet": ["A"], "n_sentences": [2], "distancing": [1.0], "hedge": [0.0], "assertion": [0.0]})
-    fig = viz.plot_attribution_markers(acc, den, title="Around the port accusations")
+    fig = viz.plot_attribution_markers(acc, den, title="Around the port accusations", min_n=1)
     assert fig._suptitle.get_text() == "Around the port accusations"
     assert [len(ax.patches) for ax in fig.axes] == [6, 6]
+    # below min_n sentences in a panel: that outlet's bars faded and hatched, and its n (B has no denial sentence)
+    thin = viz.plot_attribution_markers(acc, den, min_n=4)
+    assert [[t.get_text() for t in ax.texts] for ax in thin.axes] == [["n=3: too few"], ["n=2: too few"]]
+    assert [len([p for p in ax.patches if p.get_hatch()]) for ax in thin.axes] == [3, 3]
     assert ytick_labels(fig.axes[0]) == ["A\n(accusation n=3, denial n=2)", "B\n(accusation n=4, denial n=0)"]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["distancing", "hedge", "assertion"]
 
@@ -500,7 +547,8 @@ def test_top_entities_heatmap_and_size_grows_with_entities(seed_corpus):
     ents = describe.top_entities(seed_corpus, n=15)
     fig = viz.plot_top_entities(ents)
     ax = fig.axes[0]
-    assert ytick_labels(ax) == list(ents.index) and xtick_labels(ax) == list(ents.columns)
+    assert ytick_labels(ax) == list(ents.index)
+    assert [t.replace("\n", " ") for t in xtick_labels(ax)] == list(ents.columns)
     assert len(ax.texts) == ents.size
     small = viz.plot_top_entities(describe.top_entities(seed_corpus, n=4))
     assert small.get_figheight() < fig.get_figheight()
@@ -547,15 +595,17 @@ def test_outlet_names_in_chinese_render_with_the_fallback_font():
 def test_frame_profile_hatches_cells_below_min_n():
     prof = frame_profile({"A": 3, "B": 3}, {"A": [0.25, 0.5, 0.0], "B": [0.5, 1.0, 0.0]})
     prof.loc[prof.outlet == "B", ["n_units", "n_evidence"]] = [[2, 1], [2, 2], [2, 0]]
-    ax = viz.plot_frame_profile(prof, labels=LABELS).axes[0]
+    fig = viz.plot_frame_profile(prof, labels=LABELS)
+    ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert texts[:3] == ["25%\n(5)", "50%\n(10)", "0%\n(0)"] and texts[3:] == ["n=2"] * 3
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(hatched) == 3 and {(p.get_x(), p.get_y()) for p in hatched} == {(0, 1), (1, 1), (2, 1)}
-    assert ax.get_legend().get_texts()[0].get_text() == "fewer than 10 sentences: too few to show a share"
+    assert fig.legends[0].get_texts()[0].get_text() == "fewer than 10 sentences: too few to show a share"
     # the threshold is a parameter: min_n=2 shows every cell in colour, and no legend is drawn
-    ax2 = viz.plot_frame_profile(prof, labels=LABELS, min_n=2).axes[0]
-    assert not [p for p in ax2.patches if p.get_hatch()] and ax2.get_legend() is None
+    fig2 = viz.plot_frame_profile(prof, labels=LABELS, min_n=2)
+    ax2 = fig2.axes[0]
+    assert not [p for p in ax2.patches if p.get_hatch()] and fig2.legends == []
     assert [t.get_text() for t in ax2.texts][3:] == ["50%\n(1)", "100%\n(2)", "0%\n(0)"]
 
 
@@ -575,3 +625,74 @@ def test_side_by_side_draws_thin_estimates_grey_without_interval():
     assert "fewer than 10 units" in fig.get_suptitle()
     # only outlet A has an error bar
     assert len(ax.containers) == 1
+
+
+# ------------------------------------------------------------------------------- many outlets: sizes and levels
+def test_figure_size_is_one_rule_that_grows_with_rows_columns_labels_and_legends():
+    assert viz.figure_size(15)[1] > viz.figure_size(3)[1] and viz.figure_size(1, 15)[0] > viz.figure_size(1, 3)[0]
+    latin = viz.figure_size(3, labels=["Mainichi"], minimum=(0, 0))[0]
+    cjk = viz.figure_size(3, labels=["毎日新聞社"], minimum=(0, 0))[0]         # 5 wide characters: 10 cells, wider than 8 Latin
+    assert cjk > latin
+    assert viz.figure_size(2, legend_entries=30)[1] > viz.figure_size(2)[1]
+    assert viz.figure_size(10_000, 10_000) == viz.style.MAX_SIZE
+    assert viz.facet_grid(15, max_cols=4) == (4, 4) and viz.facet_grid(5, max_cols=4) == (2, 3)
+
+
+def shares_table(levels: dict[str, tuple[int, str, int]]) -> pd.DataFrame:
+    """outlet -> (articles, interval level, sentences): two topics per outlet, shaped like outlet_topic_shares."""
+    rows = []
+    for o, (n_art, level, n_units) in levels.items():
+        for t, e in ((1, 0.6), (2, 0.4)):
+            rows.append({"outlet": o, "topic": t, "label": f"T{t} w{t} · v{t}", "estimate": e, "ci_low": e - 0.1,
+                         "ci_high": e + 0.1, "n_units": n_units, "n_clusters": n_art, "small_n": n_art < 5,
+                         "interval": level})
+    return pd.DataFrame(rows)
+
+
+def test_share_heatmap_hatches_thin_cells_and_labels_each_outlets_level():
+    t = shares_table({"A": (12, "articles", 120), "B": (2, "sentences", 4), "C": (3, "sentences", 30)})
+    ax = viz.plot_share_heatmap(t).axes[0]
+    assert ytick_labels(ax) == ["A (12 art.)", "B (2 art., sentence-level)", "C (3 art., sentence-level)"]
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 2 and {p.get_y() for p in hatched} == {1}        # B's two cells, row 1
+    assert [t.get_text() for t in ax.texts].count("n=4") == 2
+    title = " ".join(ax.get_title().split())
+    assert "resample each outlet's articles; 'sentence-level': fewer than 5 articles" in title
+    assert "hatched: fewer than 10 sentences" in title
+
+
+def test_share_intervals_one_interval_per_outlet_at_its_level_and_thin_crosses():
+    t = shares_table({"A": (12, "articles", 120), "B": (2, "sentences", 4)})
+    fig = viz.plot_share_intervals(t)
+    panels = visible_axes(fig)
+    assert ytick_labels(panels[0]) == ["A (12 art.)", "B (2 art., sentence-level)"]
+    assert [len([ln for ln in ax.get_lines() if ln.get_marker() == "x"]) for ax in panels] == [1, 1]
+    assert "'sentence-level'" in fig.get_suptitle()
+    many = shares_table({f"outlet {i:02d}": (6, "articles", 60) for i in range(15)})
+    assert len(ytick_labels(visible_axes(viz.plot_share_intervals(many))[0])) == 15       # no silent cut at 12
+    cut = viz.plot_share_intervals(many, max_groups=5)
+    assert "top 5 of 15 outlets shown (by articles)" in cut.get_suptitle()
+
+
+def test_outlet_tone_thin_means_are_grey_crosses_without_interval():
+    table = pd.DataFrame({"outlet": ["A", "B"], "method": "vader", "estimate": [0.1, -0.3], "ci_low": [0.0, -0.6],
+                          "ci_high": [0.2, 0.0], "n_units": [50, 3], "n_clusters": [6, 1], "n_docs": [6, 1],
+                          "small_n": [False, True], "interval": ["articles", "sentences"]})
+    ax = viz.plot_outlet_tone(table).axes[0]
+    assert ytick_labels(ax) == ["A (6 art.)", "B (1 art., sentence-level)"]
+    assert [t.get_text() for t in ax.texts] == ["n=3 (too few)"]
+    assert len([ln for ln in ax.get_lines() if ln.get_marker() == "x"]) == 1
+    assert "grey cross: fewer than 10 sentences" in ax.get_xlabel().replace("\n", " ")
+
+
+def test_term_rates_and_fightin_words_keep_every_outlet_unless_asked():
+    counts = pd.DataFrame({"outlet": np.repeat([f"O{i:02d}" for i in range(14)], 3),
+                           "term": ["ban", "deal", "port"] * 14, "count": np.tile([5, 3, 2], 14)})
+    counts.loc[counts.outlet == "O03", "count"] = [1, 9, 2]
+    scores = D.log_odds_dirichlet(counts)
+    fig = viz.plot_fightin_words(scores, n_label=1)
+    assert len(visible_axes(fig)) == 14 and fig.get_suptitle() == ""
+    rates = pd.DataFrame({"outlet": [f"O{i:02d}" for i in range(14)], "group": "g", "term": "ban", "n": 2,
+                          "n_words": range(100, 1500, 100), "rate": 1.0})
+    ax = viz.plot_term_rates(rates).axes[0]
+    assert len(xtick_labels(ax)) == 14 and "shown" not in ax.get_title()

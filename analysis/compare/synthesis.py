@@ -14,7 +14,11 @@
 Intervals follow :func:`analysis.compare.stats.interval_policy`, decided per outlet: an outlet with at least
 :data:`analysis.compare.stats.SMALL_N` articles resamples whole articles; one with fewer resamples units
 (sentences, quotes, verb roles), whose intervals then describe only *these* articles. The ``interval``
-column says which was used per row, and ``small_n``/``n_clusters`` count articles.
+column says which was used per row, and ``small_n``/``n_clusters`` count articles; a claim whose interval
+resamples units says so in its caveat ("interval over sentences, not articles"), the side-by-side table's first
+row and the claims page give each outlet's level (:func:`interval_levels_in_words`), and
+:meth:`Synthesis.clear_differences` rests only on :meth:`Synthesis.outlet_differences` (articles resampled and
+permuted for every outlet, whatever its interval level; an outlet with one article cannot be compared).
 
 >>> from analysis.compare.synthesis import FAMILIES
 >>> FAMILIES[:3]
@@ -59,11 +63,22 @@ class Synthesis:
     _differences: dict = field(default_factory=dict, repr=False, compare=False)
 
     def side_by_side(self) -> pd.DataFrame:
-        """Wide table: one row per measure family, one column per outlet, cells = the claim statements."""
+        """Wide table: one row per measure family, one column per outlet, cells = the claim statements.
+
+        Its first row, ``("coverage", "intervals")``, says what each outlet's intervals resample (the
+        per-outlet decision of :func:`analysis.intervals.interval_policy`): its articles, or its sentences
+        (quotations, verb roles) when it has too few articles, so that every number below is read at its level.
+        """
         c = self.claims.assign(family=pd.Categorical(self.claims["family"], FAMILIES, ordered=True))
         c = c.assign(cell=np.where(c["caveat"].eq(""), c["statement"], c["statement"] + "  ⚠ " + c["caveat"]))
-        return c.pivot_table(index=["family", "subject"], columns="outlet", values="cell", aggfunc="first",
+        wide = c.pivot_table(index=["family", "subject"], columns="outlet", values="cell", aggfunc="first",
                              observed=True).fillna("")
+        levels = interval_levels_in_words(self.settings)
+        if levels and len(wide.columns):
+            row = pd.DataFrame([[levels.get(o, "") for o in wide.columns]], columns=wide.columns,
+                               index=pd.MultiIndex.from_tuples([("coverage", "intervals")], names=wide.index.names))
+            wide = pd.concat([row, wide])
+        return wide
 
     def evidence_for(self, claim_id: str) -> pd.DataFrame:
         """The sentences behind one claim, in rank order."""
@@ -157,6 +172,23 @@ def _term_tokens(scores: pd.DataFrame, tokens: pd.DataFrame, *, n: int) -> pd.Da
     if any(" " in t for t in terms) or "lemma" not in tokens.columns:
         return tokens
     return tokens[tokens["lemma"].astype(str).str.lower().isin(terms)]
+def interval_levels_in_words(settings: dict) -> dict[str, str]:
+    """Per outlet, what its intervals resample, in words, from a synthesis's ``settings["interval_policy"]``:
+    ``"over its 12 articles"`` or ``"over sentences, quotations, verb roles (2 articles: these articles only)"``.
+
+    >>> interval_levels_in_words({"interval_policy": [{"outlet": "A", "n_articles": 12, "resample": "articles"},
+    ...                                               {"outlet": "B", "n_articles": 1, "resample": "units"}]})
+    {'A': 'over its 12 articles', 'B': 'over sentences, quotations, verb roles (1 article: this article only)'}
+    """
+    out = {}
+    for r in settings.get("interval_policy", []):
+        n = int(r["n_articles"])
+        if r["resample"] == "articles":
+            out[r["outlet"]] = f"over its {n} articles"
+        else:
+            only = "1 article: this article only" if n == 1 else f"{n} articles: these articles only"
+            out[r["outlet"]] = f"over sentences, quotations, verb roles ({only})"
+    return out
 
 
 def _caveat(*, n_articles: int, min_articles: int, n: float, unit: str = "", extra: str = "",
@@ -166,6 +198,8 @@ def _caveat(*, n_articles: int, min_articles: int, n: float, unit: str = "", ext
         notes.append("one article: describes this article, not the outlet")
     elif n_articles < min_articles:
         notes.append(f"only {n_articles} articles")
+    if interval not in ("", "none", "articles"):   # this outlet's intervals resample units, not articles
+        notes.append(f"interval over {interval}, not articles")
     if not pd.isna(n) and n < MIN_EVIDENCE:
         notes.append(f"only {int(n)} {unit or 'units'}")
     if interval == "none":
@@ -553,8 +587,11 @@ def article_values(synth: Synthesis, *, min_articles: int = 2) -> pd.DataFrame:
 def claims_html(synth: Synthesis, *, max_chars: int = 400) -> str:
     """A self-contained HTML block: per outlet, every claim with its caveat and expandable evidence."""
     parts = ["<div class='synthesis-claims' style='font-size:0.92em'>"]
+    levels = interval_levels_in_words(synth.settings)
     for outlet, g in synth.claims.groupby("outlet", sort=True):
-        parts.append(f"<h4>{html.escape(outlet)}</h4><ul>")
+        level = (f"<p style='margin:0;color:#555'>95% intervals {html.escape(levels[outlet])}</p>"
+                 if outlet in levels else "")
+        parts.append(f"<h4>{html.escape(outlet)}</h4>{level}<ul>")
         g = g.assign(_f=pd.Categorical(g.family, FAMILIES, ordered=True)).sort_values(["_f", "subject"])
         for _, c in g.iterrows():
             cav = f" <span style='color:#a15c00'>⚠ {html.escape(c.caveat)}</span>" if c.caveat else ""

@@ -28,7 +28,7 @@ import pandas as pd
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.compare.stats import cannot_estimate
+from analysis.intervals import cannot_estimate
 from analysis.config import PACKAGE_DATA
 from analysis.measures.vocab import VocabOptions, content_terms
 
@@ -109,7 +109,7 @@ def log_odds_dirichlet(
     freq`` (per 1,000 group words), ``total`` (corpus count), ``prior`` (the pseudo-count ``a_w`` added to
     both sides; with the default prior it equals ``prior_scale * total``), ``delta, se, z`` and ``rank``
     (1 = most distinctive of the group, by z). Fewer than two groups: an empty table and a
-    :class:`analysis.compare.stats.CannotEstimateWarning` (:func:`comparison_problem`).
+    :class:`analysis.intervals.CannotEstimateWarning` (:func:`comparison_problem`).
     """
     problem = comparison_problem(counts, by=by)
     if problem:

@@ -551,19 +551,35 @@ def outlet_frame_profile(
     codebook: Codebook | str | Path,
     *,
     coded: pd.DataFrame | None = None,
+    policy=None,
+    cluster: str | None = "auto",
     n_boot: int = 2000,
     seed: int = 42,
 ) -> pd.DataFrame:
-    """Share of an outlet's sentences that fire each frame, with a document-clustered bootstrap interval.
+    """Share of an outlet's sentences that fire each frame, with a bootstrap interval.
 
-    Columns: ``outlet, frame, estimate, ci_low, ci_high, n_units, n_clusters, small_n, n_evidence``
-    (``n_evidence`` = number of sentences that fired). Uses :func:`analysis.compare.stats.bootstrap_ci`.
+    ``policy`` (:func:`analysis.intervals.interval_policy`, by default built from the corpus's documents)
+    decides per outlet whether to resample its articles (enough of them) or its sentences (then the interval
+    describes only these articles), as in the tone and topic tables and the synthesis; ``cluster="doc_id"``
+    or ``None`` forces articles or sentences for every outlet. Columns: ``outlet, frame, estimate, ci_low,
+    ci_high, n_units, n_clusters`` (articles), ``small_n``, ``interval`` (``"articles"``, ``"sentences"`` or
+    ``"none"``), ``n_evidence`` (number of sentences that fired). Intervals from
+    :func:`analysis.intervals.bootstrap_ci`.
     """
-    from analysis.compare.stats import bootstrap_ci
+    from analysis.intervals import interval_policy
 
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     mat = sentence_frame_matrix(corpus, cb, coded=coded)
-    ci = bootstrap_ci(mat, value="fired", by=["outlet", "frame"], cluster="doc_id", n_boot=n_boot, seed=seed)
+    if cluster != "auto":
+        if policy is not None:
+            raise ValueError("pass either policy= or cluster=, not both")
+        if cluster not in ("doc_id", None):
+            raise ValueError(f"cluster must be 'auto', 'doc_id' or None, not {cluster!r}")
+        policy = interval_policy(mat, resample="articles" if cluster else "units")
+    elif policy is None:
+        docs = getattr(corpus, "documents", None)
+        policy = interval_policy(docs if docs is not None and {"outlet", "doc_id"} <= set(docs.columns) else mat)
+    ci = policy.intervals(mat, value="fired", by=["outlet", "frame"], unit="sentences", n_boot=n_boot, seed=seed)
     ev = mat.groupby(["outlet", "frame"]).fired.sum().rename("n_evidence").reset_index()
     return ci.merge(ev, on=["outlet", "frame"], how="left")
 

@@ -19,8 +19,8 @@ Two methods score a sentence on one common scale, -1 (very negative) .. +1 (very
 Tone *toward* one actor of a sentence (rather than the tone of the sentence naming it) is
 :mod:`analysis.measures.target_tone`; :func:`actor_tone` takes either (``method="sentence"`` / ``"target"``).
 
-Aggregates (documents, outlets, outlet x actor) use :func:`analysis.compare.stats.bootstrap_ci`; outlets and
-outlet x actor cells resample at the level :func:`analysis.compare.stats.interval_policy` decides per outlet.
+Aggregates (documents, outlets, outlet x actor) use :func:`analysis.intervals.bootstrap_ci`; outlets and
+outlet x actor cells resample at the level :func:`analysis.intervals.interval_policy` decides per outlet.
 
 >>> scores = score_texts(["Huawei is a great success.", "The ban is a disaster."], method="vader")
 >>> bool(scores[0] > 0 > scores[1])
@@ -41,7 +41,7 @@ import pandas as pd
 
 from analysis.store import load_array, save_array
 from analysis.config import PACKAGE_DATA
-from analysis.compare.stats import IntervalPolicy, bootstrap_ci, interval_policy
+from analysis.intervals import IntervalPolicy, bootstrap_ci, interval_policy
 
 #: Default fitted parameters of the ``hybrid`` method.
 TONE_MODEL_PATH: Path = PACKAGE_DATA / "tone_model.json"
@@ -382,7 +382,7 @@ def outlet_tone(
 ) -> pd.DataFrame:
     """Mean sentence tone per outlet and method with a bootstrap interval.
 
-    ``policy`` (:func:`analysis.compare.stats.interval_policy`, by default built from ``tone``) decides per
+    ``policy`` (:func:`analysis.intervals.interval_policy`, by default built from ``tone``) decides per
     outlet whether to resample whole articles (an outlet with enough of them) or sentences (then the
     interval describes only these articles); ``cluster="doc_id"`` or ``None`` forces articles or sentences
     for every outlet. ``interval`` says which was used per row (``"none"``: nothing to resample);

@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
-from analysis.compare.stats import IntervalPolicy, interval_policy
+from analysis.intervals import IntervalPolicy, interval_policy
 from analysis.measures.vocab import (  # noqa: F401 - re-exported: topics.VocabOptions etc. keep working
     NEWS_STOPWORDS_FILE, VocabOptions, content_terms, load_stopwords, ngrams,
 )
@@ -538,7 +538,7 @@ def outlet_topic_shares(
 ) -> pd.DataFrame:
     """Mean topic share of the units of each outlet, with a bootstrap interval (``stats.bootstrap_ci``).
 
-    ``policy`` (:func:`analysis.compare.stats.interval_policy`, by default built from the model's units)
+    ``policy`` (:func:`analysis.intervals.interval_policy`, by default built from the model's units)
     decides per outlet whether to resample whole articles (honest when sentences of one article are not
     independent) or units (narrower; describes only these articles). ``cluster="doc_id"`` or ``None``
     forces articles or units for every outlet. Columns: ``outlet, topic, label, estimate, ci_low,

@@ -7,7 +7,7 @@ Missing codes (a coder who did not code a unit) are simply absent rows or ``NaN`
 Alpha is computed with the ``krippendorff`` package (Castro, S. 2017, *Fast Krippendorff: Fast computation
 of Krippendorff's alpha agreement measure*, https://github.com/pln-fing-udelar/fast-krippendorff), which
 implements Krippendorff, K. (2011) *Computing Krippendorff's Alpha-Reliability*. Intervals come from the
-project's one bootstrap, :func:`analysis.compare.stats.bootstrap_ci`, resampling *units* with replacement (the
+project's one bootstrap, :func:`analysis.intervals.bootstrap_ci`, resampling *units* with replacement (the
 coders stay fixed). Note this is the plain unit bootstrap, not Hayes & Krippendorff's (2007) algorithm.
 
 >>> import pandas as pd
@@ -25,7 +25,7 @@ from typing import Iterable, Literal, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.compare.stats import bootstrap_ci
+from analysis.intervals import bootstrap_ci
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 

@@ -11,6 +11,10 @@ from analysis.viz.style import (
     escaped_style, placeholder_figure,
     PALETTE, UNNAMED_COLORS,
 )
+from analysis.viz.style import (
+    figure_size, facet_grid, wrap_label, fit_text, shown_note, interval_levels, interval_caption, outlet_label,
+    hatch_thin_cells, thin_point,
+)
 from analysis.viz.corpus import (plot_lines_by_rule, plot_kept_vs_removed, plot_text_per_outlet, plot_top_entities)
 from analysis.viz.tone import (
     plot_tone_distributions, plot_outlet_tone, plot_actor_heatmap, plot_method_agreement, plot_validation,
@@ -42,6 +46,8 @@ __all__ = ['escaped_style', 'figure_text',
     'plot_attribution_scores',
     'row_height', 'save_figure', 'set_style', 'term_explorer_html', 'words', 'placeholder_figure',
 ]
+__all__ += ['facet_grid', 'figure_size', 'fit_text', 'hatch_thin_cells', 'interval_caption', 'interval_levels',
+            'outlet_label', 'shown_note', 'thin_point', 'wrap_label']
 from analysis.viz.evidence import (evidence_data, evidence_explorer_html, write_explorer_page)
 __all__ += ['evidence_data', 'evidence_explorer_html', 'write_explorer_page']
 from analysis.viz.prevalence import (plot_prevalence_effects, plot_prevalence_over_time)

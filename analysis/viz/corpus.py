@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.viz.style import distinct_colors, outlet_colors, row_height
+from analysis.viz.style import distinct_colors, figure_size, fit_text, names_note, outlet_colors, wrap_label
 
 #: Audit rules that are not removals: blank lines and the kept body text.
 NOT_REMOVED = ("blank_line", "body")
@@ -22,8 +22,9 @@ NOT_REMOVED = ("blank_line", "body")
 def plot_lines_by_rule(summary: pd.DataFrame, *, by: str = "outlet", colors: dict | None = None):
     """Stacked bars: raw lines that are not body text, per cleaning rule, split by outlet (most lines on top).
 
-    ``summary`` is :func:`analysis.corpus.describe.audit_summary`; blank and body lines are left out. Raises
-    ``ValueError`` when cleaning removed nothing.
+    ``summary`` is :func:`analysis.corpus.describe.audit_summary`; blank and body lines are left out. The
+    outlets that lost no line are named under the plot (they have no bar). Raises ``ValueError`` when cleaning
+    removed nothing.
     """
     import matplotlib.pyplot as plt
 
@@ -34,12 +35,19 @@ def plot_lines_by_rule(summary: pd.DataFrame, *, by: str = "outlet", colors: dic
         raise ValueError("cleaning removed no line: nothing to plot")
     pivot = pivot.loc[pivot.sum(axis=1).sort_values().index]
     colors = colors or outlet_colors(summary[by])
-    fig, ax = plt.subplots(figsize=(9, row_height(len(pivot), per_row=0.35, base=1.5)))
+    rules = [str(r).replace("_", " ") for r in pivot.index]
+    fig, ax = plt.subplots(figsize=figure_size(len(pivot), 1, row=0.35, col=5.0, base=(1.0, 1.5), labels=rules,
+                                               legend_entries=pivot.shape[1],
+                                               legend_labels=[str(c) for c in pivot.columns], minimum=(9.0, 2.5)))
     pivot.plot.barh(stacked=True, ax=ax, color=[colors[o] for o in pivot.columns])
-    ax.set_yticks(range(len(pivot)), [str(r).replace("_", " ") for r in pivot.index])
+    ax.set_yticks(range(len(pivot)), rules)
+    untouched = sorted(set(summary[by].astype(str)) - {str(c) for c in pivot.columns})
     ax.set_xlabel("raw lines (blank lines and kept body lines not shown)")
     ax.set_ylabel("decided by rule")
-    ax.set_title("Lines that are not body text, by the rule that decided them")
+    title = "Lines that are not body text, by the rule that decided them" + (
+        f"\nno line removed in {len(untouched)} of {summary[by].nunique()} {by}s: {names_note(untouched)}"
+        if untouched else "")
+    ax.set_title(fit_text(title, fig.get_figwidth() - 0.4), fontsize=10)
     ax.legend(title=by, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
     fig.tight_layout()
     return fig
@@ -54,7 +62,8 @@ def plot_kept_vs_removed(share: pd.DataFrame):
 
     outlets = [str(o) for o in share.index]
     kept_c, removed_c = distinct_colors(2)
-    fig, ax = plt.subplots(figsize=(7, row_height(len(outlets), per_row=0.5, base=1.3)))
+    fig, ax = plt.subplots(figsize=figure_size(len(outlets), 1, row=0.5, col=4.0, base=(1.0, 1.3), labels=outlets,
+                                               minimum=(7.0, 2.5)))
     y = np.arange(len(outlets))
     ax.barh(y - 0.2, share["kept_lines"].to_numpy(), height=0.4, color=kept_c, label="kept")
     ax.barh(y + 0.2, share["removed_lines"].to_numpy(), height=0.4, color=removed_c, label="removed")
@@ -78,8 +87,8 @@ def plot_text_per_outlet(stats: pd.DataFrame, lengths: pd.DataFrame, *, colors: 
 
     order = [str(o) for o in stats.index]
     colors = colors or outlet_colors(order)
-    fig, axes = plt.subplots(1, 2, figsize=(11, row_height(len(order), per_row=0.6, base=1.2, minimum=3.0)),
-                             sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=figure_size(len(order), 2, row=0.6, col=4.5, base=(1.0, 1.2),
+                                                       labels=order, minimum=(11.0, 3.0)), sharey=True)
     axes[0].barh(range(len(order)), stats["words"].to_numpy(), color=[colors[o] for o in order])
     axes[0].set_yticks(range(len(order)), order)
     axes[0].set_ylim(len(order) - 0.5, -0.5)
@@ -102,10 +111,12 @@ def plot_top_entities(entities: pd.DataFrame, *, title: str = "Most frequent nam
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * entities.shape[1] + 3.5),
-                                    row_height(len(entities), per_row=0.36, base=1.2, minimum=3.0)))
+    cols = [wrap_label(c, 13) for c in entities.columns]
+    fig, ax = plt.subplots(figsize=figure_size(len(entities), entities.shape[1], row=0.36, col=1.1,
+                                               base=(1.5, 1.2 + 0.12 * max([c.count("\n") for c in cols] or [0])),
+                                               labels=[str(i) for i in entities.index], minimum=(6.0, 3.0)))
     sns.heatmap(entities, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax)
-    ax.set_xticks(np.arange(entities.shape[1]) + 0.5, [str(c) for c in entities.columns], rotation=30, ha="right")
+    ax.set_xticks(np.arange(entities.shape[1]) + 0.5, cols, rotation=0, ha="center", fontsize=9)
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel("")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.corpus.describe import short_ids
 from analysis.validate.reliability import ALPHA_RELIABLE, ALPHA_TENTATIVE
-from analysis.viz.style import distinct_colors, row_height
+from analysis.viz.style import distinct_colors, figure_size
 
 #: Floor, then the methods compared with it: grey, blue, orange (more methods get further colours).
 COMPARISON_COLORS = ("#bbbbbb", "#4c72b0", "#dd8452")
@@ -39,7 +39,8 @@ def plot_sample_composition(composition: pd.DataFrame, *, title: str = "Coding s
     import matplotlib.pyplot as plt
 
     colors = list(COMPARISON_COLORS) + distinct_colors(len(composition.columns) + 3)[3:]
-    fig, ax = plt.subplots(figsize=(7, row_height(len(composition), per_row=0.55, base=1.2, minimum=3.0)))
+    fig, ax = plt.subplots(figsize=figure_size(len(composition), 1, row=0.55, col=4.0, base=(1.0, 1.2),
+                                               labels=[str(i) for i in composition.index], minimum=(7.0, 3.0)))
     composition.plot.barh(ax=ax, color=colors[:len(composition.columns)], width=0.8)
     ax.set_xlabel("share of sentences")
     ax.set_ylabel("")
@@ -66,7 +67,7 @@ def plot_reliability(questions: pd.DataFrame, frames: pd.DataFrame, *,
     f = frames.assign(question="frame")
     rows = pd.concat([q[cols], f[cols]], ignore_index=True)
     palette = _frame_palette(sorted(rows.frame.unique()))
-    fig, ax = plt.subplots(figsize=(8, row_height(len(rows), per_row=0.32, base=1.2)))
+    fig, ax = plt.subplots(figsize=figure_size(len(rows), 1, row=0.32, col=5.0, base=(3.0, 1.2), minimum=(8.0, 2.5)))
     y = np.arange(len(rows))[::-1]
     for yi, r in zip(y, rows.itertuples()):
         c = palette[r.frame]
@@ -94,7 +95,7 @@ def plot_f1_comparison(scores: pd.DataFrame, *, title: str = "Frame detection ag
     import matplotlib.pyplot as plt
 
     colors = list(COMPARISON_COLORS) + distinct_colors(len(scores.columns) + 3)[3:]
-    fig, ax = plt.subplots(figsize=(max(8.0, 1.5 * len(scores) + 2), 4))
+    fig, ax = plt.subplots(figsize=figure_size(1, len(scores), row=0, col=1.5, base=(2.0, 4.0), minimum=(8.0, 4.0)))
     scores.plot.bar(ax=ax, color=colors[:len(scores.columns)], width=0.8)
     ax.set_ylabel("F1 against human labels")
     ax.set_xlabel("")
@@ -111,7 +112,8 @@ def plot_calibration(calibration: pd.DataFrame, *, title: str = "Calibration of 
     is perfect calibration (``calibration``: :func:`analysis.validate.frame_classifier.calibration_table`)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, ax = plt.subplots(figsize=figure_size(1, 1, row=0, col=0, base=(7.0, 5.0),
+                                               legend_entries=calibration["frame"].nunique() + 1))
     for fr, g in calibration.groupby("frame"):
         ax.plot(g.mean_predicted, g.observed, "o-", label=_in_words(fr))
     ax.plot([0, 1], [0, 1], "--", color="grey", lw=1, label="_diagonal")
@@ -142,8 +144,10 @@ def plot_frame_probabilities(table: pd.DataFrame, *, thresholds: dict | None = N
     per_outlet = max(1, max_rows // wide.index.get_level_values("outlet").nunique())
     wide = wide.groupby(level="outlet").head(per_outlet)
     flags = flags.reindex(index=wide.index, columns=wide.columns)
-    fig, ax = plt.subplots(figsize=(max(8.5, 1.5 * wide.shape[1] + 3), row_height(wide.shape[0], per_row=0.3,
-                                                                                    base=1.5, minimum=4)))
+    short = short_ids(wide.index.get_level_values("doc_id"))
+    ylabels = [f"{o} ({short[d]})" for o, d in wide.index]
+    fig, ax = plt.subplots(figsize=figure_size(wide.shape[0], wide.shape[1], row=0.3, col=1.5, base=(2.5, 1.5),
+                                               labels=ylabels, minimum=(8.5, 4.0)))
     im = ax.imshow(wide.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
     for i in range(wide.shape[0]):
         for j in range(wide.shape[1]):
@@ -154,8 +158,7 @@ def plot_frame_probabilities(table: pd.DataFrame, *, thresholds: dict | None = N
     cuts = thresholds or {}
     names = [_in_words(c).replace(" ", "\n") + (f"\n(cut {cuts[c]:.2f})" if c in cuts else "") for c in wide.columns]
     ax.set_xticks(range(wide.shape[1]), names, fontsize=9)
-    short = short_ids(wide.index.get_level_values("doc_id"))
-    ax.set_yticks(range(wide.shape[0]), [f"{o} ({short[d]})" for o, d in wide.index])
+    ax.set_yticks(range(wide.shape[0]), ylabels)
     ax.grid(False)
     fig.colorbar(im, ax=ax, label="P(frame) from the classifier")
     shown = "" if len(wide) == n_all else f" ({len(wide)} of {n_all} articles)"

@@ -16,15 +16,19 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.viz.style import category_colors, distinct_colors, row_height
+from analysis.intervals import MIN_CELL_N
+from analysis.viz.style import (THIN_EDGE, THIN_HATCH, THIN_TEXT, category_colors, distinct_colors,
+                                figure_size, fit_text, thin_handle)
 
 
 def plot_voices(voices: pd.DataFrame, *, by: str = "outlet", level: str = "speaker_group", min_label: float = 0.08,
-                colors: dict | None = None):
+                colors: dict | None = None, min_n: int = MIN_CELL_N):
     """Stacked bars: each outlet's quotations split by speaker group, shares written on segments >= ``min_label``.
 
     Groups are ordered by their quotations overall; unnamed speakers ("unresolved", "no speaker found") are
-    grey and no named group is (:func:`analysis.viz.style.category_colors`).
+    grey and no named group is (:func:`analysis.viz.style.category_colors`). An outlet with fewer than
+    ``min_n`` quotations keeps its segments, faded and hatched, without percentages, and says its ``n``: too
+    few quotations to compare shares.
     """
     import matplotlib.pyplot as plt
 
@@ -32,20 +36,37 @@ def plot_voices(voices: pd.DataFrame, *, by: str = "outlet", level: str = "speak
     table = voices.pivot(index=by, columns=level, values="share").fillna(0).reindex(columns=order)
     n_q = voices.groupby(by)["n"].sum()
     colors = colors or category_colors(order)
-    fig, ax = plt.subplots(figsize=(10, row_height(len(table), per_row=0.5, base=1.4)))
+    ylabels = [f"{o} (n={int(n_q[o])})" for o in table.index]
+    thin = np.array([n_q[o] < min_n for o in table.index])
+    w, h = figure_size(len(table), 1, row=0.5, col=6.0, base=(1.0, 1.6), labels=ylabels,
+                       legend_entries=len(order) + 1 + int(thin.any()), legend_labels=[str(g) for g in order],
+                       minimum=(10.0, 2.5))
+    fig, ax = plt.subplots(figsize=(w, h))
     left = np.zeros(len(table))
+    y = np.arange(len(table))
     for col in order:
         vals = table[col].to_numpy()
-        ax.barh(range(len(table)), vals, left=left, color=colors[col], label=col)
+        ax.barh(y[~thin], vals[~thin], left=left[~thin], color=colors[col], label=col)
+        if thin.any():   # too few quotations: the same segments, faded and hatched, without percentages
+            ax.barh(y[thin], vals[thin], left=left[thin], color=colors[col], alpha=0.3, hatch=THIN_HATCH,
+                    edgecolor=THIN_EDGE, lw=0)
         for i, v in enumerate(vals):
-            if v >= min_label:
+            if v >= min_label and not thin[i]:
                 ax.text(left[i] + v / 2, i, f"{v:.0%}", ha="center", va="center", fontsize=8)
         left += vals
-    ax.set_yticks(range(len(table)), [f"{o} (n={int(n_q[o])})" for o in table.index])
+    for i in np.flatnonzero(thin):
+        ax.text(0.5, i, f"n={int(n_q[table.index[i]])}: too few quotations to compare shares", ha="center",
+                va="center", fontsize=8, color=THIN_TEXT, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
+                                                                    alpha=0.8))
+    ax.set_yticks(range(len(table)), ylabels)
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the outlet's quotations (direct, partial, indirect)")
-    ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8, title="speaker group")
+    handles, names = ax.get_legend_handles_labels()
+    if thin.any():
+        handles.append(thin_handle(min_n, "quotations", label=f"fewer than {min_n} quotations: faded, too few to compare"))
+        names.append(handles[-1].get_label())
+    ax.legend(handles, names, bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8, title="speaker group")
     ax.set_title("Who gets a voice: quotations by speaker group")
     fig.tight_layout()
     return fig
@@ -58,11 +79,13 @@ def plot_attribution_markers(
     outlets: Sequence[str] | None = None,
     marker_classes: Sequence[str] = ("distancing", "hedge", "assertion"),
     title: str = "Distancing, hedging and assertion around the accusations and the denials",
+    min_n: int = MIN_CELL_N,
 ):
     """Two panels (accusation and denial sentences): per outlet, the share of sentences with each marker class.
 
     ``accusations`` and ``denials`` are :func:`analysis.measures.attribution.marker_profile` tables; each
-    outlet's tick label carries both sentence counts. ``title`` names the story's accusations.
+    outlet's tick label carries both sentence counts. ``title`` names the story's accusations. An outlet with
+    fewer than ``min_n`` sentences in a panel keeps its bars there, faded and hatched, and says its ``n``.
     """
     import matplotlib.pyplot as plt
 
@@ -72,24 +95,39 @@ def plot_attribution_markers(
     colors = dict(zip(classes, distinct_colors(len(classes))))
     n_acc = accusations.set_index("outlet")["n_sentences"] if len(accusations) else pd.Series(dtype=int)
     n_den = denials.set_index("outlet")["n_sentences"] if len(denials) else pd.Series(dtype=int)
-    height = row_height(len(outlets), per_row=0.2 * len(classes) + 0.25, base=1.6, minimum=3.5)
-    fig, axes = plt.subplots(1, 2, figsize=(11, height), sharey=True)
+    ylabels = [f"{o}\n(accusation n={int(n_acc.get(o, 0))}, denial n={int(n_den.get(o, 0))})" for o in outlets]
+    w, h = figure_size(len(outlets), 2, row=0.2 * len(classes) + 0.25, col=4.0, base=(1.0, 1.6), labels=ylabels,
+                       minimum=(11.0, 3.5))
+    fig, axes = plt.subplots(1, 2, figsize=(w, h), sharey=True)
     bar = 0.8 / len(classes)
-    for ax, prof, head in zip(axes, [accusations, denials],
-                              ["sentences about the accusations", "sentences about the denials"]):
+    thin_any = False
+    for ax, prof, head, counts in zip(axes, [accusations, denials],
+                                      ["sentences about the accusations", "sentences about the denials"], [n_acc, n_den]):
         p = prof.set_index("outlet").reindex(outlets) if len(prof) else pd.DataFrame(index=outlets, columns=classes)
+        thin = np.array([0 < int(counts.get(o, 0)) < min_n for o in outlets])
         for k, cls in enumerate(classes):
             y = np.arange(len(outlets)) - 0.4 + bar * (k + 0.5)
-            ax.barh(y, p[cls].astype(float).fillna(0).to_numpy(), height=bar, color=colors[cls], label=cls)
+            vals = p[cls].astype(float).fillna(0).to_numpy()
+            ax.barh(y[~thin], vals[~thin], height=bar, color=colors[cls], label=cls)
+            if thin.any():   # too few sentences: the same bars, faded and hatched
+                ax.barh(y[thin], vals[thin], height=bar, color=colors[cls], alpha=0.3, hatch=THIN_HATCH,
+                        edgecolor=THIN_EDGE, lw=0)
+        for i in np.flatnonzero(thin):
+            thin_any = True
+            ax.text(0.98, i, f"n={int(counts.get(outlets[i], 0))}: too few", ha="right", va="center", fontsize=8,
+                    color=THIN_TEXT)
         ax.set_xlim(0, 1)
         ax.set_title(head)
         ax.set_xlabel("share of sentences with at least one marker")
-    axes[0].set_yticks(range(len(outlets)), [
-        f"{o}\n(accusation n={int(n_acc.get(o, 0))}, denial n={int(n_den.get(o, 0))})" for o in outlets])
+    axes[0].set_yticks(range(len(outlets)), ylabels)
     axes[0].set_ylim(len(outlets) - 0.5, -0.5)
-    fig.legend(handles=axes[0].get_legend_handles_labels()[0], labels=classes, title="marker", loc="upper left",
-               bbox_to_anchor=(1.0, 0.9), fontsize=9)
-    fig.suptitle(title, y=1.0)
+    handles = axes[0].get_legend_handles_labels()[0][:len(classes)]
+    names = list(classes)
+    if thin_any:
+        handles.append(thin_handle(min_n, "sentences", label=f"fewer than {min_n} sentences: faded, too few to compare"))
+        names.append(handles[-1].get_label())
+    fig.legend(handles=handles, labels=names, title="marker", loc="upper left", bbox_to_anchor=(1.0, 0.9), fontsize=9)
+    fig.suptitle(fit_text(title, w - 0.4), y=1.0)
     fig.tight_layout()
     return fig
 
@@ -116,7 +154,8 @@ def plot_attribution_scores(
     d = results[results.metric.isin(metrics)]
     series = list(dict.fromkeys(zip(d["system"], d["split"])))
     colors = dict(zip(series, distinct_colors(len(series))))
-    fig, ax = plt.subplots(figsize=(11, row_height(len(metrics), per_row=0.12 * len(series) + 0.2, base=1.4)))
+    fig, ax = plt.subplots(figsize=figure_size(len(metrics), 1, row=0.12 * len(series) + 0.2, col=8.0, base=(3.0, 1.4),
+                                               minimum=(11.0, 2.5)))
     step = 0.8 / max(len(series), 1)
     for k, (system, split) in enumerate(series):
         g = d[(d.system == system) & (d.split == split)].set_index("metric").reindex(metrics)
