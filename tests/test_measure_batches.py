@@ -9,7 +9,7 @@ import pytest
 import analysis
 from analysis.corpus import parse
 from analysis.corpus.build import Corpus
-from analysis.corpus.shards import CATEGORICAL_COLUMNS, read_table
+from analysis.corpus.shards import CATEGORICAL_COLUMNS, read_table, read_tables
 from analysis.corpus.synthetic import synthetic_corpus
 from analysis.measures import cache as C
 from analysis.measures import registry as M
@@ -123,7 +123,7 @@ def test_measures_over_many_tiny_shards_equal_the_whole_corpus(tmp_path, monkeyp
     assert [t for _, t in streamed] == again.documents["text"].astype(str).tolist()
 
 
-def test_whole_corpus_measures_read_only_their_token_columns(tmp_path, monkeypatch):
+def test_whole_corpus_measures_read_only_their_token_columns_a_batch_at_a_time(tmp_path, monkeypatch):
     corpus = analysis.build_corpus(progress=False)
     view = corpus.with_token_columns(["lemma", "pos", "is_stop"])
     assert view.tokens.columns.tolist() == ["doc_id", "lemma", "pos", "is_stop"]
@@ -134,18 +134,27 @@ def test_whole_corpus_measures_read_only_their_token_columns(tmp_path, monkeypat
     with pytest.raises(KeyError, match="no token column"):
         corpus.with_token_columns(["lemmas"])
     fresh = analysis.build_corpus(progress=False)
-    read = []
-    real = read_table
-
-    def spy(parsed, name, **kw):
-        read.append((name, tuple(kw.get("columns") or ())))   # doc_id first, as with_token_columns asks
-        return real(parsed, name, **kw)
-
-    monkeypatch.setattr("analysis.corpus.shards.read_table", spy)
     store = M.MeasureStore(fresh, STORY, cache_dir=tmp_path)
-    for name in ("coverage", "term_counts", "topic_selection"):
+    store.get("framing_term_hits")   # per document (reads whole batches); the rates reuse it
+    fresh._tokens = fresh._sentences = fresh._entities = None
+    read = []
+    real = read_tables
+
+    def spy(keys, index, *, names=("sentences", "tokens", "entities"), columns=None, sent_id=True):
+        read.append((tuple(names), None if columns is None else tuple(columns), len(keys)))
+        return real(keys, index, names=names, columns=columns, sent_id=sent_id)
+
+    monkeypatch.setattr("analysis.corpus.shards.read_tables", spy)
+    monkeypatch.setattr(C, "BATCH_CHARS", 6_000)   # batches of 2, 2 and 1 of the five seeds
+    for name in ("coverage", "term_counts", "framing_term_rates", "topic_selection"):
         store.get(name, **({"ks": [2], "methods": ["nmf"], "seeds": [42]} if name == "topic_selection" else {}))
-    assert fresh._tokens is None
-    assert ("tokens", ()) not in read   # the whole token table was never read
-    assert {cols for name, cols in read if name == "tokens"} >= {("doc_id", *M.TOKEN_COLUMNS[n])
-                                                                 for n in ("coverage", "term_counts", "topic_selection")}
+    assert fresh._tokens is None and fresh._entities is None
+    token_reads = [(cols, n) for names, cols, n in read if names == ("tokens",)]
+    assert all(cols is not None for cols, _ in token_reads)   # the whole token table was never read
+    names = ("coverage", "term_counts", "framing_term_rates", "topic_selection")
+    for cols in {M.TOKEN_COLUMNS[n] for n in names}:
+        # each measure read only its columns, one batch of documents at a time
+        sharing = sum(M.TOKEN_COLUMNS[n] == cols for n in names)   # coverage and the rates read the same
+        assert [n for c, n in token_reads if c == cols] == [2, 2, 1] * sharing, cols
+    assert {c for c, _ in token_reads} == {M.TOKEN_COLUMNS[n] for n in names}
+    assert [n for names, cols, n in read if names == ("entities",)] == [2, 2, 1]   # coverage counts them per batch
