@@ -589,11 +589,18 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     corpus = analysis.build_corpus(args.corpus)
     story = resolve_story(args.story, corpus=corpus, source=args.corpus)
-    tables = compute_measures(corpus, story=story, which=args.which, cache=not args.no_cache)
+    names = list(MEASURES) if args.which is None else list(args.which)
+    unknown = sorted(set(names) - set(MEASURES))
+    if unknown:
+        raise SystemExit(f"unknown measure(s) {unknown}; available: {sorted(MEASURES)}")
+    store = MeasureStore(corpus, story, cache=not args.no_cache)
     out_dir = args.output_dir / "measures"
-    for p, (name, df) in zip(write_measures(tables, out_dir), tables.items()):
+    for name in names:   # one by one (the store keeps at most MEMORY_BYTES of them in memory)
+        df = store.get(name)
+        p = write_measures({name: df}, out_dir)[0]
         print(f"{name:22s} {len(df):>9,} rows -> {p}")
-    print(f"{len(tables)} measures in {time.perf_counter() - t0:.1f} s")
+        del df
+    print(f"{len(names)} measures in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
