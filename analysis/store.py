@@ -4,6 +4,9 @@ Writes go to a temporary file in the same folder and are then renamed into place
 another process (a second notebook kernel, a pytest-xdist worker, a Dask worker) sees either no
 file or a complete one, never a half-written array.
 
+A large table can also be written a part at a time (:func:`write_table_parts`: the row groups of one Parquet
+file, published like any other entry), so that it is never held whole in memory, and read back only when asked.
+
 Every array and table gets a check file next to it (``<file>.check.json``: the entry's name, its byte
 size, SHA-256 and row count), written after the entry. Reading verifies it: an entry whose check file is
 missing (an interrupted write, or an older cache) is a miss and is rebuilt; an entry that is truncated,
@@ -22,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["CacheDamageWarning", "check_path", "file_sha256", "load_array", "read_json", "read_table", "save_array", "write_json",
-           "write_table"]
+__all__ = ["CacheDamageWarning", "check_path", "combined_schema", "file_sha256", "is_verified", "load_array",
+           "read_arrow", "read_json", "read_table", "save_array", "write_json", "write_table", "write_table_parts"]
 
 
 class CacheDamageWarning(UserWarning):
@@ -55,29 +58,30 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _discard(path: Path, why: str) -> None:
+def _discard(path: Path, why: str, *, depth: int = 0) -> None:
     warnings.warn(f"cache entry {path} is damaged ({why}); it is removed and rebuilt", CacheDamageWarning,
-                  stacklevel=4)  # the caller of read_table / load_array
+                  stacklevel=4 + depth)  # the caller of read_table / load_array / read_arrow
     path.unlink(missing_ok=True)
     check_path(path).unlink(missing_ok=True)
 
 
-def _verified(path: Path) -> dict | None:
-    """The check record of ``path`` when the file matches it; None (entry removed when damaged) otherwise."""
+def _verified(path: Path, *, depth: int = 0) -> dict | None:
+    """The check record of ``path`` when the file matches it; None (entry removed when damaged) otherwise.
+    ``depth``: how many calls further from the user's code than a public reader (for the warning's line)."""
     if not path.exists():
         return None
     check = read_json(check_path(path))
     if not isinstance(check, dict):
         return None  # written without a check (interrupted, or an older cache): a miss, rewritten
     if check.get("entry") != path.name:
-        _discard(path, f"its check names another entry, {check.get('entry')!r}")
+        _discard(path, f"its check names another entry, {check.get('entry')!r}", depth=depth)
         return None
     size = path.stat().st_size
     if size != check.get("bytes"):
-        _discard(path, f"{size} bytes, {check.get('bytes')} written")
+        _discard(path, f"{size} bytes, {check.get('bytes')} written", depth=depth)
         return None
     if file_sha256(path) != check.get("sha256"):
-        _discard(path, "checksum mismatch")
+        _discard(path, "checksum mismatch", depth=depth)
         return None
     return check
 
@@ -189,26 +193,152 @@ def _arrow_ok(col: pd.Series) -> bool:
         return False
 
 
-def read_table(path: str | Path) -> pd.DataFrame | None:
-    """The table stored at ``path`` by :func:`write_table`, or None when it is missing, unchecked or damaged
-    (a damaged file is removed with a :class:`CacheDamageWarning`, so it is rebuilt once)."""
+def is_verified(path: str | Path) -> bool:
+    """Whether the entry at ``path`` exists and passes its check (bytes, checksum), without reading it into
+    memory; a damaged entry is removed with a :class:`CacheDamageWarning` (then False).
+
+    >>> import tempfile
+    >>> p = write_table(pd.DataFrame({"a": [1]}), Path(tempfile.mkdtemp()) / "t.parquet")
+    >>> is_verified(p), is_verified(p.with_name("other.parquet"))
+    (True, False)
+    """
+    return _verified(Path(path)) is not None
+
+
+def read_arrow(path: str | Path, *, columns: list[str] | None = None):
+    """The table stored at ``path`` by :func:`write_table` or :func:`write_table_parts` as a ``pyarrow.Table``
+    (only ``columns``, when given), or None when it is missing, unchecked or damaged (a damaged file is
+    removed with a :class:`CacheDamageWarning`). Read it into pandas with :func:`read_table`.
+
+    >>> import tempfile
+    >>> p = write_table(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}), Path(tempfile.mkdtemp()) / "t.parquet")
+    >>> read_arrow(p, columns=["b"]).column("b").to_pylist()
+    ['x', 'y']
+    """
+    return _read_arrow(Path(path), columns)
+
+
+def _read_arrow(path: Path, columns: list[str] | None, *, depth: int = 0):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = Path(path)
-    check = _verified(path)
+    check = _verified(path, depth=depth + 1)
     if check is None:
         return None
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(path, columns=columns)
     except (pa.ArrowException, OSError, ValueError) as exc:
-        _discard(path, f"unreadable: {exc}")
+        _discard(path, f"unreadable: {exc}", depth=depth)
         return None
     if table.num_rows != check.get("rows"):
-        _discard(path, f"{table.num_rows} rows, {check.get('rows')} written")
+        _discard(path, f"{table.num_rows} rows, {check.get('rows')} written", depth=depth)
         return None
-    df = table.to_pandas()
+    return table
+
+
+_INDEX_PREFIX = "__index_level_"
+
+
+def combined_schema(paths, *, drop: tuple[str, ...] = ()):
+    """The Arrow schema under which the tables at ``paths`` (written by :func:`write_table`, e.g. the parts of a
+    large table computed batch by batch) are stored as one by :func:`write_table_parts`, less the columns
+    ``drop`` and their stored indexes; None when they cannot be combined so that :func:`read_table` gives
+    what ``pd.concat`` of the parts would (different columns, types or JSON-stored columns; an index that is
+    not the row number): then concatenate them in pandas and use :func:`write_table`.
+
+    A column that is all missing in some parts (Arrow ``null``) takes the type of the others; integers stored
+    beside floats become floats, strings beside large strings large strings (what the concatenated frame
+    would store); object columns of any part are object columns of the whole.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> a = write_table(pd.DataFrame({"n": [1], "s": [None]}), d / "a.parquet")
+    >>> b = write_table(pd.DataFrame({"n": [0.5], "s": ["x"]}), d / "b.parquet")
+    >>> [str(f.type) for f in combined_schema([a, b])]
+    ['double', 'large_string']
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = [pq.read_schema(p) for p in paths]
+    if not schemas:
+        return None
+    metas = [s.pandas_metadata or {} for s in schemas]
+    names = [[n for n in s.names if n not in drop and not n.startswith(_INDEX_PREFIX)] for s in schemas]
+    if any(n != names[0] for n in names):
+        return None
+    for m in metas:   # the index must be the row number (a range, or the stored __index_level_0__ of one)
+        idx = m.get("index_columns", [])
+        if any(not (isinstance(i, dict) and i.get("kind") == "range") and not str(i).startswith(_INDEX_PREFIX)
+               for i in idx) or len(idx) > 1:
+            return None
+    json_sets = {(s.metadata or {}).get(_JSON_KEY, b"[]") for s in schemas}
+    if len({tuple(json.loads(j)) for j in json_sets}) > 1:
+        return None
+    fields = []
+    for name in names[0]:
+        types = {s.field(name).type for s in schemas} - {pa.null()}
+        if types <= {pa.string(), pa.large_string()} and len(types) == 2:
+            types = {pa.large_string()}
+        elif types == {pa.int64(), pa.float64()}:
+            types = {pa.float64()}
+        if len(types) > 1 or any(pa.types.is_dictionary(t) for t in types):
+            return None
+        fields.append(pa.field(name, types.pop() if types else pa.null()))
+    # pandas' own metadata (dtypes), each column's from a part where it is not all missing; no index
+    columns = []
+    for name in names[0]:
+        entries = [next(c for c in m.get("columns", []) if c.get("field_name") == name) for m in metas]
+        typed = [e for e, s in zip(entries, schemas) if s.field(name).type != pa.null()]
+        columns.append((typed or entries)[0])
+    pandas_meta = {**metas[0], "index_columns": [], "columns": columns}
+    objects = sorted({c for s in schemas for c in json.loads((s.metadata or {}).get(_OBJECT_KEY, b"[]"))} - set(drop))
+    meta = {b"pandas": json.dumps(pandas_meta).encode(), _OBJECT_KEY: json.dumps(objects).encode(),
+            _JSON_KEY: json_sets.pop()}
+    return pa.schema(fields, metadata=meta)
+
+
+def write_table_parts(parts, path: str | Path, *, schema) -> Path:
+    """Write the Arrow tables ``parts`` one after another as one Parquet table at ``path`` (each part a row
+    group: only one part is in memory at a time), atomically and with its check file, as :func:`write_table`
+    does; :func:`read_table` then gives the whole table. ``schema`` (e.g. :func:`combined_schema`) is the
+    stored one: each part is cast to it (its extra columns, such as a stored index, are left out).
+
+    >>> import tempfile, pyarrow as pa
+    >>> d = Path(tempfile.mkdtemp())
+    >>> s = pa.schema([("a", pa.int64())])
+    >>> p = write_table_parts((pa.table({"a": [i, i + 1]}) for i in (0, 2)), d / "t.parquet", schema=s)
+    >>> read_table(p)["a"].tolist()
+    [0, 1, 2, 3]
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    rows = 0
+    try:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for part in parts:
+                part = part.select(schema.names).cast(schema)
+                if part.num_rows:
+                    writer.write_table(part)
+                    rows += part.num_rows
+        _publish(tmp, path, rows=rows)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def read_table(path: str | Path) -> pd.DataFrame | None:
+    """The table stored at ``path`` by :func:`write_table`, or None when it is missing, unchecked or damaged
+    (a damaged file is removed with a :class:`CacheDamageWarning`, so it is rebuilt once)."""
+    table = _read_arrow(Path(path), None)
+    if table is None:
+        return None
     meta = table.schema.metadata or {}
+    df = table.to_pandas()
+    del table
     for c in json.loads(meta.get(_JSON_KEY, b"[]")):
         if c in df.columns:
             df[c] = df[c].map(json.loads).astype(object)

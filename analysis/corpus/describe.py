@@ -37,18 +37,36 @@ def kept_share(audit: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
     return out
 
 
-def outlet_summary(corpus: Corpus) -> pd.DataFrame:
-    """Documents, paragraphs, sentences, words and entities per outlet, with mean sentence length."""
+def outlet_summary(corpus: Corpus, *, max_chars: int = 4_000_000) -> pd.DataFrame:
+    """Documents, paragraphs, sentences, words and entities per outlet, with mean sentence length.
+
+    Words are tokens that are not punctuation. The sentences, words and entities are counted a batch of
+    documents of at most ``max_chars`` characters at a time (:meth:`analysis.corpus.build.Corpus.table_batches`:
+    only ``doc_id`` and ``is_punct`` read, never kept) and summed, unless the corpus already holds the table.
+
+    >>> import analysis
+    >>> c = analysis.build_corpus(progress=False)
+    >>> outlet_summary(c, max_chars=6_000).equals(outlet_summary(c)), c.tables_loaded
+    (True, False)
+    """
     docs = corpus.documents
-    sents = corpus.sentences
-    words = corpus.tokens[~corpus.tokens["is_punct"].astype(bool)].merge(docs[["doc_id", "outlet"]], on="doc_id")
-    ents = corpus.entities.merge(docs[["doc_id", "outlet"]], on="doc_id")
+    outlets = docs[["doc_id", "outlet"]]
+
+    def per_outlet(name: str, columns: list[str], keep=None) -> pd.Series:
+        if hasattr(corpus, "table_batches"):
+            parts = corpus.table_batches(name, columns, max_chars=max_chars)
+        else:   # a corpus-like object with the tables as attributes
+            parts = [getattr(corpus, name)]
+        counts = [(t[keep(t)] if keep else t)[["doc_id"]].merge(outlets, on="doc_id").groupby("outlet").size()
+                  for t in parts]
+        return pd.concat(counts).groupby(level=0).sum().rename_axis("outlet") if counts else pd.Series(dtype=int)
+
     out = pd.DataFrame({
         "documents": docs.groupby("outlet").size(),
-        "paragraphs": corpus.paragraphs.merge(docs[["doc_id", "outlet"]], on="doc_id").groupby("outlet").size(),
-        "sentences": sents.groupby("outlet").size(),
-        "words": words.groupby("outlet").size(),
-        "entities": ents.groupby("outlet").size(),
+        "paragraphs": corpus.paragraphs.merge(outlets, on="doc_id").groupby("outlet").size(),
+        "sentences": per_outlet("sentences", []),
+        "words": per_outlet("tokens", ["is_punct"], keep=lambda t: ~t["is_punct"].astype(bool)),
+        "entities": per_outlet("entities", []),
     }).fillna(0).astype(int)
     out["words_per_sentence"] = (out["words"] / out["sentences"]).round(1)
     return out

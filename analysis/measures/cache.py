@@ -14,12 +14,14 @@ import json
 import os
 import uuid
 import warnings
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from analysis.store import CacheDamageWarning, read_table, write_table
+from analysis.store import (CacheDamageWarning, combined_schema, read_arrow, read_table, write_table,
+                            write_table_parts)
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: Bump when the cache layout changes.
@@ -150,9 +152,10 @@ def concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(nonempty, ignore_index=True) if len(nonempty) > 1 else nonempty[0].reset_index(drop=True)
 
 
-def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame], *,
-                 max_chars: int | None = None) -> pd.DataFrame:
-    """The table for ``corpus`` from the per-document cache at ``root``, computing only unseen documents.
+def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame], *, out: Path,
+                 max_chars: int | None = None) -> Path:
+    """Write the table for ``corpus`` to ``out`` (an :mod:`analysis.store` entry: read it with
+    :func:`analysis.store.read_table`) from the per-document cache at ``root``, computing only unseen documents.
 
     Unseen documents are computed in batches of at most ``max_chars`` characters (default
     :data:`BATCH_CHARS`, :func:`in_batches`); each batch appends ``<batch>.parquet`` (its rows plus
@@ -161,9 +164,18 @@ def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame], 
     batches it finished and never half-reads one. A batch whose table is missing, fails its check
     (:mod:`analysis.store`: checksum and row count) or holds rows of documents its key list does not name
     is dropped, with a warning naming it, and its documents computed again.
+
+    The table is then written a batch at a time (:func:`analysis.store.write_table_parts`: rows grouped by
+    document in corpus order, read from the cached batches), so neither the computation nor the writing
+    holds more than about one batch of rows, and nothing is read back until someone asks for the table.
+    Batches whose columns cannot be stored as one without pandas (:func:`analysis.store.combined_schema`:
+    e.g. a column stored as JSON in one batch only) are concatenated in memory instead.
     """
     doc_ids = corpus.documents["doc_id"].astype(str).tolist()
     keys = document_keys(corpus)
+    if not keys:
+        write_table(compute(corpus), out)
+        return out
     index: dict[str, str] = {}
     batches: dict[str, set[str]] = {}
     for kf in sorted(root.glob("*.keys.json")) if root.exists() else []:
@@ -178,14 +190,10 @@ def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame], 
         batches[stem] = set(batch_keys)
         for k in batch_keys:
             index.setdefault(k, stem)
-    parts: list[pd.DataFrame] = []
-    wanted: dict[str, set[str]] = {}
-    for k in keys:
-        if k in index:
-            wanted.setdefault(index[k], set()).add(k)
-    for stem, ks in sorted(wanted.items()):
-        t = read_table(root / f"{stem}.parquet")  # checked against its checksum and row count
-        if t is not None and ("_doc_key" not in t.columns or not set(t["_doc_key"]) <= batches[stem]):
+    wanted = sorted({index[k] for k in keys if k in index})
+    for stem in wanted:   # checked against its checksum and row count, and its rows against its key list
+        t = read_arrow(root / f"{stem}.parquet", columns=["_doc_key"])
+        if t is not None and ("_doc_key" not in t.column_names or not set(t["_doc_key"].to_pylist()) <= batches[stem]):
             warnings.warn(f"cache entry {root / stem}.parquet holds rows of documents its key list "
                           f"{stem}.keys.json does not name; it is removed and rebuilt", CacheDamageWarning,
                           stacklevel=2)
@@ -193,30 +201,93 @@ def per_document(corpus, root: Path, compute: Callable[[object], pd.DataFrame], 
         if t is None:  # damaged or another batch's rows: forget the batch, recompute its documents
             (root / f"{stem}.keys.json").unlink(missing_ok=True)
             (root / f"{stem}.parquet").unlink(missing_ok=True)
-            for k in ks:
-                index.pop(k, None)
-            continue
-        parts.append(t[t["_doc_key"].isin(ks)])
+            for k in batches.pop(stem):
+                if index.get(k) == stem:
+                    index.pop(k)
     missing = [d for d, k in zip(doc_ids, keys) if k not in index]
     if missing:
         key_of = dict(zip(doc_ids, keys))
-        fresh_parts = []
         for batch, fresh in in_batches(corpus, compute, doc_ids=None if len(missing) == len(doc_ids) else missing,
                                        max_chars=max_chars):
             stem = uuid.uuid4().hex[:16]
             write_table(fresh.assign(_doc_key=fresh["doc_id"].astype(str).map(key_of)), root / f"{stem}.parquet")
+            del fresh
             tmp = root / f".{stem}.keys.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps([key_of[d] for d in batch]))
+            batch_keys = [key_of[d] for d in batch]
+            tmp.write_text(json.dumps(batch_keys))
             os.replace(tmp, root / f"{stem}.keys.json")
-            fresh_parts.append(fresh)
-        if len(missing) == len(doc_ids):
-            return concat_parts(fresh_parts)
-        parts += [t.assign(_doc_key=t["doc_id"].astype(str).map(key_of)) for t in fresh_parts]
-    nonempty = [t for t in parts if len(t)]
-    table = pd.concat(nonempty, ignore_index=True) if nonempty else parts[0].iloc[0:0]
-    pos = {k: i for i, k in enumerate(keys)}
-    order = table["_doc_key"].map(pos).to_numpy()
-    return table.iloc[order.argsort(kind="stable")].drop(columns="_doc_key").reset_index(drop=True)
+            for k in batch_keys:
+                index[k] = stem
+    size = corpus.documents["text"].fillna("").astype(str).str.len().astype(int).tolist() \
+        if "text" in corpus.documents.columns else [0] * len(keys)
+    _assemble(root, [(k, index[k], n) for k, n in zip(keys, size)], out,
+              max_chars=BATCH_CHARS if max_chars is None else max_chars)
+    return out
+
+
+def _assemble(root: Path, docs: list[tuple[str, str, int]], out: Path, *, max_chars: int) -> None:
+    """Write the rows of ``docs`` (``(key, batch, characters)`` in corpus order) from the cached batches at
+    ``root`` to ``out``: grouped by document in that order, a chunk of consecutive documents of at most
+    ``max_chars`` characters at a time (each batch read once when the corpus order is the order it was
+    computed in; the last two batches read are kept)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stems = list(dict.fromkeys(stem for _, stem, _ in docs))
+    paths = [root / f"{stem}.parquet" for stem in stems]
+    schema = combined_schema(paths, drop=("_doc_key",))
+    if schema is None:   # parts that only pandas can put together (see combined_schema)
+        parts = []
+        for path in paths:
+            t = read_table(path)
+            if t is None:
+                raise RuntimeError(f"the per-document cache entry {path} disappeared or was damaged while it was "
+                                   "read; is another process deleting files there?")
+            parts.append(t)
+        nonempty = [t for t in parts if len(t)]
+        table = pd.concat(nonempty, ignore_index=True) if nonempty else parts[0].iloc[0:0]
+        pos = {k: i for i, (k, _, _) in enumerate(docs)}
+        table = table[table["_doc_key"].isin(pos)]
+        order = table["_doc_key"].map(pos).to_numpy()
+        write_table(table.iloc[order.argsort(kind="stable")].drop(columns="_doc_key").reset_index(drop=True), out)
+        return
+    chunks: list[list[tuple[str, str]]] = [[]]
+    total = 0
+    for key, stem, n in docs:
+        if chunks[-1] and total + n > max_chars:
+            chunks.append([])
+            total = 0
+        chunks[-1].append((key, stem))
+        total += n
+    held: OrderedDict[str, pa.Table] = OrderedDict()
+
+    def batch(stem: str) -> pa.Table:
+        if stem not in held:
+            t = read_arrow(root / f"{stem}.parquet")
+            if t is None:
+                raise RuntimeError(f"the per-document cache entry {root / stem}.parquet disappeared or was damaged "
+                                   "while it was read; is another process deleting files there?")
+            held[stem] = t
+            while len(held) > 2:
+                held.popitem(last=False)
+        held.move_to_end(stem)
+        return held[stem]
+
+    def parts():
+        for chunk in chunks:
+            chunk_keys = pa.array([k for k, _ in chunk], pa.string())
+            pieces, positions = [], []
+            for stem in dict.fromkeys(s for _, s in chunk):
+                t = batch(stem)
+                t = t.filter(pc.is_in(t["_doc_key"].cast(pa.string()), value_set=chunk_keys))
+                positions.append(pc.index_in(t["_doc_key"].cast(pa.string()), value_set=chunk_keys)
+                                 .to_numpy(zero_copy_only=False))
+                pieces.append(t.select(schema.names).cast(schema))
+            piece = pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
+            yield piece.take(pa.array(np.concatenate(positions).argsort(kind="stable")))
+
+    write_table_parts(parts(), out, schema=schema)
 
 
 __all__ = ["BATCH_CHARS", "MEASURES_CACHE_FORMAT", "cache_root", "compute_per_document", "concat_parts",

@@ -27,6 +27,7 @@ import pandas as pd
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from analysis.intervals import cannot_estimate
 from analysis.config import PACKAGE_DATA
@@ -43,7 +44,7 @@ DEFAULT_OPTIONS = VocabOptions(min_df=1)
 
 
 def term_counts(
-    tokens: pd.DataFrame,
+    tokens: pd.DataFrame | Iterable[pd.DataFrame],
     *,
     documents: pd.DataFrame,
     by: str = "outlet",
@@ -51,30 +52,42 @@ def term_counts(
 ) -> pd.DataFrame:
     """Tidy ``<by>, term, count`` of content terms (see :class:`analysis.measures.topics.VocabOptions`).
 
-    ``options.min_df`` here means: a term must occur in at least that many *documents*.
+    ``options.min_df`` here means: a term must occur in at least that many *documents*. ``tokens`` can also
+    be an iterable of token tables of disjoint sets of documents (e.g.
+    :meth:`analysis.corpus.build.Corpus.token_batches`): each is reduced to its counts per group and term and
+    its documents per term, which are summed (the same table, without every term occurrence in memory).
 
     >>> toks = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": ["a0", "a0", "b0"], "token_i": [0, 1, 0],
     ...     "lemma": ["ban", "ban", "deal"], "pos": "NOUN", "is_stop": False})
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "Y"]})
     >>> term_counts(toks, documents=docs).values.tolist()
     [['X', 'ban', 2], ['Y', 'deal', 1]]
+    >>> term_counts([toks[:2], toks[2:]], documents=docs).equals(term_counts(toks, documents=docs))
+    True
     """
-    terms = content_terms(tokens, options=options)
-    if options.ngram_range != (1, 1):
-        from analysis.measures.vocab import ngrams as _ngrams
+    group = documents.set_index("doc_id")[by]
+    df_parts, count_parts, n_docs = [], [], 0
+    for chunk in [tokens] if isinstance(tokens, pd.DataFrame) else tokens:
+        terms = content_terms(chunk, options=options)
+        if options.ngram_range != (1, 1):
+            from analysis.measures.vocab import ngrams as _ngrams
 
-        lo, hi = options.ngram_range
-        pieces = [terms] if lo <= 1 else []
-        pieces += [_ngrams(terms, "sent_id", n) for n in range(max(lo, 2), hi + 1)]
-        terms = pd.concat(pieces, ignore_index=True)
-    df = terms.groupby("term")["doc_id"].nunique()
-    n_docs = tokens["doc_id"].nunique()
+            lo, hi = options.ngram_range
+            pieces = [terms] if lo <= 1 else []
+            pieces += [_ngrams(terms, "sent_id", n) for n in range(max(lo, 2), hi + 1)]
+            terms = pd.concat(pieces, ignore_index=True)
+        df_parts.append(terms.groupby("term")["doc_id"].nunique())
+        n_docs += chunk["doc_id"].nunique()
+        count_parts.append(terms.assign(**{by: terms["doc_id"].map(group)}).groupby([by, "term"]).size())
+        del terms
+    one = len(df_parts) == 1
+    df = df_parts[0] if one else pd.concat(df_parts).groupby(level=0).sum()
     lo_df = options.min_df * n_docs if isinstance(options.min_df, float) else options.min_df
     hi_df = options.max_df * n_docs if isinstance(options.max_df, float) else options.max_df
     keep = df[(df >= lo_df) & (df <= hi_df)].index
-    terms = terms[terms["term"].isin(keep)]
-    terms = terms.assign(**{by: terms["doc_id"].map(documents.set_index("doc_id")[by])})
-    out = terms.groupby([by, "term"]).size().rename("count").reset_index()
+    counts = count_parts[0] if one else pd.concat(count_parts).groupby(level=[0, 1]).sum()
+    counts = counts[counts.index.get_level_values("term").isin(keep)]
+    out = counts.rename("count").reset_index()
     return out.sort_values([by, "term"]).reset_index(drop=True)
 
 

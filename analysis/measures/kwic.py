@@ -17,6 +17,7 @@ its character offsets into the clean document text, so each count can be read as
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -171,7 +172,7 @@ def find_terms(tokens: pd.DataFrame, terms: pd.DataFrame, *, fields: tuple[str, 
 
 def term_rates(
     hits: pd.DataFrame,
-    tokens: pd.DataFrame,
+    tokens: pd.DataFrame | Iterable[pd.DataFrame],
     *,
     documents: pd.DataFrame,
     terms: pd.DataFrame | None = None,
@@ -182,6 +183,8 @@ def term_rates(
 
     Words are tokens that are not punctuation or whitespace. Columns ``<by>, group, term, n, n_docs_with,
     n_words, rate``. With ``terms`` every listed term appears for every group, even when never used.
+    ``tokens`` can also be an iterable of token tables of disjoint sets of documents (e.g.
+    :meth:`analysis.corpus.build.Corpus.token_batches`): the words are counted per table and summed.
 
     >>> toks = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": ["a:0", "a:0", "b:0"], "token_i": [0, 1, 0],
     ...     "text": ["ban", "ban", "deal"], "lemma": ["ban", "ban", "deal"], "start_char": [0, 4, 0],
@@ -190,14 +193,12 @@ def term_rates(
     >>> tl = pd.DataFrame({"group": ["g", "g"], "term": ["ban", "deal"]})
     >>> term_rates(find_terms(toks, tl), toks, documents=docs, terms=tl, per=1)[["outlet", "term", "n", "rate"]].values.tolist()
     [['X', 'ban', 2, 1.0], ['X', 'deal', 0, 0.0], ['Y', 'ban', 0, 0.0], ['Y', 'deal', 1, 1.0]]
+    >>> term_rates(find_terms(toks, tl), [toks[:2], toks[2:]], documents=docs, terms=tl, per=1).equals(
+    ...     term_rates(find_terms(toks, tl), toks, documents=docs, terms=tl, per=1))
+    True
     """
     doc_group = documents.set_index("doc_id")[by]
-    words = tokens
-    if "is_punct" in words.columns:
-        words = words[~words["is_punct"].astype(bool)]
-    if "text" in words.columns:
-        words = words[words["text"].astype(str).str.strip() != ""]
-    n_words = words["doc_id"].map(doc_group).value_counts().rename("n_words")
+    n_words = word_counts(tokens, documents=documents, by=by)
     h = hits.assign(**{by: hits["doc_id"].map(doc_group)})
     counts = h.groupby([by, "group", "term"]).agg(n=("term", "size"), n_docs_with=("doc_id", "nunique")).reset_index()
     if terms is not None:
@@ -209,6 +210,29 @@ def term_rates(
     counts = counts.merge(n_words, left_on=by, right_index=True, how="left")
     counts["rate"] = (counts["n"] / counts["n_words"] * per).astype(float)
     return counts[[by, "group", "term", "n", "n_docs_with", "n_words", "rate"]].sort_values([by, "term"]).reset_index(drop=True)
+
+
+def word_counts(tokens: pd.DataFrame | Iterable[pd.DataFrame], *, documents: pd.DataFrame, by: str = "outlet"
+                ) -> pd.Series:
+    """Words (tokens that are not punctuation or whitespace) per ``by`` group of documents, ``n_words``;
+    ``tokens`` a token table or an iterable of tables of disjoint sets of documents (summed).
+
+    >>> toks = pd.DataFrame({"doc_id": ["a", "a", "b"], "text": ["Ban", ".", "deal"], "is_punct": [False, True, False]})
+    >>> word_counts(toks, documents=pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["X", "X"]})).to_dict()
+    {'X': 2}
+    """
+    doc_group = documents.set_index("doc_id")[by]
+    parts = []
+    for words in [tokens] if isinstance(tokens, pd.DataFrame) else tokens:
+        if "is_punct" in words.columns:
+            words = words[~words["is_punct"].astype(bool)]
+        if "text" in words.columns:
+            words = words[words["text"].astype(str).str.strip() != ""]
+        parts.append(words["doc_id"].map(doc_group).value_counts())
+    if len(parts) == 1:
+        return parts[0].rename("n_words")
+    n_words = pd.concat(parts).groupby(level=0).sum() if parts else pd.Series(dtype="int64")
+    return n_words.rename("n_words")
 
 
 def keyword_in_context(

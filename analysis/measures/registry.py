@@ -27,7 +27,7 @@ from typing import Callable, Mapping, Sequence
 import pandas as pd
 
 from analysis.measures import cache as C
-from analysis.store import read_table, write_table
+from analysis.store import is_verified, read_table, write_table
 from analysis.story import Story
 
 
@@ -56,7 +56,7 @@ class Measure:
 def _coverage(c, story):
     from analysis.corpus.describe import outlet_summary
 
-    cov = outlet_summary(c).rename(columns={"documents": "articles"}).reset_index()
+    cov = outlet_summary(c, max_chars=C.BATCH_CHARS).rename(columns={"documents": "articles"}).reset_index()
     return cov[["outlet", "articles", "paragraphs", "sentences", "words", "entities", "words_per_sentence"]]
 
 
@@ -84,7 +84,8 @@ def _term_counts(c, story, *, by="outlet", min_df=1):
 
     from analysis.measures.distinctive import DEFAULT_OPTIONS, term_counts
 
-    return term_counts(c.tokens, documents=c.documents, by=by, options=replace(DEFAULT_OPTIONS, min_df=min_df))
+    return term_counts(_token_batches(c, "term_counts"), documents=c.documents, by=by,
+                       options=replace(DEFAULT_OPTIONS, min_df=min_df))
 
 
 def _term_hits(c, story, *, fields=("lemma", "lower")):
@@ -100,7 +101,8 @@ def _term_rates(c, story, *, fields=("lemma", "lower"), by="outlet", per=1000, h
 
     if hits is None:
         hits = _term_hits(c, story, fields=fields)
-    return term_rates(hits, c.tokens, documents=c.documents, terms=story.terms, by=by, per=per)
+    return term_rates(hits, _token_batches(c, "framing_term_rates"), documents=c.documents, terms=story.terms, by=by,
+                      per=per)
 
 
 def _measure_names(c, story, *, fields=("lemma", "lower")):
@@ -196,7 +198,7 @@ def _markers(c, story):
 def _topic_selection(c, story, *, unit="sent_id", min_df=2, max_df=0.3, ks, methods, seeds, n_top=10, seed=42):
     from analysis.measures.topics import VocabOptions, document_term_matrix, model_selection, topic_model_problem
 
-    dtm = document_term_matrix(c.tokens, unit=unit, sentences=c.sentences,
+    dtm = document_term_matrix(_token_batches(c, "topic_selection"), unit=unit, sentences=c.sentences,
                                options=VocabOptions(min_df=min_df, max_df=max_df), strict=False)
     # a corpus too small for the smallest k gets an empty selection (k = 0); larger k it cannot fit are left out
     n_docs = len(c.documents)
@@ -211,7 +213,7 @@ def _topic_model(c, story, *, unit="sent_id", min_df=2, max_df=0.3, k, method="n
 
     if int(k) == 0:   # the corpus is too small for a topic model (see topic_model_limits): no rows
         return pd.DataFrame(columns=TOPIC_MODEL_COLUMNS)
-    dtm = document_term_matrix(c.tokens, unit=unit, sentences=c.sentences,
+    dtm = document_term_matrix(_token_batches(c, "topic_model"), unit=unit, sentences=c.sentences,
                                options=VocabOptions(min_df=min_df, max_df=max_df))
     model = fit_topics(dtm, k=int(k), method=method, seed=seed)
     long = topic_shares(model)
@@ -322,8 +324,7 @@ def topic_model_limits(store: "MeasureStore", *, unit: str = "sent_id", min_df: 
 
     kw = store.resolve("topic_selection", unit=unit, min_df=min_df, max_df=max_df, seed=seed)
     c = store.corpus
-    toks = c.with_token_columns(TOKEN_COLUMNS["topic_selection"]).tokens if hasattr(c, "with_token_columns") else c.tokens
-    dtm = document_term_matrix(toks, unit=unit, sentences=c.sentences,
+    dtm = document_term_matrix(_token_batches(c, "topic_selection"), unit=unit, sentences=c.sentences,
                                options=VocabOptions(min_df=min_df, max_df=max_df), strict=False)
     ks = [int(k) for k in kw["ks"]]
     if not ks:
@@ -356,12 +357,13 @@ def quick_topic_plan(plan: dict) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------ store
-#: The token columns (besides ``doc_id``) each measure that needs the whole corpus's tokens reads: it is handed
-#: :meth:`analysis.corpus.build.Corpus.with_token_columns`, so computing it does not load (or keep) the whole
-#: token table. A measure missing here gets the corpus itself. (Per-document measures are computed batch by
-#: batch instead, :func:`analysis.measures.cache.in_batches`.) ``framing_term_rates`` gets its hits
-#: (``reuses``) and counts words as non-punctuation tokens: it would also drop tokens whose ``text`` is blank,
-#: but the token table has none (whitespace tokens are never stored), so ``text`` is not read.
+#: The token columns (besides ``doc_id``) each measure that needs the whole corpus's tokens reads, a batch of
+#: documents at a time (:meth:`analysis.corpus.build.Corpus.token_batches`, at most
+#: :data:`analysis.measures.cache.BATCH_CHARS` characters each): it counts each batch and sums the counts, so
+#: computing it never loads (or keeps) the whole token table, nor those columns of it. (Per-document measures
+#: are computed batch by batch too, :func:`analysis.measures.cache.in_batches`.) ``framing_term_rates`` gets
+#: its hits (``reuses``) and counts words as non-punctuation tokens: it would also drop tokens whose ``text``
+#: is blank, but the token table has none (whitespace tokens are never stored), so ``text`` is not read.
 TOKEN_COLUMNS: dict[str, tuple[str, ...]] = {
     "coverage": ("is_punct",),
     "term_counts": ("lemma", "pos", "is_stop"),
@@ -371,21 +373,39 @@ TOKEN_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _token_batches(c, name: str):
+    """The token columns :data:`TOKEN_COLUMNS` gives measure ``name``, a batch of documents at a time
+    (:meth:`analysis.corpus.build.Corpus.token_batches`); the whole token table of a corpus-like object
+    without that method."""
+    if hasattr(c, "token_batches"):
+        return c.token_batches(TOKEN_COLUMNS[name], max_chars=C.BATCH_CHARS)
+    return c.tokens
+
+
+#: Bytes of measure tables (pandas' deep memory usage) a :class:`MeasureStore` keeps in memory between calls;
+#: a larger table is not kept but read back from its Parquet file each time it is asked for, so a session on a
+#: large corpus does not hold every table it ever asked for.
+MEMORY_BYTES = 256 * 2**20
+
+
 class MeasureStore:
     """Every measure of one corpus under one story, computed once and cached (memory, then Parquet on disk).
 
     ``get(name, **params)`` returns a copy-safe table (do not modify it in place). ``cache=False`` skips the
-    disk cache (the in-memory one is always used).
+    disk cache (the in-memory one is always used). The in-memory cache keeps at most ``memory_items`` tables of
+    at most ``memory_bytes`` bytes in all (default :data:`MEMORY_BYTES`; ``None``: no limit), the least recently
+    used going first. ``path(name, **params)`` computes a measure into its Parquet file without reading it.
     """
 
     def __init__(self, corpus, story: Story, *, cache: bool = True, cache_dir: str | Path | None = None,
-                 memory_items: int = 64):
+                 memory_items: int = 64, memory_bytes: int | None = MEMORY_BYTES):
         if not isinstance(story, Story):
             raise TypeError(f"story must be an analysis.story.Story, not {type(story).__name__} "
                             "(use analysis.story.resolve_story or load_story)")
         self.corpus, self.story, self.cache, self.cache_dir = corpus, story, cache, cache_dir
         self._memory: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-        self._memory_items = memory_items
+        self._sizes: dict[tuple, int] = {}
+        self._memory_items, self._memory_bytes = memory_items, memory_bytes
         self._fingerprint: str | None = None
 
     def __repr__(self) -> str:
@@ -423,31 +443,81 @@ class MeasureStore:
         if mem_key in self._memory:
             self._memory.move_to_end(mem_key)
             return self._memory[mem_key]
-        table = self._compute(name, kw, key)
-        self._memory[mem_key] = table
-        while len(self._memory) > self._memory_items:
-            self._memory.popitem(last=False)
+        table = self._table(name, kw, key)
+        self._remember(mem_key, table)
         return table
 
-    def _compute(self, name: str, kw: dict, key: str) -> pd.DataFrame:
+    def path(self, name: str, **params) -> Path:
+        """The Parquet file (an :mod:`analysis.store` entry, with its check file) that holds the table of measure
+        ``name``: computed and written first when it is not there, and not read. A per-document measure is
+        written a batch at a time (:func:`analysis.measures.cache.per_document`), so computing a large one this
+        way never holds its whole table; :meth:`get` reads it when it is asked for.
+
+        >>> import analysis
+        >>> from analysis.story import resolve_story
+        >>> store = MeasureStore(analysis.build_corpus(progress=False), resolve_story(None))
+        >>> store.path("actor_mentions").suffix, len(store._memory)
+        ('.parquet', 0)
+        """
+        if not self.cache:
+            raise ValueError("MeasureStore(cache=False) writes no file; use get()")
+        kw = self.resolve(name, **params)
+        key = self.key(name, kw)
+        path = self._path(name, key)
+        if not is_verified(path):
+            self._write(name, kw, key, path)
+        return path
+
+    def _path(self, name: str, key: str) -> Path:
+        return C.cache_root(self.cache_dir) / f"{name}-{self.fingerprint}-{key}.parquet"
+
+    def _computer(self, name: str, kw: dict):
+        """``corpus -> table`` for measure ``name`` with the resolved ``kw`` (and the tables it reuses)."""
         m = MEASURES[name]
         given = {arg: self.get(other, **{p: kw[p] for p in shared}) for arg, (other, shared) in m.reuses.items()}
-        compute = lambda corpus: m.fn(corpus, self.story, **kw, **given)  # noqa: E731
-        whole = lambda: compute(self.corpus.with_token_columns(TOKEN_COLUMNS[name])  # noqa: E731
-                                if name in TOKEN_COLUMNS and hasattr(self.corpus, "with_token_columns") else self.corpus)
+        return lambda corpus: m.fn(corpus, self.story, **kw, **given)
+
+    def _table(self, name: str, kw: dict, key: str) -> pd.DataFrame:
+        m = MEASURES[name]
         if not self.cache:
-            return C.compute_per_document(self.corpus, compute) if m.per_document else whole()
-        path = C.cache_root(self.cache_dir) / f"{name}-{self.fingerprint}-{key}.parquet"
+            compute = self._computer(name, kw)
+            return C.compute_per_document(self.corpus, compute) if m.per_document else compute(self.corpus)
+        path = self._path(name, key)
         hit = read_table(path)
         if hit is not None:
             return hit
+        table = self._write(name, kw, key, path)
+        if table is None:   # written a batch at a time: read now that it is asked for
+            table = read_table(path)
+            if table is None:
+                raise RuntimeError(f"the measure table {path} just written cannot be read back; is another process "
+                                   "deleting files in the cache folder?")
+        return table
+
+    def _write(self, name: str, kw: dict, key: str, path: Path) -> pd.DataFrame | None:
+        """Compute measure ``name`` into ``path``; its table when it was whole in memory anyway (a whole-corpus
+        measure), None for a per-document measure (written a batch at a time, not read back)."""
+        m = MEASURES[name]
+        compute = self._computer(name, kw)
         if m.per_document:
-            out = C.per_document(self.corpus, C.per_document_root(self.corpus, name, key, cache_dir=self.cache_dir),
-                                 compute)
-        else:
-            out = whole()
-        write_table(out, path)
-        return out
+            C.per_document(self.corpus, C.per_document_root(self.corpus, name, key, cache_dir=self.cache_dir),
+                           compute, out=path)
+            return None
+        table = compute(self.corpus)
+        write_table(table, path)
+        return table
+
+    def _remember(self, mem_key: tuple, table: pd.DataFrame) -> None:
+        """Keep ``table`` in memory unless it alone is over the byte limit; drop the least recently used tables
+        beyond ``memory_items`` or ``memory_bytes``."""
+        size = int(table.memory_usage(deep=True).sum()) if self._memory_bytes is not None else 0
+        if self._memory_bytes is not None and size > self._memory_bytes:
+            return
+        self._memory[mem_key], self._sizes[mem_key] = table, size
+        while len(self._memory) > self._memory_items or (
+                self._memory_bytes is not None and sum(self._sizes.values()) > self._memory_bytes):
+            old, _ = self._memory.popitem(last=False)
+            self._sizes.pop(old, None)
 
     def tables(self, names: Sequence[str] | None = None, *, progress: bool | None = None) -> dict[str, pd.DataFrame]:
         """``name -> table`` for ``names`` (default: every measure). An empty list gives an empty dict."""
@@ -519,13 +589,20 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     corpus = analysis.build_corpus(args.corpus)
     story = resolve_story(args.story, corpus=corpus, source=args.corpus)
-    tables = compute_measures(corpus, story=story, which=args.which, cache=not args.no_cache)
+    names = list(MEASURES) if args.which is None else list(args.which)
+    unknown = sorted(set(names) - set(MEASURES))
+    if unknown:
+        raise SystemExit(f"unknown measure(s) {unknown}; available: {sorted(MEASURES)}")
+    store = MeasureStore(corpus, story, cache=not args.no_cache)
     out_dir = args.output_dir / "measures"
-    for p, (name, df) in zip(write_measures(tables, out_dir), tables.items()):
+    for name in names:   # one by one (the store keeps at most MEMORY_BYTES of them in memory)
+        df = store.get(name)
+        p = write_measures({name: df}, out_dir)[0]
         print(f"{name:22s} {len(df):>9,} rows -> {p}")
-    print(f"{len(tables)} measures in {time.perf_counter() - t0:.1f} s")
+        del df
+    print(f"{len(names)} measures in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
-__all__ = ["MEASURES", "Measure", "MeasureStore", "TOKEN_COLUMNS", "clear_measures_cache", "compute_measures", "main",
+__all__ = ["MEASURES", "MEMORY_BYTES", "Measure", "MeasureStore", "TOKEN_COLUMNS", "clear_measures_cache", "compute_measures", "main",
            "topic_model_from_table", "topic_plan", "quick_topic_plan", "write_measures", "TOPIC_MODEL_COLUMNS", "topic_model_limits"]

@@ -60,8 +60,12 @@ def _with_unit(tokens: pd.DataFrame, unit: str, sentences: pd.DataFrame | None) 
     return tokens.merge(sentences[["sent_id", unit]], on="sent_id", how="left")
 
 
+#: Units that lie within one document (what :func:`document_term_matrix` can count a batch of documents at a time).
+PER_DOCUMENT_UNITS = ("sent_id", "para_id", "doc_id")
+
+
 def document_term_matrix(
-    tokens: pd.DataFrame,
+    tokens: pd.DataFrame | Iterable[pd.DataFrame],
     *,
     unit: str = "sent_id",
     sentences: pd.DataFrame | None = None,
@@ -76,42 +80,36 @@ def document_term_matrix(
     for this number of units raise ``ValueError``; with ``strict=False`` (a corpus too small for the
     options) they keep no term and the matrix is empty (:func:`topic_model_problem` says why).
 
+    ``tokens`` can also be an iterable of token tables of consecutive batches of documents, in corpus order
+    (:meth:`analysis.corpus.build.Corpus.token_batches`): each batch's terms are counted per unit and only
+    those counts are kept (no token table and no list of every term occurrence is ever whole in memory), the
+    vocabulary is decided by document frequency once every batch is counted, and the matrix, vocabulary and
+    unit table are those of the whole table in one piece. A unit must then lie within one document
+    (:data:`PER_DOCUMENT_UNITS`); other units are counted from the batches put together.
+
     >>> toks = pd.DataFrame({"doc_id": ["d"] * 3, "sent_id": ["a", "a", "b"], "token_i": [0, 1, 2],
     ...     "lemma": ["base", "station", "base"], "pos": ["NOUN"] * 3, "is_stop": [False] * 3})
     >>> m = document_term_matrix(toks, options=VocabOptions(min_df=1, ngram_range=(1, 2), extra_stopwords=()))
     >>> list(m.terms), m.X.toarray().tolist()
     (['base', 'base station', 'station'], [[1, 1, 1], [1, 0, 0]])
+    >>> halves = [toks.assign(doc_id=["d", "d", "e"], sent_id=["a", "a", "b"]).iloc[i:j] for i, j in ((0, 2), (2, 3))]
+    >>> document_term_matrix(halves, options=VocabOptions(min_df=1, extra_stopwords=())).X.toarray().tolist()
+    [[1, 1], [1, 0]]
     """
-    toks = _with_unit(tokens, unit, sentences)
-    terms = content_terms(toks, options=options)
-    lo, hi = options.ngram_range
-    pieces = [terms] if lo <= 1 else []
-    pieces += [ngrams(terms, unit, n) for n in range(max(lo, 2), hi + 1)]
-    long = pd.concat(pieces, ignore_index=True)[["doc_id", unit, "term"]]
-    long = long.dropna(subset=[unit])
-    # df filter over the units that have any term at all
-    pairs = long.drop_duplicates([unit, "term"])
-    n_units = long[unit].nunique()
-    df = pairs["term"].value_counts()
-    try:
-        min_df, max_df = options.df_bounds(n_units)
-    except ValueError:
-        if strict:
-            raise
-        min_df, max_df = np.inf, -np.inf   # no term can be kept
-    keep_terms = df[(df >= min_df) & (df <= max_df)].index
-    long = long[long["term"].isin(keep_terms)]
-    vocab = np.array(sorted(map(str, keep_terms)), dtype=object)
-    unit_order = long.drop_duplicates(unit)[["doc_id", unit]].reset_index(drop=True)
+    if isinstance(tokens, pd.DataFrame):
+        chunks: Iterable[pd.DataFrame] = [tokens]
+    elif unit in PER_DOCUMENT_UNITS:
+        chunks = tokens
+    else:   # a unit that may span documents, so batches: counted from the batches put together
+        parts = list(tokens)
+        chunks = [pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]] if parts else []
+    pos = None
     if sentences is not None and unit == "sent_id" and "sent_i" in sentences.columns:
         pos = sentences.reset_index(drop=True).reset_index().set_index("sent_id")["index"]
-        unit_order = unit_order.iloc[np.argsort(unit_order[unit].map(pos).to_numpy(), kind="stable")].reset_index(drop=True)
-    row = pd.Index(unit_order[unit]).get_indexer(long[unit])
-    col = pd.Index(vocab).get_indexer(long["term"])
-    X = sparse.csr_matrix((np.ones(len(long), dtype=np.int64), (row, col)), shape=(len(unit_order), len(vocab)))
-    X.sum_duplicates()
-    units = unit_order.rename(columns={unit: "unit_id"})
-    units["n_terms"] = np.asarray(X.sum(axis=1)).ravel()
+    counts = _UnitTermCounts(unit, pos)
+    for chunk in chunks:
+        counts.add(_unit_terms(chunk, unit=unit, sentences=sentences, options=options, offset=counts.n_rows))
+    X, vocab, units, n_units = counts.matrix(options, strict=strict)
     if sentences is not None:
         meta = sentences.copy()
         if unit != "sent_id" and unit in meta.columns:
@@ -120,6 +118,161 @@ def document_term_matrix(
         cols = [c for c in ("outlet", "text") if c in meta.columns]
         units = units.merge(meta[[unit, *cols]].rename(columns={unit: "unit_id"}), on="unit_id", how="left")
     return DocTermMatrix(X=X, terms=vocab, units=units, unit=unit, options=options, n_candidate_units=int(n_units))
+
+
+def _unit_terms(tokens: pd.DataFrame, *, unit: str, sentences: pd.DataFrame | None, options: VocabOptions,
+                offset: int) -> tuple[pd.DataFrame, int]:
+    """The term occurrences of one token table, ``(doc_id, <unit>, term, gram, at)``, in the order of the
+    one-piece table of every unigram then every n-gram: ``gram`` the n-gram's length; ``at`` the token's row
+    in the whole token table (``offset`` + its row here) for unigrams, the first word's ``token_i`` for n-grams
+    (whose table is ordered by ``doc_id, token_i``). Also the number of token rows (the next ``offset``)."""
+    toks = _with_unit(tokens, unit, sentences).reset_index(drop=True)
+    terms = content_terms(toks, options=options)
+    lo, hi = options.ngram_range
+    pieces = []
+    if lo <= 1:
+        pieces.append(pd.DataFrame({"doc_id": terms["doc_id"], unit: terms[unit], "term": terms["term"],
+                                    "gram": np.int8(1), "at": terms.index.to_numpy(np.int64) + offset}))
+    for n in range(max(lo, 2), hi + 1):
+        g = ngrams(terms, unit, n)
+        pieces.append(pd.DataFrame({"doc_id": g["doc_id"], unit: g[unit], "term": g["term"], "gram": np.int8(n),
+                                    "at": g["token_i"].to_numpy(np.int64)}))
+    long = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True)
+    return long.dropna(subset=[unit]).reset_index(drop=True), len(toks)
+
+
+class _UnitTermCounts:
+    """Counts per (unit, term) of batches of term occurrences (:func:`_unit_terms`), kept as integer codes, and
+    for the units whose row order is not given by the sentences table (``pos``) the first occurrence of each
+    pair, which decides the unit order of the one-piece matrix (first appearance among the kept terms)."""
+
+    def __init__(self, unit: str, pos: pd.Series | None):
+        self.unit, self.pos, self.n_rows = unit, pos, 0
+        self.unit_ids: dict = {}
+        self.term_ids: dict = {}
+        self.doc_ids: dict = {}
+        self.unit_values: list = []      # unique unit values of each batch (their dtype kept)
+        self.doc_values: list = []
+        self.unit_doc: list[np.ndarray] = []
+        self.unit_keyed: list[np.ndarray] = []
+        self.pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.keyed: list[tuple[np.ndarray, ...]] = []
+
+    @staticmethod
+    def _global(ids: dict, uniques) -> tuple[np.ndarray, np.ndarray]:
+        """Global codes of a batch's unique values, and which of them are new."""
+        before = len(ids)
+        codes = np.fromiter((ids.setdefault(v, len(ids)) for v in uniques), dtype=np.int64, count=len(uniques))
+        return codes, codes >= before
+
+    def add(self, batch: tuple[pd.DataFrame, int]) -> None:
+        long, n_rows = batch
+        self.n_rows += n_rows
+        if long.empty:
+            return
+        u_codes, u_uniq = pd.factorize(long[self.unit])
+        t_codes, t_uniq = pd.factorize(long["term"])
+        d_codes, d_uniq = pd.factorize(long["doc_id"], sort=True)   # sorted: doc_id order within the batch
+        u_gid, u_new = self._global(self.unit_ids, u_uniq)
+        if not u_new.all():
+            raise ValueError(f"unit {self.unit!r} values occur in two batches of documents: count them from the whole "
+                             "token table (or use a unit within one document)")
+        t_gid, _ = self._global(self.term_ids, t_uniq)
+        d_gid, d_new = self._global(self.doc_ids, d_uniq)
+        self.unit_values.append(pd.Series(u_uniq))
+        self.doc_values.append(pd.Series(d_uniq[d_new]))
+        # each unit's first document, and whether the unit needs its first occurrences: not placed by the
+        # sentences table (no table, or not in it), or in several documents
+        first_row = np.full(len(u_uniq), len(long), dtype=np.int64)
+        np.minimum.at(first_row, u_codes, np.arange(len(long)))
+        u_doc = d_codes[first_row]
+        multi = np.zeros(len(u_uniq), dtype=bool)
+        multi[u_codes[d_codes != u_doc[u_codes]]] = True
+        keyed = multi if self.pos is not None else np.ones(len(u_uniq), dtype=bool)
+        if self.pos is not None:
+            keyed |= pd.Index(self.pos.index).get_indexer(pd.Index(u_uniq)) < 0
+        self.unit_doc.append(d_gid[u_doc].astype(np.int32))
+        self.unit_keyed.append(keyed)
+        # one entry per (unit, term): its count and its first occurrence (gram, doc_id order, row)
+        gram = long["gram"].to_numpy()
+        at = long["at"].to_numpy()
+        dsort = np.where(gram > 1, d_codes, 0)       # n-grams are ordered by doc_id, unigrams by row
+        pair = u_codes.astype(np.int64) * len(t_uniq) + t_codes
+        order = np.lexsort((at, dsort, gram, pair))
+        ps = pair[order]
+        first = np.ones(len(ps), dtype=bool)
+        first[1:] = ps[1:] != ps[:-1]
+        starts = np.flatnonzero(first)
+        count = np.diff(np.append(starts, len(ps))).astype(np.int32)
+        rows = order[starts]
+        pu, pt = u_codes[rows], t_codes[rows]
+        self.pairs.append((u_gid[pu].astype(np.int32), t_gid[pt].astype(np.int32), count))
+        k = keyed[pu]
+        if k.any():
+            r = rows[k]
+            self.keyed.append((u_gid[pu[k]].astype(np.int32), t_gid[pt[k]].astype(np.int32), gram[r].astype(np.int8),
+                               d_gid[d_codes[r]].astype(np.int32), at[r]))
+
+    def matrix(self, options: VocabOptions, *, strict: bool):
+        """``(X, vocabulary, units, n_units)`` as the one-piece :func:`document_term_matrix` gives them."""
+        cat = lambda arrays, dtype: np.concatenate(arrays) if arrays else np.zeros(0, dtype)  # noqa: E731
+        pu, pt = cat([p[0] for p in self.pairs], np.int32), cat([p[1] for p in self.pairs], np.int32)
+        count = cat([p[2] for p in self.pairs], np.int32).astype(np.int64)
+        n_units, n_terms = len(self.unit_ids), len(self.term_ids)
+        df = np.bincount(pt, minlength=n_terms)
+        try:
+            min_df, max_df = options.df_bounds(n_units)
+        except ValueError:
+            if strict:
+                raise
+            min_df, max_df = np.inf, -np.inf   # no term can be kept
+        keep = (df >= min_df) & (df <= max_df)
+        term_values = np.array(list(self.term_ids), dtype=object)
+        vocab = np.array(sorted(map(str, term_values[keep])), dtype=object)
+        col_of = np.full(n_terms, -1, dtype=np.int64)
+        col_of[keep] = pd.Index(vocab).get_indexer(term_values[keep].astype(str))
+        kept = keep[pt]
+        units_kept = np.zeros(n_units, dtype=bool)
+        units_kept[pu[kept]] = True
+        unit_values = (pd.concat(self.unit_values, ignore_index=True) if self.unit_values
+                       else pd.Series([], dtype=object))
+        doc_values = pd.concat(self.doc_values, ignore_index=True) if self.doc_values else pd.Series([], dtype=object)
+        unit_doc = cat(self.unit_doc, np.int32).astype(np.int64)
+        keyed_unit = cat(self.unit_keyed, bool)
+        # first kept occurrence of each keyed unit: (gram, doc_id order for n-grams, row or token_i)
+        rank = np.empty(len(doc_values), dtype=np.int64)
+        rank[np.argsort(doc_values.astype(str).to_numpy(dtype=object), kind="stable")] = np.arange(len(doc_values))
+        ku, kt, kg, kd, ka = (cat([k[i] for k in self.keyed], dt) for i, dt in
+                              enumerate((np.int32, np.int32, np.int8, np.int32, np.int64)))
+        sel = keep[kt] if len(kt) else np.zeros(0, dtype=bool)
+        ku, kg, kd, ka = ku[sel], kg[sel], kd[sel], ka[sel]
+        order = np.lexsort((ka, np.where(kg > 1, rank[kd], 0), kg, ku))
+        firsts = order[np.append(True, ku[order][1:] != ku[order][:-1])] if len(order) else order
+        first_gram = np.full(n_units, np.iinfo(np.int64).max, dtype=np.int64)
+        first_doc = np.zeros(n_units, dtype=np.int64)
+        first_at = np.zeros(n_units, dtype=np.int64)
+        first_gram[ku[firsts]] = kg[firsts]
+        first_doc[ku[firsts]] = np.where(kg[firsts] > 1, rank[kd[firsts]], 0)
+        first_at[ku[firsts]] = ka[firsts]
+        unit_doc[ku[firsts]] = kd[firsts]     # a unit in several documents: the document of its first kept term
+        rows = np.flatnonzero(units_kept)
+        if self.pos is not None:   # units in the sentences table in its order, then the others as they first appear
+            p = unit_values.iloc[rows].map(self.pos).to_numpy(dtype=float)
+            missing = np.isnan(p)
+            placed = rows[~missing][np.argsort(p[~missing], kind="stable")]
+            rest = rows[missing]
+            rest = rest[np.lexsort((first_at[rest], first_doc[rest], first_gram[rest]))]
+            rows = np.concatenate([placed, rest])
+        else:
+            rows = rows[np.lexsort((first_at[rows], first_doc[rows], first_gram[rows]))]
+        row_of = np.full(n_units, -1, dtype=np.int64)
+        row_of[rows] = np.arange(len(rows))
+        X = sparse.csr_matrix((count[kept], (row_of[pu[kept]], col_of[pt[kept]])), shape=(len(rows), len(vocab)))
+        X.sum_duplicates()
+        units = pd.DataFrame({"doc_id": doc_values.iloc[unit_doc[rows]].reset_index(drop=True),
+                              "unit_id": unit_values.iloc[rows].reset_index(drop=True)})
+        units["n_terms"] = np.asarray(X.sum(axis=1)).ravel()
+        return X, vocab, units, n_units
 
 
 #: What a unit column is called in messages.
