@@ -14,7 +14,8 @@ Two methods score a sentence on one common scale, -1 (very negative) .. +1 (very
     toward its targets, see :func:`analysis.validate.tone_validation.newsmtsc_sentence_ratings`). Output =
     predicted mean human rating / 4, clipped to -1..1. The fitted parameters, their training data, date and
     cross-validated figures are in ``analysis/data/tone_model.json``;
-    ``benchmarks/sentiment_benchmark.py --write-model`` regenerates them.
+    ``benchmarks/sentiment_benchmark.py --write-model`` regenerates them. Embeddings come from the embedding
+    store (:mod:`analysis.measures.embeddings`): each sentence is embedded once and read back ever after.
 
 Tone *toward* one actor of a sentence (rather than the tone of the sentence naming it) is
 :mod:`analysis.measures.target_tone`; :func:`actor_tone` takes either (``method="sentence"`` / ``"target"``).
