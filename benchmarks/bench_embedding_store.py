@@ -65,7 +65,7 @@ def tone(args) -> dict:
 _LOOKUP = r"""
 import json, sys, time, numpy as np
 from analysis.measures.embeddings import EmbeddingStore
-store = EmbeddingStore(sys.argv[1]); keys = json.loads(sys.argv[2])
+store = EmbeddingStore(sys.argv[1]); keys = json.loads(open(sys.argv[2]).read())
 t0 = time.perf_counter(); v, found = store.lookup(keys); t1 = time.perf_counter()
 v, found = store.lookup(keys); t2 = time.perf_counter()
 print(json.dumps({"first_s": round(t1 - t0, 3), "second_s": round(t2 - t1, 3), "found": int(found.sum())}))
@@ -78,29 +78,39 @@ def scale(args) -> dict:
     from analysis.measures.embeddings import EmbeddingStore, text_key
 
     folder = Path(args.folder)
-    shutil.rmtree(folder, ignore_errors=True)
-    store = EmbeddingStore(folder)
     rng = np.random.default_rng(0)
-    t0 = time.perf_counter()
-    step = store.segment_rows
-    for c in range(0, args.entries, step):
-        n = min(step, args.entries - c)
-        store.add([text_key(f"sentence {i}", model="bench") for i in range(c, c + n)],
-                  rng.normal(size=(n, 384)).astype(np.float32))
-    fill = time.perf_counter() - t0
+    fill = None
+    if not (args.reuse and len(EmbeddingStore(folder)) == args.entries):
+        shutil.rmtree(folder, ignore_errors=True)
+        store = EmbeddingStore(folder)
+        t0 = time.perf_counter()
+        step = store.segment_rows
+        for c in range(0, args.entries, step):
+            n = min(step, args.entries - c)
+            store.add([text_key(f"sentence {i}", model="bench") for i in range(c, c + n)],
+                      rng.normal(size=(n, 384)).astype(np.float32))
+        fill = round(time.perf_counter() - t0, 1)
+    store = EmbeddingStore(folder)
     spread = rng.choice(args.entries, size=12_000, replace=False)
     keys = [text_key(f"sentence {i}", model="bench") for i in spread]
     keys += [text_key(f"absent {i}", model="bench") for i in range(1_000)]
     one_seg = [text_key(f"sentence {i}", model="bench") for i in range(args.entries - 12_000, args.entries)]
 
     def run(ks):
-        r = subprocess.run([sys.executable, "-c", _LOOKUP, str(folder), json.dumps(ks)], capture_output=True,
-                           text=True, check=True, cwd=ROOT)
+        import tempfile
+
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+            json.dump(ks, fh)
+        try:
+            r = subprocess.run([sys.executable, "-c", _LOOKUP, str(folder), fh.name], capture_output=True,
+                               text=True, check=True, cwd=ROOT)
+        finally:
+            Path(fh.name).unlink()
         return json.loads(r.stdout.strip().splitlines()[-1])
 
     st = store.stats()
     return {"entries": st["entries"], "segments": st["segments"], "gigabytes": round(st["bytes"] / 1e9, 2),
-            "fill_s": round(fill, 1), "lookup_12k_spread_plus_1k_missing": run(keys),
+            "fill_s": fill, "lookup_12k_spread_plus_1k_missing": run(keys),
             "lookup_12k_one_segment": run(one_seg)}
 
 
@@ -116,6 +126,7 @@ def main(argv=None) -> int:
     s = sub.add_parser("scale")
     s.add_argument("--entries", type=int, default=1_000_000)
     s.add_argument("--folder", default="/tmp/embedding-store-scale")
+    s.add_argument("--reuse", action="store_true", help="keep a store of that size already in --folder")
     args = ap.parse_args(argv)
     print(json.dumps(tone(args) if args.cmd == "tone" else scale(args)))
     return 0

@@ -253,8 +253,9 @@ def test_no_pickle_an_object_array_in_a_segment_is_refused(tmp_path):
         again, n = _recount(tmp_path, texts)
     assert not marker.exists() and n == len(texts)
     np.testing.assert_array_equal(again, first)
-    keys = pd.read_parquet(next(tmp_path.glob("seg-*.keys.parquet")))
-    assert keys.columns.tolist() == ["key"] and keys["key"].str.len().eq(32).all()
+    keys = pd.read_parquet(next(tmp_path.glob("seg-*.keys.parquet")))   # plain integers: the keys' two halves
+    assert keys.columns.tolist() == ["key_hi", "key_lo"] and keys.dtypes.eq(np.uint64).all()
+    assert {f"{h:016x}{lo:016x}" for h, lo in zip(keys.key_hi, keys.key_lo)} == set(_keys(texts))
 
 
 def test_keys_depend_on_model_kind_extra_and_text():

