@@ -187,8 +187,8 @@ def test_target_tone_embeds_a_grown_corpus_once_in_batches_with_the_same_scores(
 @needs_embeddings
 def test_batched_embeddings_change_the_shipped_model_only_within_float_noise(seed_corpus, tmp_path):
     """The measure used to embed each sentence alone; batching (padding) moves a vector in about its 7th
-    digit. On the seeds' mentions the class probabilities move by less than 1e-4 and no label changes
-    (measured: benchmarks/target_tone_benchmark.py --batch-check, docs/performance.md)."""
+    digit. On the seeds' 232 mentions the class probabilities moved by at most 5.3e-7 and no label changed
+    (benchmarks/target_tone_benchmark.py --batch-check 500, docs/performance.md); the bound here is 20x that."""
     from analysis.measures.registry import MeasureStore
     from analysis.story import resolve_story
 
@@ -207,7 +207,7 @@ def test_batched_embeddings_change_the_shipped_model_only_within_float_noise(see
         emb = T.embed_spans(texts, spans, window=model.embedding_window, batch_size=bs, cache_dir=tmp_path / str(bs))
         probs[bs] = model.predict_proba(T.target_features(texts, spans, tok, m, window=model.window, embeddings=emb))
     assert len(spans) > 50
-    assert np.abs(probs[1] - probs[32]).max() < 1e-4
+    assert np.abs(probs[1] - probs[32]).max() < 1e-5
     assert (probs[1].argmax(1) == probs[32].argmax(1)).all()
 
 

@@ -225,6 +225,9 @@ class EmbeddingStore:
         sig = tuple((n, _signature(self.folder / f"{n}.keys.parquet")) for n in names)
         if self._index is not None and self._index[0] == sig:
             return self._index
+        for memo in (self._keys_memo, self._array_memo):   # segments merged away by another process
+            for gone in set(memo) - set(names):
+                del memo[gone]
         his, los, segs, rows, kept = [], [], [], [], []
         for n in names:
             k = self._segment_keys(n)

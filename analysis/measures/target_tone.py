@@ -263,24 +263,41 @@ def syntax_features(tokens: pd.DataFrame, targets: pd.DataFrame, *, window: int 
     names = syntax_feature_names(window=window)
     col = {n: i for i, n in enumerate(names)}
     out = np.zeros((len(targets), len(names)), dtype=float)
-    by_sent = {k: g.sort_values("token_i") for k, g in tokens.groupby("sent_id", sort=False)}
+    # every sentence's tokens as arrays (in token order) and its dependency children, built once per sentence
+    # however many targets it holds
+    wanted = set(targets["sent_id"])
+    tok = tokens[tokens["sent_id"].isin(wanted)].sort_values(["sent_id", "token_i"], kind="stable")
+    arrays = {c: tok[c].to_numpy() for c in ("token_i", "start_char", "end_char", "head_i")}
+    arrays.update({c: tok[c].astype(str).to_numpy() for c in ("dep", "lower", "pos")})
+    sids = tok["sent_id"].to_numpy()
+    cuts = np.flatnonzero(sids[1:] != sids[:-1]) + 1 if len(sids) else np.zeros(0, dtype=int)
+    bounds = dict(zip(sids[np.r_[0, cuts]] if len(sids) else [], zip(np.r_[0, cuts], np.r_[cuts, len(sids)])))
+    sentence_cache: dict = {}
+
+    def sentence(sent_id):
+        if sent_id not in sentence_cache:
+            a, b = bounds[sent_id]
+            tid, heads = arrays["token_i"][a:b], arrays["head_i"][a:b]
+            children: dict[int, list[int]] = {}
+            for k in range(b - a):
+                if int(heads[k]) != int(tid[k]):
+                    children.setdefault(int(heads[k]), []).append(int(tid[k]))
+            sentence_cache[sent_id] = (tid, arrays["start_char"][a:b], arrays["end_char"][a:b], heads,
+                                       arrays["dep"][a:b], arrays["lower"][a:b], arrays["pos"][a:b],
+                                       {int(i): k for k, i in enumerate(tid)}, children)
+        return sentence_cache[sent_id]
 
     def valence(words) -> tuple[float, float]:
         v = np.array([lex.get(w, 0.0) for w in words], dtype=float)
         return float(v[v > 0].sum()) / 4.0, float(-v[v < 0].sum()) / 4.0
 
     for row, t in enumerate(targets[["sent_id", "start_char", "end_char"]].itertuples(index=False)):
-        g = by_sent.get(t.sent_id)
-        if g is None or g.empty:
+        if t.sent_id not in bounds:
             continue
-        tid = g["token_i"].to_numpy()
-        starts, ends = g["start_char"].to_numpy(), g["end_char"].to_numpy()
-        heads, deps = g["head_i"].to_numpy(), g["dep"].astype(str).to_numpy()
-        lower, pos = g["lower"].astype(str).to_numpy(), g["pos"].astype(str).to_numpy()
+        tid, starts, ends, heads, deps, lower, pos, loc, children = sentence(t.sent_id)
         inside = (starts < t.end_char) & (ends > t.start_char)
         if not inside.any():
             continue
-        loc = {int(i): k for k, i in enumerate(tid)}
         span_ids = set(tid[inside].tolist())
         roots = [k for k in np.flatnonzero(inside) if int(heads[k]) not in span_ids or int(heads[k]) == int(tid[k])]
         r = roots[0] if roots else int(np.flatnonzero(inside)[0])
@@ -294,14 +311,10 @@ def syntax_features(tokens: pd.DataFrame, targets: pd.DataFrame, *, window: int 
         children_of_h = deps[heads == tid[h]]
         out[row, col["head_negated"]] = float(any(d in NEGATION_DEPS for d in children_of_h))
         first, last = int(np.flatnonzero(inside)[0]), int(np.flatnonzero(inside)[-1])
-        near = slice(max(0, first - window), min(len(g), last + 1 + window))
+        near = slice(max(0, first - window), min(len(tid), last + 1 + window))
         out[row, col["negation_near"]] = float(any(d in NEGATION_DEPS for d in deps[near]))
         # subtree of the target's head token (its modifiers), without the span itself
         sub, frontier = set(), [int(tid[r])]
-        children: dict[int, list[int]] = {}
-        for k in range(len(g)):
-            if int(heads[k]) != int(tid[k]):
-                children.setdefault(int(heads[k]), []).append(int(tid[k]))
         while frontier:
             n = frontier.pop()
             for c in children.get(n, []):
@@ -316,7 +329,7 @@ def syntax_features(tokens: pd.DataFrame, targets: pd.DataFrame, *, window: int 
             p_, n_ = valence(words)
             out[row, col[f"vader_{part}_pos"]] = p_
             out[row, col[f"vader_{part}_neg"]] = n_
-        out[row, col["position"]] = first / max(1, len(g) - 1)
+        out[row, col["position"]] = first / max(1, len(tid) - 1)
     return out
 
 
