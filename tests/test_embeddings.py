@@ -274,3 +274,15 @@ def test_one_folder_holds_one_vector_length(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")      # nothing damaged: no warning
         assert store.dim == 4
+
+
+def test_an_index_of_another_layout_is_rebuilt_not_raised(tmp_path):
+    from analysis.store import write_table
+
+    texts, first, seg = _filled(tmp_path)
+    (keys,) = tmp_path.glob("seg-*.keys.parquet")
+    write_table(pd.DataFrame({"key": _keys(texts)}), keys)      # a valid table, but not this store's columns
+    with pytest.warns(CacheDamageWarning, match="key_hi"):
+        again, n = _recount(tmp_path, texts)
+    assert n == len(texts)
+    np.testing.assert_array_equal(again, first)

@@ -214,6 +214,12 @@ class EmbeddingStore:
         if table is None:
             self._keys_memo.pop(name, None)
             return None
+        if not {"key_hi", "key_lo"} <= set(table.columns):
+            warnings.warn(f"cache entry {path} is damaged (columns {list(table.columns)}, not key_hi and key_lo); "
+                          "it is removed and rebuilt", CacheDamageWarning, stacklevel=5)
+            _remove_entry(path)
+            self._keys_memo.pop(name, None)
+            return None
         keys = (table["key_hi"].to_numpy(np.uint64), table["key_lo"].to_numpy(np.uint64))
         self._keys_memo[name] = (_signature(path), keys)
         return keys
