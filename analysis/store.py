@@ -113,10 +113,11 @@ def save_array(path: str | Path, array: np.ndarray) -> Path:
     return path
 
 
-def load_array(path: str | Path) -> np.ndarray | None:
+def load_array(path: str | Path, *, mmap_mode: str | None = None) -> np.ndarray | None:
     """The array stored at ``path`` by :func:`save_array`, or None when it is missing, unchecked or damaged
     (then recompute; a damaged file is removed with a :class:`CacheDamageWarning`). Object arrays (which
-    would need unpickling) are refused.
+    would need unpickling) are refused. ``mmap_mode="r"`` maps the verified file instead of reading it
+    (for large arrays of which few rows are needed).
 
     >>> import tempfile
     >>> p = save_array(Path(tempfile.mkdtemp()) / "a.npy", np.arange(3))
@@ -128,7 +129,7 @@ def load_array(path: str | Path) -> np.ndarray | None:
     if check is None:
         return None
     try:
-        array = np.load(path, allow_pickle=False)
+        array = np.load(path, allow_pickle=False, mmap_mode=mmap_mode)
     except (ValueError, OSError, EOFError) as exc:
         _discard(path, f"unreadable: {exc}")
         return None

@@ -20,8 +20,9 @@ Goal on the team's rated news sentences: Pearson r >= 0.60 (VADER 0.503, the old
     .venv/bin/python benchmarks/sentiment_benchmark.py --write-model
     .venv/bin/python benchmarks/sentiment_benchmark.py --rated news.csv --text sentence --rating mean --scale -4 4
 
-Embeddings of the ~26k rated sentences are cached by content hash (``--cache-dir``, the cache every tone
-script shares); the first run takes many minutes on two cores, later runs about a minute.
+Embeddings of the ~26k rated sentences come from the project's embedding store (``--cache-dir``, default the
+settings' cache folder: one vector per text, shared with the measures, notebooks and the target benchmark); the
+first run takes many minutes on two cores, later runs about a minute.
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def load_rated_domains(ratings_dir: Path | None, newsmtsc: Path | None, cache_di
                        ) -> tuple[pd.DataFrame, np.ndarray] | None:
     """The four rated domains (VADER sets by domain, then news) and their embeddings, same row order.
 
-    Rows come in seeded chunks of 500 (the unit embeddings are cached in); ``max_chunks`` keeps the first
+    Rows come in seeded chunks of 500; ``max_chunks`` keeps the first
     chunks of each VADER set and ``max_news_chunks`` those of news (a seeded subsample, for a small compute
     budget).
     """
@@ -110,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ratings", type=Path, default=None, help="folder with the VADER *_GroundTruth.txt files")
     ap.add_argument("--newsmtsc", type=Path, default=None, help="NewsMTSC train.jsonl")
     ap.add_argument("--strength", type=float, default=2.0, help="derived news rating of a one-sided sentence (-4..4)")
-    ap.add_argument("--cache-dir", type=Path, default=get_settings().cache_dir / "tone_embeddings")
+    ap.add_argument("--cache-dir", type=Path, default=get_settings().cache_dir,
+                    help="cache folder holding the embedding store (default: the settings' cache folder)")
     ap.add_argument("--max-chunks", type=int, default=None,
                     help="use only the first N seeded chunks of 500 rows of each VADER set (compute budget)")
     ap.add_argument("--max-news-chunks", type=int, default=None, help="the same for the news sentences")

@@ -20,8 +20,10 @@ Goal on the team's held-out news targets: macro-F1 >= 0.65 (sentence tone as pro
 
     .venv/bin/python benchmarks/target_tone_benchmark.py --write-model
 
-Embeddings are cached by content hash under ``<cache>/tone_embeddings`` (shared with the sentiment
-benchmark), the spaCy parse of the sentences as Parquet under the same folder.
+Embeddings come from the project's embedding store (``<cache>/embedding_store``, one vector per text and per
+target span, shared with the sentiment benchmark and the measures), the spaCy parse of the sentences is
+cached as Parquet in the same cache folder. ``--batch-check 500`` measures how much embedding in batches
+(instead of one sentence at a time) changes the shipped model's predictions.
 """
 from __future__ import annotations
 
@@ -72,11 +74,80 @@ def target_matrix(targets: pd.DataFrame, texts: list[str], sent: np.ndarray, spa
     return np.hstack([sent[targets["text_i"].to_numpy()].astype(float), span.astype(float), syn]), syn
 
 
+def _mention_inputs(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame):
+    """A corpus's actor mentions as (texts, spans, tokens, targets), the way ``score_mentions`` builds them."""
+    sents = sentences.set_index("sent_id")
+    m = mentions[mentions["sent_id"].isin(sents.index)].reset_index(drop=True)
+    uniq = list(dict.fromkeys(m["sent_id"]))
+    pos = {s: i for i, s in enumerate(uniq)}
+    texts = sents.loc[uniq, "text"].astype(str).tolist()
+    base = m["sent_id"].map(sents["start_char"]).astype(int)
+    spans = [(pos[s], int(a - b0), int(e - b0)) for s, a, e, b0 in zip(m["sent_id"], m["start_char"], m["end_char"], base)]
+    return texts, spans, tokens[tokens["sent_id"].isin(pos)], m
+
+
+def batch_check(n_targets: int = 500) -> pd.DataFrame:
+    """How much batching the target model's embeddings changes its predictions (issue 18).
+
+    The ``target_tone`` measure used to embed each sentence alone (batch of one, no padding); it now embeds
+    them through the embedding store in length-sorted batches. For the seeds' actor mentions and the first
+    ``n_targets`` NewsMTSC targets this scores every target three ways with the shipped model, each from an
+    empty temporary store: ``alone`` (batch of one: the old measure), ``batched`` (``embed_spans`` in batches
+    of 32, when target tone is computed first) and ``after sentence tone`` (sentence vectors from
+    ``embed_texts`` in batches of 64, as when sentence tone ran first, then the span vectors in batches of
+    32), and reports the largest differences from ``alone`` and how many labels change.
+    """
+    import tempfile
+
+    import analysis
+    from analysis.measures.embeddings import embed_texts
+    from analysis.measures.registry import MeasureStore
+    from analysis.measures.target_tone import embed_spans, load_target_model, target_features
+    from analysis.story import resolve_story
+
+    model = load_target_model()
+    sets = {}
+    corpus = analysis.build_corpus(progress=False)
+    mentions = MeasureStore(corpus, resolve_story(None), cache=False).get("actor_mentions")
+    sets["seeds (actor mentions)"] = _mention_inputs(corpus.sentences, corpus.tokens, mentions)
+    news = load_newsmtsc_targets()
+    if news is not None:
+        news = news.head(n_targets).reset_index(drop=True)
+        texts = list(dict.fromkeys(news["text"]))
+        idx = {t: i for i, t in enumerate(texts)}
+        spans = [(idx[t], a, b) for t, a, b in zip(news["text"], news["start_char"], news["end_char"])]
+        sets[f"NewsMTSC (first {len(news)} targets)"] = (texts, spans, parse_texts(texts),
+                                                         news.assign(sent_id=[str(idx[t]) for t in news["text"]]))
+    rows = []
+    for name, (texts, spans, tok, tg) in sets.items():
+        probs, vecs = {}, {}
+        for variant in ("alone", "batched", "after sentence tone"):
+            with tempfile.TemporaryDirectory() as tmp:
+                if variant == "after sentence tone":
+                    embed_texts(texts, cache_dir=tmp, batch_size=64)
+                emb = embed_spans(texts, spans, window=model.embedding_window, cache_dir=tmp,
+                                  batch_size=1 if variant == "alone" else 32)
+            vecs[variant] = emb
+            X = target_features(texts, spans, tok, tg, window=model.window, embeddings=emb)
+            probs[variant] = model.predict_proba(X)
+        for variant in ("batched", "after sentence tone"):
+            d = np.abs(probs[variant] - probs["alone"])
+            tone = lambda p: p[:, 2] - p[:, 0]   # noqa: E731
+            rows.append({"targets": name, "variant": variant, "n_targets": len(spans), "n_sentences": len(texts),
+                         "max_abs_diff_sentence_vector": float(np.abs(vecs[variant][0] - vecs["alone"][0]).max()),
+                         "max_abs_diff_span_vector": float(np.abs(vecs[variant][1] - vecs["alone"][1]).max()),
+                         "max_abs_diff_probability": float(d.max()), "mean_abs_diff_probability": float(d.mean()),
+                         "max_abs_diff_tone": float(np.abs(tone(probs[variant]) - tone(probs["alone"])).max()),
+                         "labels_changed": int((probs[variant].argmax(1) != probs["alone"].argmax(1)).sum())})
+    return pd.DataFrame(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--newsmtsc", type=Path, default=None, help="NewsMTSC train.jsonl")
     ap.add_argument("--ratings", type=Path, default=None, help="folder with the VADER *_GroundTruth.txt files")
-    ap.add_argument("--cache-dir", type=Path, default=get_settings().cache_dir / "tone_embeddings")
+    ap.add_argument("--cache-dir", type=Path, default=get_settings().cache_dir,
+                    help="cache folder: the embedding store (shared with every other use) and the sentences' parse")
     ap.add_argument("--max-chunks", type=int, default=None,
                     help="use only the first N seeded chunks of 500 sentences (compute budget)")
     ap.add_argument("--max-rated-chunks", type=int, default=None,
@@ -85,7 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-boot", type=int, default=1000)
     ap.add_argument("--write-model", action="store_true")
     ap.add_argument("--out", type=Path, default=TARGET_MODEL_PATH)
+    ap.add_argument("--batch-check", type=int, metavar="N", default=None,
+                    help="only compare the shipped model's predictions with batched vs one-at-a-time embeddings "
+                         "(the seeds' mentions and the first N NewsMTSC targets), then exit")
     args = ap.parse_args(argv)
+    if args.batch_check is not None:
+        with pd.option_context("display.width", 250, "display.max_columns", 20):
+            print(batch_check(args.batch_check).to_string(index=False))
+        return 0
 
     all_targets = load_newsmtsc_targets(args.newsmtsc)
     if all_targets is None:

@@ -291,7 +291,7 @@ def test_embedding_caches_refuse_object_arrays(tmp_path):
     marker = tmp_path / "PWNED"
     texts = ["The council approved the lease on Tuesday.", "Residents said the port would bring noise."]
     first = embed_texts(texts, cache_dir=tmp_path / "emb")
-    files = list((tmp_path / "emb").glob("*.npy"))
+    files = list((tmp_path / "emb").rglob("*.npy"))   # the embedding store's vector segments
     assert files
     for f in files:
         _object_npy(f, marker)

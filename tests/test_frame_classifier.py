@@ -150,16 +150,24 @@ def test_missing_frame_label_and_single_class_errors():
 
 
 def test_embeddings_are_cached_and_meaningful(tmp_path):
+    from analysis.measures.embeddings import embed_texts, embedding_store
+
     texts = ["The two parties clashed bitterly over the new law.",
              "Lawmakers fought and accused each other in a heated dispute.",
              "Quarterly revenue rose and the company's profit beat forecasts."]
     e = embed_documents(texts, cache_dir=tmp_path)
     assert e.shape == (3, 384)
-    assert len(list((tmp_path / "embeddings").glob("*.npy"))) == 3
-    e2 = embed_documents(texts[:1], cache_dir=tmp_path)  # from the cache
-    np.testing.assert_allclose(e2[0], e[0])
+    assert embedding_store(cache_dir=tmp_path).stats()["entries"] == 3   # one chunk each, stored per text
+    e2 = embed_documents(texts[:1], cache_dir=tmp_path)  # from the store
+    np.testing.assert_array_equal(e2[0], e[0])
     cos = e @ e.T / np.outer(np.linalg.norm(e, axis=1), np.linalg.norm(e, axis=1))
     assert cos[0, 1] > cos[0, 2]  # the two conflict sentences are closer than conflict vs economy
+    # a longer article: the mean of its chunks' stored vectors (the chunks are texts like any other)
+    article = " ".join(texts * 12)
+    (doc,) = embed_documents([article], cache_dir=tmp_path, chunk_words=40)
+    words = article.split()
+    chunks = [" ".join(words[i:i + 40]) for i in range(0, len(words), 40)]
+    np.testing.assert_allclose(doc, embed_texts(chunks, cache_dir=tmp_path).mean(axis=0), atol=1e-7)
 
 
 class _FakeEncoder:
@@ -177,31 +185,37 @@ class _FakeEncoder:
 
 
 def test_the_embedding_size_comes_from_the_model_not_a_constant(tmp_path, monkeypatch):
+    from analysis.measures import embeddings as E
+
     fake = _FakeEncoder()
-    monkeypatch.setattr(FC, "_encoder", lambda: fake)
+    monkeypatch.setattr(E, "load_embedding_model", lambda path=None: fake)
+    assert embed_documents([], cache_dir=tmp_path).shape == (0, 8)
     texts = ["Prices rose sharply.", "The parties clashed.", "A quiet day."]
     e = embed_documents(texts, cache_dir=tmp_path)
     assert e.shape == (3, 8) and fake.calls == 3
-    again = embed_documents(texts, cache_dir=tmp_path)  # all from the cache: nothing encoded again
+    again = embed_documents(texts, cache_dir=tmp_path)  # all from the store: nothing encoded again
     np.testing.assert_array_equal(again, e)
     assert fake.calls == 3
-    assert embed_documents([], cache_dir=tmp_path).shape == (0, 8)
     docs, labels = make_docs(40, 0.5, seed=5)
     clf = train_frame_classifier(docs, labels, features=("embedding",), cache_dir=tmp_path, seed=0)
     assert clf.predict_proba(docs.head(3)).probability.between(0, 1).all()
 
 
-def test_a_truncated_embedding_cache_file_is_rebuilt_not_raised(tmp_path):
+def test_a_truncated_embedding_file_is_rebuilt_not_raised(tmp_path):
     # what a reader saw in CI when another process was still writing the file (np.save is not atomic)
+    from analysis.store import CacheDamageWarning
+
     texts = ["Washington added Huawei to the entity list."]
     e = embed_documents(texts, cache_dir=tmp_path)
-    (cached,) = (tmp_path / "embeddings").glob("*.npy")
+    (cached,) = tmp_path.rglob("seg-*.npy")
     cached.write_bytes(cached.read_bytes()[:128])  # header only, no data
     with pytest.raises(ValueError, match="not fully written"):
         np.load(cached)
-    np.testing.assert_allclose(embed_documents(texts, cache_dir=tmp_path), e, atol=1e-6)
-    np.testing.assert_allclose(np.load(cached), e[0], atol=1e-6)  # and the file was written again, whole
-    assert not list((tmp_path / "embeddings").glob(".*.tmp"))  # no temporary files left behind
+    with pytest.warns(CacheDamageWarning, match=cached.name):
+        np.testing.assert_allclose(embed_documents(texts, cache_dir=tmp_path), e, atol=1e-6)
+    (rebuilt,) = tmp_path.rglob("seg-*.npy")          # the damaged segment was replaced by a whole one
+    np.testing.assert_allclose(np.load(rebuilt)[0], e[0], atol=1e-6)
+    assert not list(tmp_path.rglob(".*.tmp"))  # no temporary files left behind
 
 
 @pytest.mark.skipif(validation_path("narrative_frames") is None, reason="shared narrative_frames data absent")

@@ -104,9 +104,10 @@ def test_embedding_model_loaded_once_and_cache_file(tmp_path):
     e1 = S.embed_texts(["Huawei signed a deal.", "Washington objected."], cache_dir=tmp_path)
     assert e1.shape == (2, 384)
     np.testing.assert_allclose(np.linalg.norm(e1, axis=1), 1.0, atol=1e-5)
-    assert len(list(tmp_path.glob("emb_*.npy"))) == 1
-    np.testing.assert_array_equal(S.embed_texts(["Huawei signed a deal.", "Washington objected."],
-                                                cache_dir=tmp_path), e1)
+    # one vector per text in the embedding store (one segment: vectors + keys), not one file per list
+    assert len(list(tmp_path.rglob("seg-*.npy"))) == 1 and not list(tmp_path.rglob("emb_*.npy"))
+    np.testing.assert_array_equal(S.embed_texts(["Washington objected.", "Huawei signed a deal."],
+                                                cache_dir=tmp_path), e1[::-1])
 
 
 def test_missing_sentence_transformers_gives_clear_message(monkeypatch):

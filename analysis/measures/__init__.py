@@ -42,6 +42,9 @@ from analysis.measures.kwic import (
     keyword_in_context, format_kwic,
 )
 from analysis.measures.quotes import find_quote_spans, extract_quotes, voices
+from analysis.measures.embeddings import (
+    EmbeddingStore, embedding_store, embedding_dimension, model_identity, text_key,
+)
 from analysis.measures.tone import (
     vader_scores, embedding_model_path, load_embedding_model, embeddings_available, embed_texts, ToneModel,
     tone_features, fit_tone_model, save_tone_model, load_tone_model, available_methods, score_texts,
@@ -91,4 +94,5 @@ __all__ = [
     'method_disagreements', 'parse_texts', 'save_target_model', 'score_targets', 'syntax_feature_names',
     'score_mentions', 'syntax_features', 'target_features', 'target_model_validation', 'tone_model_calibration',
     'HOUSE_STYLE_FILE', 'house_style_terms', 'house_style_category', 'coherence_problem',
+    'EmbeddingStore', 'embedding_store', 'embedding_dimension', 'model_identity', 'text_key',
 ]

