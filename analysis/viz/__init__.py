@@ -44,3 +44,7 @@ __all__ = ['escaped_style', 'figure_text',
 ]
 from analysis.viz.evidence import (evidence_data, evidence_explorer_html, write_explorer_page)
 __all__ += ['evidence_data', 'evidence_explorer_html', 'write_explorer_page']
+from analysis.viz.tables import (show_table, human_label, hide_input_warnings, show_input_warnings,
+                                 input_warnings_table, kept_warnings)
+__all__ += ['hide_input_warnings', 'human_label', 'input_warnings_table', 'kept_warnings', 'show_input_warnings',
+            'show_table']
