@@ -329,39 +329,90 @@ def report_inputs_key(output_dir: str | Path) -> str:
     return h.hexdigest()
 
 
+def _renderer_key() -> str:
+    """What renders a page besides its notebook: this module, the exercise replacement, the term explorer's
+    script and nbconvert."""
+    import hashlib
+
+    import nbconvert
+
+    import analysis.run.exercises as exercises
+    import analysis.viz.explorer as explorer
+
+    h = hashlib.sha256(nbconvert.__version__.encode())
+    for module in (__file__, exercises.__file__, explorer.__file__):
+        h.update(Path(module).read_bytes())
+    return h.hexdigest()
+
+
+def _sync_figures(folder: Path, all_figs: list[Path]) -> None:
+    """``folder/figures/`` holds exactly ``all_figs`` (copied when new or changed)."""
+    target = folder / "figures"
+    target.mkdir(parents=True, exist_ok=True)
+    names = {f.name for f in all_figs}
+    for old in target.glob("*"):
+        if old.name not in names:
+            old.unlink()
+    for f in all_figs:
+        dest = target / f.name
+        st = f.stat()
+        if not dest.exists() or dest.stat().st_size != st.st_size or dest.stat().st_mtime_ns != st.st_mtime_ns:
+            shutil.copy2(f, dest)
+
+
 def _write_site(folder: Path, output_dir: Path, executed: list[Path], all_figs: list[Path], *, title: str,
                 on_seeds: bool, instructor: bool, times: dict, aliases: list[tuple[str, str]], exporter) -> Path:
+    """Write one site (student report or instructor key). A page whose inputs (its executed notebook, the
+    title, the measured time, the renderer) did not change since the last build is kept as it is
+    (``<folder>/.pages.json``): editing one notebook re-renders one page and the index."""
+    import hashlib
+    import json
+
     import nbformat
 
-    if folder.exists():
-        shutil.rmtree(folder)
-    (folder / "figures").mkdir(parents=True)
-    for f in all_figs:
-        shutil.copy2(f, folder / "figures" / f.name)
-    pages = []
+    folder.mkdir(parents=True, exist_ok=True)
+    _sync_figures(folder, all_figs)
+    try:
+        rendered = json.loads((folder / ".pages.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        rendered = {}
+    renderer = _renderer_key()
+    keep = {f"{p.stem}.html" for p in executed} | {"index.html"}
+    for old in folder.glob("*.html"):
+        if old.name not in keep:
+            old.unlink()
+    pages, done, written = [], {}, []
     for path in executed:
-        nb = nbformat.read(path, as_version=4)
+        raw = path.read_bytes()
+        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
         nb = instructor_version(nb) if instructor else student_version(nb, name=path.name)
         nb = scrub_notebook(nb, aliases)
         info = _page_info(nb, path.stem, [])
-        page_title = f"{info.title} · {title}" + (" · instructor key" if instructor else "")
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": page_title}})
-        body = add_csp(strip_external_resources(body), NOTEBOOK_PAGE_CSP)
-        body = re.sub(r"<title>.*?</title>", lambda m: f"<title>{html.escape(page_title)}</title>", body,
-                      count=1, flags=re.S)
         when = time_line(nb, times.get(path.name))
-        nav = (f'<nav style="padding:.5rem 1rem;font-family:sans-serif"><a href="index.html">&larr; all notebooks</a>'
-               + (f' <span style="color:#555;font-size:.9rem">· {html.escape(when)}</span>' if when else "")
-               + "</nav>")
-        if instructor:
-            nav += f'<p class="instructor-key" style="{_BANNER_STYLE}">{html.escape(INSTRUCTOR_BANNER)}</p>'
-        if not on_seeds:
-            nav += ('<p class="seeds-notes" style="margin:.5rem 1rem;padding:.5rem;border-left:4px solid #b45309;'
-                    f'background:#fff7ed;font-family:sans-serif">{html.escape(SEEDS_NOTES_BANNER)}</p>')
-        body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
-        (folder / f"{path.stem}.html").write_text(body, encoding="utf-8")
-        figs = [f.name for f in all_figs if f.name.startswith(path.stem[:3])]
-        info = _page_info(nb, path.stem, figs)
+        page_key = hashlib.sha256(json.dumps([renderer, title, on_seeds, instructor, when, aliases]).encode()
+                                  + raw).hexdigest()
+        target = folder / f"{path.stem}.html"
+        done[path.stem] = page_key
+        if rendered.get(path.stem) != page_key or not target.exists():
+            page_title = f"{info.title} · {title}" + (" · instructor key" if instructor else "")
+            body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": page_title}})
+            body = add_csp(strip_external_resources(body), NOTEBOOK_PAGE_CSP)
+            body = re.sub(r"<title>.*?</title>", lambda m: f"<title>{html.escape(page_title)}</title>", body,
+                          count=1, flags=re.S)
+            nav = (f'<nav style="padding:.5rem 1rem;font-family:sans-serif"><a href="index.html">&larr; all '
+                   'notebooks</a>' + (f' <span style="color:#555;font-size:.9rem">· {html.escape(when)}</span>'
+                                      if when else "") + "</nav>")
+            if instructor:
+                nav += f'<p class="instructor-key" style="{_BANNER_STYLE}">{html.escape(INSTRUCTOR_BANNER)}</p>'
+            if not on_seeds:
+                nav += ('<p class="seeds-notes" style="margin:.5rem 1rem;padding:.5rem;border-left:4px solid '
+                        f'#b45309;background:#fff7ed;font-family:sans-serif">{html.escape(SEEDS_NOTES_BANNER)}</p>')
+            body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
+            tmp = target.with_name(target.name + ".tmp")
+            tmp.write_text(body, encoding="utf-8")
+            tmp.replace(target)
+            written.append(target)
+        info.figures = [f.name for f in all_figs if f.name.startswith(path.stem[:3])]
         info.time = when
         pages.append(info)
     note = (f"{len(pages)} notebook{'s' if len(pages) != 1 else ''} executed top to bottom; {len(all_figs)} figures. "
@@ -371,9 +422,10 @@ def _write_site(folder: Path, output_dir: Path, executed: list[Path], all_figs: 
             "Every page opens from disk and loads nothing from the network.")
     index = folder / "index.html"
     index.write_text(_index(pages, title=title, note=note, instructor=instructor), encoding="utf-8")
-    for page in folder.glob("*.html"):
+    for page in [*written, index]:
         if _EXTERNAL.search(page.read_text(encoding="utf-8")):
             raise RuntimeError(f"{page.name} still references an external resource")
+    (folder / ".pages.json").write_text(json.dumps(done, indent=1), encoding="utf-8")
     return index
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 LABELS = {
     # intervals and counts (analysis.compare)
     "estimate": "estimate", "ci_low": "95% CI low", "ci_high": "95% CI high", "n_units": "units",
-    "n_clusters": "articles", "small_n": "small n", "n_articles": "articles", "unit": "unit",
+    "n_clusters": "articles", "small_n": "small n",  # n_clusters counts articles under the interval policy "n_articles": "articles", "unit": "unit",
     "interval": "interval", "resample": "resampled", "p_value": "p", "q_value": "q (BH)", "verdict": "verdict",
     "difference": "difference", "spread": "spread",
     # corpus
@@ -37,6 +37,7 @@ LABELS = {
     "outlet_type": "outlet type", "title_source": "title from", "author_source": "author from",
     # topics and words
     "n_terms": "terms", "npmi": "coherence (NPMI)", "stability": "stability", "jaccard_top10": "Jaccard (top 10)",
+    "jaccard_top": "Jaccard (top words)",
     "count_rest": "count in other outlets", "house_style": "house style", "per_1000": "per 1,000 words",
     "rate": "per 1,000 words", "n_docs_with": "articles with it", "min_count": "min count",
     "delta_exclusive": "delta (exclusive)", "prior_scale": "prior scale",
