@@ -32,10 +32,12 @@ import argparse
 import copy
 import re
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from analysis.config import PROJECT_ROOT
+
+if TYPE_CHECKING:  # nbformat is imported where it is used: building an up-to-date report needs none of it
+    import nbformat
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 EXERCISE_DIR = NOTEBOOK_DIR / "exercises"
@@ -75,6 +77,7 @@ def exercise_prompts(nb: nbformat.NotebookNode) -> dict[int, str]:
     """The numbered exercises of a notebook: ``{number: first line of the prompt}``, from the numbered list
     after its ``## Exercises`` heading (items may continue on indented lines).
 
+    >>> import nbformat
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
     ...     "## Recap\\n1. Not an exercise.\\n\\n## Exercises\\n\\n1. **Paragraphs.** Rebuild it.\\n   More text.\\n2. Why?")])
     >>> exercise_prompts(nb)
@@ -99,7 +102,7 @@ def solution_numbers(nb: nbformat.NotebookNode) -> list[tuple[int, int]]:
     """``(cell index, exercise number)`` of every solution cell: the number its ``# Exercise N`` line names,
     else the previous solution cell's number plus one.
 
-    >>> v4 = nbformat.v4
+    >>> from nbformat import v4
     >>> nb = v4.new_notebook(cells=[v4.new_code_cell(s, metadata={"tags": ["solution"]})
     ...                             for s in ("a = 1", "# Exercise 3: why\\nb = 2", "c = 3")])
     >>> solution_numbers(nb)
@@ -180,7 +183,9 @@ def instructor_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for i, cell in enumerate(out.cells):
         if i in numbers:
             n = numbers[i]
-            label = nbformat.v4.new_markdown_cell(INSTRUCTOR_LABEL.format(number=n, prompt=prompts.get(n, "")),
+            from nbformat.v4 import new_markdown_cell
+
+            label = new_markdown_cell(INSTRUCTOR_LABEL.format(number=n, prompt=prompts.get(n, "")),
                                                   metadata={"tags": ["instructor-label"]})
             cells.append(label)
         cells.append(cell)
@@ -199,11 +204,15 @@ def exercise_version(nb: nbformat.NotebookNode, *, name: str = "the full noteboo
 
 
 def _render(nb: nbformat.NotebookNode) -> str:
+    import nbformat
+
     return nbformat.writes(nb) + "\n"
 
 
 def expected_exercises(notebook_dir: Path = NOTEBOOK_DIR) -> dict[Path, str]:
     """Exercise file path -> the text it should have, for every notebook with solution cells."""
+    import nbformat
+
     expected = {}
     for src in sorted(notebook_dir.glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(src, as_version=4)
@@ -237,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="only report stale exercise notebooks")
     args = ap.parse_args(argv)
+    import nbformat
+
     problems = {src.name: check_exercise_numbers(nbformat.read(src, as_version=4))
                 for src in sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))}
     for name, found in problems.items():

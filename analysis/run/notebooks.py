@@ -109,8 +109,9 @@ EXECUTION_TAGS = frozenset({"parameters", "raises-exception", "skip-execution"})
 
 
 def _code_cells(nb) -> list:
-    """The code cells of a notebook, without the cell papermill injects (``injected-parameters``)."""
-    return [c for c in nb.cells if c.cell_type == "code"
+    """The code cells of a notebook (a NotebookNode or its JSON as a dict), without the cell papermill injects
+    (``injected-parameters``)."""
+    return [c for c in nb["cells"] if c["cell_type"] == "code"
             and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
 
 
@@ -130,14 +131,14 @@ def execution_fingerprint(nb) -> str:
     >>> execution_fingerprint(nb) == before
     False
     """
-    import nbformat
-
-    if not isinstance(nb, nbformat.NotebookNode):
-        nb = nbformat.read(str(nb), as_version=4)
-    spec = nb.metadata.get("kernelspec", {})
-    cells = [[c.source, sorted(EXECUTION_TAGS.intersection(c.get("metadata", {}).get("tags", [])))]
+    if isinstance(nb, (str, Path)):  # read as JSON: no nbformat import when every notebook is up to date
+        nb = json.loads(Path(nb).read_text(encoding="utf-8"))
+    text = lambda v: "".join(v) if isinstance(v, list) else v  # noqa: E731  (stored sources are lists of lines)
+    meta = nb.get("metadata", {})
+    spec = meta.get("kernelspec", {})
+    cells = [[text(c.get("source", "")), sorted(EXECUTION_TAGS.intersection(c.get("metadata", {}).get("tags", [])))]
              for c in _code_cells(nb)]
-    payload = [spec.get("name"), spec.get("language"), nb.metadata.get("language_info", {}).get("name"), cells]
+    payload = [spec.get("name"), spec.get("language"), meta.get("language_info", {}).get("name"), cells]
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -211,13 +212,22 @@ RESULT_NEUTRAL_SETTINGS = frozenset({"ANALYSIS_CACHE_DIR", "ANALYSIS_OUTPUT_DIR"
 
 
 def _model_meta(model: str) -> dict | None:
-    """The spaCy pipeline's ``meta.json`` (installed package or folder), or None when there is none."""
-    try:
-        import spacy.util
+    """The spaCy pipeline's ``meta.json`` (installed package or folder), or None when there is none. The
+    package is found without importing it (or spaCy), so an up-to-date run starts fast."""
+    from importlib.util import find_spec
 
-        path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model).expanduser()
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, ImportError, TypeError):
+    path = None
+    try:
+        spec = find_spec(model) if model.isidentifier() else None
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        path = Path(spec.origin).parent
+    elif spec is not None and spec.submodule_search_locations:
+        path = Path(list(spec.submodule_search_locations)[0])
+    try:
+        meta = json.loads(((path or Path(model).expanduser()) / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
         return None
     return meta if isinstance(meta, dict) else None
 
@@ -249,10 +259,14 @@ def environment_key() -> dict:
     meta = _model_meta(model)
     spacy_model: dict = {"name": model, "installed": meta is not None}
     if meta is not None:
-        import spacy
+        from importlib.metadata import PackageNotFoundError, version
 
+        try:
+            spacy_version = version("spacy")
+        except PackageNotFoundError:  # pragma: no cover - spaCy is a dependency
+            spacy_version = None
         spacy_model.update(version=meta.get("version"), pipeline=meta.get("pipeline"),
-                           model_name=f"{meta.get('lang', '')}_{meta.get('name', '')}", spacy=spacy.__version__)
+                           model_name=f"{meta.get('lang', '')}_{meta.get('name', '')}", spacy=spacy_version)
     vdir = settings.validation_dir
     return {"spacy_model": spacy_model,
             "validation_dir": {"path": str(vdir), "exists": vdir.exists(), "files": _folder_listing(vdir)},
@@ -630,8 +644,6 @@ def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only
     ``params`` (e.g. ``{"actors": "my_actors.yaml"}``) go to the notebooks that declare them; a name no
     notebook declares is an error (a typo would otherwise be silently ignored).
     """
-    import nbformat
-
     notebook_dir = NOTEBOOK_DIR if notebook_dir is None else Path(notebook_dir)
     output_dir = Path(output_dir)
     check_output_dir(corpus, output_dir)
@@ -657,6 +669,8 @@ def run_all(*, output_dir: Path, corpus: str | None = None, seed: int = 42, only
                 records.append({"notebook": nb.name, "status": "up to date", "seconds": 0.0, "share": 0.0,
                                 "quick": False})
                 continue
+            import nbformat
+
             source, executed = nbformat.read(str(nb), as_version=4), nbformat.read(str(out_nb), as_version=4)
             carried = carry_text(source, executed)
             if carried is not None:

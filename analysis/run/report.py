@@ -313,15 +313,14 @@ def report_inputs_key(output_dir: str | Path) -> str:
     The runner rebuilds the report only when this changed (or a report is missing)."""
     import hashlib
     import json
-
-    import nbconvert
+    from importlib.metadata import version
 
     from analysis.run.notebooks import digest_files, notebook_times
 
     output_dir = Path(output_dir)
     files = sorted((output_dir / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     files += sorted((output_dir / "figures").glob("*.png")) + [output_dir / "story.json"]
-    h = hashlib.sha256(json.dumps([nbconvert.__version__, notebook_times(output_dir),
+    h = hashlib.sha256(json.dumps([version("nbconvert"), notebook_times(output_dir),
                                    digest_files([PROJECT_ROOT / "analysis"], "")]).encode())
     for f in files:
         h.update(f.name.encode())
@@ -333,13 +332,12 @@ def _renderer_key() -> str:
     """What renders a page besides its notebook: this module, the exercise replacement, the term explorer's
     script and nbconvert."""
     import hashlib
-
-    import nbconvert
+    from importlib.metadata import version
 
     import analysis.run.exercises as exercises
     import analysis.viz.explorer as explorer
 
-    h = hashlib.sha256(nbconvert.__version__.encode())
+    h = hashlib.sha256(version("nbconvert").encode())
     for module in (__file__, exercises.__file__, explorer.__file__):
         h.update(Path(module).read_bytes())
     return h.hexdigest()
@@ -384,24 +382,27 @@ def _write_site(folder: Path, output_dir: Path, executed: list[Path], all_figs: 
     pages, done, written = [], {}, []
     for path in executed:
         raw = path.read_bytes()
-        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-        nb = instructor_version(nb) if instructor else student_version(nb, name=path.name)
-        nb = scrub_notebook(nb, aliases)
-        info = _page_info(nb, path.stem, [])
-        when = time_line(nb, times.get(path.name))
-        page_key = hashlib.sha256(json.dumps([renderer, title, on_seeds, instructor, when, aliases]).encode()
-                                  + raw).hexdigest()
+        page_key = hashlib.sha256(json.dumps([renderer, title, on_seeds, instructor, times.get(path.name),
+                                              aliases]).encode() + raw).hexdigest()
         target = folder / f"{path.stem}.html"
-        done[path.stem] = page_key
-        if rendered.get(path.stem) != page_key or not target.exists():
+        old = rendered.get(path.stem)
+        if isinstance(old, dict) and old.get("key") == page_key and target.exists():
+            info = PageInfo(name=path.stem, title=old["title"], sections=[tuple(x) for x in old["sections"]],
+                            time=old["time"])
+        else:  # parse and render only what changed
+            nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+            nb = instructor_version(nb) if instructor else student_version(nb, name=path.name)
+            nb = scrub_notebook(nb, aliases)
+            info = _page_info(nb, path.stem, [])
+            info.time = time_line(nb, times.get(path.name))
             page_title = f"{info.title} · {title}" + (" · instructor key" if instructor else "")
-            body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": page_title}})
+            body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": page_title}})
             body = add_csp(strip_external_resources(body), NOTEBOOK_PAGE_CSP)
             body = re.sub(r"<title>.*?</title>", lambda m: f"<title>{html.escape(page_title)}</title>", body,
                           count=1, flags=re.S)
             nav = (f'<nav style="padding:.5rem 1rem;font-family:sans-serif"><a href="index.html">&larr; all '
-                   'notebooks</a>' + (f' <span style="color:#555;font-size:.9rem">· {html.escape(when)}</span>'
-                                      if when else "") + "</nav>")
+                   'notebooks</a>' + (f' <span style="color:#555;font-size:.9rem">· {html.escape(info.time)}</span>'
+                                      if info.time else "") + "</nav>")
             if instructor:
                 nav += f'<p class="instructor-key" style="{_BANNER_STYLE}">{html.escape(INSTRUCTOR_BANNER)}</p>'
             if not on_seeds:
@@ -412,8 +413,8 @@ def _write_site(folder: Path, output_dir: Path, executed: list[Path], all_figs: 
             tmp.write_text(body, encoding="utf-8")
             tmp.replace(target)
             written.append(target)
+        done[path.stem] = {"key": page_key, "title": info.title, "sections": info.sections, "time": info.time}
         info.figures = [f.name for f in all_figs if f.name.startswith(path.stem[:3])]
-        info.time = when
         pages.append(info)
     note = (f"{len(pages)} notebook{'s' if len(pages) != 1 else ''} executed top to bottom; {len(all_figs)} figures. "
             + ("Each exercise's worked solution follows its prompt, labelled. " if instructor else
@@ -439,8 +440,6 @@ def build_report(output_dir: str | Path, *, title: str | None = None, instructor
 
     ``title`` defaults to the title of the story the notebooks were run with (:func:`report_title`).
     """
-    from nbconvert import HTMLExporter
-
     from analysis.run.notebooks import notebook_times
 
     output_dir = Path(output_dir)
@@ -450,9 +449,17 @@ def build_report(output_dir: str | Path, *, title: str | None = None, instructor
     if not executed:
         raise FileNotFoundError(f"no executed notebooks in {output_dir / 'notebooks'}: run analysis.run.notebooks first")
     all_figs = sorted((output_dir / "figures").glob("*.png"))
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
+    made = []
+
+    def exporter():  # nbconvert is imported only when a page has to be rendered
+        if not made:
+            from nbconvert import HTMLExporter
+
+            made.append(HTMLExporter(template_name="lab"))
+            made[0].exclude_input_prompt = True
+            made[0].exclude_output_prompt = True
+        return made[0]
+
     options = dict(title=title, on_seeds=on_seeds, times=notebook_times(output_dir),
                    aliases=path_aliases(output_dir), exporter=exporter)
     index = _write_site(output_dir / "report", output_dir, executed, all_figs, instructor=False, **options)
