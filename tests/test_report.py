@@ -186,3 +186,27 @@ def test_student_report_and_instructor_key_from_one_executed_notebook(tmp_path, 
     # the time a notebook takes: the stated estimate and the measured run
     assert ("study: about 25 min + 20 min for the exercises (estimate) · running it took 12 s in this run "
             "(measured 2026-12-03)") in students_index
+
+
+def test_a_report_built_from_copied_notebooks_names_the_folders_they_ran_with(tmp_path, monkeypatch):
+    """Notebooks executed elsewhere (papermill records the parameters they ran with) and copied into another
+    folder: their output folder and corpus folder are still shown by name, not as paths."""
+    import json
+
+    import nbformat
+
+    validation = tmp_path / "validation"
+    monkeypatch.setenv("ANALYSIS_VALIDATION_DIR", str(validation))
+    ran_in, corpus = tmp_path / "elsewhere" / "outputs", tmp_path / "data" / "news.csv"
+    _executed_demo(tmp_path / "copy", output_dir=str(ran_in), validation=str(validation))
+    path = tmp_path / "copy" / "notebooks" / "01_demo.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["papermill"] = {"parameters": {"corpus": str(corpus), "output_dir": str(ran_in), "seed": 42}}
+    nb.cells[2].source += f'corpus = "{corpus}"\n'
+    nbformat.write(nb, path)
+    (tmp_path / "copy" / "story.json").write_text(json.dumps({"title": "T", "seeds": False}))
+    index = build_report(tmp_path / "copy")
+    for page in (index.parent / "01_demo.html", tmp_path / "copy" / "report_instructor" / "01_demo.html"):
+        text = page.read_text(encoding="utf-8")
+        assert str(tmp_path) not in text
+        assert "&lt;output&gt;" in text and "&lt;corpus folder&gt;/news.csv" in text

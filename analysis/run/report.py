@@ -213,14 +213,18 @@ def time_line(nb, measured: dict | None) -> str:
     return " · ".join(parts)
 
 
-def path_aliases(output_dir: str | Path | None = None) -> list[tuple[str, str]]:
+def path_aliases(output_dir: str | Path | None = None, *, parameters: dict | None = None) -> list[tuple[str, str]]:
     """Local folders and the names a shareable page shows for them, longest first: the validation data folder
-    (``<validation data>``), the output folder when it is outside the project (``<output>``), the Python
-    environment when outside the project (``<python>``), the project (``<project>``) and the home folder
-    (``~``). Each folder is listed as given and resolved (symbolic links).
+    (``<validation data>``), the output folder when it is outside the project (``<output>``), the folder of
+    every other path a notebook was given as a parameter (``parameters``, e.g. papermill's record of the run:
+    ``corpus`` -> ``<corpus folder>``) when outside the project and the home folder, the Python environment
+    when outside the project (``<python>``), the project (``<project>``) and the home folder (``~``). Each
+    folder is listed as given and resolved (symbolic links).
 
     >>> dict(path_aliases())[str(PROJECT_ROOT)]
     '<project>'
+    >>> dict(path_aliases(parameters={"corpus": "/data/news/articles.csv", "seed": 42}))["/data/news"]
+    '<corpus folder>'
     """
     import sys
 
@@ -228,10 +232,17 @@ def path_aliases(output_dir: str | Path | None = None) -> list[tuple[str, str]]:
 
     settings = get_settings()
     named = [(settings.validation_dir, "<validation data>")]
-    inside = lambda p: Path(p).resolve().is_relative_to(PROJECT_ROOT.resolve())  # noqa: E731
-    if output_dir is not None and not inside(output_dir):
-        named.append((Path(output_dir), "<output>"))
-    if not inside(sys.prefix):
+    outside = lambda p: not any(Path(p).resolve().is_relative_to(root.resolve())  # noqa: E731
+                                for root in (PROJECT_ROOT, Path.home()))
+    given = {"output_dir": output_dir} if output_dir is not None else {}
+    for name, value in {**given, **(parameters or {})}.items():
+        if not isinstance(value, (str, Path)) or not Path(value).is_absolute() or not outside(value):
+            continue
+        if name == "output_dir":
+            named.append((Path(value), "<output>"))
+        else:
+            named.append((Path(value) if Path(value).is_dir() else Path(value).parent, f"<{name} folder>"))
+    if outside(sys.prefix):
         named.append((Path(sys.prefix), "<python>"))
     named += [(PROJECT_ROOT, "<project>"), (Path.home(), "~")]
     pairs = {}
@@ -247,12 +258,12 @@ def scrub_paths(text: str, aliases: list[tuple[str, str]]) -> str:
 
     >>> scrub_paths('output_dir = "/home/ana/news/outputs"', [("/home/ana/news", "<project>"), ("/home/ana", "~")])
     'output_dir = "<project>/outputs"'
-    >>> scrub_paths("/home/anabel/x", [("/home/ana", "~")])
-    '/home/anabel/x'
+    >>> scrub_paths("/home/anabel/x and /home/ana.", [("/home/ana", "~")])
+    '/home/anabel/x and ~.'
     """
     for folder, alias in aliases:
         if folder in text:
-            text = re.sub(re.escape(folder) + r"(?=[/\\\s\"'<>),;:]|$)", lambda m: alias, text)
+            text = re.sub(re.escape(folder) + r"(?![\w-]|\.\w)", lambda m: alias, text)  # not inside a longer name
     return text
 
 
@@ -382,8 +393,11 @@ def _write_site(folder: Path, output_dir: Path, executed: list[Path], all_figs: 
     pages, done, written = [], {}, []
     for path in executed:
         raw = path.read_bytes()
+        ran_with = json.loads(raw).get("metadata", {}).get("papermill", {}).get("parameters", {})
+        local = sorted({**dict(aliases), **dict(path_aliases(output_dir, parameters=ran_with))}.items(),
+                       key=lambda kv: -len(kv[0]))  # the folders this notebook ran with, too
         page_key = hashlib.sha256(json.dumps([renderer, title, on_seeds, instructor, times.get(path.name),
-                                              aliases]).encode() + raw).hexdigest()
+                                              local]).encode() + raw).hexdigest()
         target = folder / f"{path.stem}.html"
         old = rendered.get(path.stem)
         if isinstance(old, dict) and old.get("key") == page_key and target.exists():
@@ -392,7 +406,7 @@ def _write_site(folder: Path, output_dir: Path, executed: list[Path], all_figs: 
         else:  # parse and render only what changed
             nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
             nb = instructor_version(nb) if instructor else student_version(nb, name=path.name)
-            nb = scrub_notebook(nb, aliases)
+            nb = scrub_notebook(nb, local)
             info = _page_info(nb, path.stem, [])
             info.time = time_line(nb, times.get(path.name))
             page_title = f"{info.title} · {title}" + (" · instructor key" if instructor else "")
