@@ -170,6 +170,7 @@ def test_student_report_and_instructor_key_from_one_executed_notebook(tmp_path, 
     # the student page: the numbered prompt, not the answer; no link to the key
     assert "SECRET ANSWER" not in student and "the_answer * 2" not in student
     assert "# Exercise 1: Double it." in student and "instructor" not in (student + students_index).lower()
+    assert "notebooks/exercises/01_demo_exercises.ipynb" in student and "worked solution" not in student
     # the key: the answer, labelled, a banner on every page, a link back to the student report
     assert "SECRET ANSWER 84" in key and "worked solution to exercise 1" in key
     assert "Instructor key: these pages contain the worked solutions" in key and "Instructor key" in key_index

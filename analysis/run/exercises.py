@@ -44,6 +44,9 @@ EXERCISE_DIR = NOTEBOOK_DIR / "exercises"
 PROMPT = ("# Exercise {number}: {prompt}\n"
           "# Your answer here: write code that answers exercise {number} above.\n"
           "# (The worked solution is in the full notebook, ../{name})\n")
+#: The prompt in the student report: it points to the exercise notebook, not to the worked solution.
+REPORT_PROMPT = ("# Exercise {number}: {prompt}\n"
+                 "# Try it in the exercise notebook, notebooks/exercises/{stem}_exercises.ipynb\n")
 #: The prompt of a second (third ...) solution cell of the same exercise.
 PROMPT_CONTINUED = "# Exercise {number} (continued): your answer here.\n"
 #: Longest prompt line quoted in a prompt cell (longer first lines end with "...").
@@ -130,7 +133,7 @@ def check_exercise_numbers(nb: nbformat.NotebookNode) -> list[str]:
     return problems
 
 
-def _prompt_cells(nb: nbformat.NotebookNode, name: str) -> dict[int, str]:
+def _prompt_cells(nb: nbformat.NotebookNode, name: str, template: str = PROMPT) -> dict[int, str]:
     """Cell index -> the prompt that replaces that solution cell."""
     prompts = exercise_prompts(nb)
     seen, out = set(), {}
@@ -138,7 +141,8 @@ def _prompt_cells(nb: nbformat.NotebookNode, name: str) -> dict[int, str]:
         if number in seen:
             out[i] = PROMPT_CONTINUED.format(number=number)
         else:
-            out[i] = PROMPT.format(number=number, prompt=prompts.get(number, "see the list above"), name=name)
+            out[i] = template.format(number=number, prompt=prompts.get(number, "see the list above"), name=name,
+                                     stem=Path(name).stem)
         seen.add(number)
     return out
 
@@ -152,12 +156,13 @@ def _deeper_output_dir(source: str) -> str:
     return re.sub(r"""^(output_dir\s*=\s*)(["'])(?![/~]|[A-Za-z]:)""", r"\1\2../", source, flags=re.M)
 
 
-def student_version(nb: nbformat.NotebookNode, *, name: str = "the full notebook",
-                    keep_outputs: bool = True) -> nbformat.NotebookNode:
+def student_version(nb: nbformat.NotebookNode, *, name: str = "the full notebook", keep_outputs: bool = True,
+                    report: bool = False) -> nbformat.NotebookNode:
     """Copy of ``nb`` with every solution cell replaced by its numbered prompt (no outputs) and tagged
-    ``exercise`` instead of ``solution``; other cells keep their outputs unless ``keep_outputs=False``."""
+    ``exercise`` instead of ``solution``; other cells keep their outputs unless ``keep_outputs=False``.
+    ``report=True``: the prompt points to the exercise notebook (:data:`REPORT_PROMPT`), not to the full one."""
     out = copy.deepcopy(nb)
-    prompts = _prompt_cells(out, name)
+    prompts = _prompt_cells(out, name, REPORT_PROMPT if report else PROMPT)
     for i, cell in enumerate(out.cells):
         if cell.cell_type != "code":
             continue

@@ -405,7 +405,7 @@ def _write_site(folder: Path, output_dir: Path, executed: list[Path], all_figs: 
                             time=old["time"])
         else:  # parse and render only what changed
             nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-            nb = instructor_version(nb) if instructor else student_version(nb, name=path.name)
+            nb = instructor_version(nb) if instructor else student_version(nb, name=path.name, report=True)
             nb = scrub_notebook(nb, local)
             info = _page_info(nb, path.stem, [])
             info.time = time_line(nb, times.get(path.name))
