@@ -27,9 +27,11 @@ import pandas as pd
 LABELS = {
     # intervals and counts (analysis.compare)
     "estimate": "estimate", "ci_low": "95% CI low", "ci_high": "95% CI high", "n_units": "units",
-    "n_clusters": "articles", "small_n": "small n",  # n_clusters counts articles under the interval policy "n_articles": "articles", "unit": "unit",
+    "n_clusters": "articles",  # the interval policy's clusters are articles (a table of sentence clusters relabels it)
+    "small_n": "small n", "n_articles": "articles", "unit": "unit",
     "interval": "interval", "resample": "resampled", "p_value": "p", "q_value": "q (BH)", "verdict": "verdict",
-    "difference": "difference", "spread": "spread",
+    "difference": "difference", "spread": "spread", "claims_with_caveat": "claims with a caveat",
+    "median_interval_width": "median interval width", "thin_claims": "thin claims",
     # corpus
     "doc_id": "article", "sent_id": "sentence", "para_id": "paragraph", "n_words": "words", "n_chars": "characters",
     "n_sentences": "sentences", "n_tokens": "tokens", "n_lines": "lines", "kept_lines": "kept lines",
