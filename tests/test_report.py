@@ -211,3 +211,30 @@ def test_a_report_built_from_copied_notebooks_names_the_folders_they_ran_with(tm
         text = page.read_text(encoding="utf-8")
         assert str(tmp_path) not in text
         assert "&lt;output&gt;" in text and "&lt;corpus folder&gt;/news.csv" in text
+
+
+def test_displayed_tables_have_rounded_numbers_and_human_labels():
+    """``analysis.viz.show_table``: every column the synthesis and interval tables show gets a label without
+    an underscore (``n_articles`` -> ``articles``); numbers are rounded, counts stay whole; names it does not
+    know (outlets, frames) are left alone; the table itself is not changed."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis.compare.stats import DIFFERENCE_COLUMNS
+    from analysis.compare.synthesis import CLAIM_COLUMNS, COMPARISON_COLUMNS
+    from analysis.viz import show_table
+
+    for columns in (COMPARISON_COLUMNS, CLAIM_COLUMNS, DIFFERENCE_COLUMNS):
+        shown = show_table(pd.DataFrame(columns=columns))
+        raw = [c for c in shown.columns if "_" in c and c not in ("claim_id",)]
+        assert raw == [], raw
+    profile = pd.DataFrame({"outlet": ["NS_Tech"], "frame": ["economic"], "estimate": [0.523810],
+                            "ci_low": [0.243651], "n_clusters": [3.0], "small_n": [True]})
+    shown = show_table(profile)
+    assert list(shown.columns) == ["outlet", "frame", "estimate", "95% CI low", "articles", "small n"]
+    assert shown.loc[0, "estimate"] == 0.52 and shown.loc[0, "95% CI low"] == 0.24
+    assert str(shown["articles"].dtype) == "Int64" and shown.loc[0, "outlet"] == "NS_Tech"
+    assert profile.loc[0, "estimate"] == 0.523810 and "ci_low" in profile          # the original is untouched
+    wide = show_table(pd.DataFrame(np.full((2, 2), 1 / 3), columns=["economic", "conflict"],
+                                   index=pd.Index(["a", "b"], name="doc_id")), digits=3)
+    assert wide.index.name == "article" and wide.iloc[0, 0] == 0.333
