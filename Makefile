@@ -19,6 +19,10 @@ FRAMING_TERMS ?=
 MARKERS ?=
 PARAMS ?=
 COLUMNS ?=
+# COLUMNS is also the terminal width that shells and tools export: only a value given on make's command line counts
+ifneq ($(filter environment%,$(origin COLUMNS)),)
+COLUMNS :=
+endif
 # 1 (or yes/true): python -m analysis.run --quick
 QUICK ?=
 # empty: the runner's default, outputs/ for the seeds and outputs/<corpus name>/ for CORPUS
@@ -42,11 +46,14 @@ $(STAMP): requirements.txt requirements-model.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# the runner's options, only those given (one line, so make echoes no empty continuation lines)
+RUN_ARGS = $(strip $(if $(OUT),--output-dir "$(OUT)") $(if $(CORPUS),--corpus "$(CORPUS)") \
+  $(if $(STORY),--story "$(STORY)") $(if $(ACTORS),--actors "$(ACTORS)") \
+  $(if $(FRAMING_TERMS),--framing-terms "$(FRAMING_TERMS)") $(if $(MARKERS),--attribution-markers "$(MARKERS)") \
+  $(if $(COLUMNS),--columns "$(COLUMNS)") $(if $(filter 1 yes true,$(QUICK)),--quick) $(PARAMS))
+
 figures: $(STAMP)
-	$(BIN)/python -m analysis.run $(if $(OUT),--output-dir "$(OUT)",) $(if $(CORPUS),--corpus "$(CORPUS)",) \
-	  $(if $(STORY),--story "$(STORY)",) $(if $(ACTORS),--actors "$(ACTORS)",) \
-	  $(if $(FRAMING_TERMS),--framing-terms "$(FRAMING_TERMS)",) $(if $(MARKERS),--attribution-markers "$(MARKERS)",) \
-	  $(if $(COLUMNS),--columns "$(COLUMNS)",) $(if $(filter 1 yes true,$(QUICK)),--quick,) $(PARAMS)
+	$(BIN)/python -m analysis.run $(RUN_ARGS)
 
 # headless Chromium for the report test and a CJK font for outlet names in Chinese/Japanese/Korean in figures
 # (Debian packages; needs root or sudo on a machine without them)

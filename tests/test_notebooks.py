@@ -50,7 +50,7 @@ def test_runner_skips_up_to_date_notebooks(tmp_path):
     second = run_all(output_dir=tmp_path, only=["01"])
     assert [r["status"] for r in first] == ["executed"] and [r["status"] for r in second] == ["up to date"]
     stamps = json.loads((tmp_path / "notebooks" / ".stamps.json").read_text())
-    assert list(stamps) == ["01_corpus_and_cleaning.ipynb"]
+    assert list(stamps["notebooks"]) == ["01_corpus_and_cleaning.ipynb"]
 
 
 def _outputs(path) -> str:

@@ -280,3 +280,217 @@ def test_progress_bars_fall_back_to_plain_tqdm_without_ipywidgets(monkeypatch):
     assert tqdm_class() is tqdm.tqdm
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "ipywidgets" else real(name, *a))
     assert tqdm_class() is tqdm.auto.tqdm
+
+
+# ------------------------------------------------------------------ precise staleness: text edits keep the outputs
+
+def _book(folder, name="01_fake.ipynb", *, intro="Counting to three.", code="print(sum(range(4)))"):
+    cells = [nbformat.v4.new_markdown_cell(f"# Fake\n\n{intro}"),
+             nbformat.v4.new_code_cell("output_dir = '../outputs'\nseed = 42", metadata={"tags": ["parameters"]}),
+             nbformat.v4.new_markdown_cell("## First part"), nbformat.v4.new_code_cell(code),
+             nbformat.v4.new_markdown_cell("## Exercises\n1. **Double it.** Print twice the sum."),
+             nbformat.v4.new_code_cell("# Exercise 1\nprint(2 * sum(range(4)))", metadata={"tags": ["solution"]})]
+    path = folder / name
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=KERNEL), path)
+    return path
+
+
+def _edit(path, index, source):
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[index].source = source
+    nbformat.write(nb, path)
+
+
+def test_a_markdown_edit_is_carried_into_the_executed_copy_without_a_kernel(tmp_path, monkeypatch, capsys):
+    """Executed once (a real kernel); then a Markdown edit reruns nothing and the new text reaches the executed
+    notebook and the report; then a code edit executes the notebook again."""
+    import papermill as pm
+
+    from analysis.run.report import build_report
+
+    folder, out = tmp_path / "books", tmp_path / "out"
+    folder.mkdir()
+    book = _book(folder)
+    assert [r["status"] for r in R.run_all(output_dir=out, notebook_dir=folder)] == ["executed"]
+    executed = out / "notebooks" / "01_fake.ipynb"
+    first = nbformat.read(executed, as_version=4)
+    # executed copy: title, parameters, injected parameters, "First part", its code, exercises, solution
+    assert first.cells[4].outputs[0]["text"] == "6\n"
+    capsys.readouterr()
+
+    _edit(book, 2, "## First part, now with a better heading\n\nWe add the numbers 0 to 3.")
+    started = []
+    real = pm.execute_notebook
+    monkeypatch.setattr(pm, "execute_notebook", lambda *a, **k: started.append(a) or real(*a, **k))
+    records = R.run_all(output_dir=out, notebook_dir=folder)
+    assert [r["status"] for r in records] == ["text updated"] and started == []   # no kernel started
+    assert "[text] 01_fake.ipynb: markdown changed, outputs kept" in capsys.readouterr().out
+    carried = nbformat.read(executed, as_version=4)
+    assert carried.cells[3].source.startswith("## First part, now with a better heading")
+    assert carried.cells[4].outputs == first.cells[4].outputs                         # outputs kept
+    assert carried.cells[4].execution_count == first.cells[4].execution_count
+    assert "injected-parameters" in carried.cells[2].metadata["tags"] and "output_dir" in carried.cells[2].source
+    page = (build_report(out).parent / "01_fake.html").read_text(encoding="utf-8")
+    assert "now with a better heading" in page and "We add the numbers 0 to 3." in page
+
+    assert [r["status"] for r in R.run_all(output_dir=out, notebook_dir=folder)] == ["up to date"]
+    _edit(book, 3, "print(sum(range(5)))")                                          # a code edit executes
+    assert [r["status"] for r in R.run_all(output_dir=out, notebook_dir=folder)] == ["executed"]
+    assert len(started) == 1
+    rerun = nbformat.read(executed, as_version=4)
+    assert rerun.cells[4].outputs[0]["text"] == "10\n" and "better heading" in rerun.cells[3].source
+
+
+def test_tags_that_change_execution_are_code_and_other_tags_are_text():
+    book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    key = R.execution_fingerprint(book)
+    book.cells[0].metadata["tags"] = ["solution"]
+    assert R.execution_fingerprint(book) == key
+    book.cells[0].metadata["tags"] = ["raises-exception"]
+    assert R.execution_fingerprint(book) != key
+
+
+def test_an_executed_copy_whose_code_cells_do_not_match_is_executed_again(tmp_path, fake_books, capsys):
+    """Stamps say "text only", but the executed copy has other code cells (edited by hand, or another version):
+    the notebook is executed, not patched."""
+    folder, calls = fake_books
+    out = tmp_path / "out"
+    R.run_all(output_dir=out, notebook_dir=folder)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("y = 2")], metadata=KERNEL),
+                   out / "notebooks" / "01_a.ipynb")                               # not the notebook's code
+    nb = nbformat.read(folder / "01_a.ipynb", as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("# A new title"))
+    nbformat.write(nb, folder / "01_a.ipynb")
+    capsys.readouterr()
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert calls == ["01_a.ipynb", "02_b.ipynb", "01_a.ipynb"]
+    assert "[run ] 01_a.ipynb: its executed copy's code cells do not match the notebook's" in capsys.readouterr().out
+
+
+def test_stamps_of_an_older_runner_rerun_everything_once(tmp_path, fake_books):
+    folder, calls = fake_books
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    (out / "notebooks" / ".stamps.json").write_text(json.dumps({"01_a.ipynb": "abc", "02_b.ipynb": "def"}))
+    R.run_all(output_dir=out, notebook_dir=folder)
+    R.run_all(output_dir=out, notebook_dir=folder)
+    assert calls == ["01_a.ipynb", "02_b.ipynb"]
+    stamps = json.loads((out / "notebooks" / ".stamps.json").read_text())
+    assert stamps["version"] == R.STAMPS_VERSION and sorted(stamps["notebooks"]) == ["01_a.ipynb", "02_b.ipynb"]
+    assert set(R.notebook_times(out)) == {"01_a.ipynb", "02_b.ipynb"}
+
+
+@pytest.fixture
+def fake_steps(tmp_path, monkeypatch):
+    """``main`` on two tiny notebooks, with the corpus report and the exports replaced by counters (the report is
+    real)."""
+    import analysis.run.exports as E
+
+    folder = tmp_path / "books"
+    folder.mkdir()
+    _book(folder)
+    monkeypatch.setattr(R, "NOTEBOOK_DIR", folder)
+    monkeypatch.setenv("ANALYSIS_OUTPUT_DIR", str(tmp_path / "out"))
+    counts = {"corpus": 0, "exports": 0}
+
+    def corpus_report(corpus, out, **kw):
+        counts["corpus"] += 1
+        for name in ("rejects.csv", "issues.csv"):
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_text("x\n")
+        return {"documents": 5, "rejected": 0, "warnings": 0, "reasons": {}, "rejects": None}
+
+    def exports(out, **kw):
+        counts["exports"] += 1
+        (out / "tables").mkdir(parents=True, exist_ok=True)
+        (out / "tables" / "manifest.json").write_text("{}")
+        (out / "evidence_explorer.html").write_text("<html></html>")
+        return {"explorer": out / "evidence_explorer.html", "tables": out / "tables"}
+
+    monkeypatch.setattr(R, "write_corpus_report", corpus_report)
+    monkeypatch.setattr(E, "write_run_outputs", exports)
+    return folder / "01_fake.ipynb", tmp_path / "out", counts
+
+
+def test_the_steps_after_the_notebooks_rerun_only_when_their_inputs_changed(fake_steps, capsys, monkeypatch):
+    import analysis.run.report as report
+
+    book, out, counts = fake_steps
+    assert R.main([]) == 0
+    assert counts == {"corpus": 1, "exports": 1} and (out / "report" / "index.html").exists()
+    capsys.readouterr()
+    builds = []
+    real = report.build_report
+    monkeypatch.setattr(report, "build_report", lambda *a, **k: builds.append(a) or real(*a, **k))
+    assert R.main([]) == 0                                   # nothing changed: every step is skipped
+    text = capsys.readouterr().out
+    assert counts == {"corpus": 1, "exports": 1} and builds == []
+    assert "[skip] 01_fake.ipynb: up to date" in text and "[skip] report: up to date" in text
+    assert "[skip] evidence explorer and tables: up to date" in text
+    assert text.startswith("corpus: 5 documents loaded, 0 rejected, 0 warnings")   # the stored summary
+
+    _edit(book, 0, "# Fake\n\nA clearer introduction.")       # text only: the report is rebuilt, nothing else
+    assert R.main([]) == 0
+    text = capsys.readouterr().out
+    assert "[text] 01_fake.ipynb: markdown changed, outputs kept" in text
+    assert len(builds) == 1 and counts == {"corpus": 1, "exports": 1}
+    assert "A clearer introduction." in (out / "report" / "01_fake.html").read_text(encoding="utf-8")
+    (out / "evidence_explorer.html").unlink()                 # a missing output reruns its step
+    assert R.main([]) == 0 and counts["exports"] == 2
+    assert R.main(["--force"]) == 0 and counts == {"corpus": 2, "exports": 3} and len(builds) == 2
+
+
+def test_the_kernel_runs_encrypted_and_prints_no_tcp_warning(tmp_path, capfd):
+    import zmq
+
+    folder = tmp_path / "books"
+    folder.mkdir()
+    _book(folder)
+    if zmq.has("curve"):
+        assert R.kernel_config().KernelManager.transport_encryption == "auto"
+    R.run_all(output_dir=tmp_path / "out", notebook_dir=folder)
+    captured = capfd.readouterr()
+    assert "[done] 01_fake.ipynb" in captured.out
+    assert "Kernel is running over TCP" not in captured.out + captured.err
+
+
+def test_the_console_counts_warnings_only_for_documents_kept(tmp_path):
+    """The port-lease corpus warns about HTML markup in rows 22 and 24 and about a date in row 32; row 24 is
+    then rejected (nothing but markup): two warnings, not three."""
+    bad = PROJECT_ROOT / "tests" / "data" / "byoc" / "articles_with_bad_rows.csv"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = R.write_corpus_report(str(bad), tmp_path)
+    issues = pd.read_csv(tmp_path / "issues.csv")
+    assert (issues.level == "warning").sum() == 3 and rep["warnings"] == 2
+    assert "2 warnings" in R.format_corpus_report(rep, tmp_path)
+
+
+def test_input_warnings_show_as_one_table_not_as_raw_warnings():
+    import warnings
+
+    from analysis.corpus.build import build_corpus
+    from analysis.viz import hide_input_warnings, input_warnings_table
+
+    bad = PROJECT_ROOT / "tests" / "data" / "byoc" / "articles_with_bad_rows.csv"
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        hide_input_warnings()
+        corpus = build_corpus(str(bad), progress=False)
+    assert not [w for w in shown if "row 2" in str(w.message)]     # none of rows 22, 24, 32 printed
+    table = input_warnings_table(corpus.issues, corpus.rejects)
+    assert table["rows"].sum() == 2 and len(table) == 2
+    assert any("row 22 [cc05]" in first for first in table["first rows"])
+    assert not any("row 24" in first for first in table["first rows"])  # rejected afterwards
+
+
+def test_make_prints_no_stray_backslash_lines():
+    import subprocess
+
+    done = subprocess.run(["make", "-n", "-o", ".venv/.installed", "figures", "CORPUS=my corpus.csv"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    run = [line for line in done.stdout.splitlines() if "analysis.run" in line]
+    assert run and all(line.strip() != "\\" for line in done.stdout.splitlines()), done.stdout
+    assert run[-1].endswith('-m analysis.run --corpus "my corpus.csv"'), run

@@ -54,3 +54,7 @@ from analysis.viz.prevalence import (plot_prevalence_effects, plot_prevalence_ov
 __all__ += ['plot_prevalence_effects', 'plot_prevalence_over_time']
 from analysis.viz.time import (plot_event_differences, plot_over_time, plot_volume, undated_note)
 __all__ += ['plot_event_differences', 'plot_over_time', 'plot_volume', 'undated_note']
+from analysis.viz.tables import (show_table, human_label, hide_input_warnings, show_input_warnings,
+                                 input_warnings_table, kept_warnings)
+__all__ += ['hide_input_warnings', 'human_label', 'input_warnings_table', 'kept_warnings', 'show_input_warnings',
+            'show_table']
