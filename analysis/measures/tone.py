@@ -23,7 +23,7 @@ Tone *toward* one actor of a sentence (rather than the tone of the sentence nami
 Aggregates (documents, outlets, outlet x actor) use :func:`analysis.intervals.bootstrap_ci`; outlets and
 outlet x actor cells resample at the level :func:`analysis.intervals.interval_policy` decides per outlet.
 
->>> scores = score_texts(["Huawei is a great success.", "The ban is a disaster."], method="vader")
+>>> scores = score_texts(["Meridian is a great success.", "The lease is a disaster."], method="vader")
 >>> bool(scores[0] > 0 > scores[1])
 True
 """
