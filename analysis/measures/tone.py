@@ -350,7 +350,7 @@ def actor_tone(
     supplies the sentences' ``doc_id`` and ``outlet`` (any tone method's rows will do).
 
     ``mentions`` comes from :func:`analysis.measures.actors.find_actor_mentions`; ``level`` is its column to group
-    by (``"group"`` = stakeholder side such as "US government", or ``"actor"``). A sentence counts once
+    by (``"group"`` = stakeholder side such as "city government", or ``"actor"``). A sentence counts once
     per actor however often it names it. ``exclusive=True`` keeps only sentences that mention a single
     actor, so that a sentence attacking one side is not also credited to the other. ``actors`` keeps a
     subset. Caution: this is the tone of sentences *about* an actor, not the tone *toward* it.
