@@ -6,12 +6,12 @@ documents, their paragraphs (``body`` or ``heading``) and an audit with one row 
 whether it was kept and, if not, which rule removed it. Cleaning is idempotent: cleaning clean text
 changes nothing.
 
->>> page = "Listen Live\\nGet short URL\\n\\nHuawei Signs a Deal in Moscow\\n\\nHuawei signed a deal with MTS on Wednesday.\\n\\n© 2019 Example News All rights reserved."
+>>> page = "Listen Live\\nGet short URL\\n\\nMeridian Signs a Lease in Port Calder\\n\\nMeridian signed a lease with the city on Wednesday.\\n\\n© 2025 Example News All rights reserved."
 >>> doc = clean_text(page)
 >>> doc.text
-'Huawei signed a deal with MTS on Wednesday.'
+'Meridian signed a lease with the city on Wednesday.'
 >>> doc.metadata["title"]
-'Huawei Signs a Deal in Moscow'
+'Meridian Signs a Lease in Port Calder'
 >>> [r["rule"] for r in doc.audit][:2]
 ['navigation', 'navigation']
 """

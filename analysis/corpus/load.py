@@ -213,7 +213,7 @@ def looks_like_html(text: str) -> bool:
     """True when a text field holds HTML markup: real tag syntax (``<p>``, ``</b>``, ``<br/>``,
     ``<img src=x>``, ``<!-- -->``) of a known element, not a bare ``<`` in plain text.
 
-    >>> looks_like_html("<p>Huawei denied it.</p>"), looks_like_html('<img src=x onerror="alert(1)">')
+    >>> looks_like_html("<p>Meridian denied it.</p>"), looks_like_html('<img src=x onerror="alert(1)">')
     (True, True)
     >>> looks_like_html("if p<a and a<b to c, then <p 5 holds"), looks_like_html("x <and y> z")
     (False, False)

@@ -14,10 +14,10 @@ disk. The shard format is :mod:`analysis.corpus.shards`; the same shards can be 
 (:mod:`analysis.corpus.distributed`). Figures: ``docs/performance.md``.
 
 >>> import pandas as pd, tempfile
->>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Huawei denied it.\\n\\nThe US disagreed."]})
+>>> docs = pd.DataFrame({"doc_id": ["a"], "text": ["Meridian denied it.\\n\\nThe council disagreed."]})
 >>> parsed = parse_documents(docs, cache_dir=tempfile.mkdtemp(), progress=False)
 >>> parsed.sentences.text.tolist()
-['Huawei denied it.', 'The US disagreed.']
+['Meridian denied it.', 'The council disagreed.']
 >>> parsed.stats.n_parsed, parse_documents(docs, cache_dir=parsed.stats.cache_dir, progress=False).stats.n_parsed
 (1, 0)
 """

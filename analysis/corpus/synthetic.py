@@ -6,7 +6,7 @@ reused. Documents are spread over several outlets and dates; the table has the c
 :func:`analysis.build_corpus` reads (``doc_id, outlet, title, date, text``) and survives cleaning
 unchanged (paragraphs of complete, non-repeated sentences).
 
->>> df = synthetic_corpus(3, seed=1, sentences=["Huawei denied it.", "The US disagreed.", "Talks resumed."])
+>>> df = synthetic_corpus(3, seed=1, sentences=["Meridian denied it.", "The council disagreed.", "Talks resumed."])
 >>> df.shape[0], df.doc_id.is_unique, df.text.is_unique
 (3, True, True)
 """

@@ -9,14 +9,18 @@ spaCy entities the table does not know. Aliases are matched on spaCy tokens by :
 (case-sensitive except the first character; longest alias wins).
 
 >>> import pandas as pd
->>> from analysis.story import SEEDS_STORY, load_story
->>> S = load_story(SEEDS_STORY)
+>>> from analysis.story import story_from_dict
+>>> S = story_from_dict({"name": "port", "title": "A harbour lease", "actors": [
+...     {"actor": "city council", "group": "city government", "role": "government",
+...      "aliases": ["the city council", "the council", "city hall", "the mayor's office"]},
+...     {"actor": "Meridian Ports Group", "group": "Meridian", "role": "company",
+...      "aliases": ["Meridian", "the harbour operator"]}]})
 >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "start_char": [0],
-...                   "text": ["Washington banned the Chinese tech giant."]})
+...                   "text": ["City hall sued the harbour operator."]})
 >>> find_actor_mentions(s, table=S.actors)[["actor", "mention"]].values.tolist()
-[['US government', 'Washington'], ['Huawei', 'the Chinese tech giant']]
->>> resolve_actor("the Trump administration", table=S.actors), resolve_actor("the Trump administration")
-('US government', None)
+[['city council', 'City hall'], ['Meridian Ports Group', 'the harbour operator']]
+>>> resolve_actor("the mayor's office", table=S.actors), resolve_actor("the mayor's office")
+('city council', None)
 """
 from __future__ import annotations
 
@@ -98,11 +102,14 @@ def _lexicon_cached(rows: tuple):  # keyed on the table's content; called once p
 def match_aliases(text: str, *, table: pd.DataFrame | None = None) -> list[tuple[int, int, str, str]]:
     """Every alias in ``text`` as ``(start, end, actor, group)`` (longest match wins, no overlaps).
 
-    >>> from analysis.story import SEEDS_STORY, load_story
-    >>> S = load_story(SEEDS_STORY)
-    >>> match_aliases("the US move", table=S.actors)   # the alias "the US" covers the article too
-    [(0, 6, 'US government', 'US government')]
-    >>> match_aliases("the US move")                   # no table: no aliases
+    >>> from analysis.story import story_from_dict
+    >>> t = story_from_dict({"name": "port", "title": "A harbour lease", "actors": [
+    ...     {"actor": "city council", "group": "city government", "role": "government",
+    ...      "aliases": ["the city council", "the council", "city hall"]},
+    ...     {"actor": "Meridian Ports Group", "group": "Meridian", "role": "company", "aliases": ["Meridian"]}]}).actors
+    >>> match_aliases("the council vote", table=t)   # the alias "the council" covers the article too
+    [(0, 11, 'city council', 'city government')]
+    >>> match_aliases("the council vote")            # no table: no aliases
     []
     """
     lex, group = _lexicon(_table(table))
@@ -113,13 +120,16 @@ def resolve_actor(text: str, *, table: pd.DataFrame | None = None) -> str | None
     """Canonical actor named by a span of text, or ``None``.
 
     An exact alias wins; otherwise the *first* alias found in the span (a noun phrase usually names its
-    referent first: "Ryan Ding, the head of the Chinese tech giant's carrier business" -> Ryan Ding).
+    referent first: "Rafael Ortiz, the head of the harbour operator's terminal business" -> Rafael Ortiz).
     Pronouns are not resolved here.
 
-    >>> from analysis.story import SEEDS_STORY, load_story
-    >>> t = load_story(SEEDS_STORY).actors
-    >>> resolve_actor("Huawei was banned", table=t), resolve_actor("he", table=t), resolve_actor("The White House", table=t)
-    ('Huawei', None, 'US government')
+    >>> from analysis.story import story_from_dict
+    >>> t = story_from_dict({"name": "port", "title": "A harbour lease", "actors": [
+    ...     {"actor": "city council", "group": "city government", "role": "government",
+    ...      "aliases": ["the city council", "the council", "city hall"]},
+    ...     {"actor": "Meridian Ports Group", "group": "Meridian", "role": "company", "aliases": ["Meridian"]}]}).actors
+    >>> resolve_actor("Meridian was sued", table=t), resolve_actor("he", table=t), resolve_actor("City hall", table=t)
+    ('Meridian Ports Group', None, 'city council')
     """
     if not text or not text.strip():
         return None
@@ -135,9 +145,13 @@ def resolve_actor(text: str, *, table: pd.DataFrame | None = None) -> str | None
 def actor_group(actor: str, *, table: pd.DataFrame | None = None) -> str | None:
     """Stakeholder group of a canonical actor name (``None`` if the actor is not in the table; no table: ``None``).
 
-    >>> from analysis.story import SEEDS_STORY, load_story
-    >>> actor_group("Donald Trump", table=load_story(SEEDS_STORY).actors), actor_group("Donald Trump")
-    ('US government', None)
+    >>> from analysis.story import story_from_dict
+    >>> t = story_from_dict({"name": "port", "title": "A harbour lease", "actors": [
+    ...     {"actor": "city council", "group": "city government", "role": "government",
+    ...      "aliases": ["the city council", "the council", "city hall"]},
+    ...     {"actor": "Meridian Ports Group", "group": "Meridian", "role": "company", "aliases": ["Meridian"]}]}).actors
+    >>> actor_group("city council", table=t), actor_group("city council")
+    ('city government', None)
     """
     t = _table(table)
     g = t.loc[t.actor == actor, "group"]
@@ -167,10 +181,14 @@ def find_actor_mentions(
     or ``"entity"``. Entities overlapping an alias match are dropped (the table wins).
 
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "start_char": [10], "text": ["Beijing said no."]})
-    >>> from analysis.story import SEEDS_STORY, load_story
-    >>> find_actor_mentions(s, table=load_story(SEEDS_STORY).actors)[["actor", "start_char", "end_char"]].values.tolist()
-    [['Chinese government', 10, 17]]
+    >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "start_char": [10], "text": ["City hall said no."]})
+    >>> from analysis.story import story_from_dict
+    >>> t = story_from_dict({"name": "port", "title": "A harbour lease", "actors": [
+    ...     {"actor": "city council", "group": "city government", "role": "government",
+    ...      "aliases": ["the city council", "the council", "city hall"]},
+    ...     {"actor": "Meridian Ports Group", "group": "Meridian", "role": "company", "aliases": ["Meridian"]}]}).actors
+    >>> find_actor_mentions(s, table=t)[["actor", "start_char", "end_char"]].values.tolist()
+    [['city council', 10, 19]]
     >>> find_actor_mentions(s).empty                 # no table and no entities: nothing
     True
     """

@@ -1,21 +1,24 @@
 """Who does what to whom: agent-verb-patient triples from the dependency parse, passives normalised.
 
-"The US banned Huawei" and "Huawei was banned by the US" both give ``agent="US government",
-verb="ban", patient="Huawei"``: in a passive the grammatical subject (``nsubjpass``) is the patient and
-the ``by``-phrase (``agent``) holds the agent. Conjoined subjects and verbs share their roles; open
-clauses ("the US attempted to push Huawei") inherit the subject of the governing verb; a relative
-clause ("the contract that Huawei won") takes its head noun as the missing role. Noun phrases are
+"The council sued Meridian" and "Meridian was sued by the council" both give ``agent="city council",
+verb="sue", patient="Meridian Ports Group"``: in a passive the grammatical subject (``nsubjpass``) is the
+patient and the ``by``-phrase (``agent``) holds the agent. Conjoined subjects and verbs share their roles; open
+clauses ("the council attempted to stop Meridian") inherit the subject of the governing verb; a relative
+clause ("the lease that Meridian won") takes its head noun as the missing role. Noun phrases are
 resolved to actors with the story's alias table (:mod:`analysis.measures.actors`); without one (``table=None``)
 only the names spaCy tags as entities are kept, under their own name. Pronouns and generic nouns
 ("the company") stay unresolved: we do not do coreference.
 
 >>> import pandas as pd
->>> from analysis.story import SEEDS_STORY, load_story
->>> S = load_story(SEEDS_STORY)
+>>> from analysis.story import story_from_dict
+>>> S = story_from_dict({"name": "port", "title": "A harbour lease", "actors": [
+...     {"actor": "city council", "group": "city government", "role": "government",
+...      "aliases": ["the city council", "the council"]},
+...     {"actor": "Meridian Ports Group", "group": "Meridian", "role": "company", "aliases": ["Meridian"]}]})
 >>> s = pd.DataFrame({"doc_id": ["a", "b"], "sent_id": ["a:0", "b:0"],
-...                   "text": ["The US banned Huawei.", "Huawei was banned by the US."]})
+...                   "text": ["The council sued Meridian.", "Meridian was sued by the council."]})
 >>> extract_svo(s, table=S.actors)[["agent", "verb_lemma", "patient", "voice"]].values.tolist()
-[['US government', 'ban', 'Huawei', 'active'], ['US government', 'ban', 'Huawei', 'passive']]
+[['city council', 'sue', 'Meridian Ports Group', 'active'], ['city council', 'sue', 'Meridian Ports Group', 'passive']]
 """
 from __future__ import annotations
 
@@ -54,9 +57,9 @@ def noun_phrase(tok):
     compounds), as a spaCy ``Span``; quotation speakers report its character offsets.
 
     >>> from analysis.corpus.parse import load_model
-    >>> d = load_model()("Huawei's founder spoke.")
+    >>> d = load_model()("Meridian's founder spoke.")
     >>> noun_phrase(d[2]).text
-    "Huawei's founder"
+    "Meridian's founder"
     """
     return _np_span(tok)
 
@@ -64,7 +67,7 @@ def noun_phrase(tok):
 def resolve_token(tok, *, table: pd.DataFrame | None = None) -> tuple[str, str | None, str | None]:
     """``(noun phrase text, actor, group)`` for a noun token; the alias must cover the head word.
 
-    "the US move" is not the US (the head is "move"); "Huawei's founder" is Ren Zhengfei.
+    "the council vote" is not the council (the head is "vote"); "Meridian's chief executive" is Rafael Ortiz.
     Names spaCy tags as ORG/GPE/NORP/PERSON but the table lacks come back under their own name.
     """
     span = _np_span(tok)
@@ -176,13 +179,13 @@ def actor_roles(svo: pd.DataFrame, *, by: str = "outlet", level: str = "actor", 
     ``level="group"`` counts stakeholder groups instead of single actors (``actor`` then holds the group).
 
     Columns: ``<by>, actor, group, role, n, verbs`` (``verbs``: the most frequent verb lemmas,
-    "ban x2, pressure"). Only resolved actors are counted.
+    "sue x2, warn"). Only resolved actors are counted.
 
     >>> import pandas as pd
-    >>> svo = pd.DataFrame({"outlet": ["X", "X"], "agent": ["US", "US"], "agent_group": ["g", "g"],
-    ...     "patient": ["Huawei", None], "patient_group": ["h", None], "verb_lemma": ["ban", "ban"]})
+    >>> svo = pd.DataFrame({"outlet": ["X", "X"], "agent": ["council", "council"], "agent_group": ["g", "g"],
+    ...     "patient": ["Meridian", None], "patient_group": ["m", None], "verb_lemma": ["sue", "sue"]})
     >>> actor_roles(svo)[["actor", "role", "n", "verbs"]].values.tolist()
-    [['Huawei', 'patient', 1, 'ban'], ['US', 'agent', 2, 'ban x2']]
+    [['Meridian', 'patient', 1, 'sue'], ['council', 'agent', 2, 'sue x2']]
     """
     parts = []
     if level not in ("actor", "group"):

@@ -18,10 +18,12 @@ form for ``lemmas``, lowercase tokens for ``phrases``; the longest marker wins w
 
 >>> import pandas as pd
 >>> from analysis.measures.resources import markers_for
->>> from analysis.story import SEEDS_STORY, load_story
->>> mk = markers_for(load_story(SEEDS_STORY))
+>>> from analysis.story import story_from_dict
+>>> story = story_from_dict({"name": "port", "title": "A harbour lease",
+...     "markers": {"accusation_topic": {"lemmas": ["secret", "hide"]}, "denial": {"lemmas": ["deny"]}}})
+>>> mk = markers_for(story)
 >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"], "outlet": ["X"],
-...     "text": ["The White House claims Huawei spies, but has not provided any proof."]})
+...     "text": ["The union claims the mayor hid the deal, but has not provided any proof."]})
 >>> attribution_markers(s, markers=mk)[["context", "marker_class", "marker"]].values.tolist()
 [['accusation', 'distancing', 'claims'], ['accusation', 'distancing', 'has not provided any proof']]
 >>> attribution_markers(s).empty          # the generic lists alone know no accusation topic
@@ -212,11 +214,14 @@ def measure_terms(corpus, *, markers: dict | None = None) -> pd.DataFrame:
 
     >>> import pandas as pd
     >>> from analysis.measures.resources import markers_for
-    >>> from analysis.story import SEEDS_STORY, load_story
-    >>> mk = markers_for(load_story(SEEDS_STORY))
-    >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"], "text": ["The US put Huawei on the entity list and banned it."]})
+    >>> from analysis.story import story_from_dict
+    >>> story = story_from_dict({"name": "port", "title": "A harbour lease", "measure_group": "naming_the_deal",
+    ...     "framing_terms": {"groups": {"naming_the_deal": {"terms": ["lease", "handover", "sale"]}}}})
+    >>> mk = markers_for(story)
+    >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"],
+    ...     "text": ["The council leased the terminal to Meridian in a handover critics call a sale."]})
     >>> measure_terms(s, markers=mk)[["term", "mention"]].values.tolist()
-    [['entity list', 'entity list'], ['ban', 'banned']]
+    [['lease', 'leased'], ['handover', 'handover'], ['sale', 'sale']]
     >>> measure_terms(s).empty
     True
     """

@@ -13,7 +13,7 @@ and matched by :mod:`analysis.measures.match` and listed in text order.
 >>> sorted(cb.frames)
 ['conflict', 'economic', 'human_interest', 'morality', 'responsibility']
 >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "outlet": ["X"],
-...                   "text": ["Huawei has adamantly denied all of the accusations."]})
+...                   "text": ["Meridian has adamantly denied all of the accusations."]})
 >>> code_sentences(s, cb)[["frame", "question", "trigger"]].values.tolist()
 [['responsibility', 'R4', 'accusations'], ['conflict', 'C1', 'denied'], ['conflict', 'C2', 'accusations']]
 """
@@ -369,7 +369,7 @@ def is_negated(tokens) -> bool:
     """True if a matched word is negated: it or its head has a ``neg`` child, or a negator precedes it.
 
     >>> from analysis.corpus.parse import load_model
-    >>> d = load_model()("Huawei did not lose contracts.")
+    >>> d = load_model()("Meridian did not lose contracts.")
     >>> is_negated([d[3]]), is_negated([d[0]])
     (True, False)
     """
@@ -422,7 +422,7 @@ def code_sentences(corpus, codebook: Codebook | str | Path, *, actor_table: pd.D
     ``corpus`` is a ``Corpus`` or a sentence table (``doc_id, sent_id, text``, optional ``outlet``).
 
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "text": ["Huawei did not lose money."]})
+    >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:s0"], "text": ["Meridian did not lose money."]})
     >>> code_sentences(s, "semetko_valkenburg").empty   # the loss is negated
     True
     """
@@ -522,7 +522,7 @@ def document_frames(
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"doc_id": ["d", "d"], "sent_id": ["d:0", "d:1"],
-    ...                   "text": ["Huawei lost 12 contracts.", "It signed a deal worth $4 billion."]})
+    ...                   "text": ["Meridian lost 12 contracts.", "It signed a lease worth $4 billion."]})
     >>> document_frames(s, "semetko_valkenburg", min_sentences=1, min_share=0.5).query(
     ...     "frame == 'economic'")[["n_sentences_fired", "present"]].values.tolist()
     [[2, True]]

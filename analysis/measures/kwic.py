@@ -266,9 +266,9 @@ def keyword_in_context(
 def format_kwic(lines: pd.DataFrame, *, width: int = 50, label: str | None = "outlet") -> str:
     """Aligned plain-text concordance, one hit per line, the match centred between ``|`` marks.
 
-    >>> print(format_kwic(pd.DataFrame({"outlet": ["X"], "left": ["the US "], "match": ["ban"],
-    ...     "right": [" on Huawei"]}), width=10))
-    X     the US |ban| on Huawei
+    >>> print(format_kwic(pd.DataFrame({"outlet": ["X"], "left": ["the council "], "match": ["lease"],
+    ...     "right": [" to Meridian"]}), width=14))
+    X    the council |lease| to Meridian
     """
     if lines.empty:
         return ""

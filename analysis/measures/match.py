@@ -21,8 +21,8 @@ where matches overlap (ties: the earliest); ``overlaps=True`` keeps every match.
 >>> lex = term_lexicon(["trade war", "war"])
 >>> match_texts(["A trade war, then war."], lex)
 [[(2, 11, 'trade war'), (18, 21, 'war')]]
->>> match_texts(["the white house", "The White House"], alias_lexicon([("the White House", "US government")]))
-[[], [(0, 15, 'US government')]]
+>>> match_texts(["the harbour board", "The Harbour Board"], alias_lexicon([("the Harbour Board", "port authority")]))
+[[], [(0, 17, 'port authority')]]
 """
 from __future__ import annotations
 
@@ -103,8 +103,8 @@ def term_lexicon(terms: Iterable[str], *, attrs: Sequence[str] = WORD_ATTRS) -> 
 def alias_lexicon(aliases: Iterable[tuple[str, str]]) -> Lexicon:
     """``(alias, id)`` pairs (e.g. id = canonical actor), matched with the alias case rule.
 
-    >>> match_texts(["Huawei\u2019s founder spoke."], alias_lexicon([("Huawei's founder", "Ren")]))
-    [[(0, 16, 'Ren')]]
+    >>> match_texts(["Meridian\u2019s chief spoke."], alias_lexicon([("Meridian's chief", "Ortiz")]))
+    [[(0, 16, 'Ortiz')]]
     """
     return Lexicon(tuple(("alias", str(i), " ".join(str(a).split()), {}) for a, i in aliases))
 
@@ -322,8 +322,8 @@ def match_texts(texts: Iterable[str], lexicon: Lexicon, *, overlaps: bool = Fals
 
     Lemma rules see no lemmas here (only the lowercase form), and part-of-speech constraints see none.
 
-    >>> match_texts(["US and us"], alias_lexicon([("US", "US government")]))
-    [[(0, 2, 'US government')]]
+    >>> match_texts(["US and us"], alias_lexicon([("US", "United States")]))
+    [[(0, 2, 'United States')]]
     """
     out = []
     for doc in _blank().tokenizer.pipe(str(t) for t in texts):

@@ -4,8 +4,8 @@
   split around its reporting clause (“A,” she said, “B.”) is one quote, two quotes with a reporting clause
   each (“A,” she said. She added: “B.”) are two. Single quotes inside double
   quotes (nested quotes) stay part of the outer quote.
-* **partial**: shorter quoted fragments inside reported speech ('Huawei was being "unceremoniously"
-  pushed out'); scare quotes without a reporting verb are kept with no speaker.
+* **partial**: shorter quoted fragments inside reported speech ('the dockworkers were being
+  "unceremoniously" pushed out'); scare quotes without a reporting verb are kept with no speaker.
 * **indirect**: reported speech without quotation marks, found by five kinds of cue (every list is generic
   data in ``analysis/data/attribution_markers.yaml``, sources cited there; nothing here is about one story):
 
@@ -18,13 +18,13 @@
   - a noun form with a possessor ("Smith's claim that ...", "the ministry's statement that ...":
     ``noun_cues``).
 
-  Nested reported speech is one quotation with the outer speaker: in "According to X, Russia believes that
-  ..." (or "The Times reported that a source had said ...") the inner cue is part of X's content.
+  Nested reported speech is one quotation with the outer speaker: in "According to X, the council believes
+  that ..." (or "The Times reported that a source had said ...") the inner cue is part of X's content.
 
-**Speakers.** The speaker is the subject of the cue verb (inverted "said Ryan Ding" works because the parser
-still marks Ding as subject; a participle borrows its governing verb's subject), the object of "according
+**Speakers.** The speaker is the subject of the cue verb (inverted "said Rafael Ortiz" works because the
+parser still marks Ortiz as subject; a participle borrows its governing verb's subject), the object of "according
 to", the possessor of a noun cue or the name before a colon; an appositive name replaces its description
-("the head of the business, Ryan Ding"). It is resolved with the story's actor table (``table``; without
+("the head of the operator, Rafael Ortiz"). It is resolved with the story's actor table (``table``; without
 one, names are kept when spaCy tags them as entities, under their own name, and a surname alone takes the
 full name an earlier mention of the article gave). Pronouns and definite descriptions are resolved by a
 documented rule, not by coreference: ``he``/``she`` and person descriptions ("the spokeswoman", "the
@@ -37,12 +37,13 @@ whose head is in ``inanimate_sources`` ("The resolution calls for ...", "The let
 attribution's source but gets no speaker, unless the actor table or an ORG/PERSON tag names it.
 
 >>> import pandas as pd
->>> from analysis.story import SEEDS_STORY, load_story
->>> S = load_story(SEEDS_STORY)
+>>> from analysis.story import story_from_dict
+>>> S = story_from_dict({"name": "port", "title": "A harbour lease", "actors": [
+...     {"actor": "Rafael Ortiz", "group": "Meridian", "role": "company", "aliases": ["Rafael Ortiz", "Ortiz"]}]})
 >>> s = pd.DataFrame({"doc_id": ["d"], "sent_id": ["d:0"], "outlet": ["X"],
-...     "text": ["“We will keep building networks,” Ryan Ding said."]})
+...     "text": ["“We will keep the terminal open,” Rafael Ortiz said."]})
 >>> extract_quotes(s, table=S.actors)[["quote_type", "quote", "speaker"]].values.tolist()
-[['direct', 'We will keep building networks,', 'Ryan Ding']]
+[['direct', 'We will keep the terminal open,', 'Rafael Ortiz']]
 """
 from __future__ import annotations
 
@@ -149,7 +150,7 @@ def _clean_name(text: str) -> str:
 
 
 def _full_name(name: str, label: str | None, hist: _History) -> str:
-    """A surname alone takes the full name an earlier PERSON mention of the article gave ("Ding" -> "Ryan Ding")."""
+    """A surname alone takes the full name an earlier PERSON mention of the article gave ("Ortiz" -> "Rafael Ortiz")."""
     if label != "PERSON" or " " in name:
         return name
     for m in reversed(hist.mentions):
@@ -599,7 +600,7 @@ def extract_quotes(
 
 def _drop_inner(rows: list[dict]) -> list[dict]:
     """Nested reported speech is one quotation: an indirect quote whose cue lies inside another indirect
-    quote's content ("According to X, Russia believes that ...") is part of the outer one."""
+    quote's content ("According to X, the council believes that ...") is part of the outer one."""
     keep = []
     for i, r in enumerate(rows):
         if r["quote_type"] == "indirect" and r["cue_start"] is not None and any(
@@ -644,9 +645,9 @@ def voices(quotes: pd.DataFrame, *, by: str = "outlet", level: str = "speaker_gr
 
     >>> import pandas as pd
     >>> q = pd.DataFrame({"outlet": ["X", "X", "X"], "quote_type": ["direct"] * 3,
-    ...                   "speaker_group": ["Huawei", "Huawei", "US government"]})
+    ...                   "speaker_group": ["Meridian", "Meridian", "city government"]})
     >>> voices(q).values.tolist()
-    [['X', 'Huawei', 2, 0.6666666666666666], ['X', 'US government', 1, 0.3333333333333333]]
+    [['X', 'Meridian', 2, 0.6666666666666666], ['X', 'city government', 1, 0.3333333333333333]]
     """
     d = quotes[quotes.quote_type.isin(types)].copy()
     d[level] = d[level].fillna("no speaker found")

@@ -23,7 +23,7 @@ Tone *toward* one actor of a sentence (rather than the tone of the sentence nami
 Aggregates (documents, outlets, outlet x actor) use :func:`analysis.intervals.bootstrap_ci`; outlets and
 outlet x actor cells resample at the level :func:`analysis.intervals.interval_policy` decides per outlet.
 
->>> scores = score_texts(["Huawei is a great success.", "The ban is a disaster."], method="vader")
+>>> scores = score_texts(["Meridian is a great success.", "The lease is a disaster."], method="vader")
 >>> bool(scores[0] > 0 > scores[1])
 True
 """
@@ -350,7 +350,7 @@ def actor_tone(
     supplies the sentences' ``doc_id`` and ``outlet`` (any tone method's rows will do).
 
     ``mentions`` comes from :func:`analysis.measures.actors.find_actor_mentions`; ``level`` is its column to group
-    by (``"group"`` = stakeholder side such as "US government", or ``"actor"``). A sentence counts once
+    by (``"group"`` = stakeholder side such as "city government", or ``"actor"``). A sentence counts once
     per actor however often it names it. ``exclusive=True`` keeps only sentences that mention a single
     actor, so that a sentence attacking one side is not also credited to the other. ``actors`` keeps a
     subset. Caution: this is the tone of sentences *about* an actor, not the tone *toward* it.

@@ -11,10 +11,10 @@ tens of thousands.
 
 >>> import pandas as pd
 >>> toks = pd.DataFrame({"doc_id": ["d"] * 4, "sent_id": ["s1", "s1", "s2", "s2"], "token_i": [0, 1, 2, 3],
-...     "lemma": ["ban", "huawei", "ban", "huawei"], "pos": ["NOUN", "PROPN"] * 2, "is_stop": [False] * 4})
+...     "lemma": ["lease", "meridian", "lease", "meridian"], "pos": ["NOUN", "PROPN"] * 2, "is_stop": [False] * 4})
 >>> dtm = document_term_matrix(toks, options=VocabOptions(min_df=1, extra_stopwords=()))
 >>> dtm.X.shape, list(dtm.terms)
-((2, 2), ['ban', 'huawei'])
+((2, 2), ['lease', 'meridian'])
 """
 from __future__ import annotations
 
@@ -344,7 +344,7 @@ class TopicModel:
     estimator: object
 
     def labels(self, *, n: int = 3) -> list[str]:
-        """Short names like ``"T1 huawei · contract · 5g"`` from the top ``n`` terms."""
+        """Short names like ``"T1 lease · harbour · union"`` from the top ``n`` terms."""
         idx = np.argsort(-self.topic_term, axis=1, kind="stable")[:, :n]
         return [f"T{t + 1} " + " · ".join(self.terms[idx[t]]) for t in range(self.k)]
 

@@ -40,7 +40,7 @@ class VocabOptions:
     - ``use_lemma``: count lemmas (``contracts`` -> ``contract``) rather than surface forms.
     - ``drop_stop``: drop spaCy stop words; ``extra_stopwords``: more words to drop (``None`` = the
       news list in ``analysis/data/stopwords_news.txt``, ``()`` = none).
-    - ``min_chars``: shortest term kept; ``require_letter``: drop pure numbers/symbols but keep ``5g``.
+    - ``min_chars``: shortest term kept; ``require_letter``: drop pure numbers/symbols but keep ``co2``.
     - ``ngram_range``: ``(1, 2)`` adds bigrams of *adjacent* content words (``base station``).
     - ``min_df`` / ``max_df``: keep terms found in at least / at most this many units (int) or this
       share of units (float), as in scikit-learn.

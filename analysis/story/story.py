@@ -51,8 +51,8 @@ class StoryError(ValueError):
 def alias_key(alias: str) -> str:
     """The form aliases are compared in: first letter lower-cased, one apostrophe, single spaces.
 
-    >>> alias_key("The  White House"), alias_key("Huawei\u2019s")
-    ('the White House', "huawei's")
+    >>> alias_key("The  Harbour Board"), alias_key("Meridian\u2019s")
+    ('the Harbour Board', "meridian's")
     """
     s = re.sub(r"\s+", " ", str(alias).strip()).replace("\u2019", "'")
     return s[:1].lower() + s[1:]

@@ -69,8 +69,8 @@ def human_label(name, labels: dict | None = None):
     """The label :func:`show_table` shows for a column or index name: ``labels`` first, then :data:`LABELS`;
     any other name (an outlet, a frame, a document id, a number) unchanged.
 
-    >>> human_label("ci_high"), human_label("Sputnik"), human_label("estimate", {"estimate": "share"})
-    ('95% CI high', 'Sputnik', 'share')
+    >>> human_label("ci_high"), human_label("Harbor Ledger"), human_label("estimate", {"estimate": "share"})
+    ('95% CI high', 'Harbor Ledger', 'share')
     """
     if not isinstance(name, str):
         return name
