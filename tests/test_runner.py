@@ -67,13 +67,23 @@ def test_measures_cli_writes_to_analysis_output_dir(tmp_path, monkeypatch):
 
     monkeypatch.setattr(analysis, "build_corpus", lambda source: source)
     monkeypatch.setattr(analysis.story, "resolve_story", lambda story, corpus, source: "a story")
-    monkeypatch.setattr(M, "compute_measures", lambda corpus, story, which, cache: {"m": pd.DataFrame({"a": [1]})})
+    class FakeStore:   # the CLI writes each measure from the store, one by one
+        def __init__(self, corpus, story, *, cache):
+            assert story == "a story"
+
+        def get(self, name):
+            return pd.DataFrame({"a": [1]})
+
+    monkeypatch.setattr(M, "MEASURES", {"m": None})
+    monkeypatch.setattr(M, "MeasureStore", FakeStore)
     assert M.main([]) == 0
     assert (tmp_path / "out" / "measures" / "m.parquet").exists()
     corpus = tmp_path / "my_news.csv"
     corpus.write_text("x")
     assert M.main(["--corpus", str(corpus)]) == 0
     assert (tmp_path / "out" / "my_news" / "measures" / "m.parquet").exists()
+    with pytest.raises(SystemExit, match=r"unknown measure\(s\) \['nope'\]; available: \['m'\]"):
+        M.main(["--which", "nope"])
 
 
 @pytest.mark.parametrize("change", ["spacy_model", "validation_dir", "validation_dir_created", "embeddings"])
