@@ -51,6 +51,8 @@ TARGETS = {
     "memory": ("measures stage peak memory, 50k documents", 2048.0, "MB", True),
     "parse": ("parse vs bare nlp.pipe, both cores (throughput ratio)", 0.95, "x", False),
 }
+#: this checkout's human-coded validation data (``../shared/validation`` unless ANALYSIS_VALIDATION_DIR says)
+VALIDATION_DIR = ROOT.parent / "shared" / "validation"
 DONE = re.compile(r"\[done\]\s+(\S+\.ipynb)\s+in\s+([\d.]+)\s*s")
 
 
@@ -75,7 +77,10 @@ def _clone(dest: Path) -> str:
 
 def run_runner(clone: Path, *, cache: Path, out: Path, args: list[str], log: Path) -> dict:
     """``python -m analysis.run`` in ``clone`` with ``ANALYSIS_CACHE_DIR=cache``; wall time and per-notebook times."""
-    env = {**os.environ, "PYTHONPATH": str(clone), "ANALYSIS_CACHE_DIR": str(cache), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONPATH": str(clone), "ANALYSIS_CACHE_DIR": str(cache), "PYTHONUNBUFFERED": "1",
+           # the clone is not beside ../shared: give it this checkout's validation data, so that notebooks 03 and
+           # 05 validate (embed and cross-validate) as they do for a user who has the data, instead of skipping
+           "ANALYSIS_VALIDATION_DIR": os.environ.get("ANALYSIS_VALIDATION_DIR", str(VALIDATION_DIR))}
     env.pop("ANALYSIS_OUTPUT_DIR", None)
     cmd = [sys.executable, "-m", "analysis.run", "--output-dir", str(out), *args]
     import resource

@@ -178,22 +178,44 @@ def attach_stray_punctuation(doc):
 
 
 def model_meta(name: str) -> dict:
-    """The pipeline's ``meta.json`` without loading its weights (falls back to loading)."""
-    import spacy.util
+    """The pipeline's ``meta.json`` without loading its weights, and without importing spaCy (which imports
+    thinc and torch: about 3 s that a session reading only cached tables need not pay); falls back to loading.
 
+    >>> model_meta(get_settings().spacy_model)["lang"]
+    'en'
+    """
+    import importlib.util
+
+    path = Path(name)
+    if not (path / "meta.json").is_file() and name.isidentifier():
+        try:   # an installed pipeline package: its folder, found without running its __init__
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.submodule_search_locations:
+            path = Path(next(iter(spec.submodule_search_locations)))
     try:
-        path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else Path(name)
         return json.loads((path / "meta.json").read_text())
-    except (OSError, ValueError, ImportError):
+    except (OSError, ValueError):
         return dict(load_model(name).meta)
 
 
-def _cache_root(cache_dir: Path, meta: dict, components: tuple[str, ...]) -> Path:
-    import spacy
+def _spacy_version() -> str:
+    """spaCy's version from its installed metadata (``spacy.__version__`` without importing spaCy)."""
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        return version("spacy")
+    except PackageNotFoundError:
+        import spacy
+
+        return spacy.__version__
+
+
+def _cache_root(cache_dir: Path, meta: dict, components: tuple[str, ...]) -> Path:
     tag = f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
     comp = hashlib.sha1(",".join(sorted(components)).encode()).hexdigest()[:8]
-    return cache_dir / "parse" / f"{tag}-spacy{spacy.__version__}-{comp}-f{CACHE_FORMAT}"
+    return cache_dir / "parse" / f"{tag}-spacy{_spacy_version()}-{comp}-f{CACHE_FORMAT}"
 
 
 def text_key(text: str) -> str:

@@ -111,7 +111,7 @@ def document_term_matrix(
         counts.add(_unit_terms(chunk, unit=unit, sentences=sentences, options=options, offset=counts.n_rows))
     X, vocab, units, n_units = counts.matrix(options, strict=strict)
     if sentences is not None:
-        meta = sentences.copy()
+        meta = sentences   # not copied: the sort and the groupby below make new tables, the merge takes columns
         if unit != "sent_id" and unit in meta.columns:
             meta = (meta.sort_values(["doc_id", "start_char"]) if "start_char" in meta.columns else meta)
             meta = meta.groupby(unit, sort=False).agg(outlet=("outlet", "first"), text=("text", " ".join)).reset_index()
