@@ -179,3 +179,27 @@ def test_without_a_table_nothing_comes_from_the_seeds_story():
     assert find_actor_mentions(_sents(text)).empty
     assert match_aliases(text) == [] and resolve_actor("the White House") is None
     assert resolve_actor("Washington", table=T) == "US government"   # the same text with the table
+
+
+def test_alias_lexicon_is_cached_per_table_object_and_never_stale():
+    """The lexicon is kept per table object (agency asks once per noun phrase); another table, a table
+    at a reused address, or a table that grew in place gets its own."""
+    from analysis.measures.actors import resolve_actor
+    from analysis.story import story_from_dict
+
+    def table(alias):
+        return story_from_dict({"name": "t", "title": "t", "actors": [
+            {"actor": "harbour board", "group": "board", "role": "government", "aliases": [alias]}]}).actors
+
+    a = table("the board")
+    assert [resolve_actor("the board met", table=a) for _ in range(3)] == ["harbour board"] * 3
+    for _ in range(20):   # new tables, some at the address of a freed one
+        b = table("the harbour authority")
+        assert resolve_actor("the board met", table=b) is None
+        assert resolve_actor("the harbour authority met", table=b) == "harbour board"
+        del b
+    grown = table("the board")
+    assert resolve_actor("the port office", table=grown) is None
+    extra = grown.iloc[[0]].assign(alias="the port office", key="the port office")
+    grown.loc[len(grown)] = extra.iloc[0]
+    assert resolve_actor("the port office", table=grown) == "harbour board"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -85,10 +86,22 @@ def _load_actor_table_cached(path: str, _mtime_ns: int, _size: int) -> pd.DataFr
     return with_files(base, actors=path).actors[ACTOR_TABLE_COLUMNS].reset_index(drop=True)
 
 
+#: ``id(table) -> (weak reference to the table, its row count, its lexicon)``: agency asks once per noun phrase
+#: (tens of thousands of times for the same table), and reading the table's columns costs more than matching
+_BY_TABLE: dict[int, tuple] = {}
+
+
 def _lexicon(table: pd.DataFrame):
     """The table's aliases as a lexicon (id = canonical actor) and each actor's group (the first listed)."""
+    hit = _BY_TABLE.get(id(table))
+    if hit is not None and hit[0]() is table and hit[1] == len(table):
+        return hit[2]
     cols = [table[c].astype(str) for c in ("alias", "actor", "group")]
-    return _lexicon_cached(tuple(zip(*cols)))
+    out = _lexicon_cached(tuple(zip(*cols)))
+    if len(_BY_TABLE) >= 8:
+        _BY_TABLE.clear()
+    _BY_TABLE[id(table)] = (weakref.ref(table), len(table), out)
+    return out
 
 
 @lru_cache(maxsize=8)
