@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,13 @@ def find_duplicates(
     groups = documents["outlet"].astype(str).tolist() if within_outlet and "outlet" in documents else [""] * len(ids)
     rows: list[dict] = []
     first_exact: dict[tuple[str, str], int] = {}
-    sets: dict[int, set] = {}
+
+    @lru_cache(maxsize=4096)
+    def kept_shingles(j: int) -> frozenset:
+        # a kept document's shingles, recomputed when it is an LSH candidate (rare) instead of held for every
+        # document: at 50,000 documents the held sets took about 1.8 GB
+        return frozenset(shingles(comparison_text(texts[j], min_line_words=min_line_words), size=shingle_size))
+
     index: dict[str, MinHashLSH] = {}
     bands = lsh_bands(threshold, num_perm=num_perm)
     base = MinHash(num_perm=num_perm, seed=seed, hashfunc=zlib.crc32)  # permutations drawn once, shared
@@ -117,7 +124,7 @@ def find_duplicates(
             lsh = index[group] = MinHashLSH(num_perm=num_perm, params=bands)
         best = None
         for cand in sorted(lsh.query(m)):  # kept documents, earliest first
-            sim = _jaccard(sh, sets[cand])
+            sim = _jaccard(sh, kept_shingles(cand))
             if sim >= threshold:
                 best = (cand, sim)
                 break
@@ -125,7 +132,6 @@ def find_duplicates(
             rows.append(_row(doc_id, ids[best[0]], best[1], "near"))
             del first_exact[(group, digest)]  # a duplicate is never the one others are duplicates of
             continue
-        sets[i] = sh
         lsh.insert(i, m)
     return pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)
 
