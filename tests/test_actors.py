@@ -181,9 +181,8 @@ def test_without_a_table_nothing_comes_from_the_seeds_story():
     assert resolve_actor("Washington", table=T) == "US government"   # the same text with the table
 
 
-def test_alias_lexicon_is_cached_per_table_object_and_never_stale():
-    """The lexicon is kept per table object (agency asks once per noun phrase); another table, a table
-    at a reused address, or a table that grew in place gets its own."""
+def test_alias_lexicon_is_never_stale():
+    """Another table, a table at a reused address, or a table that grew in place gets its own lexicon."""
     from analysis.measures.actors import resolve_actor
     from analysis.story import story_from_dict
 

@@ -20,7 +20,7 @@ from analysis.measures.match import (
     match_tokens,
 )
 from analysis.measures.actors import (
-    empty_actor_table, load_actor_table, match_aliases, resolve_actor, actor_group, find_actor_mentions,
+    actor_aliases, empty_actor_table, load_actor_table, match_aliases, resolve_actor, actor_group, find_actor_mentions,
 )
 from analysis.measures.agency import resolve_token, extract_svo, actor_roles
 from analysis.measures.agency import noun_phrase
@@ -77,7 +77,7 @@ __all__ = [
     'has_markers', 'in_corpus_order', 'is_negated', 'iter_sentence_units', 'keyword_in_context',
     'lexicon_rule', 'load_actor_table', 'load_codebook', 'load_embedding_model', 'load_kwic_views',
     'load_markers', 'load_stopwords', 'load_term_list', 'load_tone_model', 'log_odds_dirichlet',
-    'longest_first', 'marker_lexicon', 'marker_profile', 'markers_for', 'match_aliases', 'match_doc',
+    'actor_aliases', 'longest_first', 'marker_lexicon', 'marker_profile', 'markers_for', 'match_aliases', 'match_doc',
     'match_texts', 'match_tokens', 'matched_jaccard', 'matcher_cache_info', 'measure_profile',
     'measure_terms', 'method_agreement', 'model_selection', 'ngrams', 'npmi_coherence',
     'outlet_frame_profile', 'outlet_tone', 'outlet_topic_shares', 'params_digest', 'parser_id',

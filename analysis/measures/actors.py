@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -86,34 +85,30 @@ def _load_actor_table_cached(path: str, _mtime_ns: int, _size: int) -> pd.DataFr
     return with_files(base, actors=path).actors[ACTOR_TABLE_COLUMNS].reset_index(drop=True)
 
 
-#: ``id(table) -> (weak reference to the table, its row count, its lexicon)``: agency asks once per noun phrase
-#: (tens of thousands of times for the same table), and reading the table's columns costs more than matching
-_BY_TABLE: dict[int, tuple] = {}
+def actor_aliases(table: pd.DataFrame | None):
+    """The table's aliases as a lexicon (id = canonical actor) and each actor's group (the first listed):
+    what :func:`match_aliases` matches with. A caller matching many texts against one table (agency, once
+    per noun phrase) builds it once and passes it as ``aliases=``; reading the table costs more than matching.
 
-
-def _lexicon(table: pd.DataFrame):
-    """The table's aliases as a lexicon (id = canonical actor) and each actor's group (the first listed)."""
-    hit = _BY_TABLE.get(id(table))
-    if hit is not None and hit[0]() is table and hit[1] == len(table):
-        return hit[2]
+    >>> actor_aliases(None)[1]   # no table: no aliases, no groups
+    {}
+    """
+    table = _table(table)
     cols = [table[c].astype(str) for c in ("alias", "actor", "group")]
-    out = _lexicon_cached(tuple(zip(*cols)))
-    if len(_BY_TABLE) >= 8:
-        _BY_TABLE.clear()
-    _BY_TABLE[id(table)] = (weakref.ref(table), len(table), out)
-    return out
+    return _lexicon_cached(tuple(zip(*cols)))
 
 
 @lru_cache(maxsize=8)
-def _lexicon_cached(rows: tuple):  # keyed on the table's content; called once per noun phrase by agency
+def _lexicon_cached(rows: tuple):  # keyed on the table's content
     group: dict[str, str] = {}
     for _alias, actor, g in rows:
         group.setdefault(actor, g)
     return alias_lexicon((alias, actor) for alias, actor, _g in rows), group
 
 
-def match_aliases(text: str, *, table: pd.DataFrame | None = None) -> list[tuple[int, int, str, str]]:
+def match_aliases(text: str, *, table: pd.DataFrame | None = None, aliases=None) -> list[tuple[int, int, str, str]]:
     """Every alias in ``text`` as ``(start, end, actor, group)`` (longest match wins, no overlaps).
+    ``aliases``: :func:`actor_aliases` of ``table``, built once by a caller that matches many texts.
 
     >>> from analysis.story import story_from_dict
     >>> t = story_from_dict({"name": "port", "title": "A harbour lease", "actors": [
@@ -125,7 +120,7 @@ def match_aliases(text: str, *, table: pd.DataFrame | None = None) -> list[tuple
     >>> match_aliases("the council vote")            # no table: no aliases
     []
     """
-    lex, group = _lexicon(_table(table))
+    lex, group = aliases if aliases is not None else actor_aliases(table)
     return [(s, e, actor, group[actor]) for s, e, actor in match_texts([text or ""], lex)[0]]
 
 
@@ -146,7 +141,7 @@ def resolve_actor(text: str, *, table: pd.DataFrame | None = None) -> str | None
     """
     if not text or not text.strip():
         return None
-    lex, _group = _lexicon(_table(table))
+    lex, _group = actor_aliases(table)
     found = match_texts([text], lex)[0]
     stripped = (len(text) - len(text.lstrip()), len(text.rstrip()))
     for s, e, actor in found:  # an alias that is the whole span
@@ -209,7 +204,7 @@ def find_actor_mentions(
         if entities is None:
             entities = sentences.entities
         sentences = sentences.sentences
-    lex, group = _lexicon(_table(table))
+    lex, group = actor_aliases(table)
     sents = sentences[["doc_id", "sent_id", "start_char", "text"]]
     texts = sents["text"].astype(str).tolist()
     rows = []

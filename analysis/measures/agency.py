@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures.actors import empty_actor_table, match_aliases
+from analysis.measures.actors import actor_aliases, empty_actor_table, match_aliases
 from analysis.measures.frames import iter_sentence_units, is_negated
 
 SVO_COLUMNS = ["doc_id", "outlet", "sent_id", "verb", "verb_lemma", "voice", "negated", "agent_text", "agent",
@@ -64,15 +64,16 @@ def noun_phrase(tok):
     return _np_span(tok)
 
 
-def resolve_token(tok, *, table: pd.DataFrame | None = None) -> tuple[str, str | None, str | None]:
+def resolve_token(tok, *, table: pd.DataFrame | None = None, aliases=None) -> tuple[str, str | None, str | None]:
     """``(noun phrase text, actor, group)`` for a noun token; the alias must cover the head word.
+    ``aliases``: :func:`analysis.measures.actors.actor_aliases` of ``table``, built once for many tokens.
 
     "the council vote" is not the council (the head is "vote"); "Meridian's chief executive" is Rafael Ortiz.
     Names spaCy tags as ORG/GPE/NORP/PERSON but the table lacks come back under their own name.
     """
     span = _np_span(tok)
     head_off = tok.idx - span.start_char
-    for s, e, actor, group in match_aliases(span.text, table=table):
+    for s, e, actor, group in match_aliases(span.text, table=table, aliases=aliases):
         if s <= head_off < e:
             return span.text, actor, group
     if tok.ent_type_ in ENTITY_ACTOR_LABELS and tok.pos_ == "PROPN":
@@ -146,6 +147,7 @@ def extract_svo(corpus, *, table: pd.DataFrame | None = None, keep_unresolved: b
     least one role is a resolved actor. ``corpus``: a ``Corpus`` or a sentence table.
     """
     t = table if table is not None else empty_actor_table()
+    aliases = actor_aliases(t)   # once, not once per noun phrase
     rows = []
     for unit in iter_sentence_units(corpus):
         doc = unit.doc
@@ -162,8 +164,8 @@ def extract_svo(corpus, *, table: pd.DataFrame | None = None, keep_unresolved: b
                 neg = is_negated([verb])
                 for a in agents or [None]:
                     for p in patients or [None]:
-                        at, aa, ag = resolve_token(a, table=t) if a is not None else (None, None, None)
-                        pt, pa, pg = resolve_token(p, table=t) if p is not None else (None, None, None)
+                        at, aa, ag = resolve_token(a, table=t, aliases=aliases) if a is not None else (None, None, None)
+                        pt, pa, pg = resolve_token(p, table=t, aliases=aliases) if p is not None else (None, None, None)
                         if not keep_unresolved and aa is None and pa is None:
                             continue
                         rows.append({"doc_id": r.doc_id, "outlet": getattr(r, "outlet", None), "sent_id": r.sent_id,
