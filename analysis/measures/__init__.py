@@ -6,7 +6,7 @@ attribution) and the one registry that computes and caches them.
 True
 """
 from analysis.measures.registry import (
-    MEASURES, Measure, MeasureStore, clear_measures_cache, compute_measures, topic_model_from_table,
+    MEASURES, Measure, MeasureStore, clear_measures_cache, compute_measures, measure_names, topic_model_from_table,
     topic_plan, write_measures, TOPIC_MODEL_COLUMNS, topic_model_limits,
 )
 from analysis.measures.cache import (
@@ -68,7 +68,7 @@ __all__ = [
     'Question', 'SentenceUnit', 'TermListError', 'ToneModel', 'TooFewUnitsError', 'TopicModel',
     'VocabOptions', 'actor_group', 'actor_outlet_tone', 'actor_roles', 'actor_tone', 'alias_lexicon',
     'attribution_markers', 'available_methods', 'cache_root', 'choose_k', 'clear_matcher_cache',
-    'clear_measures_cache', 'code_sentences', 'compare_models', 'compile_lexicon', 'compute_measures',
+    'clear_measures_cache', 'code_sentences', 'compare_models', 'compile_lexicon', 'compute_measures', 'measure_names',
     'content_terms', 'context_sentences', 'corpus_fingerprint', 'distinctive_contexts', 'document_frames',
     'document_keys', 'document_term_matrix', 'document_tone', 'dominant_topic_agreement', 'embed_texts',
     'embedding_model_path', 'embeddings_available', 'empty_actor_table', 'exclusive_word_evidence',

@@ -533,6 +533,16 @@ class MeasureStore:
         return {n: self.get(n) for n in names}
 
 
+def measure_names(which: Sequence[str] | None) -> list[str]:
+    """``which`` as a list (``None``: every measure), checked against :data:`MEASURES` (``KeyError`` naming
+    the unknown ones and the available ones)."""
+    names = list(MEASURES) if which is None else list(which)
+    unknown = sorted(set(names) - set(MEASURES))
+    if unknown:
+        raise KeyError(f"unknown measure(s) {unknown}; available: {sorted(MEASURES)}")
+    return names
+
+
 def compute_measures(corpus, *, story: Story, which: Sequence[str] | None = None, cache: bool = True,
                      cache_dir: str | Path | None = None, params: Mapping[str, Mapping] | None = None,
                      progress: bool | None = None) -> dict[str, pd.DataFrame]:
@@ -540,10 +550,7 @@ def compute_measures(corpus, *, story: Story, which: Sequence[str] | None = None
 
     ``params``: ``{name: {parameter: value}}`` overriding :data:`MEASURES` defaults (part of the key).
     """
-    names = list(MEASURES) if which is None else list(which)
-    unknown = sorted(set(names) - set(MEASURES))
-    if unknown:
-        raise KeyError(f"unknown measure(s) {unknown}; available: {sorted(MEASURES)}")
+    names = measure_names(which)
     if not names:
         return {}
     store = MeasureStore(corpus, story, cache=cache, cache_dir=cache_dir)
@@ -587,13 +594,13 @@ def main(argv: list[str] | None = None) -> int:
     import analysis
     from analysis.story import resolve_story
 
+    try:   # before the corpus is built: a typo fails at once
+        names = measure_names(args.which)
+    except KeyError as exc:
+        raise SystemExit(exc.args[0]) from None
     t0 = time.perf_counter()
     corpus = analysis.build_corpus(args.corpus)
     story = resolve_story(args.story, corpus=corpus, source=args.corpus)
-    names = list(MEASURES) if args.which is None else list(args.which)
-    unknown = sorted(set(names) - set(MEASURES))
-    if unknown:
-        raise SystemExit(f"unknown measure(s) {unknown}; available: {sorted(MEASURES)}")
     store = MeasureStore(corpus, story, cache=not args.no_cache)
     out_dir = args.output_dir / "measures"
     for name in names:   # one by one (the store keeps at most MEMORY_BYTES of them in memory)
@@ -605,5 +612,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["MEASURES", "MEMORY_BYTES", "Measure", "MeasureStore", "TOKEN_COLUMNS", "clear_measures_cache", "compute_measures", "main",
+__all__ = ["MEASURES", "MEMORY_BYTES", "Measure", "MeasureStore", "TOKEN_COLUMNS", "clear_measures_cache", "compute_measures", "main", "measure_names",
            "topic_model_from_table", "topic_plan", "quick_topic_plan", "write_measures", "TOPIC_MODEL_COLUMNS", "topic_model_limits"]
