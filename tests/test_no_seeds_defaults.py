@@ -1,7 +1,7 @@
 """No library default gives a user the seeds' story: without a table or markers, nothing of it is found.
 
 The seeds' story (actors, framing terms, accusation / denial markers, the names of the measure) is data in
-``analysis/data/stories/huawei_5g.yaml``; a caller who wants it passes it (``table=S.actors``,
+``analysis/data/stories/seeds.yaml``; a caller who wants it passes it (``table=S.actors``,
 ``S.terms``, ``markers=markers_for(S)``).
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ SEEDS_WORDS = re.compile(r"huawei|us[ _]measures|zhengfei|trump|\bzte\b|\b5g\b|c
                          re.IGNORECASE)
 ALLOWED = {
     # the pointer to the packaged seeds' story file: how callers pass that story explicitly
-    ("analysis/story/story.py", 'SEEDS_STORY: Path = PACKAGE_DATA / "stories" / "huawei_5g.yaml"'),
+    ("analysis/story/story.py", 'SEEDS_STORY: Path = PACKAGE_DATA / "stories" / "seeds.yaml"'),
     # the old marker-file format's key for the measure names, read when a user's older file is merged
     ("analysis/story/resolve.py", 'names = raw.get("measures", raw.get("us_measures"))'),
 }

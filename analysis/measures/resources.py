@@ -8,7 +8,7 @@ framing terms, so notebook 02's term rates and notebook 04's lexical-choice coun
 
 >>> from analysis.story import SEEDS_STORY, load_story
 >>> mk = markers_for(load_story(SEEDS_STORY))
->>> mk["measures_label"], "crackdown" in mk["measures"], "say" in mk["reporting_verbs"]
+>>> mk["measures_label"], "blacklist" in mk["measures"], "say" in mk["reporting_verbs"]
 ('the US measures', True, True)
 """
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Stage 2: the story a corpus is about, as data (title, labels, actors with roles, terms, markers).
 
->>> from analysis.story import resolve_story
->>> resolve_story(None).name          # no corpus given: the seeds, so the seeds' packaged story
-'huawei_5g'
+>>> from analysis.story import SEEDS_STORY, resolve_story
+>>> resolve_story(None).path == str(SEEDS_STORY.resolve())   # no corpus given: the seeds' packaged story
+True
 """
 from analysis.story.discover import discover_story, guess_role, mentions_table
 from analysis.story.story import (

@@ -26,7 +26,7 @@ them: the notebooks write the discovered story to ``<output_dir>/story.yaml`` to
 
 >>> import analysis
 >>> s = discover_story(analysis.build_corpus(progress=False), name="seeds")
->>> s.discovered, "Huawei" in set(s.actors.actor), "Vladimir Putin" in set(s.actors.actor)
+>>> s.discovered, "China Mobile" in set(s.actors.actor), "Vladimir Putin" in set(s.actors.actor)
 (True, True, True)
 """
 from __future__ import annotations

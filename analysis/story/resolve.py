@@ -1,7 +1,7 @@
 """Which story a run uses: a story file, the seeds' packaged story for the seeds, or one discovered.
 
->>> resolve_story(None).title
-"How outlets framed the US crackdown on Huawei's 5G business"
+>>> resolve_story(None).path == str(SEEDS_STORY.resolve())   # no corpus given: the seeds' packaged story
+True
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def resolve_story(story: Story | str | Path | None = None, *, corpus=None, sourc
 
     >>> from analysis.config import PROJECT_ROOT
     >>> byoc = PROJECT_ROOT / "tests" / "data" / "byoc"
-    >>> resolve_story(None).name, resolve_story(byoc / "story.yaml", source="my.csv").name
-    ('huawei_5g', 'port_calder_lease')
+    >>> resolve_story(None).discovered, resolve_story(byoc / "story.yaml", source="my.csv").name
+    (False, 'port_calder_lease')
     """
     if isinstance(story, Story):
         return story
@@ -55,8 +55,8 @@ def with_files(story: Story, *, actors=None, framing_terms=None, markers=None) -
 
     >>> from analysis.config import PROJECT_ROOT
     >>> s = with_files(resolve_story(None), actors=PROJECT_ROOT / "tests" / "data" / "byoc" / "actors.yaml")
-    >>> s.role_of("city government"), "Huawei" in set(s.actors.actor)
-    ('government', False)
+    >>> s.role_of("city government"), set(s.actors.actor) & set(resolve_story(None).actors.actor)   # no seeds' actor left
+    ('government', set())
     """
     if actors is None and framing_terms is None and markers is None:
         return story

@@ -3,12 +3,12 @@
 One YAML file (or a folder holding ``story.yaml``) describes a story. :func:`load_story` reads and validates
 it (errors name the file and the key) and returns a frozen :class:`Story` whose :attr:`Story.digest` is the
 SHA-256 of its canonical content, so caches keyed on it follow every edit of the file. The seeds' story is
-packaged as ``analysis/data/stories/huawei_5g.yaml``; a corpus without a story file gets a story discovered
+packaged as ``analysis/data/stories/seeds.yaml``; a corpus without a story file gets a story discovered
 from its own entities (:func:`analysis.story.discover_story`), never the seeds' one.
 
 >>> s = load_story(SEEDS_STORY)
->>> s.name, len(s.digest)
-('huawei_5g', 64)
+>>> s.discovered, len(s.digest)
+(False, 64)
 >>> s.role_of("US government")
 'government'
 """
@@ -27,7 +27,7 @@ import yaml
 from analysis.config import PACKAGE_DATA
 
 #: The packaged story of the seed corpus.
-SEEDS_STORY: Path = PACKAGE_DATA / "stories" / "huawei_5g.yaml"
+SEEDS_STORY: Path = PACKAGE_DATA / "stories" / "seeds.yaml"
 #: The roles an actor group can play; codebooks condition on these, never on one story's actor names.
 ROLES = ("government", "company", "civil_society", "media", "expert", "international_org", "political",
          "legal", "public", "other")
