@@ -134,17 +134,18 @@ def _lexicon(kind: str, markers: dict):
     return marker_lexicon(entries)
 
 
-def _found(lexicon, doc) -> list:
-    """``(label, span)`` for every marker in ``doc``, longest match first where they overlap."""
-    return [(m.label, doc[m.start:m.end]) for m in match_doc(doc, lexicon)]
-
-
-def _sentence_spans(corpus):
+def _sentence_matches(corpus, *lexicons):
+    """``(sentence row, [[(label, span), ...] per lexicon])`` for every sentence row of ``corpus``: each lexicon
+    is matched once per parsed document (longest match first where they overlap; no match crosses a sentence)
+    and its matches are handed to the sentence rows that hold them (spans of the document, document offsets)."""
     for unit in iter_sentence_units(corpus):
+        doc = unit.doc
+        found = [[(m.label, doc[m.start:m.end]) for m in match_doc(doc, lex)] for lex in lexicons]
         for r in unit.rows.itertuples(index=False):
-            span = unit.doc.char_span(int(r.start_char), int(r.end_char), alignment_mode="expand")
-            if span is not None:
-                yield r, span.as_doc(), span.start_char
+            span = doc.char_span(int(r.start_char), int(r.end_char), alignment_mode="expand")
+            if span is None:
+                continue
+            yield r, [[(label, sp) for label, sp in f if span.start <= sp.start and sp.end <= span.end] for f in found]
 
 
 def attribution_markers(corpus, *, markers: dict | None = None) -> pd.DataFrame:
@@ -155,13 +156,11 @@ def attribution_markers(corpus, *, markers: dict | None = None) -> pd.DataFrame:
     reports its markers under both. Offsets are document offsets when ``corpus`` is a ``Corpus``.
     """
     mk = markers if markers is not None else load_markers()
-    contexts, classes = _lexicon("contexts", mk), _lexicon("classes", mk)
     rows = []
-    for r, doc, base in _sentence_spans(corpus):
-        ctx = {label for label, _sp in _found(contexts, doc)}
+    for r, (in_context, found) in _sentence_matches(corpus, _lexicon("contexts", mk), _lexicon("classes", mk)):
+        ctx = {label for label, _sp in in_context}
         if not ctx:
             continue
-        found = _found(classes, doc)
         for c in CONTEXTS:
             if c not in ctx:
                 continue
@@ -169,7 +168,7 @@ def attribution_markers(corpus, *, markers: dict | None = None) -> pd.DataFrame:
                 rows.append({"doc_id": r.doc_id, "outlet": getattr(r, "outlet", None), "sent_id": r.sent_id,
                              "context": "accusation" if c == "accusation_topic" else "denial",
                              "marker_class": label, "marker": sp.text,
-                             "start_char": base + sp.start_char, "end_char": base + sp.end_char, "text": r.text})
+                             "start_char": sp.start_char, "end_char": sp.end_char, "text": r.text})
     return pd.DataFrame(rows, columns=MARKER_COLUMNS)
 
 
@@ -180,11 +179,10 @@ def context_sentences(corpus, *, markers: dict | None = None) -> pd.DataFrame:
     The denominator for shares ("x% of accusation sentences carry a distancing marker").
     """
     mk = markers if markers is not None else load_markers()
-    contexts, classes = _lexicon("contexts", mk), _lexicon("classes", mk)
     rows = []
-    for r, doc, _b in _sentence_spans(corpus):
-        ctx = {label for label, _sp in _found(contexts, doc)}
-        cls = {label for label, _sp in _found(classes, doc)}
+    for r, (in_context, found) in _sentence_matches(corpus, _lexicon("contexts", mk), _lexicon("classes", mk)):
+        ctx = {label for label, _sp in in_context}
+        cls = {label for label, _sp in found}
         rows.append({"doc_id": r.doc_id, "outlet": getattr(r, "outlet", None), "sent_id": r.sent_id,
                      "accusation": "accusation_topic" in ctx, "denial": "denial" in ctx,
                      **{c: c in cls for c in MARKER_CLASSES}, "text": r.text})
@@ -228,11 +226,10 @@ def measure_terms(corpus, *, markers: dict | None = None) -> pd.DataFrame:
     mk = markers if markers is not None else load_markers()
     measures = _lexicon("measures", mk)
     rows = []
-    for r, doc, base in _sentence_spans(corpus):
-        for label, sp in _found(measures, doc):
+    for r, (found,) in _sentence_matches(corpus, measures):
+        for label, sp in found:
             rows.append({"doc_id": r.doc_id, "outlet": getattr(r, "outlet", None), "sent_id": r.sent_id, "term": label,
-                         "mention": sp.text, "start_char": base + sp.start_char, "end_char": base + sp.end_char,
-                         "text": r.text})
+                         "mention": sp.text, "start_char": sp.start_char, "end_char": sp.end_char, "text": r.text})
     return pd.DataFrame(rows, columns=MEASURE_COLUMNS)
 
 

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.measures.actors import empty_actor_table
+from analysis.measures.actors import actor_aliases, empty_actor_table
 from analysis.measures.agency import noun_phrase, resolve_token
 from analysis.measures.attribution import load_markers
 from analysis.measures.frames import iter_sentence_units
@@ -333,8 +333,9 @@ def _sentences(doc, srows):
 class _Resolver:
     """Speaker resolution for one unit: names, pronouns, descriptions, inanimate sources."""
 
-    def __init__(self, doc, table, cues: _Cues, hist: _History, quote_spans):
+    def __init__(self, doc, table, cues: _Cues, hist: _History, quote_spans, aliases=None):
         self.doc, self.table, self.cues, self.hist, self.quotes = doc, table, cues, hist, quote_spans
+        self.aliases = aliases if aliases is not None else actor_aliases(table)   # the table read once
         self.unit = hist.unit
         self._starts = [sp.start_char for sp in doc.sents]
         self.sent0 = hist.n_sents
@@ -342,7 +343,7 @@ class _Resolver:
         for e in doc.ents:
             if e.label_ not in SPEAKER_LABELS or _inside(e.start_char, quote_spans):
                 continue
-            _txt, actor, group = resolve_token(e.root, table=table)
+            _txt, actor, group = resolve_token(e.root, table=table, aliases=self.aliases)
             name = _full_name(_clean_name(e.text), e.label_, hist)
             if actor is not None and group is not None and group.startswith("other ("):
                 actor = name
@@ -390,7 +391,7 @@ class _Resolver:
                 tok, method = app[0], method + " (appositive name)"
         ent = _ent_of(tok)
         src = _source_span(tok)
-        txt, actor, group = resolve_token(tok, table=self.table)
+        txt, actor, group = resolve_token(tok, table=self.table, aliases=self.aliases)
         label = ent.label_ if ent is not None else None
         if actor is None and tok.pos_ == "PROPN" or (actor is None and colon_name):
             # a name the parser did not tag: a surname an earlier PERSON gave in full, or the name before a colon
@@ -469,16 +470,18 @@ def extract_quotes(
     if not mk.get("speaker_descriptions") or "noun_cues" not in mk:
         mk = {**load_markers(), **mk}     # a marker dict from before these lists: the packaged ones fill in
     cues = _Cues.of(mk)
+    aliases = actor_aliases(t)       # read the table once, not once per speaker phrase
     rows: list[dict] = []
     hist_by_doc: dict = {}  # doc_id -> names seen so far (plain tables arrive one sentence per unit)
     for unit in iter_sentence_units(corpus):
         doc = unit.doc
+        text = doc.text                  # spaCy rebuilds Doc.text from the tokens on every access
         srows = unit.rows.sort_values("start_char").reset_index(drop=True)
-        spans = find_quote_spans(doc.text)
+        spans = find_quote_spans(text)
         doc_key = unit.rows["doc_id"].iloc[0]
         hist = hist_by_doc.setdefault(doc_key, _History())
         hist.unit += 1
-        R = _Resolver(doc, t, cues, hist, spans)
+        R = _Resolver(doc, t, cues, hist, spans, aliases)
         cue_verbs = {m.start for m in match_doc(doc, cues.verbs, overlaps=True)}
         cue_nouns = {m.start for m in match_doc(doc, cues.nouns, overlaps=True)}
         acc_matches = match_doc(doc, cues.according) if len(cues.according) else []
@@ -495,7 +498,7 @@ def extract_quotes(
         for s, e in spans:
             if groups:
                 ps, pe = groups[-1][-1]
-                between = doc.text[pe:s]
+                between = text[pe:s]
                 toks = doc.char_span(pe, s, alignment_mode="expand")
                 n_cues = sum(is_verb(x) for x in toks) if toks is not None else 0
                 if toks is not None and len(between) < 80 and "\n\n" not in between and n_cues == 1:
@@ -540,7 +543,7 @@ def extract_quotes(
             if kind == "direct":
                 g = payload
                 qs, qe = g[0][0], g[-1][1]
-                quote = " … ".join(doc.text[s:e] for s, e in g)
+                quote = " … ".join(text[s:e] for s, e in g)
                 srow = sent_row(qs)
                 # cue verbs in the sentences the quote touches, outside the quote marks
                 cand = [x for _r, sp in sentences if not (sp.end_char < qs - 1 or sp.start_char > qe + 1)
@@ -588,10 +591,10 @@ def extract_quotes(
                     cs, ce = _span_of(content)
                     stok, method = _speaker_of(v)
                     res, verb, cue = R.resolve(stok, method, (cs, ce)), v.lemma_.lower(), _span_of(_cue_tokens(v, extra))
-                text = doc.text[cs:ce]
-                if not text.strip():
+                content_text = text[cs:ce]
+                if not content_text.strip():
                     continue
-                unit_rows.append(_row(r, "indirect", text, res, verb, cs, ce, cue))
+                unit_rows.append(_row(r, "indirect", content_text, res, verb, cs, ce, cue))
             R.demote((unit_rows[-1]["start_char"], unit_rows[-1]["end_char"]) if unit_rows else (0, 0))
             R.remember(res, (res.get("source") or (_start, _start))[0])
         rows += _drop_inner(unit_rows)
@@ -615,14 +618,13 @@ def _drop_nested(q: pd.DataFrame) -> pd.DataFrame:
     """A quoted fragment inside an indirect quote by the same speaker is one voice, not two."""
     if q.empty:
         return q
-    ind = q[q.quote_type == "indirect"]
-    drop = []
-    for i, r in q[q.quote_type != "indirect"].iterrows():
-        same = ind[(ind.sent_id == r.sent_id) & (ind.speaker_text == r.speaker_text)
-                   & (ind.start_char < r.end_char) & (r.start_char < ind.end_char + 2)]
-        if len(same):
-            drop.append(i)
-    return q.drop(index=drop).reset_index(drop=True)
+    keys = ["sent_id", "speaker_text", "start_char", "end_char"]
+    known = q["sent_id"].notna() & q["speaker_text"].notna()      # a missing speaker matches no one
+    indirect = q["quote_type"] == "indirect"
+    pairs = (q.loc[known & ~indirect, keys].reset_index()
+             .merge(q.loc[known & indirect, keys], on=["sent_id", "speaker_text"], suffixes=("", "_ind")))
+    inside = (pairs["start_char_ind"] < pairs["end_char"]) & (pairs["start_char"] < pairs["end_char_ind"] + 2)
+    return q.drop(index=pairs.loc[inside, "index"].unique()).reset_index(drop=True)
 
 
 def _row(srow, qtype, quote, res: dict, verb, s, e, cue) -> dict:
