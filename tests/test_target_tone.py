@@ -185,6 +185,40 @@ def test_target_tone_embeds_a_grown_corpus_once_in_batches_with_the_same_scores(
 
 
 @needs_embeddings
+def test_hybrid_sentence_tone_embeds_the_mention_spans_in_its_own_pass(seed_corpus, tmp_path, monkeypatch):
+    """Sentence tone (hybrid) stores every sentence vector and every actor-mention span vector in one pass per
+    sentence; target_tone then runs no forward pass and gives the table it gives computed alone."""
+    from analysis.measures import embeddings as E
+    from analysis.measures.registry import MeasureStore
+    from analysis.story import resolve_story
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "together"))
+    real = S.load_embedding_model()
+    counting = _CountingModel(real)
+    monkeypatch.setattr(T, "load_embedding_model", lambda path=None: counting)
+
+    def no_second_pass(path=None):
+        raise AssertionError("a sentence was embedded a second time")
+
+    monkeypatch.setattr(E, "load_embedding_model", no_second_pass)
+    story = resolve_story(None)
+    corpus = seed_corpus.subset(seed_corpus.documents["doc_id"].tolist()[:2])
+    store = MeasureStore(corpus, story, cache=False)
+    tone = store.get("sentence_tone", methods=["vader", "hybrid"])
+    embedded = [t for b in counting.tokenizer.batches for t in b]
+    assert sorted(embedded) == sorted(set(corpus.sentences["text"].astype(str)))      # each sentence once
+    assert tone.loc[tone.method == "hybrid", "tone"].notna().all()
+    together = store.get("target_tone")
+    assert len(together) > 1
+    assert [t for b in counting.tokenizer.batches for t in b] == embedded              # target tone: no pass
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "alone"))                # an empty store again
+    monkeypatch.setattr(T, "load_embedding_model", lambda path=None: real)
+    alone = MeasureStore(corpus, story, cache=False).get("target_tone")
+    # other batch company moves a vector in about its 7th digit (see the test below)
+    pd.testing.assert_frame_equal(together, alone, check_exact=False, atol=1e-5)
+
+
+@needs_embeddings
 def test_batched_embeddings_change_the_shipped_model_only_within_float_noise(seed_corpus, tmp_path):
     """The measure used to embed each sentence alone; batching (padding) moves a vector in about its 7th
     digit. On the seeds' 232 mentions the class probabilities moved by at most 5.3e-7 and no label changed

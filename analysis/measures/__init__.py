@@ -52,7 +52,7 @@ from analysis.measures.tone import (
     extreme_sentences, tone_model_validation, embedding_cache_file, method_disagreements, tone_model_calibration,
 )
 from analysis.measures.target_tone import (
-    TargetToneModel, embed_spans, parse_texts, syntax_feature_names, syntax_features, target_features,
+    TargetToneModel, embed_spans, embed_sentences, parse_texts, syntax_feature_names, syntax_features, target_features,
     fit_target_model, save_target_model, load_target_model, target_model_validation, score_targets, score_mentions,
 )
 from analysis.measures.topics import (
@@ -92,7 +92,7 @@ __all__ = [
     'TOPIC_MODEL_COLUMNS', 'topic_model_limits', 'topic_model_problem',
     'TargetToneModel', 'embed_spans', 'embedding_cache_file', 'fit_target_model', 'load_target_model',
     'method_disagreements', 'parse_texts', 'save_target_model', 'score_targets', 'syntax_feature_names',
-    'score_mentions', 'syntax_features', 'target_features', 'target_model_validation', 'tone_model_calibration',
+    'score_mentions', 'embed_sentences', 'syntax_features', 'target_features', 'target_model_validation', 'tone_model_calibration',
     'HOUSE_STYLE_FILE', 'house_style_terms', 'house_style_category', 'coherence_problem',
     'EmbeddingStore', 'embedding_store', 'embedding_dimension', 'model_identity', 'text_key',
 ]

@@ -63,6 +63,13 @@ def _coverage(c, story):
 def _tone(c, story, *, methods):
     from analysis.measures.tone import sentence_tone
 
+    if "hybrid" in methods:
+        # one MiniLM pass per sentence for both embedding measures: the sentence vectors hybrid tone reads
+        # and the actor-mention span vectors target_tone reads (its table stays independent of the story)
+        from analysis.measures.actors import find_actor_mentions
+        from analysis.measures.target_tone import embed_sentences
+
+        embed_sentences(c.sentences, find_actor_mentions(c, table=story.actors))
     return sentence_tone(c.sentences, methods=list(methods))
 
 

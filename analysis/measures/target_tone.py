@@ -501,6 +501,43 @@ def score_targets(
     return _prob_table(model.predict_proba(X))
 
 
+def _mention_spans(sents: pd.DataFrame, mentions: pd.DataFrame, pos: dict) -> list[tuple[int, int, int]]:
+    """``(text index, start, end)`` of each mention, offsets into its sentence; ``sents`` is indexed by
+    ``sent_id`` and ``pos`` maps a ``sent_id`` to its text's index."""
+    base = mentions["sent_id"].map(sents["start_char"]).astype(int)
+    return [(pos[s], int(a - b0), int(e - b0))
+            for s, a, e, b0 in zip(mentions["sent_id"], mentions["start_char"], mentions["end_char"], base)]
+
+
+def embed_sentences(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame | None = None,
+    *,
+    model: TargetToneModel | None = None,
+    cache_dir: str | Path | None = None,
+) -> None:
+    """Store the vector of every sentence and of every mention span in it, one MiniLM pass per sentence.
+
+    Sentence tone (``hybrid``) reads the sentence vectors and :func:`score_mentions` reads both; called
+    before either, this embeds each sentence once instead of once for each (``mentions``: the
+    ``actor_mentions`` measure; ``None`` or empty stores the sentence vectors alone). Nothing is returned:
+    the vectors go to the embedding store under ``cache_dir``, which later calls read.
+
+    >>> embed_sentences(corpus.sentences, study.measure("actor_mentions"))   # doctest: +SKIP
+    """
+    if sentences.empty:
+        return
+    sents = sentences.drop_duplicates("sent_id").set_index("sent_id")
+    pos = {s: i for i, s in enumerate(sents.index)}
+    texts = sents["text"].astype(str).tolist()
+    spans: list[tuple[int, int, int]] = []
+    window = (model or load_target_model()).embedding_window
+    if mentions is not None and not mentions.empty:
+        m = mentions[mentions["sent_id"].isin(pos)]
+        spans = _mention_spans(sents, m, pos)
+    embed_spans(texts, spans, window=window, cache_dir=cache_dir)
+
+
 def _prob_table(p: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame(p, columns=[f"p_{c}" for c in CLASSES])
     out["label"] = np.asarray(CLASSES)[p.argmax(axis=1)] if len(p) else pd.Series(dtype=str)
@@ -541,8 +578,7 @@ def score_mentions(
     uniq = list(dict.fromkeys(m["sent_id"]))
     pos = {s: i for i, s in enumerate(uniq)}
     texts = sents.loc[uniq, "text"].astype(str).tolist()
-    base = m["sent_id"].map(sents["start_char"]).astype(int)
-    spans = [(pos[s], int(a - b0), int(e - b0)) for s, a, e, b0 in zip(m["sent_id"], m["start_char"], m["end_char"], base)]
+    spans = _mention_spans(sents, m, pos)
     tok = tokens[tokens["sent_id"].isin(pos)]
     X = target_features(texts, spans, tok, m, window=model.window, embedding_window=model.embedding_window)
     probs = _prob_table(model.predict_proba(X))
