@@ -104,6 +104,9 @@ def main(argv=None) -> int:
                     help="also train the final classifier on every article and compare its thresholds with CV")
     ap.add_argument("--write-codebook", action="store_true",
                     help=f"store the learned presence rule and its CV figures in analysis/codebooks/{CODEBOOK}.yaml")
+    ap.add_argument("--embedding-unit", choices=("sentences", "chunks"), default="sentences",
+                    help="the classifier's article embedding: mean of its parsed sentences' vectors (as notebook 05) "
+                         "or of its 150-word chunks' (a doc_id/text table)")
     ap.add_argument("--path", default=None, help="narrative_frames folder (default: shared validation data)")
     args = ap.parse_args(argv)
 
@@ -155,6 +158,8 @@ def main(argv=None) -> int:
             print(f"presence rule written to {path}")
 
     if not args.no_classifier:
+        inputs = build_narrative_corpus(nf, doc_ids=docs.doc_id) if args.embedding_unit == "sentences" else docs
+        print(f"\nClassifier article embeddings: mean of the {args.embedding_unit}' vectors")
         if not args.no_baseline:
             t = time.time()
             table["plain_tfidf_lr"] = plain_tfidf_baseline(docs, nf.labels, n_splits=args.folds, seed=args.seed)
@@ -164,7 +169,7 @@ def main(argv=None) -> int:
                 macros, cv0 = [], None
                 t = time.time()
                 for r in range(args.repeats):
-                    cv = cross_validate_frames(docs, nf.labels, n_splits=args.folds, features=VARIANTS[v],
+                    cv = cross_validate_frames(inputs, nf.labels, n_splits=args.folds, features=VARIANTS[v],
                                                C=args.C, inner_cv=inner, seed=args.seed + r)
                     macros.append(cv.macro_f1)
                     cv0 = cv0 or cv
@@ -178,7 +183,7 @@ def main(argv=None) -> int:
                 print(sc[["n", "n_positive", "precision", "recall", "f1", "always_yes_f1", "brier",
                           "mean_threshold", "min_threshold", "max_threshold"]].round(3).to_string())
                 if args.final_model:
-                    clf = train_frame_classifier(docs, nf.labels, features=VARIANTS[v], C=args.C, inner_cv=inner,
+                    clf = train_frame_classifier(inputs, nf.labels, features=VARIANTS[v], C=args.C, inner_cv=inner,
                                                  seed=args.seed)
                     print("Final model's thresholds next to the CV thresholds (seed "
                           f"{args.seed}):\n" + threshold_report(clf, cv0).round(3).to_string(index=False))

