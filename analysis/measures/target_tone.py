@@ -515,27 +515,30 @@ def embed_sentences(
     *,
     model: TargetToneModel | None = None,
     cache_dir: str | Path | None = None,
+    piece: int = 4_096,
 ) -> None:
     """Store the vector of every sentence and of every mention span in it, one MiniLM pass per sentence.
 
     Sentence tone (``hybrid``) reads the sentence vectors and :func:`score_mentions` reads both; called
     before either, this embeds each sentence once instead of once for each (``mentions``: the
     ``actor_mentions`` measure; ``None`` or empty stores the sentence vectors alone). Nothing is returned:
-    the vectors go to the embedding store under ``cache_dir``, which later calls read.
+    the vectors go to the embedding store under ``cache_dir``, which later calls read; ``piece`` sentences
+    are embedded at a time (shortest first within a piece).
 
     >>> embed_sentences(corpus.sentences, study.measure("actor_mentions"))   # doctest: +SKIP
     """
     if sentences.empty:
         return
-    sents = sentences.drop_duplicates("sent_id").set_index("sent_id")
-    pos = {s: i for i, s in enumerate(sents.index)}
-    texts = sents["text"].astype(str).tolist()
-    spans: list[tuple[int, int, int]] = []
     window = (model or load_target_model()).embedding_window
-    if mentions is not None and not mentions.empty:
-        m = mentions[mentions["sent_id"].isin(pos)]
-        spans = _mention_spans(sents, m, pos)
-    embed_spans(texts, spans, window=window, cache_dir=cache_dir)
+    sents = sentences.drop_duplicates("sent_id").set_index("sent_id")
+    if mentions is None:
+        mentions = pd.DataFrame(columns=["sent_id", "start_char", "end_char"])
+    piece = max(1, int(piece))
+    for a in range(0, len(sents), piece):       # a piece at a time: the returned vectors are not kept
+        part = sents.iloc[a:a + piece]
+        pos = {s: i for i, s in enumerate(part.index)}
+        spans = _mention_spans(part, mentions[mentions["sent_id"].isin(pos)], pos)
+        embed_spans(part["text"].astype(str).tolist(), spans, window=window, cache_dir=cache_dir)
 
 
 def _prob_table(p: np.ndarray) -> pd.DataFrame:
