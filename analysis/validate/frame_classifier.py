@@ -190,7 +190,7 @@ def _options(options: ClassifierOptions | None, overrides: dict) -> ClassifierOp
 
 
 def _documents(docs) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """``(doc_id, text table, sentence table or None)``: a Corpus gives both, a table only itself."""
+    """``(doc_id/text table, sentence table or None)``: a Corpus gives both, a table only itself."""
     if isinstance(docs, pd.DataFrame):
         return docs, None
     if hasattr(docs, "documents") and hasattr(docs, "sentences"):
