@@ -237,19 +237,23 @@ def score_texts(
     method: str = "vader",
     model: ToneModel | None = None,
     embeddings: np.ndarray | None = None,
+    vader: pd.DataFrame | None = None,
 ) -> np.ndarray:
-    """Tone of each text on -1..1 with ``method`` (``"vader"`` or ``"hybrid"``).
+    """Tone of each text on -1..1 with ``method`` (``"vader"`` or ``"hybrid"``). ``vader``: the texts'
+    :func:`vader_scores`, when the caller already has them.
 
     >>> bool(score_texts(["A wonderful, generous deal."], method="vader")[0] > 0.5)
     True
     """
     texts = [str(t) for t in texts]
+    if vader is not None and len(vader) != len(texts):
+        raise ValueError(f"score_texts: {len(vader)} VADER rows for {len(texts)} texts")
     if method == "vader":
-        return vader_scores(texts)["compound"].to_numpy(dtype=float)
+        return (vader if vader is not None else vader_scores(texts))["compound"].to_numpy(dtype=float)
     if method == "hybrid":
         model = model or load_tone_model()
         X = tone_features(texts, vader_features=model.vader_features, use_embedding=model.use_embedding,
-                          embeddings=embeddings)
+                          embeddings=embeddings, vader=vader)
         return model.predict_features(X)
     raise ValueError(f"unknown tone method {method!r}; choose from {list(METHODS)}")
 
@@ -275,11 +279,14 @@ def sentence_tone(
         raise KeyError("sentences need doc_id, sent_id and text columns")
     base = sentences[["doc_id", "sent_id", "text"]].copy()
     base["outlet"] = sentences["outlet"] if "outlet" in sentences.columns else "all"
+    texts = base["text"].tolist()
+    wants_vader = "vader" in methods or ("hybrid" in methods and bool((model or load_tone_model()).vader_features))
+    vader = vader_scores(texts) if wants_vader else None     # read by both methods: scored once
     frames = []
     for m in methods:
         f = base.copy()
         f["method"] = m
-        f["tone"] = score_texts(base["text"].tolist(), method=m, model=model)
+        f["tone"] = score_texts(texts, method=m, model=model, vader=vader)
         frames.append(f)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TONE_COLUMNS)
     return out[TONE_COLUMNS]
