@@ -113,6 +113,25 @@ frames:
     pd.testing.assert_frame_equal(after, fresh)
 
 
+def test_a_codebook_counts_by_its_name_and_bytes_not_its_folder(seed_corpus, tmp_path):
+    """A moved project or a fresh clone in another folder keeps its cached frame codes."""
+    import shutil
+
+    from analysis.measures.frames import load_codebook
+
+    packaged = Path(load_codebook("semetko_valkenburg").path)
+    here, there = tmp_path / "a" / packaged.name, tmp_path / "b" / "c" / packaged.name
+    for p in (here, there):
+        p.parent.mkdir(parents=True)
+        shutil.copyfile(packaged, p)
+    store = _store(seed_corpus, tmp_path / "cache")
+    key = lambda book: store.key("frame_codes", store.resolve("frame_codes", codebook=str(book)))  # noqa: E731
+    assert key(here) == key(there) == key(packaged)
+    assert store.key("frame_codes", store.resolve("frame_codes", codebook="semetko_valkenburg")) == key(here)
+    there.write_text(there.read_text() + "\n# an edit\n")
+    assert key(there) != key(here)
+
+
 def test_changed_code_or_data_file_invalidates_only_its_measure(seed_corpus, tmp_path, monkeypatch):
     dep = tmp_path / "my_dictionary.yaml"
     dep.write_text("words: [ban]\n")

@@ -60,13 +60,15 @@ def corpus_fingerprint(corpus) -> str:
 
 
 def files_digest(paths: Sequence[str | Path], libraries: Sequence[str] = ()) -> str:
-    """Hash of the files' bytes (paths relative to the ``analysis`` package, or absolute) and library versions."""
+    """Hash of the files' bytes (paths relative to the ``analysis`` package, or absolute: those count by their
+    file name, not their folder) and library versions."""
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.sha256(MEASURES_CACHE_FORMAT.encode())
-    for rel in sorted({str(p) for p in paths}):
+    named = sorted({(Path(q).name if Path(q).is_absolute() else str(q), str(q)) for q in paths})
+    for label, rel in named:
         p = Path(rel) if Path(rel).is_absolute() else PACKAGE_ROOT / rel
-        h.update(rel.encode())
+        h.update(label.encode())
         h.update(p.read_bytes() if p.is_file() else b"<missing>")
     for lib in libraries:
         try:

@@ -439,9 +439,14 @@ class MeasureStore:
     def key(self, name: str, kw: Mapping) -> str:
         """The part of the cache key that is not the corpus: parameters, story, code and data files."""
         m = MEASURES[name]
-        files = ["measures/registry.py", *m.code, *(m.data_files(kw) if m.data_files else ())]
+        data = [Path(p) for p in (m.data_files(kw) if m.data_files else ())]
+        files = ["measures/registry.py", *m.code, *data]
         story = self.story.digest if m.uses_story else "-"
-        return f"{C.params_digest({**kw, '_story': story})}-{C.files_digest(files, m.libraries)}"
+        # a data file counts by its name and bytes (in files_digest), not by where it lies: a moved project or a
+        # fresh clone keeps its cached tables
+        where = {str(p): p.name for p in data}
+        params = {k: where.get(v, v) if isinstance(v, str) else v for k, v in kw.items()}
+        return f"{C.params_digest({**params, '_story': story})}-{C.files_digest(files, m.libraries)}"
 
     def get(self, name: str, **params) -> pd.DataFrame:
         """The table of measure ``name`` (see :data:`MEASURES`) with ``params`` overriding its defaults."""
