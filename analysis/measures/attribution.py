@@ -31,6 +31,7 @@ True
 """
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from pathlib import Path
 
@@ -141,11 +142,13 @@ def _sentence_matches(corpus, *lexicons):
     for unit in iter_sentence_units(corpus):
         doc = unit.doc
         found = [[(m.label, doc[m.start:m.end]) for m in match_doc(doc, lex)] for lex in lexicons]
+        starts = [[sp.start for _label, sp in f] for f in found]      # match_doc gives document order
         for r in unit.rows.itertuples(index=False):
             span = doc.char_span(int(r.start_char), int(r.end_char), alignment_mode="expand")
             if span is None:
                 continue
-            yield r, [[(label, sp) for label, sp in f if span.start <= sp.start and sp.end <= span.end] for f in found]
+            yield r, [[(label, sp) for label, sp in f[bisect.bisect_left(st, span.start):bisect.bisect_left(st, span.end)]
+                       if sp.end <= span.end] for f, st in zip(found, starts)]
 
 
 def attribution_markers(corpus, *, markers: dict | None = None) -> pd.DataFrame:
