@@ -333,9 +333,10 @@ def _sentences(doc, srows):
 class _Resolver:
     """Speaker resolution for one unit: names, pronouns, descriptions, inanimate sources."""
 
-    def __init__(self, doc, table, cues: _Cues, hist: _History, quote_spans, aliases=None):
+    def __init__(self, doc, table, cues: _Cues, hist: _History, quote_spans, aliases):
+        # aliases: actor_aliases(table), read once per extract_quotes call
         self.doc, self.table, self.cues, self.hist, self.quotes = doc, table, cues, hist, quote_spans
-        self.aliases = aliases if aliases is not None else actor_aliases(table)   # the table read once
+        self.aliases = aliases
         self.unit = hist.unit
         self._starts = [sp.start_char for sp in doc.sents]
         self.sent0 = hist.n_sents
