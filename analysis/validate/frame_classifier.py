@@ -350,9 +350,9 @@ class FrameClassifier:
 
     def predict_proba(self, docs, *, id_col: str = "doc_id", text_col: str = "text") -> pd.DataFrame:
         """Calibrated probability of each frame for each document, and the thresholded decision."""
-        d, _ = self._inputs(docs, id_col, text_col)
+        d, sentences = self._inputs(docs, id_col, text_col)
         ids = d["doc_id"].astype(str).to_numpy()
-        F = self.transform(docs, id_col=id_col, text_col=text_col)
+        F = self.featurizer.transform(_feature_frame(d, sentences, self.features, self.cache_dir))
         rows = []
         for f in self.frames:
             p = self.models[f].predict_proba(F)[:, 1]
